@@ -1,0 +1,2 @@
+#include "coinnet.h"
+int main(void) { return 0; }

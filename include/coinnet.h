@@ -1,0 +1,6 @@
+/* coinnet.h — the public API of the coinnet library, one header per topic. */
+#ifndef COINNET_H
+#define COINNET_H
+#include "coinnet/base.h"
+#include "coinnet/table.h"
+#endif

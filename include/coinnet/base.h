@@ -1,0 +1,109 @@
+/* coinnet/base.h — status codes, diagnostics, allocation, RNG, callbacks.
+ *
+ * Ownership: a cn_diag is owned by the caller and filled by the library; it
+ * holds no pointers and needs no cleanup. Memory returned by cn_malloc and
+ * friends is released with cn_free; cn_free(NULL) is a no-op.
+ * The library never prints, never exits and never aborts. */
+#ifndef COINNET_BASE_H
+#define COINNET_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes double as the CLI's exit codes (DESIGN.md). */
+typedef enum cn_status {
+  CN_OK = 0,
+  CN_EANALYSIS = 1, /* no convergence, singular system */
+  CN_EUSAGE = 2,    /* bad options or arguments */
+  CN_ESCRIPT = 3,   /* study-script or formula error */
+  CN_EDATA = 4,     /* unreadable or malformed data */
+  CN_EINTERNAL = 5  /* out of memory, I/O failure, bug */
+} cn_status;
+
+/* A diagnostic: where (file, line, column, all 1-based; 0 = unknown) and
+ * what. `snippet` is the offending source line (UTF-8, may be cut) so that a
+ * caller can draw a caret under `column`; `hint` suggests a fix. */
+typedef struct cn_diag {
+  cn_status code;
+  char file[512];
+  int64_t line;
+  int64_t column;
+  char message[1024];
+  char hint[256];
+  char snippet[256];
+  int64_t snippet_col; /* 1-based character column of the caret in snippet */
+} cn_diag;
+
+/* Resets d to "no error". d may be NULL. */
+void cn_diag_clear(cn_diag *d);
+/* Fills d with code and a printf-style message (no location); returns code.
+ * d may be NULL, then only the code is returned. */
+cn_status cn_diag_set(cn_diag *d, cn_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Same, with a location. file may be NULL. */
+cn_status cn_diag_at(cn_diag *d, cn_status code, const char *file, int64_t line,
+                     int64_t column, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Sets the hint of d (keeps the rest). */
+void cn_diag_hint(cn_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Stores the source line around a position for a caret; line points at the
+ * first byte of the line, len its length without the newline, col the
+ * 1-based character column of the error within it. */
+void cn_diag_snippet(cn_diag *d, const char *line, size_t len, int64_t col);
+/* Writes "PREFIX: FILE:LINE:COL: message" plus, when known, the snippet with
+ * a caret and "hint: ..." lines, each ending in '\n', into buf (always
+ * NUL-terminated). prefix may be NULL. Returns the length it wanted. */
+size_t cn_diag_format(const cn_diag *d, const char *prefix, char *buf, size_t n);
+
+/* The single allocator. fn(ud, ptr, size) behaves like realloc, and like free
+ * when size == 0 (returning NULL). Passing fn == NULL restores the default.
+ * Set it before any other call; it is not synchronized. */
+typedef void *(*cn_alloc_fn)(void *ud, void *ptr, size_t size);
+void cn_set_alloc(cn_alloc_fn fn, void *ud);
+void *cn_malloc(size_t n);
+void *cn_calloc(size_t count, size_t size); /* zeroed; overflow-checked */
+void *cn_realloc(void *p, size_t n);
+void *cn_reallocarray(void *p, size_t count, size_t size); /* overflow-checked */
+void cn_free(void *p);
+char *cn_strdup(const char *s);
+char *cn_strndup(const char *s, size_t n);
+
+/* Seeded pseudo-random numbers (xoshiro256**). A stream is fixed by (seed,
+ * stream): give each unit of work (a node, a firm, a replication) its own
+ * stream so that results do not depend on how work is split over threads. */
+typedef struct cn_rng {
+  uint64_t s[4];
+} cn_rng;
+void cn_rng_seed(cn_rng *r, uint64_t seed, uint64_t stream);
+uint64_t cn_rng_u64(cn_rng *r);
+double cn_rng_uniform(cn_rng *r);              /* in [0, 1) */
+uint64_t cn_rng_below(cn_rng *r, uint64_t n);  /* uniform in [0, n), n > 0 */
+double cn_rng_normal(cn_rng *r);               /* standard normal */
+
+/* Progress and log callbacks. Long operations call the progress callback
+ * with the work done so far and the total (both in the operation's units,
+ * e.g. bytes), at most a few times per second, from the calling thread, and
+ * once with done == total at the end. The library keeps them globally. */
+typedef void (*cn_progress_fn)(void *ud, const char *task, double done,
+                               double total);
+typedef enum cn_log_level { CN_LOG_INFO = 0, CN_LOG_WARN = 1 } cn_log_level;
+typedef void (*cn_log_fn)(void *ud, cn_log_level level, const char *msg);
+void cn_set_progress(cn_progress_fn fn, void *ud);
+void cn_set_log(cn_log_fn fn, void *ud);
+
+/* Prepares the library: replaces igraph's and GSL's error handlers so that
+ * neither prints nor aborts (their errors come back as statuses). Idempotent;
+ * call once before other functions. */
+cn_status cn_init(cn_diag *d);
+const char *cn_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,60 @@
+/* lib/base/base_int.h — helpers shared inside the library (not public). */
+#ifndef CN_BASE_INT_H
+#define CN_BASE_INT_H
+
+#include <stdbool.h>
+#include "coinnet/base.h"
+
+/* Growable byte buffer. Zero-initialized is empty; cn__buf_free releases. */
+typedef struct cn_buf {
+  char *data;
+  size_t len, cap;
+} cn_buf;
+bool cn__buf_reserve(cn_buf *b, size_t extra); /* room for extra more bytes */
+bool cn__buf_append(cn_buf *b, const void *p, size_t n);
+bool cn__buf_printf(cn_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cn__buf_free(cn_buf *b);
+
+/* Grows *p (an array of elem-sized items, capacity *cap) to hold at least
+ * need items, doubling. Returns false when out of memory (*p unchanged). */
+bool cn__grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* String interning map: distinct byte strings → dense int32 ids (0, 1, ...).
+ * Zero-initialized is empty; cn__strmap_free releases it (and the copies). */
+typedef struct cn_strmap {
+  int32_t *slots;   /* id + 1, 0 = empty */
+  uint64_t *hashes; /* per id */
+  char **strs;      /* per id, NUL-terminated copies */
+  uint32_t *lens;
+  size_t nslots, n, cap;
+} cn_strmap;
+uint64_t cn__hash(const void *p, size_t n);
+/* Id of s (length n), adding it when new; -1 when out of memory or full. */
+int32_t cn__strmap_intern(cn_strmap *m, const char *s, size_t n);
+/* Id of s or -1. */
+int32_t cn__strmap_get(const cn_strmap *m, const char *s, size_t n);
+void cn__strmap_free(cn_strmap *m);
+
+/* UTF-8. cn__utf8_valid returns the byte offset of the first invalid
+ * sequence, or n when s[0..n) is valid. */
+size_t cn__utf8_valid(const char *s, size_t n);
+/* Number of code points in s[0..n) (valid UTF-8 assumed). */
+int64_t cn__utf8_chars(const char *s, size_t n);
+/* Terminal display width of s[0..n): East Asian wide characters count 2. */
+int64_t cn__utf8_width(const char *s, size_t n);
+
+/* Progress: reports through the user's callback at most every 0.1 s. */
+void cn__progress(const char *task, double done, double total);
+void cn__log(cn_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Parses s[0..n) as a finite decimal number in the C locale (no spaces, no
+ * hex, no inf/nan). Returns false when it is not one. */
+bool cn__parse_double(const char *s, size_t n, double *out);
+/* Parses an optionally signed decimal integer that fits in int64. */
+bool cn__parse_int64(const char *s, size_t n, int64_t *out);
+/* Writes the shortest decimal text that reads back to x (C locale). */
+int cn__fmt_double(double x, char *buf, size_t n);
+
+#endif

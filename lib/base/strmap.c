@@ -1,0 +1,100 @@
+/* lib/base/strmap.c — interning of byte strings into dense ids. */
+#include <string.h>
+#include "base_int.h"
+
+/* FNV-1a over 8-byte words then bytes, finished with a 64-bit mixer. */
+uint64_t cn__hash(const void *p, size_t n) {
+  const unsigned char *s = p;
+  uint64_t h = 0xcbf29ce484222325ULL ^ n;
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+    h ^= h >> 29;
+    s += 8;
+    n -= 8;
+  }
+  while (n--) h = (h ^ *s++) * 0x100000001b3ULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+static int32_t lookup(const cn_strmap *m, const char *s, size_t n, uint64_t h,
+                      size_t *slot) {
+  size_t mask = m->nslots - 1, i = (size_t)h & mask;
+  for (;;) {
+    int32_t v = m->slots[i];
+    if (v == 0) {
+      *slot = i;
+      return -1;
+    }
+    int32_t id = v - 1;
+    if (m->hashes[id] == h && m->lens[id] == n && memcmp(m->strs[id], s, n) == 0)
+      return id;
+    i = (i + 1) & mask;
+  }
+}
+
+static bool rehash(cn_strmap *m, size_t nslots) {
+  int32_t *slots = cn_calloc(nslots, sizeof *slots);
+  if (!slots) return false;
+  for (size_t id = 0; id < m->n; id++) {
+    size_t i = (size_t)m->hashes[id] & (nslots - 1);
+    while (slots[i]) i = (i + 1) & (nslots - 1);
+    slots[i] = (int32_t)id + 1;
+  }
+  cn_free(m->slots);
+  m->slots = slots;
+  m->nslots = nslots;
+  return true;
+}
+
+int32_t cn__strmap_get(const cn_strmap *m, const char *s, size_t n) {
+  if (!m->nslots) return -1;
+  size_t slot;
+  return lookup(m, s, n, cn__hash(s, n), &slot);
+}
+
+int32_t cn__strmap_intern(cn_strmap *m, const char *s, size_t n) {
+  if (n > UINT32_MAX) return -1;
+  if (!m->nslots && !rehash(m, 64)) return -1;
+  uint64_t h = cn__hash(s, n);
+  size_t slot;
+  int32_t id = lookup(m, s, n, h, &slot);
+  if (id >= 0) return id;
+  if (m->n >= (size_t)INT32_MAX - 1) return -1;
+  if ((m->n + 1) * 2 > m->nslots) {
+    if (!rehash(m, m->nslots * 2)) return -1;
+    lookup(m, s, n, h, &slot);
+  }
+  if (m->n == m->cap) {
+    size_t cap = m->cap;
+    if (!cn__grow((void **)&m->strs, &cap, m->n + 1, sizeof *m->strs)) return -1;
+    size_t c2 = m->cap;
+    if (!cn__grow((void **)&m->hashes, &c2, m->n + 1, sizeof *m->hashes)) return -1;
+    size_t c3 = m->cap;
+    if (!cn__grow((void **)&m->lens, &c3, m->n + 1, sizeof *m->lens)) return -1;
+    m->cap = cap < c2 ? (cap < c3 ? cap : c3) : (c2 < c3 ? c2 : c3);
+  }
+  char *copy = cn_strndup(s, n);
+  if (!copy) return -1;
+  id = (int32_t)m->n++;
+  m->strs[id] = copy;
+  m->hashes[id] = h;
+  m->lens[id] = (uint32_t)n;
+  m->slots[slot] = id + 1;
+  return id;
+}
+
+void cn__strmap_free(cn_strmap *m) {
+  for (size_t i = 0; i < m->n; i++) cn_free(m->strs[i]);
+  cn_free(m->strs);
+  cn_free(m->hashes);
+  cn_free(m->lens);
+  cn_free(m->slots);
+  memset(m, 0, sizeof *m);
+}

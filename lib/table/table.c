@@ -1,0 +1,360 @@
+/* lib/table/table.c — the columnar table: columns, access, labels, summaries. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "table_int.h"
+
+cn_column *cn__col_new(const char *name, cn_type type) {
+  cn_column *c = cn_calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->name = cn_strdup(name);
+  if (!c->name) {
+    cn_free(c);
+    return NULL;
+  }
+  c->type = type;
+  return c;
+}
+
+void cn__col_free(cn_column *c) {
+  if (!c) return;
+  cn_free(c->name);
+  cn_free(c->dbl);
+  cn_free(c->i64);
+  cn_free(c->codes);
+  cn__strmap_free(&c->levels);
+  cn_free(c->label);
+  cn_free(c->format);
+  cn_free(c->vl_name);
+  for (int i = 0; i < c->n_vl; i++) cn_free(c->vl_labels[i]);
+  cn_free(c->vl_labels);
+  cn_free(c->vl_values);
+  cn_free(c);
+}
+
+bool cn__col_reserve(cn_column *c, int64_t n) {
+  if (n < 0) return false;
+  size_t need = (size_t)n;
+  switch (c->type) {
+    case CN_DOUBLE: return cn__grow((void **)&c->dbl, &c->cap, need, sizeof(double));
+    case CN_INT64: return cn__grow((void **)&c->i64, &c->cap, need, sizeof(int64_t));
+    case CN_STRING: return cn__grow((void **)&c->codes, &c->cap, need, sizeof(int32_t));
+  }
+  return false;
+}
+
+bool cn__col_to_double(cn_column *c, int64_t len) {
+  if (c->type != CN_INT64) return c->type == CN_DOUBLE;
+  /* int64 and double have the same size: convert in place */
+  double *d = (double *)(void *)c->i64;
+  for (int64_t i = 0; i < len; i++) {
+    int64_t v = c->i64[i];
+    d[i] = v == CN_NA_INT64 ? NAN : (double)v;
+  }
+  c->dbl = d;
+  c->i64 = NULL;
+  c->type = CN_DOUBLE;
+  return true;
+}
+
+bool cn__table_append(cn_table *t, cn_column *c) {
+  size_t cap = (size_t)t->capcol;
+  if (!cn__grow((void **)&t->cols, &cap, (size_t)t->ncol + 1, sizeof *t->cols))
+    return false;
+  t->capcol = (int)cap;
+  t->cols[t->ncol++] = c;
+  return true;
+}
+
+cn_table *cn_table_new(int64_t nrow) {
+  cn_table *t = cn_calloc(1, sizeof *t);
+  if (t) t->nrow = nrow < 0 ? 0 : nrow;
+  return t;
+}
+
+void cn_table_free(cn_table *t) {
+  if (!t) return;
+  for (int i = 0; i < t->ncol; i++) cn__col_free(t->cols[i]);
+  cn_free(t->cols);
+  cn_free(t);
+}
+
+int64_t cn_table_nrow(const cn_table *t) { return t->nrow; }
+int cn_table_ncol(const cn_table *t) { return t->ncol; }
+
+int cn_table_find(const cn_table *t, const char *name) {
+  for (int i = 0; i < t->ncol; i++)
+    if (strcmp(t->cols[i]->name, name) == 0) return i;
+  return -1;
+}
+
+const char *cn_table_name(const cn_table *t, int col) { return t->cols[col]->name; }
+cn_type cn_table_type(const cn_table *t, int col) { return t->cols[col]->type; }
+
+const char *cn_type_name(cn_type type) {
+  switch (type) {
+    case CN_INT64: return "int64";
+    case CN_DOUBLE: return "double";
+    case CN_STRING: return "string";
+  }
+  return "?";
+}
+
+const double *cn_table_dbl(const cn_table *t, int col) {
+  return t->cols[col]->type == CN_DOUBLE ? t->cols[col]->dbl : NULL;
+}
+const int64_t *cn_table_i64(const cn_table *t, int col) {
+  return t->cols[col]->type == CN_INT64 ? t->cols[col]->i64 : NULL;
+}
+const int32_t *cn_table_codes(const cn_table *t, int col) {
+  return t->cols[col]->type == CN_STRING ? t->cols[col]->codes : NULL;
+}
+double *cn_table_dbl_mut(cn_table *t, int col) {
+  return t->cols[col]->type == CN_DOUBLE ? t->cols[col]->dbl : NULL;
+}
+int64_t *cn_table_i64_mut(cn_table *t, int col) {
+  return t->cols[col]->type == CN_INT64 ? t->cols[col]->i64 : NULL;
+}
+
+int32_t cn_table_nlevels(const cn_table *t, int col) {
+  return (int32_t)t->cols[col]->levels.n;
+}
+
+const char *cn_table_level(const cn_table *t, int col, int32_t code) {
+  const cn_column *c = t->cols[col];
+  if (code < 0 || (size_t)code >= c->levels.n) return NULL;
+  return c->levels.strs[code];
+}
+
+int cn_table_is_na(const cn_table *t, int col, int64_t row) {
+  const cn_column *c = t->cols[col];
+  switch (c->type) {
+    case CN_DOUBLE: return isnan(c->dbl[row]);
+    case CN_INT64: return c->i64[row] == CN_NA_INT64;
+    case CN_STRING: return c->codes[row] == CN_NA_CODE;
+  }
+  return 1;
+}
+
+double cn_table_get_num(const cn_table *t, int col, int64_t row) {
+  const cn_column *c = t->cols[col];
+  if (c->type == CN_DOUBLE) return c->dbl[row];
+  if (c->type == CN_INT64)
+    return c->i64[row] == CN_NA_INT64 ? NAN : (double)c->i64[row];
+  return NAN;
+}
+
+int cn_table_add_column(cn_table *t, const char *name, cn_type type, cn_diag *d) {
+  if (cn_table_find(t, name) >= 0) {
+    cn_diag_set(d, CN_EDATA, "column \"%s\" already exists", name);
+    return -1;
+  }
+  cn_column *c = cn__col_new(name, type);
+  if (!c || !cn__col_reserve(c, t->nrow) || !cn__table_append(t, c)) {
+    cn__col_free(c);
+    cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    return -1;
+  }
+  for (int64_t i = 0; i < t->nrow; i++) {
+    if (type == CN_DOUBLE) c->dbl[i] = NAN;
+    else if (type == CN_INT64) c->i64[i] = CN_NA_INT64;
+    else c->codes[i] = CN_NA_CODE;
+  }
+  return t->ncol - 1;
+}
+
+cn_status cn_table_set_str(cn_table *t, int col, int64_t row, const char *s,
+                           cn_diag *d) {
+  cn_column *c = t->cols[col];
+  if (c->type != CN_STRING || row < 0 || row >= t->nrow)
+    return cn_diag_set(d, CN_EINTERNAL, "cn_table_set_str: bad column or row");
+  if (!s) {
+    c->codes[row] = CN_NA_CODE;
+    return CN_OK;
+  }
+  int32_t code = cn__col_level(c, s, strlen(s));
+  if (code < 0) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  c->codes[row] = code;
+  return CN_OK;
+}
+
+static cn_status set_text(char **dst, const char *s) {
+  char *copy = NULL;
+  if (s && !(copy = cn_strdup(s))) return CN_EINTERNAL;
+  cn_free(*dst);
+  *dst = copy;
+  return CN_OK;
+}
+
+cn_status cn_table_set_label(cn_table *t, int col, const char *label) {
+  return set_text(&t->cols[col]->label, label);
+}
+const char *cn_table_label(const cn_table *t, int col) { return t->cols[col]->label; }
+cn_status cn_table_set_format(cn_table *t, int col, const char *fmt) {
+  return set_text(&t->cols[col]->format, fmt);
+}
+const char *cn_table_format(const cn_table *t, int col) { return t->cols[col]->format; }
+
+cn_status cn_table_set_value_labels(cn_table *t, int col, const char *set_name,
+                                    int n, const double *values,
+                                    const char *const *labels) {
+  cn_column *c = t->cols[col];
+  double *v = n ? cn_calloc((size_t)n, sizeof *v) : NULL;
+  char **l = n ? cn_calloc((size_t)n, sizeof *l) : NULL;
+  char *nm = set_name ? cn_strdup(set_name) : NULL;
+  bool ok = (!n || (v && l)) && (!set_name || nm);
+  for (int i = 0; ok && i < n; i++) {
+    v[i] = values[i];
+    ok = (l[i] = cn_strdup(labels[i] ? labels[i] : "")) != NULL;
+  }
+  if (!ok) {
+    for (int i = 0; l && i < n; i++) cn_free(l[i]);
+    cn_free(l);
+    cn_free(v);
+    cn_free(nm);
+    return CN_EINTERNAL;
+  }
+  for (int i = 0; i < c->n_vl; i++) cn_free(c->vl_labels[i]);
+  cn_free(c->vl_labels);
+  cn_free(c->vl_values);
+  cn_free(c->vl_name);
+  c->vl_labels = l;
+  c->vl_values = v;
+  c->vl_name = nm;
+  c->n_vl = n;
+  return CN_OK;
+}
+
+int cn_table_value_labels(const cn_table *t, int col, const char **set_name,
+                          const double **values, const char *const **labels) {
+  const cn_column *c = t->cols[col];
+  if (set_name) *set_name = c->vl_name;
+  if (values) *values = c->vl_values;
+  if (labels) *labels = (const char *const *)c->vl_labels;
+  return c->n_vl;
+}
+
+size_t cn_table_cell_text(const cn_table *t, int col, int64_t row, char *buf,
+                          size_t n) {
+  const cn_column *c = t->cols[col];
+  if (n == 0) return 0;
+  buf[0] = '\0';
+  if (cn_table_is_na(t, col, row)) return 0;
+  switch (c->type) {
+    case CN_INT64: return (size_t)snprintf(buf, n, "%lld", (long long)c->i64[row]);
+    case CN_DOUBLE: return (size_t)cn__fmt_double(c->dbl[row], buf, n);
+    case CN_STRING: {
+      int32_t k = c->codes[row];
+      size_t len = c->levels.lens[k];
+      snprintf(buf, n, "%s", c->levels.strs[k]);
+      return len;
+    }
+  }
+  return 0;
+}
+
+cn_status cn_table_summarize(const cn_table *t, int col, cn_col_summary *s,
+                             cn_diag *d) {
+  const cn_column *c = t->cols[col];
+  s->n_missing = 0;
+  s->n_distinct = -1;
+  s->min = s->mean = s->max = NAN;
+  if (c->type == CN_STRING) {
+    size_t nl = c->levels.n;
+    unsigned char *seen = nl ? cn_calloc(nl, 1) : NULL;
+    if (nl && !seen) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    s->n_distinct = 0;
+    for (int64_t i = 0; i < t->nrow; i++) {
+      int32_t k = c->codes[i];
+      if (k == CN_NA_CODE) s->n_missing++;
+      else if (!seen[k]) {
+        seen[k] = 1;
+        s->n_distinct++;
+      }
+    }
+    cn_free(seen);
+    return CN_OK;
+  }
+  /* mean by a two-pass compensated sum so that it does not drift on long columns */
+  double lo = INFINITY, hi = -INFINITY, sum = 0, comp = 0;
+  int64_t k = 0;
+  for (int64_t i = 0; i < t->nrow; i++) {
+    double v = cn_table_get_num(t, col, i);
+    if (isnan(v)) {
+      s->n_missing++;
+      continue;
+    }
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    double y = v - comp, z = sum + y;
+    comp = (z - sum) - y;
+    sum = z;
+    k++;
+  }
+  if (k) {
+    s->min = lo;
+    s->max = hi;
+    s->mean = sum / (double)k;
+  }
+  return CN_OK;
+}
+
+const char *cn__format_of(const char *path) {
+  const char *dot = strrchr(path, '.');
+  const char *slash = strrchr(path, '/');
+  if (!dot || (slash && dot < slash)) return NULL;
+  dot++;
+  if (!strcasecmp(dot, "csv")) return "csv";
+  if (!strcasecmp(dot, "tsv") || !strcasecmp(dot, "tab")) return "tsv";
+  if (!strcasecmp(dot, "txt")) return "txt";
+  if (!strcasecmp(dot, "dta")) return "dta";
+  if (!strcasecmp(dot, "sqlite") || !strcasecmp(dot, "sqlite3") ||
+      !strcasecmp(dot, "db"))
+    return "sqlite";
+  return NULL;
+}
+
+void cn_read_opts_init(cn_read_opts *o) { memset(o, 0, sizeof *o); }
+void cn_write_opts_init(cn_write_opts *o) { memset(o, 0, sizeof *o); }
+
+static const char *pick_format(const char *given, const char *path) {
+  return given ? given : cn__format_of(path);
+}
+
+cn_status cn_table_read(const char *path, const cn_read_opts *o, cn_table **out,
+                        cn_diag *d) {
+  cn_read_opts def;
+  if (!o) {
+    cn_read_opts_init(&def);
+    o = &def;
+  }
+  const char *f = pick_format(o->format, path);
+  if (!f || !strcmp(f, "csv") || !strcmp(f, "tsv") || !strcmp(f, "txt"))
+    return cn_table_read_csv(path, o, out, d);
+  if (!strcmp(f, "dta")) return cn_table_read_dta(path, o, out, d);
+  if (!strcmp(f, "sqlite")) return cn_table_read_sqlite(path, o, out, d);
+  return cn_diag_set(d, CN_EUSAGE, "unknown input format \"%s\"", f);
+}
+
+cn_status cn_table_write(const cn_table *t, const char *path,
+                         const cn_write_opts *o, cn_diag *d) {
+  cn_write_opts def;
+  if (!o) {
+    cn_write_opts_init(&def);
+    o = &def;
+  }
+  const char *f = pick_format(o->format, path);
+  if (!f || !strcmp(f, "csv") || !strcmp(f, "tsv") || !strcmp(f, "txt")) {
+    char sep = o->sep ? o->sep : (f && !strcmp(f, "tsv")) ? '\t' : ',';
+    FILE *fp = fopen(path, "wb");
+    if (!fp) return cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot open for writing");
+    cn_status st = cn_table_write_csv_fp(t, fp, sep, d);
+    if (fclose(fp) != 0 && st == CN_OK)
+      st = cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "write failed");
+    return st;
+  }
+  if (!strcmp(f, "dta")) return cn_table_write_dta(t, path, o, d);
+  if (!strcmp(f, "sqlite")) return cn_table_write_sqlite(t, path, o, d);
+  return cn_diag_set(d, CN_EUSAGE, "unknown output format \"%s\"", f);
+}

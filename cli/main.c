@@ -1,2 +1,145 @@
-#include "coinnet.h"
-int main(void) { return 0; }
+/* cli/main.c — `coinnet`: dispatch, help, progress bar and log lines. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+
+const char *cli_prefix = "coinnet";
+
+static const cli_cmd *const groups[] = {cli_data_cmds};
+static const char *const group_names[] = {"data"};
+static const char *const group_summaries[] = {
+    "describe, convert (csv, tsv, dta, sqlite)"};
+#define NGROUPS (int)(sizeof groups / sizeof *groups)
+
+static void print_main_help(FILE *fp) {
+  fprintf(fp,
+          "coinnet %s — collaborative-innovation networks, value-chain measures\n"
+          "and panel econometrics for applied economists.\n\n"
+          "usage: coinnet COMMAND [SUBCOMMAND] [ARGS] [OPTIONS]\n\n"
+          "commands:\n",
+          cn_version());
+  for (int g = 0; g < NGROUPS; g++) {
+    fprintf(fp, "  %-8s %s\n", group_names[g], group_summaries[g]);
+    for (const cli_cmd *c = groups[g]; c->name; c++)
+      fprintf(fp, "    %-12s %s\n", c->name, c->summary);
+  }
+  fprintf(fp,
+          "\n'coinnet help CMD' or 'coinnet CMD --help' shows a command's options.\n"
+          "exit codes: 0 ok, 1 analysis failed, 2 usage, 3 script or formula error,\n"
+          "4 data error, 5 internal error.\n");
+}
+
+static void print_group_help(int g, FILE *fp) {
+  fprintf(fp, "usage: coinnet %s SUBCOMMAND ...\n\n", group_names[g]);
+  for (const cli_cmd *c = groups[g]; c->name; c++)
+    fprintf(fp, "  %-12s %s\n", c->name, c->summary);
+  fprintf(fp, "\n'coinnet %s SUBCOMMAND --help' shows its options.\n", group_names[g]);
+}
+
+/* Prints a command's help; "%s" in it stands for the reading options. */
+static void print_cmd_help(const cli_cmd *c, FILE *fp) {
+  const char *mark = strstr(c->help, "%s");
+  if (!mark) {
+    fputs(c->help, fp);
+    return;
+  }
+  fwrite(c->help, 1, (size_t)(mark - c->help), fp);
+  fputs(cli_read_help, fp);
+  fputs(mark + 2, fp);
+}
+
+static int find_group(const char *name) {
+  for (int g = 0; g < NGROUPS; g++)
+    if (!strcmp(group_names[g], name)) return g;
+  return -1;
+}
+
+static const cli_cmd *find_cmd(int g, const char *name) {
+  for (const cli_cmd *c = groups[g]; c->name; c++)
+    if (!strcmp(c->name, name)) return c;
+  return NULL;
+}
+
+/* `coinnet help [GROUP [CMD]]` */
+static int help(int argc, char **argv) {
+  if (argc < 1) {
+    print_main_help(stdout);
+    return 0;
+  }
+  int g = find_group(argv[0]);
+  if (g < 0) return cli_usage(NULL, "unknown command \"%s\"", argv[0]);
+  if (argc < 2) {
+    print_group_help(g, stdout);
+    return 0;
+  }
+  const cli_cmd *c = find_cmd(g, argv[1]);
+  if (!c) return cli_usage(NULL, "unknown command \"%s %s\"", argv[0], argv[1]);
+  print_cmd_help(c, stdout);
+  return 0;
+}
+
+/* Progress bar on stderr, drawn only when stderr is a terminal. */
+static void progress(void *ud, const char *task, double done, double total) {
+  (void)ud;
+  if (total <= 0) return;
+  double f = done / total;
+  if (f > 1) f = 1;
+  int w = 30, k = (int)(f * w);
+  char bar[64];
+  for (int i = 0; i < w; i++) bar[i] = i < k ? '#' : '.';
+  bar[w] = '\0';
+  const char *name = strrchr(task, '/') ? strrchr(task, '/') + 1 : task;
+  if (done >= total) fprintf(stderr, "\r\033[K");
+  else fprintf(stderr, "\r[%s] %3.0f%% %.40s", bar, f * 100, name);
+  fflush(stderr);
+}
+
+static void log_line(void *ud, cn_log_level level, const char *msg) {
+  (void)ud;
+  fprintf(stderr, "%s: %s: %s\n", cli_prefix,
+          level == CN_LOG_WARN ? "warning" : "note", msg);
+}
+
+int main(int argc, char **argv) {
+  cn_diag d;
+  if (cn_init(&d) != CN_OK) return cli_fail(&d);
+  if (isatty(STDERR_FILENO)) cn_set_progress(progress, NULL);
+  cn_set_log(log_line, NULL);
+  if (argc < 2) {
+    print_main_help(stderr);
+    return 2;
+  }
+  if (cli_is_help(argv[1])) {
+    print_main_help(stdout);
+    return 0;
+  }
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+    printf("coinnet %s\n", cn_version());
+    return 0;
+  }
+  if (!strcmp(argv[1], "help")) return help(argc - 2, argv + 2);
+  int g = find_group(argv[1]);
+  if (g < 0) return cli_usage(NULL, "unknown command \"%s\"", argv[1]);
+  static char prefix[64];
+  snprintf(prefix, sizeof prefix, "coinnet %s", group_names[g]);
+  cli_prefix = prefix;
+  if (argc < 3 || cli_is_help(argv[2])) {
+    print_group_help(g, argc < 3 ? stderr : stdout);
+    return argc < 3 ? 2 : 0;
+  }
+  const cli_cmd *c = find_cmd(g, argv[2]);
+  if (!c) return cli_usage(NULL, "unknown command \"%s %s\"", argv[1], argv[2]);
+  for (int i = 3; i < argc; i++)
+    if (cli_is_help(argv[i])) {
+      print_cmd_help(c, stdout);
+      return 0;
+    }
+  int rc = c->run(argc - 2, argv + 2);
+  if (fflush(stdout) != 0 && rc == 0) {
+    fprintf(stderr, "%s: cannot write the output\n", cli_prefix);
+    rc = 5;
+  }
+  return rc;
+}

@@ -61,6 +61,10 @@ void cn_diag_snippet(cn_diag *d, const char *line, size_t len, int64_t col);
  * NUL-terminated). prefix may be NULL. Returns the length it wanted. */
 size_t cn_diag_format(const cn_diag *d, const char *prefix, char *buf, size_t n);
 
+/* Display width of UTF-8 text in a terminal (East Asian wide characters
+ * count 2), for aligning tables. */
+int64_t cn_text_width(const char *s);
+
 /* The single allocator. fn(ud, ptr, size) behaves like realloc, and like free
  * when size == 0 (returning NULL). Passing fn == NULL restores the default.
  * Set it before any other call; it is not synchronized. */

@@ -65,8 +65,12 @@ bool cn__grow(void **p, size_t *cap, size_t need, size_t elem) {
 }
 
 bool cn__buf_reserve(cn_buf *b, size_t extra) {
-  if (extra > SIZE_MAX - b->len - 1) return false;
-  return cn__grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
+  if (extra > SIZE_MAX - b->len - 1 ||
+      !cn__grow((void **)&b->data, &b->cap, b->len + extra + 1, 1)) {
+    b->failed = true;
+    return false;
+  }
+  return true;
 }
 
 bool cn__buf_append(cn_buf *b, const void *p, size_t n) {
@@ -81,4 +85,5 @@ void cn__buf_free(cn_buf *b) {
   cn_free(b->data);
   b->data = NULL;
   b->len = b->cap = 0;
+  b->failed = false;
 }

@@ -5,10 +5,12 @@
 #include <stdbool.h>
 #include "coinnet/base.h"
 
-/* Growable byte buffer. Zero-initialized is empty; cn__buf_free releases. */
+/* Growable byte buffer. Zero-initialized is empty; cn__buf_free releases.
+ * A failed append sets `failed` (sticky) so a writer can check once. */
 typedef struct cn_buf {
   char *data;
   size_t len, cap;
+  bool failed;
 } cn_buf;
 bool cn__buf_reserve(cn_buf *b, size_t extra); /* room for extra more bytes */
 bool cn__buf_append(cn_buf *b, const void *p, size_t n);

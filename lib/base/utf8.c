@@ -104,3 +104,5 @@ bool cn__buf_printf(cn_buf *b, const char *fmt, ...) {
   b->len += (size_t)k;
   return true;
 }
+
+int64_t cn_text_width(const char *s) { return s ? cn__utf8_width(s, strlen(s)) : 0; }

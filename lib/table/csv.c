@@ -1,10 +1,774 @@
-/* lib/table/csv.c — placeholder */
+/* lib/table/csv.c — streaming CSV/TSV reader and writer.
+ *
+ * Reading follows RFC 4180 (quoted fields with doubled quotes, separators and
+ * newlines inside quotes) and also accepts a UTF-8 byte-order mark, CRLF or
+ * CR line ends, and a final line without a newline. The file is read in
+ * chunks, so memory holds the table plus one chunk.
+ *
+ * Column types are inferred from the values: a column is int64 while every
+ * value is an integer that fits, double once a value has a fraction or an
+ * exponent, and text as soon as one value is not a number. Numbers written
+ * with a leading zero ("007", "0101") and integers too long for int64 make
+ * the column text, so that codes such as HS products and IDs keep their
+ * digits. Missing: empty fields and the NA tokens ("NA", "." by default).
+ * Turning a column into text needs the fields already read, so the reader
+ * starts over with the new plan (at most once per column; it happens on the
+ * first rows in practice). */
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "table_int.h"
-cn_status cn_table_read_csv(const char *path, const cn_read_opts *o, cn_table **out, cn_diag *d) {
-  (void)o; *out = NULL;
-  return cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "csv reading not built yet");
+
+#define CHUNK (4u << 20)
+
+/* ---- byte source: a file, optionally converted to UTF-8 by iconv ---- */
+
+typedef struct source {
+  int fd;
+  iconv_t cd;      /* (iconv_t)-1 when the file is UTF-8 */
+  char *raw;       /* undecoded bytes waiting for iconv */
+  size_t raw_len;
+  int raw_eof;
+  int64_t consumed; /* bytes of the file read so far, for progress */
+  int64_t size;
+} source;
+
+/* Reads up to n bytes of UTF-8 into out; returns the count, 0 at the end,
+ * -1 on a read error, -2 on an undecodable byte sequence. */
+static ssize_t source_read(source *s, char *out, size_t n) {
+  if (s->cd == (iconv_t)-1) {
+    ssize_t k;
+    do k = read(s->fd, out, n);
+    while (k < 0 && errno == EINTR);
+    if (k > 0) s->consumed += k;
+    return k;
+  }
+  for (;;) {
+    if (!s->raw_eof && s->raw_len < CHUNK / 2) {
+      ssize_t k;
+      do k = read(s->fd, s->raw + s->raw_len, CHUNK - s->raw_len);
+      while (k < 0 && errno == EINTR);
+      if (k < 0) return -1;
+      if (k == 0) s->raw_eof = 1;
+      s->raw_len += (size_t)k;
+      s->consumed += k;
+    }
+    if (s->raw_len == 0) return 0;
+    char *in = s->raw, *o = out;
+    size_t inleft = s->raw_len, outleft = n;
+    size_t r = iconv(s->cd, &in, &inleft, &o, &outleft);
+    int err = r == (size_t)-1 ? errno : 0;
+    memmove(s->raw, in, inleft);
+    s->raw_len = inleft;
+    size_t produced = n - outleft;
+    if (produced) return (ssize_t)produced;
+    if (err == EILSEQ) return -2;
+    if (err == EINVAL && s->raw_eof) return -2; /* truncated sequence at end */
+    if (err == E2BIG) return -1;                 /* n too small: cannot happen */
+    if (s->raw_eof && s->raw_len == 0) return 0;
+  }
 }
-cn_status cn_table_write_csv_fp(const cn_table *t, FILE *fp, char sep, cn_diag *d) {
-  (void)t; (void)fp; (void)sep;
-  return cn_diag_set(d, CN_EINTERNAL, "csv writing not built yet");
+
+/* ---- parsing state ---- */
+
+typedef struct field {
+  const char *p;
+  size_t n;
+  int quoted;   /* enclosed in quotes */
+  int escaped;  /* contains doubled quotes to undo */
+  int64_t line; /* where the field starts */
+  const char *line_start;
+} field;
+
+typedef struct reader {
+  const char *name; /* for messages */
+  const cn_read_opts *o;
+  char sep;
+  cn_diag *d;
+  source src;
+  char *buf;
+  size_t cap, len, pos; /* buffer, bytes in it, parse position */
+  int eof;
+  int64_t line;           /* line number at buf + pos */
+  const char *line_start; /* start of the current line inside buf */
+  field *f;
+  size_t fcap;
+  cn_buf scratch;
+} reader;
+
+/* Refills the buffer keeping bytes from `keep` on; returns 1 when more bytes
+ * came, 0 at end of input, a negative cn_status on error. */
+static int refill(reader *r, size_t keep) {
+  if (r->eof) return 0;
+  size_t tail = r->len - keep;
+  size_t ls = r->line_start && r->line_start >= r->buf + keep
+                  ? (size_t)(r->line_start - r->buf) - keep
+                  : 0;
+  memmove(r->buf, r->buf + keep, tail);
+  r->len = tail;
+  r->pos -= keep;
+  r->line_start = r->buf + ls;
+  if (r->cap - r->len < CHUNK / 2) {
+    size_t nc = r->cap * 2;
+    char *nb = cn_realloc(r->buf, nc + 1);
+    if (!nb) return -(int)cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+    r->line_start = nb + (r->line_start - r->buf);
+    r->buf = nb;
+    r->cap = nc;
+  }
+  ssize_t k = source_read(&r->src, r->buf + r->len, r->cap - r->len);
+  if (k == -2) {
+    int64_t line = r->line;
+    for (size_t i = r->pos; i < r->len; i++)
+      if (r->buf[i] == '\n') line++;
+    return -(int)cn_diag_at(r->d, CN_EDATA, r->name, line, 0,
+                            "cannot decode the text as %s", r->o->encoding);
+  }
+  if (k < 0)
+    return -(int)cn_diag_at(r->d, CN_EINTERNAL, r->name, 0, 0, "read error: %s",
+                            strerror(errno));
+  if (k == 0) {
+    r->eof = 1;
+    return 0;
+  }
+  r->len += (size_t)k;
+  r->buf[r->len] = '\0';
+  if (r->src.size > 0) cn__progress(r->name, (double)r->src.consumed, (double)r->src.size);
+  return 1;
+}
+
+static int64_t col_of(const char *line_start, const char *p) {
+  return cn__utf8_chars(line_start, (size_t)(p - line_start)) + 1;
+}
+
+/* Fills d with an error located at p on `line`, with the line as snippet. */
+static cn_status error_at(reader *r, int64_t line, const char *line_start,
+                          const char *p, const char *fmt, const char *arg) {
+  cn_diag_at(r->d, CN_EDATA, r->name, line, col_of(line_start, p), fmt, arg);
+  const char *e = line_start;
+  const char *end = r->buf + r->len;
+  while (e < end && *e != '\n' && *e != '\r') e++;
+  if (cn__utf8_valid(line_start, (size_t)(e - line_start)) == (size_t)(e - line_start))
+    cn_diag_snippet(r->d, line_start, (size_t)(e - line_start), col_of(line_start, p));
+  return CN_EDATA;
+}
+
+/* Splits one record at buf + pos into r->f. Returns the field count, 0 when
+ * the input is exhausted, -1 when the record is incomplete (needs more
+ * bytes), or -2 with r->d filled on a syntax error. On success pos and line
+ * move past the record. */
+static int64_t split_record(reader *r) {
+  const char *p = r->buf + r->pos, *end = r->buf + r->len;
+  int64_t line = r->line;
+  const char *ls = r->line_start;
+  size_t nf = 0;
+  const char sep = r->sep;
+  if (p >= end) return r->eof ? 0 : -1;
+  for (;;) {
+    if (nf == r->fcap) {
+      if (!cn__grow((void **)&r->f, &r->fcap, nf + 1, sizeof *r->f)) {
+        cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+        return -2;
+      }
+    }
+    field *f = &r->f[nf++];
+    f->line = line;
+    f->line_start = ls;
+    f->quoted = f->escaped = 0;
+    if (p < end && *p == '"') {
+      const char *q = p + 1;
+      f->quoted = 1;
+      for (;;) {
+        const char *z = memchr(q, '"', (size_t)(end - q));
+        if (!z) {
+          if (!r->eof) return -1;
+          error_at(r, f->line, f->line_start, p, "unterminated quoted field%s",
+                   " (the quote opened here is never closed)");
+          return -2;
+        }
+        if (z + 1 >= end && !r->eof) return -1;
+        if (z + 1 < end && z[1] == '"') {
+          f->escaped = 1;
+          q = z + 2;
+          continue;
+        }
+        /* count the lines inside the quotes */
+        for (const char *c = p + 1; c < z; c++) {
+          if (*c == '\n' || (*c == '\r' && c[1] != '\n')) {
+            line++;
+            ls = c + 1;
+          }
+        }
+        f->p = p + 1;
+        f->n = (size_t)(z - p - 1);
+        p = z + 1;
+        break;
+      }
+      if (p < end && *p != sep && *p != '\n' && *p != '\r') {
+        error_at(r, line, ls, p, "unexpected character after a closing quote%s",
+                 " (a quote inside a quoted field is written as \"\")");
+        return -2;
+      }
+    } else {
+      const char *q = p;
+      while (q < end && *q != sep && *q != '\n' && *q != '\r') q++;
+      f->p = p;
+      f->n = (size_t)(q - p);
+      p = q;
+    }
+    if (p >= end) {
+      if (!r->eof) return -1;
+      break; /* last record without a newline */
+    }
+    if (*p == sep) {
+      p++;
+      continue;
+    }
+    /* end of line */
+    if (*p == '\r') {
+      if (p + 1 >= end && !r->eof) return -1;
+      if (p + 1 < end && p[1] == '\n') p++;
+    }
+    p++;
+    break;
+  }
+  r->pos = (size_t)(p - r->buf);
+  r->line = line + 1;
+  r->line_start = p;
+  return (int64_t)nf;
+}
+
+/* Undoes doubled quotes in a quoted field; returns the text to use. */
+static const char *field_text(reader *r, const field *f, size_t *n) {
+  if (!f->escaped) {
+    *n = f->n;
+    return f->p;
+  }
+  r->scratch.len = 0;
+  if (!cn__buf_reserve(&r->scratch, f->n)) return NULL;
+  char *o = r->scratch.data;
+  for (size_t i = 0; i < f->n; i++) {
+    *o++ = f->p[i];
+    if (f->p[i] == '"') i++;
+  }
+  *n = (size_t)(o - r->scratch.data);
+  return r->scratch.data;
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* A number written with a leading zero ("007"), which the reader keeps as
+ * text so that codes do not lose digits. "0", "0.5", "-0.25" are numbers. */
+static bool leading_zero(const char *s, size_t n) {
+  size_t i = (n && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  return i + 1 < n && s[i] == '0' && s[i + 1] >= '0' && s[i + 1] <= '9';
+}
+
+/* Ascii digits only, possibly signed: an integer too long for int64 is
+ * such a token that cn__parse_int64 refused. */
+static bool all_digits(const char *s, size_t n) {
+  size_t i = (n && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  if (i == n) return false;
+  for (; i < n; i++)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+typedef struct na_set {
+  const char *const *tok;
+  size_t *len;
+  int n;
+} na_set;
+
+static bool is_na(const na_set *na, const char *s, size_t n) {
+  if (n == 0) return true;
+  for (int i = 0; i < na->n; i++)
+    if (na->len[i] == n && memcmp(na->tok[i], s, n) == 0) return true;
+  return false;
+}
+
+static const char *const default_na[] = {"", "NA", "."};
+
+static bool wants_string(const cn_read_opts *o, const char *name) {
+  for (int i = 0; i < o->n_string_cols; i++)
+    if (strcmp(o->string_cols[i], name) == 0) return true;
+  return false;
+}
+
+/* Checks that a new string level is valid UTF-8; fills d otherwise. */
+static cn_status check_utf8(reader *r, const field *f, const char *s, size_t n) {
+  size_t bad = cn__utf8_valid(s, n);
+  if (bad == n) return CN_OK;
+  /* locate the byte in the line: field text starts at f->p for unescaped */
+  const char *at = f->escaped ? f->p : f->p + bad;
+  int64_t line = f->line;
+  const char *ls = f->line_start;
+  for (const char *c = f->p; c < at; c++)
+    if (*c == '\n') {
+      line++;
+      ls = c + 1;
+    }
+  char bytes[32] = "";
+  const unsigned char *b = (const unsigned char *)s + bad;
+  size_t k = n - bad < 2 ? n - bad : 2;
+  for (size_t i = 0; i < k; i++)
+    snprintf(bytes + strlen(bytes), sizeof bytes - strlen(bytes), "%s0x%02X",
+             i ? " " : "", b[i]);
+  cn_diag_at(r->d, CN_EDATA, r->name, line, col_of(ls, at),
+             "invalid UTF-8 (bytes %s): the file is not UTF-8 text", bytes);
+  cn_diag_hint(r->d, "if it is Chinese text from a GB18030/GBK export, read it "
+                     "with --encoding gb18030");
+  return CN_EDATA;
+}
+
+static cn_status open_source(reader *r, const char *path) {
+  r->src.fd = open(path, O_RDONLY);
+  r->src.cd = (iconv_t)-1;
+  if (r->src.fd < 0)
+    return cn_diag_at(r->d, CN_EDATA, r->name, 0, 0, "cannot open: %s",
+                      strerror(errno));
+  struct stat st;
+  if (fstat(r->src.fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode))
+      return cn_diag_at(r->d, CN_EDATA, r->name, 0, 0,
+                        "is a directory, not a data file");
+    if (S_ISREG(st.st_mode)) r->src.size = st.st_size;
+  }
+  const char *enc = r->o->encoding;
+  if (enc && strcasecmp(enc, "utf-8") != 0 && strcasecmp(enc, "utf8") != 0) {
+    const char *from = NULL;
+    if (!strcasecmp(enc, "gb18030")) from = "GB18030";
+    else if (!strcasecmp(enc, "gbk") || !strcasecmp(enc, "gb2312")) from = "GBK";
+    else if (!strcasecmp(enc, "latin1") || !strcasecmp(enc, "iso-8859-1")) from = "ISO-8859-1";
+    else if (!strcasecmp(enc, "cp1252") || !strcasecmp(enc, "windows-1252")) from = "CP1252";
+    if (!from)
+      return cn_diag_set(r->d, CN_EUSAGE,
+                         "unknown encoding \"%s\" (use utf-8, gb18030, gbk, "
+                         "latin1 or cp1252)", enc);
+    r->src.cd = iconv_open("UTF-8", from);
+    if (r->src.cd == (iconv_t)-1)
+      return cn_diag_set(r->d, CN_EINTERNAL, "iconv cannot convert from %s", from);
+    r->src.raw = cn_malloc(CHUNK);
+    if (!r->src.raw) return cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+  }
+  return CN_OK;
+}
+
+static void close_source(reader *r) {
+  if (r->src.fd >= 0) close(r->src.fd);
+  if (r->src.cd != (iconv_t)-1) iconv_close(r->src.cd);
+  cn_free(r->src.raw);
+  r->src.fd = -1;
+  r->src.cd = (iconv_t)-1;
+  r->src.raw = NULL;
+}
+
+/* Picks the separator of a .txt file from its first line: tab, then comma,
+ * semicolon, pipe, whichever occurs (outside quotes) the most. */
+static char sniff_sep(const char *p, size_t n) {
+  const char cands[] = {'\t', ',', ';', '|'};
+  size_t best = 0;
+  char sep = ',';
+  for (int c = 0; c < 4; c++) {
+    size_t k = 0;
+    int inq = 0;
+    for (size_t i = 0; i < n && (inq || (p[i] != '\n' && p[i] != '\r')); i++) {
+      if (p[i] == '"') inq = !inq;
+      else if (!inq && p[i] == cands[c]) k++;
+    }
+    if (k > best) {
+      best = k;
+      sep = cands[c];
+    }
+  }
+  return sep;
+}
+
+/* One pass over the file with a fixed plan of text columns. Returns CN_OK
+ * and *restart = 1 when a column turned out to be text: plan[] is updated
+ * and the caller reads again. */
+static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
+                           int *ncol_io, cn_table **out, int *restart) {
+  cn_status st = CN_OK;
+  cn_table *t = NULL;
+  cn_column **cols = NULL;
+  char **names = NULL;
+  size_t *na_len = NULL;
+  int ncol = 0;
+  int64_t nrow = 0, blank = 0;
+  na_set na = {0};
+  *restart = 0;
+
+  if ((st = open_source(r, path)) != CN_OK) goto done;
+  r->cap = CHUNK;
+  r->buf = cn_malloc(r->cap + 1);
+  if (!r->buf) {
+    st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  r->len = r->pos = 0;
+  r->eof = 0;
+  r->line = 1;
+  r->line_start = r->buf;
+  int k = refill(r, 0);
+  if (k < 0) {
+    st = (cn_status)-k;
+    goto done;
+  }
+  if (r->len >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3)) {
+    r->pos = 3;
+    r->line_start = r->buf + 3;
+  }
+  if (!r->sep) {
+    const char *fmt = r->o->format ? r->o->format : cn__format_of(path);
+    if (fmt && !strcmp(fmt, "tsv")) r->sep = '\t';
+    else if (fmt && !strcmp(fmt, "txt")) r->sep = sniff_sep(r->buf + r->pos, r->len - r->pos);
+    else r->sep = ',';
+  }
+
+  na.n = r->o->na_strings ? r->o->n_na_strings : 3;
+  na.tok = r->o->na_strings ? r->o->na_strings : default_na;
+  na_len = cn_calloc((size_t)na.n + 1, sizeof *na_len);
+  if (!na_len) {
+    st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  for (int i = 0; i < na.n; i++) na_len[i] = strlen(na.tok[i]);
+  na.len = na_len;
+
+  /* header */
+  size_t data_start = r->pos;
+  int64_t nf;
+  while ((nf = split_record(r)) == -1) {
+    k = refill(r, 0);
+    if (k < 0) {
+      st = (cn_status)-k;
+      goto done;
+    }
+  }
+  if (nf == -2) {
+    st = r->d->code;
+    goto done;
+  }
+  if (nf == 0) {
+    st = cn_diag_at(r->d, CN_EDATA, r->name, 1, 0, "the file is empty: no header row");
+    goto done;
+  }
+  if (nf > (1 << 16)) {
+    st = cn_diag_at(r->d, CN_EDATA, r->name, 1, 0, "more than 65536 columns");
+    goto done;
+  }
+  ncol = (int)nf;
+  names = cn_calloc((size_t)ncol, sizeof *names);
+  cols = cn_calloc((size_t)ncol, sizeof *cols);
+  if (!names || !cols) {
+    st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  for (int j = 0; j < ncol; j++) {
+    char tmp[32];
+    size_t n;
+    const char *s = r->o->no_header ? NULL : field_text(r, &r->f[j], &n);
+    if (r->o->no_header || n == 0) {
+      n = (size_t)snprintf(tmp, sizeof tmp, "v%d", j + 1);
+      s = tmp;
+    } else if ((st = check_utf8(r, &r->f[j], s, n)) != CN_OK) {
+      goto done;
+    }
+    if (!(names[j] = cn_strndup(s, n))) {
+      st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+      goto done;
+    }
+    for (int i = 0; i < j; i++)
+      if (!strcmp(names[i], names[j])) {
+        st = cn_diag_at(r->d, CN_EDATA, r->name, 1, j + 1,
+                        "column %d repeats the name \"%s\" of column %d", j + 1,
+                        names[j], i + 1);
+        cn_diag_hint(r->d, "give every column a distinct name in the header");
+        goto done;
+      }
+  }
+  if (*ncol_io == 0) {
+    *ncol_io = ncol;
+    for (int j = 0; j < ncol; j++)
+      if (wants_string(r->o, names[j])) plan[j] = 1;
+  }
+  if (r->o->no_header) {
+    r->pos = data_start;
+    r->line = 1;
+    r->line_start = r->buf + data_start;
+  }
+
+  t = cn_table_new(0);
+  if (!t) {
+    st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  for (int j = 0; j < ncol; j++) {
+    cols[j] = cn__col_new(names[j], plan[j] ? CN_STRING : CN_INT64);
+    if (!cols[j] || !cn__table_append(t, cols[j])) {
+      cn__col_free(cols[j]);
+      cols[j] = NULL;
+      st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+      goto done;
+    }
+  }
+
+  size_t cap = 0;
+  bool estimated = false;
+  for (;;) {
+    nf = split_record(r);
+    if (nf == -1) {
+      k = refill(r, r->pos); /* keep the incomplete record */
+      if (k < 0) {
+        st = (cn_status)-k;
+        goto done;
+      }
+      continue;
+    }
+    if (nf == -2) {
+      st = r->d->code;
+      goto done;
+    }
+    if (nf == 0) break;
+    if (nf == 1 && ncol > 1 && r->f[0].n == 0 && !r->f[0].quoted) {
+      blank++;
+      continue;
+    }
+    if (nf != ncol) {
+      const field *f = &r->f[nf > ncol ? ncol : nf - 1];
+      const char *at = nf > ncol ? f->p - (f->quoted ? 1 : 0) : f->p + f->n;
+      char what[96];
+      snprintf(what, sizeof what, "expected %d fields as in the header, found %lld",
+               ncol, (long long)nf);
+      error_at(r, f->line, f->line_start, at, "%s", what);
+      st = CN_EDATA;
+      goto done;
+    }
+    if ((size_t)nrow == cap) {
+      size_t want = cap ? cap * 2 : 1024;
+      if (!estimated && nrow > 0 && r->src.size > 0 && r->src.cd == (iconv_t)-1) {
+        /* guess the row count from the bytes per row so far */
+        double bytes_per_row = (double)(r->pos) / (double)(nrow + 1);
+        if (bytes_per_row > 0) {
+          double guess = (double)r->src.size / bytes_per_row * 1.05 + 1024;
+          if (guess > (double)want && guess < 4e9) want = (size_t)guess;
+        }
+        estimated = true;
+      }
+      for (int j = 0; j < ncol; j++)
+        if (!cn__col_reserve(cols[j], (int64_t)want)) {
+          st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+          goto done;
+        }
+      cap = want;
+    }
+    for (int j = 0; j < ncol; j++) {
+      const field *f = &r->f[j];
+      cn_column *c = cols[j];
+      const char *s = f->p;
+      size_t n = f->n;
+      if (c->type == CN_STRING) {
+        if (!(s = field_text(r, f, &n))) {
+          st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+          goto done;
+        }
+        if (is_na(&na, s, n)) {
+          c->codes[nrow] = CN_NA_CODE;
+          continue;
+        }
+        size_t before = c->levels.n;
+        int32_t code = cn__col_level(c, s, n);
+        if (code < 0) {
+          st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+          goto done;
+        }
+        if (c->levels.n != before && (st = check_utf8(r, f, s, n)) != CN_OK) goto done;
+        c->codes[nrow] = code;
+        continue;
+      }
+      if (f->escaped) goto to_string;
+      while (n && is_blank(s[n - 1]) && r->sep != '\t') n--;
+      while (n && is_blank(*s) && r->sep != '\t') s++, n--;
+      if (c->type == CN_INT64) {
+        int64_t v;
+        if (cn__parse_int64(s, n, &v)) {
+          if (leading_zero(s, n)) goto to_string;
+          c->i64[nrow] = v;
+          continue;
+        }
+        if (is_na(&na, s, n)) {
+          c->i64[nrow] = CN_NA_INT64;
+          continue;
+        }
+        double x;
+        if (!all_digits(s, n) && !leading_zero(s, n) && cn__parse_double(s, n, &x)) {
+          cn__col_to_double(c, nrow);
+          c->dbl[nrow] = x;
+          continue;
+        }
+        goto to_string;
+      } else {
+        double x;
+        if (cn__parse_double(s, n, &x)) {
+          int64_t iv;
+          if (leading_zero(s, n) || (all_digits(s, n) && !cn__parse_int64(s, n, &iv)))
+            goto to_string;
+          c->dbl[nrow] = x;
+          continue;
+        }
+        if (is_na(&na, s, n)) {
+          c->dbl[nrow] = NAN;
+          continue;
+        }
+        goto to_string;
+      }
+    to_string:
+      plan[j] = 1;
+      *restart = 1;
+    }
+    nrow++;
+    if (*restart) break; /* every column that changes on this row is marked */
+  }
+  if (*restart) goto done;
+  t->nrow = nrow;
+  if (blank) cn__log(CN_LOG_INFO, "%s: skipped %lld blank line%s", r->name,
+                     (long long)blank, blank == 1 ? "" : "s");
+  if (r->src.size > 0) cn__progress(r->name, (double)r->src.size, (double)r->src.size);
+  *out = t;
+  t = NULL;
+
+done:
+  cn_table_free(t);
+  for (int j = 0; names && j < ncol; j++) cn_free(names[j]);
+  cn_free(names);
+  cn_free(cols);
+  cn_free(na_len);
+  cn_free(r->buf);
+  r->buf = NULL;
+  close_source(r);
+  return st;
+}
+
+cn_status cn_table_read_csv(const char *path, const cn_read_opts *o,
+                            cn_table **out, cn_diag *d) {
+  cn_read_opts def;
+  if (!o) {
+    cn_read_opts_init(&def);
+    o = &def;
+  }
+  *out = NULL;
+  cn_diag_clear(d);
+  cn_status st = CN_OK;
+  /* the plan of text columns; sized generously, grown on the first pass */
+  unsigned char *plan = NULL;
+  int ncol = 0, restart = 1;
+  reader r;
+  memset(&r, 0, sizeof r);
+  r.name = o->display_name ? o->display_name : path;
+  r.o = o;
+  r.d = d;
+  r.src.fd = -1;
+  r.src.cd = (iconv_t)-1;
+  plan = cn_calloc(1u << 16, 1);
+  if (!plan) {
+    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  for (int pass = 0; restart; pass++) {
+    r.sep = o->sep;
+    cn_table_free(*out);
+    *out = NULL;
+    st = read_pass(&r, path, plan, &ncol, out, &restart);
+    if (st != CN_OK) goto done;
+  }
+done:
+  if (st != CN_OK) {
+    cn_table_free(*out);
+    *out = NULL;
+  }
+  cn_free(plan);
+  cn__buf_free(&r.scratch);
+  cn_free(r.f);
+  return st;
+}
+
+/* ---- writing ---- */
+
+static bool needs_quotes(const char *s, size_t n, char sep) {
+  if (n && (is_blank(s[0]) || is_blank(s[n - 1]))) return true;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r') return true;
+  return false;
+}
+
+static void put_text(cn_buf *b, const char *s, size_t n, char sep) {
+  if (!needs_quotes(s, n, sep)) {
+    cn__buf_append(b, s, n);
+    return;
+  }
+  cn__buf_append(b, "\"", 1);
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') cn__buf_append(b, "\"", 1);
+    cn__buf_append(b, s + i, 1);
+  }
+  cn__buf_append(b, "\"", 1);
+}
+
+cn_status cn_table_write_csv_fp(const cn_table *t, FILE *fp, char sep,
+                                cn_diag *d) {
+  cn_buf b = {0};
+  cn_status st = CN_OK;
+  char num[64];
+  if (!sep) sep = ',';
+  for (int j = 0; j < t->ncol; j++) {
+    if (j) cn__buf_append(&b, &sep, 1);
+    put_text(&b, t->cols[j]->name, strlen(t->cols[j]->name), sep);
+  }
+  cn__buf_append(&b, "\n", 1);
+  for (int64_t i = 0; i < t->nrow; i++) {
+    for (int j = 0; j < t->ncol; j++) {
+      const cn_column *c = t->cols[j];
+      if (j) cn__buf_append(&b, &sep, 1);
+      if (c->type == CN_STRING) {
+        int32_t k = c->codes[i];
+        if (k != CN_NA_CODE) put_text(&b, c->levels.strs[k], c->levels.lens[k], sep);
+      } else if (c->type == CN_INT64) {
+        if (c->i64[i] != CN_NA_INT64)
+          cn__buf_append(&b, num, (size_t)snprintf(num, sizeof num, "%lld",
+                                                   (long long)c->i64[i]));
+      } else if (!isnan(c->dbl[i])) {
+        if (isinf(c->dbl[i])) {
+          st = cn_diag_set(d, CN_EDATA,
+                           "column \"%s\" row %lld holds an infinity, which CSV "
+                           "cannot carry as a number", c->name, (long long)i + 1);
+          goto done;
+        }
+        cn__buf_append(&b, num, (size_t)cn__fmt_double(c->dbl[i], num, sizeof num));
+      }
+    }
+    cn__buf_append(&b, "\n", 1);
+    if (b.failed) {
+      st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+      goto done;
+    }
+    if (b.len > (1u << 20) || i + 1 == t->nrow) {
+      if (fwrite(b.data, 1, b.len, fp) != b.len) {
+        st = cn_diag_set(d, CN_EINTERNAL, "write failed: %s", strerror(errno));
+        goto done;
+      }
+      b.len = 0;
+    }
+  }
+  if (b.failed)
+    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  else if (b.len && fwrite(b.data, 1, b.len, fp) != b.len)
+    st = cn_diag_set(d, CN_EINTERNAL, "write failed: %s", strerror(errno));
+done:
+  cn__buf_free(&b);
+  return st;
 }

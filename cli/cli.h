@@ -1,0 +1,48 @@
+/* cli/cli.h — what the command files share: the command table, option
+ * parsing, error printing. The CLI uses only the public API (coinnet.h). */
+#ifndef CN_CLI_H
+#define CN_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "coinnet.h"
+
+typedef struct cli_cmd {
+  const char *group;   /* "data" */
+  const char *name;    /* "describe" */
+  int (*run)(int argc, char **argv); /* argv[0] is the command's name */
+  const char *summary; /* one line */
+  const char *help;    /* usage, options, example */
+} cli_cmd;
+
+extern const cli_cmd cli_data_cmds[];
+
+/* The prefix of messages: "coinnet GROUP". */
+extern const char *cli_prefix;
+
+/* Prints a diagnostic as "coinnet GROUP: FILE:LINE:COL: message" with its
+ * caret and hint on stderr; returns the exit code (d->code). */
+int cli_fail(const cn_diag *d);
+/* Prints a usage error and where to find help; returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Option scanning: argv[*i] is an option; when it is `name` (with a value
+ * given as the next argument or after '='), stores the value and advances
+ * *i. Returns 1 when matched, 0 when not, -1 when the value is missing. */
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
+/* A flag without value. */
+bool cli_flag(char **argv, int i, const char *name);
+/* Nonzero when argv[i] asks for help. */
+bool cli_is_help(const char *arg);
+
+/* Options every reader takes (--sep, --encoding, --table, --query,
+ * --string, --na, --no-header); returns as cli_opt does. Lists given with
+ * commas are split into storage owned by the CLI until exit. */
+int cli_read_opt(int argc, char **argv, int *i, cn_read_opts *o);
+extern const char cli_read_help[];
+
+/* Reads a table, printing the error; returns 0 or an exit code. */
+int cli_read(const char *path, const cn_read_opts *o, cn_table **t);
+
+#endif

@@ -1,0 +1,121 @@
+/* cli/common.c — option parsing and error printing shared by commands. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+int cli_fail(const cn_diag *d) {
+  char buf[4096];
+  cn_diag_format(d, cli_prefix, buf, sizeof buf);
+  fputs(buf, stderr);
+  return d->code ? (int)d->code : 5;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s: ", cli_prefix);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  if (cmd) fprintf(stderr, "\nsee '%s %s --help'\n", cli_prefix, cmd);
+  else fprintf(stderr, "\nsee 'coinnet --help'\n");
+  return 2;
+}
+
+bool cli_is_help(const char *arg) {
+  return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
+  const char *a = argv[*i];
+  size_t n = strlen(name);
+  if (strncmp(a, name, n) != 0) return 0;
+  if (a[n] == '=') {
+    *val = a + n + 1;
+    return 1;
+  }
+  if (a[n] != '\0') return 0;
+  if (*i + 1 >= argc) return -1;
+  *val = argv[++*i];
+  return 1;
+}
+
+bool cli_flag(char **argv, int i, const char *name) { return !strcmp(argv[i], name); }
+
+/* Splits "a,b,c" into a NULL-terminated list kept until exit. */
+static const char **split_list(const char *s, int *n) {
+  int k = 1;
+  for (const char *p = s; *p; p++) k += *p == ',';
+  const char **out = calloc((size_t)k + 1, sizeof *out);
+  char *copy = strdup(s);
+  if (!out || !copy) {
+    free(out);
+    free(copy);
+    *n = 0;
+    return NULL;
+  }
+  k = 0;
+  for (char *tok = copy, *next; tok; tok = next) {
+    next = strchr(tok, ',');
+    if (next) *next++ = '\0';
+    out[k++] = tok;
+  }
+  *n = k;
+  return out;
+}
+
+static char sep_of(const char *v) {
+  if (!strcmp(v, "\\t") || !strcmp(v, "tab")) return '\t';
+  if (strlen(v) == 1) return v[0];
+  return 0;
+}
+
+const char cli_read_help[] =
+    "reading:\n"
+    "  --sep C            field separator (default by extension: , for .csv, tab for .tsv)\n"
+    "  --encoding E       utf-8 (default), gb18030, gbk, latin1, cp1252\n"
+    "  --string COLS      read these CSV columns as text (comma-separated)\n"
+    "  --na TOKENS        CSV tokens read as missing (default: empty, NA and .)\n"
+    "  --no-header        the CSV has no header row (columns v1, v2, ...)\n"
+    "  --table NAME       SQLite: the table to read\n"
+    "  --query SQL        SQLite: the query to run\n";
+
+int cli_read_opt(int argc, char **argv, int *i, cn_read_opts *o) {
+  const char *v;
+  int r;
+  if ((r = cli_opt(argc, argv, i, "--sep", &v)) != 0) {
+    if (r > 0 && !(o->sep = sep_of(v))) return -1;
+    return r;
+  }
+  if ((r = cli_opt(argc, argv, i, "--encoding", &v)) != 0) {
+    if (r > 0) o->encoding = v;
+    return r;
+  }
+  if ((r = cli_opt(argc, argv, i, "--table", &v)) != 0) {
+    if (r > 0) o->sqlite_table = v;
+    return r;
+  }
+  if ((r = cli_opt(argc, argv, i, "--query", &v)) != 0) {
+    if (r > 0) o->sqlite_query = v;
+    return r;
+  }
+  if ((r = cli_opt(argc, argv, i, "--string", &v)) != 0) {
+    if (r > 0) o->string_cols = split_list(v, &o->n_string_cols);
+    return r;
+  }
+  if ((r = cli_opt(argc, argv, i, "--na", &v)) != 0) {
+    if (r > 0) o->na_strings = split_list(v, &o->n_na_strings);
+    return r;
+  }
+  if (cli_flag(argv, *i, "--no-header")) {
+    o->no_header = 1;
+    return 1;
+  }
+  return 0;
+}
+
+int cli_read(const char *path, const cn_read_opts *o, cn_table **t) {
+  cn_diag d;
+  if (cn_table_read(path, o, t, &d) != CN_OK) return cli_fail(&d);
+  return 0;
+}

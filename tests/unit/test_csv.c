@@ -1,0 +1,330 @@
+/* tests/unit/test_csv.c — the CSV reader and writer. */
+#include <stdlib.h>
+#include "test.h"
+
+static const char *write_file(const char *name, const char *text, size_t n) {
+  const char *p = cn_test_path(cn_test_tmpdir(), name);
+  FILE *fp = fopen(p, "wb");
+  fwrite(text, 1, n, fp);
+  fclose(fp);
+  return p;
+}
+#define FILE_OF(name, lit) write_file(name, lit, sizeof(lit) - 1)
+
+static cn_table *read_ok(const char *path, const cn_read_opts *o) {
+  cn_table *t = NULL;
+  cn_diag d;
+  cn_status st = cn_table_read(path, o, &t, &d);
+  CHECK_STATUS(st, CN_OK, &d);
+  return t;
+}
+
+static cn_diag read_err(const char *path, const cn_read_opts *o) {
+  cn_table *t = NULL;
+  cn_diag d;
+  cn_status st = cn_table_read(path, o, &t, &d);
+  CHECK(st != CN_OK);
+  CHECK(t == NULL);
+  cn_table_free(t);
+  return d;
+}
+
+static const char *level(const cn_table *t, int col, int64_t row) {
+  int32_t k = cn_table_codes(t, col)[row];
+  return k < 0 ? NULL : cn_table_level(t, col, k);
+}
+
+TEST(csv_types_are_inferred) {
+  const char *p = FILE_OF("t.csv",
+                          "id,x,hs,name,big,allna,neg\n"
+                          "1,1.5,0101,Alpha,12345678901234567890,,-3\n"
+                          "2,NA,8471,\"Beta, Inc.\",1,NA,+4\n"
+                          "3,2e3,9999,,2,.,-0\n");
+  cn_table *t = read_ok(p, NULL);
+  if (!t) return;
+  CHECK_INT(cn_table_nrow(t), 3);
+  CHECK_INT(cn_table_ncol(t), 7);
+  CHECK_INT(cn_table_type(t, 0), CN_INT64);
+  CHECK_INT(cn_table_type(t, 1), CN_DOUBLE);
+  CHECK_INT(cn_table_type(t, 2), CN_STRING); /* leading zero keeps codes */
+  CHECK_INT(cn_table_type(t, 3), CN_STRING);
+  CHECK_INT(cn_table_type(t, 4), CN_STRING); /* too long for int64 */
+  CHECK_INT(cn_table_type(t, 5), CN_INT64);  /* all missing */
+  CHECK_INT(cn_table_type(t, 6), CN_INT64);
+  CHECK_INT(cn_table_i64(t, 0)[2], 3);
+  CHECK(cn_table_dbl(t, 1)[0] == 1.5 && isnan(cn_table_dbl(t, 1)[1]) &&
+        cn_table_dbl(t, 1)[2] == 2000);
+  CHECK_STR(level(t, 2, 0), "0101");
+  CHECK_STR(level(t, 3, 1), "Beta, Inc.");
+  CHECK(level(t, 3, 2) == NULL);
+  CHECK_STR(level(t, 4, 0), "12345678901234567890");
+  CHECK(cn_table_is_na(t, 5, 0) && cn_table_is_na(t, 5, 1) && cn_table_is_na(t, 5, 2));
+  CHECK_INT(cn_table_i64(t, 6)[1], 4);
+  cn_table_free(t);
+}
+
+TEST(csv_string_option_and_na_tokens) {
+  const char *p = FILE_OF("s.csv", "a,b\n1,-\n2,x\n");
+  const char *str[] = {"a"}, *na[] = {"-"};
+  cn_read_opts o;
+  cn_read_opts_init(&o);
+  o.string_cols = str;
+  o.n_string_cols = 1;
+  o.na_strings = na;
+  o.n_na_strings = 1;
+  cn_table *t = read_ok(p, &o);
+  if (!t) return;
+  CHECK_INT(cn_table_type(t, 0), CN_STRING);
+  CHECK_STR(level(t, 0, 1), "2");
+  CHECK(cn_table_is_na(t, 1, 0));
+  CHECK_STR(level(t, 1, 1), "x");
+  cn_table_free(t);
+}
+
+TEST(csv_bom_crlf_cr_quotes_and_final_line) {
+  const char *p = FILE_OF("b.csv",
+                          "\xEF\xBB\xBFk,v\r\n"
+                          "1,\"say \"\"hi\"\"\"\r\n"
+                          "2,\"two\r\nlines\"\r"
+                          "3,last");
+  cn_table *t = read_ok(p, NULL);
+  if (!t) return;
+  CHECK_STR(cn_table_name(t, 0), "k");
+  CHECK_INT(cn_table_nrow(t), 3);
+  CHECK_STR(level(t, 1, 0), "say \"hi\"");
+  CHECK_STR(level(t, 1, 1), "two\r\nlines");
+  CHECK_STR(level(t, 1, 2), "last");
+  cn_table_free(t);
+}
+
+TEST(csv_tsv_and_sniffed_txt) {
+  cn_table *t = read_ok(FILE_OF("a.tsv", "a\tb\n1,5\t2\n"), NULL);
+  if (t) {
+    CHECK_INT(cn_table_ncol(t), 2);
+    CHECK_STR(level(t, 0, 0), "1,5");
+    cn_table_free(t);
+  }
+  t = read_ok(FILE_OF("a.txt", "a;b;c\n1;2;3\n"), NULL);
+  if (t) {
+    CHECK_INT(cn_table_ncol(t), 3);
+    CHECK_INT(cn_table_i64(t, 2)[0], 3);
+    cn_table_free(t);
+  }
+}
+
+TEST(csv_blank_lines_skipped_and_no_header) {
+  cn_read_opts o;
+  cn_read_opts_init(&o);
+  o.no_header = 1;
+  cn_table *t = read_ok(FILE_OF("n.csv", "1,2\n\n3,4\n\n"), &o);
+  if (!t) return;
+  CHECK_INT(cn_table_nrow(t), 2);
+  CHECK_STR(cn_table_name(t, 1), "v2");
+  CHECK_INT(cn_table_i64(t, 1)[1], 4);
+  cn_table_free(t);
+}
+
+TEST(csv_unterminated_quote_names_its_line) {
+  cn_diag d = read_err(FILE_OF("q.csv", "a,b\n1,\"x\ny\"\n2,\"open\n3,4\n5,6\n"), NULL);
+  CHECK_INT(d.code, CN_EDATA);
+  CHECK_INT(d.line, 4);
+  CHECK_INT(d.column, 3);
+  CHECK(strstr(d.message, "unterminated quoted field") != NULL);
+  CHECK(strstr(d.file, "q.csv") != NULL);
+}
+
+TEST(csv_ragged_row_names_line_and_count) {
+  cn_diag d = read_err(FILE_OF("r.csv", "a,b,c\n1,2,3\n4,5\n"), NULL);
+  CHECK_INT(d.code, CN_EDATA);
+  CHECK_INT(d.line, 3);
+  CHECK(strstr(d.message, "expected 3 fields") && strstr(d.message, "found 2"));
+  CHECK_STR(d.snippet, "4,5");
+  d = read_err(FILE_OF("r2.csv", "a,b\n\"multi\nline\",2,3\n"), NULL);
+  CHECK_INT(d.line, 3);
+  CHECK_INT(d.column, 9);
+}
+
+TEST(csv_other_errors) {
+  cn_diag d = read_err(FILE_OF("e.csv", ""), NULL);
+  CHECK_INT(d.code, CN_EDATA);
+  CHECK(strstr(d.message, "empty") != NULL);
+  d = read_err(FILE_OF("dup.csv", "a,b,a\n1,2,3\n"), NULL);
+  CHECK(strstr(d.message, "repeats the name \"a\"") != NULL);
+  d = read_err(cn_test_path(cn_test_tmpdir(), "absent.csv"), NULL);
+  CHECK_INT(d.code, CN_EDATA);
+  CHECK(strstr(d.message, "cannot open") != NULL);
+  d = read_err(FILE_OF("g.csv", "a,b\n1,\"x\"y\n"), NULL);
+  CHECK_INT(d.line, 2);
+  CHECK_INT(d.column, 6);
+  cn_read_opts o;
+  cn_read_opts_init(&o);
+  o.encoding = "klingon";
+  d = read_err(FILE_OF("k.csv", "a\n1\n"), &o);
+  CHECK_INT(d.code, CN_EUSAGE);
+}
+
+TEST(csv_invalid_utf8_suggests_gb18030) {
+  /* 公开 in GBK is B9 AB BF AA; the second row carries it in a value */
+  cn_diag d = read_err(FILE_OF("gbk.csv", "id,name\n1,ok\n2,\xB9\xAB\xBF\xAA\n"), NULL);
+  CHECK_INT(d.code, CN_EDATA);
+  CHECK_INT(d.line, 3);
+  CHECK_INT(d.column, 3);
+  CHECK(strstr(d.hint, "--encoding gb18030") != NULL);
+}
+
+/* The shared GB18030 export: 531 records, 7 columns with Chinese names. The
+ * UTF-8 file beside it is its author's own conversion of a subset, an
+ * independent check of the decoding. */
+TEST(csv_gb18030_real_export) {
+  const char *p = cn_test_path(cn_test_shared(), "data/cn-rail-patents/patents-gb18030.csv");
+  cn_diag d = read_err(p, NULL);
+  CHECK_INT(d.code, CN_EDATA);
+  CHECK_INT(d.line, 1);
+  cn_read_opts o;
+  cn_read_opts_init(&o);
+  o.encoding = "gb18030";
+  cn_table *t = read_ok(p, &o);
+  if (!t) return;
+  CHECK_INT(cn_table_nrow(t), 531);
+  CHECK_INT(cn_table_ncol(t), 7);
+  const char *names[] = {"公开(公告)号", "标题", "申请日", "公开(公告)日",
+                         "当前申请(专利权)人", "发明人", "法律状态/事件"};
+  for (int j = 0; j < 7; j++) CHECK_STR(cn_table_name(t, j), names[j]);
+  cn_read_opts u;
+  cn_read_opts_init(&u);
+  u.no_header = 1;
+  cn_table *ref = read_ok(cn_test_path(cn_test_shared(), "data/cn-rail-patents/joint-patents-utf8.csv"), &u);
+  if (ref) {
+    /* every record of the UTF-8 subset appears with the same title and applicants */
+    int64_t found = 0;
+    for (int64_t i = 0; i < cn_table_nrow(ref); i++)
+      for (int64_t k = 0; k < cn_table_nrow(t); k++)
+        if (!strcmp(level(t, 0, k), level(ref, 0, i))) {
+          found++;
+          CHECK_STR(level(t, 1, k), level(ref, 1, i));
+          CHECK_STR(level(t, 4, k), level(ref, 4, i));
+          break;
+        }
+    CHECK(found >= 100);
+    cn_table_free(ref);
+  }
+  cn_table_free(t);
+}
+
+/* Records that straddle the reader's 4 MiB chunks, quoted and not. */
+TEST(csv_chunk_boundaries) {
+  const char *p = cn_test_path(cn_test_tmpdir(), "big.csv");
+  FILE *fp = fopen(p, "wb");
+  int64_t n = 300000;
+  fprintf(fp, "i,x,s\n");
+  for (int64_t i = 0; i < n; i++)
+    fprintf(fp, "%lld,%lld.25,\"row %lld\nhas \"\"quotes\"\"\"\n", (long long)i,
+            (long long)i * 3, (long long)(i % 1000));
+  fclose(fp);
+  cn_table *t = read_ok(p, NULL);
+  if (!t) return;
+  CHECK_INT(cn_table_nrow(t), n);
+  int bad = 0;
+  char want[64];
+  for (int64_t i = 0; i < n && bad < 3; i++) {
+    snprintf(want, sizeof want, "row %lld\nhas \"quotes\"", (long long)(i % 1000));
+    if (cn_table_i64(t, 0)[i] != i || cn_table_dbl(t, 1)[i] != i * 3 + 0.25 ||
+        strcmp(level(t, 2, i), want) != 0) {
+      cn_test_fail(__FILE__, __LINE__, "row %lld differs", (long long)i);
+      bad++;
+    }
+  }
+  CHECK_INT(cn_table_nlevels(t, 2), 1000);
+  cn_table_free(t);
+  /* an error far down still names its line: each record spans 2 lines */
+  fp = fopen(p, "ab");
+  fprintf(fp, "1,2\n");
+  fclose(fp);
+  cn_diag d = read_err(p, NULL);
+  CHECK_INT(d.line, 2 * n + 2);
+}
+
+/* A late text value makes the reader start over; the result is the same as
+ * if the column had been text from the start. */
+TEST(csv_late_text_value_restarts) {
+  const char *p = cn_test_path(cn_test_tmpdir(), "late.csv");
+  FILE *fp = fopen(p, "wb");
+  fprintf(fp, "a,b\n");
+  for (int i = 0; i < 100000; i++) fprintf(fp, "%d,%d\n", i, i % 7);
+  fprintf(fp, "x,3\n");
+  fclose(fp);
+  cn_table *t = read_ok(p, NULL);
+  if (!t) return;
+  CHECK_INT(cn_table_type(t, 0), CN_STRING);
+  CHECK_INT(cn_table_type(t, 1), CN_INT64);
+  CHECK_STR(level(t, 0, 99999), "99999");
+  CHECK_STR(level(t, 0, 100000), "x");
+  cn_table_free(t);
+}
+
+TEST(csv_write_read_round_trip) {
+  const char *p = FILE_OF("w.csv",
+                          "id,x,s,code\n"
+                          "1,0.1,\"a,b\",007\n"
+                          "2,,\"q\"\"uote\",010\n"
+                          "-9223372036854775807,1e-300,\" pad \",\n"
+                          "4,-0.30000000000000004,中国科学院,123\n");
+  cn_table *t = read_ok(p, NULL);
+  if (!t) return;
+  const char *q = cn_test_path(cn_test_tmpdir(), "w2.csv");
+  cn_diag d;
+  CHECK_STATUS(cn_table_write(t, q, NULL, &d), CN_OK, &d);
+  cn_table *u = read_ok(q, NULL);
+  if (u) {
+    CHECK_INT(cn_table_nrow(u), 4);
+    for (int j = 0; j < 4; j++) {
+      CHECK_INT(cn_table_type(u, j), cn_table_type(t, j));
+      for (int64_t i = 0; i < 4; i++) {
+        char a[256], b[256];
+        cn_table_cell_text(t, j, i, a, sizeof a);
+        cn_table_cell_text(u, j, i, b, sizeof b);
+        CHECK_STR(a, b);
+        CHECK_INT(cn_table_is_na(t, j, i), cn_table_is_na(u, j, i));
+      }
+    }
+    CHECK(cn_table_dbl(u, 1)[3] == -0.30000000000000004);
+    CHECK(cn_table_i64(u, 0)[2] == -INT64_MAX);
+    cn_table_free(u);
+  }
+  cn_table_free(t);
+}
+
+/* Every allocation failure comes back as CN_EINTERNAL: no crash, no leak
+ * (the suite runs under ASan too). */
+static long fail_after;
+static void *failing_alloc(void *ud, void *ptr, size_t size) {
+  (void)ud;
+  if (size == 0) {
+    free(ptr);
+    return NULL;
+  }
+  if (fail_after-- <= 0) return NULL;
+  return realloc(ptr, size);
+}
+
+TEST(csv_survives_allocation_failures) {
+  const char *p = FILE_OF("oom.csv", "a,b,c\n1,x,2.5\n2,y,\n3,\"z\"\"\",4\n");
+  int ok = 0;
+  for (long k = 0; k < 200 && !ok; k++) {
+    fail_after = k;
+    cn_set_alloc(failing_alloc, NULL);
+    cn_table *t = NULL;
+    cn_diag d;
+    cn_status st = cn_table_read(p, NULL, &t, &d);
+    cn_set_alloc(NULL, NULL);
+    if (st == CN_OK) {
+      ok = 1;
+      CHECK_INT(cn_table_nrow(t), 3);
+    } else {
+      CHECK_INT(st, CN_EINTERNAL);
+      CHECK(t == NULL);
+    }
+    cn_table_free(t);
+  }
+  CHECK(ok);
+}

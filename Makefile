@@ -21,7 +21,7 @@ PKG_CF  := $(shell pkg-config --cflags $(PKGS))
 PKG_LD  := $(shell pkg-config --libs $(PKGS)) -lreadstat
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) -fopenmp \
            -Iinclude $(PKG_CF) $(SAN) -MMD -MP
-LDLIBS  := $(PKG_LD) -fopenmp -lm $(SAN)
+LDLIBS  := -Wl,--as-needed $(PKG_LD) -fopenmp -lm $(SAN)
 
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))

@@ -110,16 +110,22 @@ bool cn__parse_int64(const char *s, size_t n, int64_t *out) {
     neg = s[0] == '-';
     i++;
   }
-  if (i == n) return false;
-  uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-  for (; i < n; i++) {
+  if (i == n || n - i > 19) return false;
+  uint64_t v = 0;
+  /* up to 18 digits cannot overflow; the 19th is checked */
+  size_t safe = n - i > 18 ? i + 18 : n;
+  for (; i < safe; i++) {
     unsigned dgt = (unsigned)(s[i] - '0');
     if (dgt > 9) return false;
-    if (v > (lim - dgt) / 10) return false;
+    v = v * 10 + dgt;
+  }
+  if (i < n) {
+    unsigned dgt = (unsigned)(s[i] - '0');
+    if (dgt > 9 || v > (UINT64_MAX - dgt) / 10) return false;
     v = v * 10 + dgt;
   }
   /* INT64_MIN is the missing-value sentinel: it is not a valid integer */
-  if (neg && v == (uint64_t)INT64_MAX + 1) return false;
+  if (v > (uint64_t)INT64_MAX) return false;
   *out = neg ? -(int64_t)v : (int64_t)v;
   return true;
 }

@@ -97,6 +97,7 @@ typedef struct reader {
   const char *line_start; /* start of the current line inside buf */
   field *f;
   size_t fcap;
+  unsigned char stop[256]; /* 1 for the separator, CR and LF */
   cn_buf scratch;
 } reader;
 
@@ -215,7 +216,11 @@ static int64_t split_record(reader *r) {
       }
     } else {
       const char *q = p;
-      while (q < end && *q != sep && *q != '\n' && *q != '\r') q++;
+      const unsigned char *stop = r->stop;
+      while (q + 4 <= end && !(stop[(unsigned char)q[0]] | stop[(unsigned char)q[1]] |
+                               stop[(unsigned char)q[2]] | stop[(unsigned char)q[3]]))
+        q += 4;
+      while (q < end && !stop[(unsigned char)*q]) q++;
       f->p = p;
       f->n = (size_t)(q - p);
       p = q;
@@ -430,6 +435,8 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
     else r->sep = ',';
   }
 
+  memset(r->stop, 0, sizeof r->stop);
+  r->stop[(unsigned char)r->sep] = r->stop['\n'] = r->stop['\r'] = 1;
   na.n = r->o->na_strings ? r->o->n_na_strings : 3;
   na.tok = r->o->na_strings ? r->o->na_strings : default_na;
   na_len = cn_calloc((size_t)na.n + 1, sizeof *na_len);

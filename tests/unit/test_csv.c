@@ -328,3 +328,31 @@ TEST(csv_survives_allocation_failures) {
   }
   CHECK(ok);
 }
+
+/* Reading reports progress in bytes and ends with done == total. */
+static int progress_calls;
+static double progress_last_done, progress_last_total;
+static void on_progress(void *ud, const char *task, double done, double total) {
+  (void)ud;
+  CHECK(strstr(task, "prog.csv") != NULL);
+  CHECK(done <= total);
+  progress_calls++;
+  progress_last_done = done;
+  progress_last_total = total;
+}
+
+TEST(csv_reports_progress) {
+  const char *p = cn_test_path(cn_test_tmpdir(), "prog.csv");
+  FILE *fp = fopen(p, "wb");
+  fprintf(fp, "a,b\n");
+  for (int i = 0; i < 1000000; i++) fprintf(fp, "%d,%d.5\n", i, i);
+  long size = ftell(fp);
+  fclose(fp);
+  progress_calls = 0;
+  cn_set_progress(on_progress, NULL);
+  cn_table *t = read_ok(p, NULL);
+  cn_set_progress(NULL, NULL);
+  CHECK(progress_calls >= 1);
+  CHECK(progress_last_done == (double)size && progress_last_total == (double)size);
+  cn_table_free(t);
+}

@@ -35,21 +35,25 @@ all: $(BUILD)/coinnet
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libcoinnet.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/coinnet: $(CLI_OBJ) $(BUILD)/libcoinnet.a
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcoinnet.a $(LDLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcoinnet.a $(LDLIBS)
 
 $(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libcoinnet.a
-	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libcoinnet.a $(LDLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libcoinnet.a $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libcoinnet.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libcoinnet.a $(LDLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libcoinnet.a $(LDLIBS)
 
 # The suite: C unit tests and CLI golden cases; the last line reads
 # "N passed, N failed". REDO=1 rewrites the golden outputs for review.

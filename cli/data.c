@@ -23,21 +23,22 @@ static void print_text_table(const cn_table *t, FILE *fp) {
       if (k > w[j]) w[j] = k;
     }
   for (int64_t i = -1; i < nr; i++) {
-    for (int j = 0; j < nc; j++) {
+    size_t len = 0;
+    char line[4096];
+    for (int j = 0; j < nc && len < sizeof line - 600; j++) {
       bool num = cn_table_type(t, j) != CN_STRING;
       if (i < 0) snprintf(cell, sizeof cell, "%s", cn_table_name(t, j));
       else if (cn_table_type(t, j) == CN_DOUBLE && !cn_table_is_na(t, j, i))
         snprintf(cell, sizeof cell, "%.7g", cn_table_get_num(t, j, i));
       else cn_table_cell_text(t, j, i, cell, sizeof cell);
       int64_t pad = w[j] - cn_text_width(cell);
-      if (j) fputs("  ", fp);
-      if (num)
-        for (int64_t p = 0; p < pad; p++) fputc(' ', fp);
-      fputs(cell, fp);
-      if (!num && j + 1 < nc)
-        for (int64_t p = 0; p < pad; p++) fputc(' ', fp);
+      if (pad > 256) pad = 256;
+      len += (size_t)snprintf(line + len, sizeof line - len, "%s%*s%s%*s", j ? "  " : "",
+                              num ? (int)pad : 0, "", cell, num ? 0 : (int)pad, "");
     }
-    fputc('\n', fp);
+    while (len && line[len - 1] == ' ') len--; /* no trailing blanks */
+    line[len] = '\0';
+    fprintf(fp, "%s\n", line);
   }
   free(w);
 }

@@ -7,7 +7,7 @@ BUILD  ?= build
 OPT    ?= -O2 -g
 SAN    ?=
 
-PUBLIC := all test asan demo bench check-cli
+PUBLIC := all test asan demo bench fuzz
 .PHONY: $(PUBLIC) clean help
 
 ifndef CN_DEPS_DONE
@@ -74,11 +74,25 @@ bench: $(BUILD)/coinnet $(BENCH_SRC:%.c=$(BUILD)/%)
 	@scripts/deps bench
 	@for b in bench/*.sh; do echo "== $$b"; BUILD=$(BUILD) sh $$b || exit 1; done
 
+# Fuzz every parser with libFuzzer (clang) for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/deps fuzz
+	@mkdir -p build-fuzz/corpus
+	@for f in fuzz/*.c; do n=$$(basename $$f .c); \
+	  echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Iinclude $(PKG_CF) -o build-fuzz/$$n $$f $(LIB_SRC) $(PKG_LD) -fopenmp -lm || exit 1; \
+	  mkdir -p build-fuzz/corpus/$$n; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus/$$n tests/fuzz/$$n \
+	    2>build-fuzz/$$n.log || { tail -40 build-fuzz/$$n.log; exit 1; }; \
+	  grep -E '^Done|#[0-9]+.*DONE' build-fuzz/$$n.log | tail -1; done
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 endif
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 help:
 	@echo "make         build the library and build/coinnet"
@@ -86,3 +100,4 @@ help:
 	@echo "make asan    the same suite under ASan + UBSan"
 	@echo "make demo    run the main job on built-in data"
 	@echo "make bench   benchmarks against peer tools"
+	@echo "make fuzz    fuzz every parser (FUZZ_SECONDS each)"

@@ -31,7 +31,7 @@ typedef struct source {
   int fd;
   iconv_t cd;      /* (iconv_t)-1 when the file is UTF-8 */
   char *raw;       /* undecoded bytes waiting for iconv */
-  size_t raw_len;
+  size_t raw_len, raw_cap;
   int raw_eof;
   int64_t consumed; /* bytes of the file read so far, for progress */
   int64_t size;
@@ -48,9 +48,9 @@ static ssize_t source_read(source *s, char *out, size_t n) {
     return k;
   }
   for (;;) {
-    if (!s->raw_eof && s->raw_len < CHUNK / 2) {
+    if (!s->raw_eof && s->raw_len < s->raw_cap / 2) {
       ssize_t k;
-      do k = read(s->fd, s->raw + s->raw_len, CHUNK - s->raw_len);
+      do k = read(s->fd, s->raw + s->raw_len, s->raw_cap - s->raw_len);
       while (k < 0 && errno == EINTR);
       if (k < 0) return -1;
       if (k == 0) s->raw_eof = 1;
@@ -113,7 +113,7 @@ static int refill(reader *r, size_t keep) {
   r->len = tail;
   r->pos -= keep;
   r->line_start = r->buf + ls;
-  if (r->cap - r->len < CHUNK / 2) {
+  if (r->len > r->cap / 2) { /* keep at least half of the buffer free */
     size_t nc = r->cap * 2;
     char *nb = cn_realloc(r->buf, nc + 1);
     if (!nb) return -(int)cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
@@ -357,7 +357,8 @@ static cn_status open_source(reader *r, const char *path) {
     r->src.cd = iconv_open("UTF-8", from);
     if (r->src.cd == (iconv_t)-1)
       return cn_diag_set(r->d, CN_EINTERNAL, "iconv cannot convert from %s", from);
-    r->src.raw = cn_malloc(CHUNK);
+    r->src.raw_cap = r->src.size > 0 && r->src.size < CHUNK ? (size_t)r->src.size + 64 : CHUNK;
+    r->src.raw = cn_malloc(r->src.raw_cap);
     if (!r->src.raw) return cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
   }
   return CN_OK;
@@ -409,7 +410,9 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
   *restart = 0;
 
   if ((st = open_source(r, path)) != CN_OK) goto done;
-  r->cap = CHUNK;
+  /* small files get a buffer of their size: cheap to read many of them */
+  r->cap = r->src.size > 0 && r->src.size < CHUNK / 2 ? (size_t)r->src.size * 2 + 4096
+                                                      : CHUNK;
   r->buf = cn_malloc(r->cap + 1);
   if (!r->buf) {
     st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");

@@ -307,6 +307,13 @@ static bool wants_string(const cn_read_opts *o, const char *name) {
 /* Checks that a new string level is valid UTF-8; fills d otherwise. */
 static cn_status check_utf8(reader *r, const field *f, const char *s, size_t n) {
   size_t bad = cn__utf8_valid(s, n);
+  const char *nul = memchr(s, '\0', bad);
+  if (nul) {
+    const char *at = f->escaped ? f->p : f->p + (nul - s);
+    return cn_diag_at(r->d, CN_EDATA, r->name, f->line, col_of(f->line_start, at),
+                      "a NUL byte inside text: this looks like a binary file, "
+                      "or UTF-16 text");
+  }
   if (bad == n) return CN_OK;
   /* locate the byte in the line: field text starts at f->p for unescaped */
   const char *at = f->escaped ? f->p : f->p + bad;

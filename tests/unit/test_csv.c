@@ -356,3 +356,11 @@ TEST(csv_reports_progress) {
   CHECK(progress_last_done == (double)size && progress_last_total == (double)size);
   cn_table_free(t);
 }
+
+TEST(csv_nul_byte_is_an_error) {
+  cn_diag d = read_err(write_file("nul.csv", "a,b\n1,x\0y\n", 10), NULL);
+  CHECK_INT(d.code, CN_EDATA);
+  CHECK_INT(d.line, 2);
+  CHECK_INT(d.column, 4);
+  CHECK(strstr(d.message, "NUL") != NULL);
+}

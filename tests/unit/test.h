@@ -21,6 +21,12 @@ const char *cn_test_tmpdir(void);
 /* Joins a directory and a file name into a static rotating buffer. */
 const char *cn_test_path(const char *dir, const char *name);
 
+/* Text of a string cell, NULL when missing. */
+static inline const char *cn_test_level(const cn_table *t, int col, int64_t row) {
+  int32_t k = cn_table_codes(t, col)[row];
+  return k < 0 ? NULL : cn_table_level(t, col, k);
+}
+
 #define TEST(name)                                                   \
   static void name(void);                                            \
   __attribute__((constructor)) static void name##_register(void) {   \

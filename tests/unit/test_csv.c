@@ -29,11 +29,6 @@ static cn_diag read_err(const char *path, const cn_read_opts *o) {
   return d;
 }
 
-static const char *level(const cn_table *t, int col, int64_t row) {
-  int32_t k = cn_table_codes(t, col)[row];
-  return k < 0 ? NULL : cn_table_level(t, col, k);
-}
-
 TEST(csv_types_are_inferred) {
   const char *p = FILE_OF("t.csv",
                           "id,x,hs,name,big,allna,neg\n"
@@ -54,10 +49,10 @@ TEST(csv_types_are_inferred) {
   CHECK_INT(cn_table_i64(t, 0)[2], 3);
   CHECK(cn_table_dbl(t, 1)[0] == 1.5 && isnan(cn_table_dbl(t, 1)[1]) &&
         cn_table_dbl(t, 1)[2] == 2000);
-  CHECK_STR(level(t, 2, 0), "0101");
-  CHECK_STR(level(t, 3, 1), "Beta, Inc.");
-  CHECK(level(t, 3, 2) == NULL);
-  CHECK_STR(level(t, 4, 0), "12345678901234567890");
+  CHECK_STR(cn_test_level(t, 2, 0), "0101");
+  CHECK_STR(cn_test_level(t, 3, 1), "Beta, Inc.");
+  CHECK(cn_test_level(t, 3, 2) == NULL);
+  CHECK_STR(cn_test_level(t, 4, 0), "12345678901234567890");
   CHECK(cn_table_is_na(t, 5, 0) && cn_table_is_na(t, 5, 1) && cn_table_is_na(t, 5, 2));
   CHECK_INT(cn_table_i64(t, 6)[1], 4);
   cn_table_free(t);
@@ -75,9 +70,9 @@ TEST(csv_string_option_and_na_tokens) {
   cn_table *t = read_ok(p, &o);
   if (!t) return;
   CHECK_INT(cn_table_type(t, 0), CN_STRING);
-  CHECK_STR(level(t, 0, 1), "2");
+  CHECK_STR(cn_test_level(t, 0, 1), "2");
   CHECK(cn_table_is_na(t, 1, 0));
-  CHECK_STR(level(t, 1, 1), "x");
+  CHECK_STR(cn_test_level(t, 1, 1), "x");
   cn_table_free(t);
 }
 
@@ -91,9 +86,9 @@ TEST(csv_bom_crlf_cr_quotes_and_final_line) {
   if (!t) return;
   CHECK_STR(cn_table_name(t, 0), "k");
   CHECK_INT(cn_table_nrow(t), 3);
-  CHECK_STR(level(t, 1, 0), "say \"hi\"");
-  CHECK_STR(level(t, 1, 1), "two\r\nlines");
-  CHECK_STR(level(t, 1, 2), "last");
+  CHECK_STR(cn_test_level(t, 1, 0), "say \"hi\"");
+  CHECK_STR(cn_test_level(t, 1, 1), "two\r\nlines");
+  CHECK_STR(cn_test_level(t, 1, 2), "last");
   cn_table_free(t);
 }
 
@@ -101,7 +96,7 @@ TEST(csv_tsv_and_sniffed_txt) {
   cn_table *t = read_ok(FILE_OF("a.tsv", "a\tb\n1,5\t2\n"), NULL);
   if (t) {
     CHECK_INT(cn_table_ncol(t), 2);
-    CHECK_STR(level(t, 0, 0), "1,5");
+    CHECK_STR(cn_test_level(t, 0, 0), "1,5");
     cn_table_free(t);
   }
   t = read_ok(FILE_OF("a.txt", "a;b;c\n1;2;3\n"), NULL);
@@ -199,10 +194,10 @@ TEST(csv_gb18030_real_export) {
     int64_t found = 0;
     for (int64_t i = 0; i < cn_table_nrow(ref); i++)
       for (int64_t k = 0; k < cn_table_nrow(t); k++)
-        if (!strcmp(level(t, 0, k), level(ref, 0, i))) {
+        if (!strcmp(cn_test_level(t, 0, k), cn_test_level(ref, 0, i))) {
           found++;
-          CHECK_STR(level(t, 1, k), level(ref, 1, i));
-          CHECK_STR(level(t, 4, k), level(ref, 4, i));
+          CHECK_STR(cn_test_level(t, 1, k), cn_test_level(ref, 1, i));
+          CHECK_STR(cn_test_level(t, 4, k), cn_test_level(ref, 4, i));
           break;
         }
     CHECK(found >= 100);
@@ -229,7 +224,7 @@ TEST(csv_chunk_boundaries) {
   for (int64_t i = 0; i < n && bad < 3; i++) {
     snprintf(want, sizeof want, "row %lld\nhas \"quotes\"", (long long)(i % 1000));
     if (cn_table_i64(t, 0)[i] != i || cn_table_dbl(t, 1)[i] != i * 3 + 0.25 ||
-        strcmp(level(t, 2, i), want) != 0) {
+        strcmp(cn_test_level(t, 2, i), want) != 0) {
       cn_test_fail(__FILE__, __LINE__, "row %lld differs", (long long)i);
       bad++;
     }
@@ -257,8 +252,8 @@ TEST(csv_late_text_value_restarts) {
   if (!t) return;
   CHECK_INT(cn_table_type(t, 0), CN_STRING);
   CHECK_INT(cn_table_type(t, 1), CN_INT64);
-  CHECK_STR(level(t, 0, 99999), "99999");
-  CHECK_STR(level(t, 0, 100000), "x");
+  CHECK_STR(cn_test_level(t, 0, 99999), "99999");
+  CHECK_STR(cn_test_level(t, 0, 100000), "x");
   cn_table_free(t);
 }
 

@@ -8,11 +8,6 @@
 #include <unistd.h>
 #include "test.h"
 
-static const char *lev(const cn_table *t, int col, int64_t row) {
-  int32_t k = cn_table_codes(t, col)[row];
-  return k < 0 ? NULL : cn_table_level(t, col, k);
-}
-
 TEST(dta_reads_simulated_panel) {
   cn_table *t = NULL;
   cn_diag d;
@@ -33,8 +28,8 @@ TEST(dta_reads_simulated_panel) {
   CHECK(cn_table_dbl(t, x1)[2] == 0.34990098498179273);
   CHECK(cn_table_dbl(t, x5h)[2] == 1.9457360258652059);
   CHECK(cn_table_dbl(t, w)[9] == 2.2141333491410999);
-  CHECK_STR(lev(t, firm, 0), "firm.0001");
-  CHECK_STR(lev(t, firm, 2999), "firm.1000");
+  CHECK_STR(cn_test_level(t, firm, 0), "firm.0001");
+  CHECK_STR(cn_test_level(t, firm, 2999), "firm.1000");
   CHECK_STR(cn_table_format(t, firm), "%9s");
   CHECK_INT(cn_table_type(t, cn_table_find(t, "index")), CN_INT64);
   cn_table_free(t);
@@ -95,7 +90,7 @@ static void same_tables(const cn_table *t, const cn_table *u) {
     for (int64_t i = 0; i < cn_table_nrow(t); i++) {
       CHECK_INT(cn_table_is_na(u, j, i), cn_table_is_na(t, j, i));
       if (cn_table_type(t, j) == CN_STRING) {
-        if (!cn_table_is_na(t, j, i)) CHECK_STR(lev(u, j, i), lev(t, j, i));
+        if (!cn_table_is_na(t, j, i)) CHECK_STR(cn_test_level(u, j, i), cn_test_level(t, j, i));
       } else {
         double a = cn_table_get_num(t, j, i), b = cn_table_get_num(u, j, i);
         CHECK((isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0);
@@ -145,8 +140,8 @@ TEST(dta_long_text_becomes_strl) {
   CHECK_STATUS(cn_table_write(t, p, NULL, &d), CN_OK, &d);
   CHECK_STATUS(cn_table_read(p, NULL, &u, &d), CN_OK, &d);
   if (u) {
-    CHECK_STR(lev(u, 0, 0), big);
-    CHECK_STR(lev(u, 0, 1), "short");
+    CHECK_STR(cn_test_level(u, 0, 0), big);
+    CHECK_STR(cn_test_level(u, 0, 1), "short");
   }
   cn_write_opts wo;
   cn_write_opts_init(&wo);

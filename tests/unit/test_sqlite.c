@@ -16,11 +16,6 @@ static const char *make_db(const char *name, const char *sql) {
   return p;
 }
 
-static const char *lev(const cn_table *t, int col, int64_t row) {
-  int32_t k = cn_table_codes(t, col)[row];
-  return k < 0 ? NULL : cn_table_level(t, col, k);
-}
-
 TEST(sqlite_types_from_values) {
   const char *p = make_db("a.db",
                           "CREATE TABLE t(i, r, m, s, n, z);"
@@ -41,11 +36,11 @@ TEST(sqlite_types_from_values) {
   CHECK(cn_table_dbl(t, 1)[0] == 1 && cn_table_dbl(t, 1)[1] == 0.1 &&
         cn_table_dbl(t, 1)[2] == 1e-300);
   CHECK_INT(cn_table_type(t, 2), CN_STRING); /* TEXT with numbers */
-  CHECK_STR(lev(t, 2, 0), "x");
-  CHECK_STR(lev(t, 2, 1), "2");
-  CHECK_STR(lev(t, 2, 2), "2.5");
-  CHECK_STR(lev(t, 3, 0), "中国科学院");
-  CHECK(lev(t, 3, 1) == NULL);
+  CHECK_STR(cn_test_level(t, 2, 0), "x");
+  CHECK_STR(cn_test_level(t, 2, 1), "2");
+  CHECK_STR(cn_test_level(t, 2, 2), "2.5");
+  CHECK_STR(cn_test_level(t, 3, 0), "中国科学院");
+  CHECK(cn_test_level(t, 3, 1) == NULL);
   CHECK_INT(cn_table_type(t, 4), CN_DOUBLE); /* all NULL */
   CHECK(cn_table_is_na(t, 4, 0));
   cn_table_free(t);
@@ -131,9 +126,9 @@ TEST(sqlite_write_read_round_trip) {
       CHECK((isnan(a) && isnan(xv[i])) || a == xv[i]);
     }
     CHECK_STR(cn_table_name(u, 2), "name \"q\"");
-    CHECK_STR(lev(u, 2, 0), "中国科学院");
-    CHECK(lev(u, 2, 1) == NULL);
-    CHECK_STR(lev(u, 2, 3), "a,b");
+    CHECK_STR(cn_test_level(u, 2, 0), "中国科学院");
+    CHECK(cn_test_level(u, 2, 1) == NULL);
+    CHECK_STR(cn_test_level(u, 2, 3), "a,b");
     cn_table_free(u);
   }
   cn_table_free(t);

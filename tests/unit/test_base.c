@@ -117,8 +117,8 @@ TEST(utf8_validation) {
   CHECK_INT(cn__utf8_chars("中国ab", strlen("中国ab")), 4);
 }
 
-/* Expected values: a Python transcription of the seeding and of Blackman &
- * Vigna's xoshiro256** reference (see the session notes in docs/testing.md);
+/* Expected values: tests/data/gen/rng_reference.py, a Python transcription
+ * of the seeding and of Blackman & Vigna's xoshiro256** reference;
  * the state {1,2,3,4} output 11520 = rotl(2*5, 7) * 9 is computed by hand. */
 TEST(rng_streams_reproducible) {
   cn_rng r;

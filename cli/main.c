@@ -7,10 +7,11 @@
 
 const char *cli_prefix = "coinnet";
 
-static const cli_cmd *const groups[] = {cli_data_cmds};
-static const char *const group_names[] = {"data"};
+static const cli_cmd *const groups[] = {cli_data_cmds, cli_net_cmds};
+static const char *const group_names[] = {"data", "net"};
 static const char *const group_summaries[] = {
-    "describe, convert (csv, tsv, dta, sqlite)"};
+    "describe, convert (csv, tsv, dta, sqlite)",
+    "co-applicant networks: node measures"};
 #define NGROUPS (int)(sizeof groups / sizeof *groups)
 
 static void print_main_help(FILE *fp) {

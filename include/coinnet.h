@@ -3,4 +3,5 @@
 #define COINNET_H
 #include "coinnet/base.h"
 #include "coinnet/table.h"
+#include "coinnet/net.h"
 #endif

@@ -1,0 +1,86 @@
+/* coinnet/net.h — undirected weighted graphs and their node measures, as
+ * pinned in spec/network.md.
+ *
+ * Ownership: cn_graph_from_edges returns a graph the caller frees with
+ * cn_graph_free (NULL is a no-op). Measure functions fill caller-owned
+ * arrays of length cn_graph_n(g), indexed by node id. */
+#ifndef COINNET_NET_H
+#define COINNET_NET_H
+
+#include "coinnet/base.h"
+#include "coinnet/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cn_graph cn_graph;
+
+/* Builds the graph on nodes 0..n-1 from m edges (u[k], v[k]) with weights
+ * w[k] (w == NULL: all 1). Repeated pairs are summed into one edge; a loop
+ * (u == v), an id outside 0..n-1 or a weight that is not finite and
+ * positive is an error (CN_EDATA) naming the edge. */
+cn_status cn_graph_from_edges(int32_t n, int64_t m, const int32_t *u,
+                              const int32_t *v, const double *w, cn_graph **out,
+                              cn_diag *d);
+void cn_graph_free(cn_graph *g);
+int32_t cn_graph_n(const cn_graph *g);
+int64_t cn_graph_m(const cn_graph *g);   /* distinct edges */
+double cn_graph_total_weight(const cn_graph *g);
+
+/* Weighted degree (strength, the paper's WDC) and degree (partners). */
+void cn_graph_strength(const cn_graph *g, double *out);
+void cn_graph_degree(const cn_graph *g, double *out);
+
+/* How path lengths are measured for betweenness: every edge 1 (UCINET and
+ * Pajek; the default), or 1/w^alpha (Opsahl et al. 2010; alpha = 1 gives
+ * 1/w). Lengths within a relative 1e-10 count as equal, as in igraph. */
+typedef enum cn_bc_weights { CN_BC_BINARY = 0, CN_BC_INV = 1 } cn_bc_weights;
+
+/* Raw betweenness over unordered pairs, Σ_{s<t} σ_st(v)/σ_st. threads <= 0
+ * uses every core; the result does not depend on the thread count. */
+cn_status cn_graph_betweenness(const cn_graph *g, cn_bc_weights mode,
+                               double alpha, int threads, double *out,
+                               cn_diag *d);
+
+/* Burt's constraint (whole-network model, weighted), effective size and
+ * efficiency; isolates get NaN. */
+cn_status cn_graph_constraint(const cn_graph *g, double *out, cn_diag *d);
+cn_status cn_graph_effsize(const cn_graph *g, double *effsize,
+                           double *efficiency, cn_diag *d);
+/* k-core number of the simple graph. */
+cn_status cn_graph_coreness(const cn_graph *g, double *out, cn_diag *d);
+/* Local clustering coefficient of the simple graph; NaN below degree 2. */
+cn_status cn_graph_clustering(const cn_graph *g, double *out, cn_diag *d);
+/* Eigenvector centrality with weights, scaled so that the maximum is 1. */
+cn_status cn_graph_eigenvector(const cn_graph *g, double *out, cn_diag *d);
+/* Connected components: id (0, 1, ... in order of their smallest node)
+ * and size, per node; returns the number of components in *ncomp. */
+cn_status cn_graph_components(const cn_graph *g, int32_t *comp, int32_t *size,
+                              int32_t *ncomp, cn_diag *d);
+
+/* Measures of an edge list, one row per node and year: `net metrics`.
+ * The table has columns u and v (both integer ids or both text labels),
+ * and optionally year (integer) and weight (number). Edges with a missing
+ * value are dropped and counted. Text labels get ids 1, 2, ... in order of
+ * first appearance. Output columns: year (when given), node_id, node, then
+ * the measures asked for, named as in spec/network.md. */
+typedef struct cn_net_opts {
+  const char *const *measures; /* NULL: all */
+  int n_measures;
+  cn_bc_weights bc_weights;
+  double bc_alpha; /* 0 means 1 */
+  int threads;     /* <= 0: all cores */
+  int64_t dropped; /* out: edges dropped for missing values */
+} cn_net_opts;
+
+/* The measure names, in output order, NULL-terminated. */
+extern const char *const cn_net_measure_names[];
+
+cn_status cn_net_metrics(const cn_table *edges, cn_net_opts *o, cn_table **out,
+                         cn_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

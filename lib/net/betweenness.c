@@ -1,0 +1,228 @@
+/* lib/net/betweenness.c — exact betweenness (Brandes 2001) on the CSR graph.
+ *
+ * Sources are split into a fixed number of blocks that depends only on the
+ * graph's size; each block adds its sources' dependencies, in source order,
+ * into its own accumulator, and the blocks are summed in block order. Threads
+ * take whole blocks, so the result is the same for any thread count.
+ * Predecessors are not stored: in the backward pass a neighbour v of w is a
+ * predecessor when it was settled earlier on a shortest path to w. */
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+#include "graph_int.h"
+
+#define BC_EPS 1e-10 /* igraph's relative tolerance for equal path lengths */
+
+typedef struct work {
+  int32_t *order; /* nodes in the order they were settled */
+  int32_t *rank;  /* position in order, -1 when unreached */
+  double *sigma, *delta, *dist;
+  int32_t *heap;     /* Dijkstra: binary heap of nodes */
+  int32_t *heap_pos; /* position of a node in heap, -1 when not in it */
+} work;
+
+static bool same_length(double a, double b) {
+  return fabs(a - b) <= BC_EPS * fmax(fabs(a), fabs(b));
+}
+
+/* One BFS source: fills order/sigma/dist, then adds δ_s(v) into acc. */
+static void source_binary(const cn_graph *g, int32_t s, work *w, double *acc) {
+  int32_t head = 0, tail = 0;
+  w->order[tail++] = s;
+  w->rank[s] = 0;
+  w->sigma[s] = 1;
+  w->dist[s] = 0;
+  while (head < tail) {
+    int32_t v = w->order[head++];
+    double dv = w->dist[v] + 1;
+    for (int64_t k = g->off[v]; k < g->off[v + 1]; k++) {
+      int32_t u = g->adj[k];
+      if (w->rank[u] < 0) {
+        w->rank[u] = tail;
+        w->order[tail++] = u;
+        w->dist[u] = dv;
+        w->sigma[u] = w->sigma[v];
+      } else if (w->dist[u] == dv) {
+        w->sigma[u] += w->sigma[v];
+      }
+    }
+  }
+  for (int32_t p = tail - 1; p > 0; p--) {
+    int32_t u = w->order[p];
+    double coeff = (1 + w->delta[u]) / w->sigma[u], du = w->dist[u] - 1;
+    for (int64_t k = g->off[u]; k < g->off[u + 1]; k++) {
+      int32_t v = g->adj[k];
+      if (w->rank[v] >= 0 && w->dist[v] == du) w->delta[v] += w->sigma[v] * coeff;
+    }
+    acc[u] += w->delta[u];
+  }
+  for (int32_t p = 0; p < tail; p++) {
+    int32_t u = w->order[p];
+    w->rank[u] = -1;
+    w->delta[u] = 0;
+  }
+}
+
+static void heap_up(work *w, int32_t i) {
+  int32_t *h = w->heap;
+  while (i > 0) {
+    int32_t p = (i - 1) / 2;
+    if (w->dist[h[p]] <= w->dist[h[i]]) break;
+    int32_t t = h[p];
+    h[p] = h[i];
+    h[i] = t;
+    w->heap_pos[h[p]] = p;
+    w->heap_pos[h[i]] = i;
+    i = p;
+  }
+}
+
+static int32_t heap_pop(work *w, int32_t *size) {
+  int32_t *h = w->heap, top = h[0];
+  h[0] = h[--*size];
+  w->heap_pos[h[0]] = 0;
+  w->heap_pos[top] = -1;
+  int32_t i = 0;
+  for (;;) {
+    int32_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < *size && w->dist[h[l]] < w->dist[h[m]]) m = l;
+    if (r < *size && w->dist[h[r]] < w->dist[h[m]]) m = r;
+    if (m == i) break;
+    int32_t t = h[m];
+    h[m] = h[i];
+    h[i] = t;
+    w->heap_pos[h[m]] = m;
+    w->heap_pos[h[i]] = i;
+    i = m;
+  }
+  return top;
+}
+
+/* One Dijkstra source with lengths len[k] per CSR slot. */
+static void source_weighted(const cn_graph *g, const double *len, int32_t s, work *w,
+                            double *acc) {
+  int32_t hsize = 0, settled = 0;
+  w->dist[s] = 0;
+  w->sigma[s] = 1;
+  w->heap[hsize] = s;
+  w->heap_pos[s] = hsize++;
+  w->rank[s] = -2; /* -2: reached, not settled */
+  while (hsize > 0) {
+    int32_t v = heap_pop(w, &hsize);
+    w->rank[v] = settled;
+    w->order[settled++] = v;
+    for (int64_t k = g->off[v]; k < g->off[v + 1]; k++) {
+      int32_t u = g->adj[k];
+      if (w->rank[u] >= 0) continue;
+      double alt = w->dist[v] + len[k];
+      if (w->rank[u] == -1) {
+        w->rank[u] = -2;
+        w->dist[u] = alt;
+        w->sigma[u] = w->sigma[v];
+        w->heap[hsize] = u;
+        w->heap_pos[u] = hsize++;
+        heap_up(w, w->heap_pos[u]);
+      } else if (same_length(alt, w->dist[u])) {
+        w->sigma[u] += w->sigma[v];
+      } else if (alt < w->dist[u]) {
+        w->dist[u] = alt;
+        w->sigma[u] = w->sigma[v];
+        heap_up(w, w->heap_pos[u]);
+      }
+    }
+  }
+  for (int32_t p = settled - 1; p > 0; p--) {
+    int32_t u = w->order[p];
+    double coeff = (1 + w->delta[u]) / w->sigma[u];
+    for (int64_t k = g->off[u]; k < g->off[u + 1]; k++) {
+      int32_t v = g->adj[k];
+      if (w->rank[v] >= 0 && w->rank[v] < p && same_length(w->dist[v] + len[k], w->dist[u]))
+        w->delta[v] += w->sigma[v] * coeff;
+    }
+    acc[u] += w->delta[u];
+  }
+  for (int32_t p = 0; p < settled; p++) {
+    int32_t u = w->order[p];
+    w->rank[u] = -1;
+    w->delta[u] = 0;
+  }
+}
+
+cn_status cn_graph_betweenness(const cn_graph *g, cn_bc_weights mode, double alpha,
+                               int threads, double *out, cn_diag *d) {
+  int32_t n = g->n;
+  cn_status st = CN_OK;
+  double *len = NULL, *acc = NULL;
+  work *ws = NULL;
+  if (n == 0) return CN_OK;
+  if (threads <= 0) threads = omp_get_max_threads();
+  /* blocks: at most 64, and at most 2^25 accumulator cells in all */
+  int32_t nblocks = n < 64 ? n : 64;
+  while (nblocks > 1 && (int64_t)nblocks * n > (1 << 25)) nblocks /= 2;
+  if (threads > nblocks) threads = nblocks;
+  acc = cn_calloc((size_t)nblocks * (size_t)n, sizeof *acc);
+  ws = cn_calloc((size_t)threads, sizeof *ws);
+  if (!acc || !ws) goto oom;
+  if (mode == CN_BC_INV) {
+    len = cn_malloc((size_t)(g->off[n] + 1) * sizeof *len);
+    if (!len) goto oom;
+    for (int64_t k = 0; k < g->off[n]; k++)
+      len[k] = alpha == 1.0 ? 1.0 / g->wt[k] : pow(1.0 / g->wt[k], alpha);
+  }
+  for (int t = 0; t < threads; t++) {
+    work *w = &ws[t];
+    w->order = cn_malloc((size_t)n * sizeof(int32_t));
+    w->rank = cn_malloc((size_t)n * sizeof(int32_t));
+    w->sigma = cn_malloc((size_t)n * sizeof(double));
+    w->delta = cn_calloc((size_t)n, sizeof(double));
+    w->dist = cn_malloc((size_t)n * sizeof(double));
+    w->heap = cn_malloc((size_t)n * sizeof(int32_t));
+    w->heap_pos = cn_malloc((size_t)n * sizeof(int32_t));
+    if (!w->order || !w->rank || !w->sigma || !w->delta || !w->dist || !w->heap ||
+        !w->heap_pos)
+      goto oom;
+    for (int32_t i = 0; i < n; i++) w->rank[i] = -1;
+  }
+  int32_t done_blocks = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (int32_t b = 0; b < nblocks; b++) {
+    work *w = &ws[omp_get_thread_num()];
+    double *a = acc + (size_t)b * (size_t)n;
+    int32_t s0 = (int32_t)((int64_t)n * b / nblocks), s1 = (int32_t)((int64_t)n * (b + 1) / nblocks);
+    for (int32_t s = s0; s < s1; s++) {
+      if (mode == CN_BC_INV) source_weighted(g, len, s, w, a);
+      else source_binary(g, s, w, a);
+    }
+    if (omp_get_thread_num() == 0) {
+      int32_t k;
+#pragma omp atomic read
+      k = done_blocks;
+      cn__progress("betweenness", (double)k, (double)nblocks);
+    }
+#pragma omp atomic
+    done_blocks++;
+  }
+  for (int32_t i = 0; i < n; i++) {
+    double s = 0;
+    for (int32_t b = 0; b < nblocks; b++) s += acc[(size_t)b * (size_t)n + (size_t)i];
+    out[i] = s / 2; /* every unordered pair was counted from both ends */
+  }
+  cn__progress("betweenness", (double)nblocks, (double)nblocks);
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  for (int t = 0; ws && t < threads; t++) {
+    cn_free(ws[t].order);
+    cn_free(ws[t].rank);
+    cn_free(ws[t].sigma);
+    cn_free(ws[t].delta);
+    cn_free(ws[t].dist);
+    cn_free(ws[t].heap);
+    cn_free(ws[t].heap_pos);
+  }
+  cn_free(ws);
+  cn_free(acc);
+  cn_free(len);
+  return st;
+}

@@ -1,0 +1,220 @@
+/* tests/unit/test_net.c — graph measures against spec/network.md §5 and the
+ * igraph / networkx references in tests/data/net (see its SOURCES.md). */
+#include <stdbool.h>
+#include <stdlib.h>
+#include "test.h"
+
+static cn_graph *graph_of(int32_t n, int m, const int32_t (*e)[2], const double *w) {
+  int32_t *u = malloc((size_t)m * sizeof *u), *v = malloc((size_t)m * sizeof *v);
+  for (int k = 0; k < m; k++) u[k] = e[k][0], v[k] = e[k][1];
+  cn_graph *g = NULL;
+  cn_diag d;
+  cn_status st = cn_graph_from_edges(n, m, u, v, w, &g, &d);
+  CHECK_STATUS(st, CN_OK, &d);
+  free(u);
+  free(v);
+  return g;
+}
+
+static cn_table *read_data(const char *name) {
+  cn_table *t = NULL;
+  cn_diag d;
+  CHECK_STATUS(cn_table_read(cn_test_path(cn_test_data(), name), NULL, &t, &d), CN_OK, &d);
+  return t;
+}
+
+/* The metrics table's value for node `id` (row order = node id order). */
+static double metric(const cn_table *m, const char *col, int64_t row) {
+  int c = cn_table_find(m, col);
+  CHECK(c >= 0);
+  return c < 0 ? NAN : cn_table_get_num(m, c, row);
+}
+
+TEST(net_florentine_betweenness) {
+  cn_table *e = read_data("net/florentine-edges.csv"), *m = NULL;
+  if (!e) return;
+  cn_net_opts o;
+  memset(&o, 0, sizeof o);
+  cn_diag d;
+  CHECK_STATUS(cn_net_metrics(e, &o, &m, &d), CN_OK, &d);
+  if (!m) {
+    cn_table_free(e);
+    return;
+  }
+  struct { const char *name; double norm; } want[] = {
+      {"Medici", .522},  {"Guadagni", .255},  {"Albizzi", .212}, {"Salviati", .143},
+      {"Ridolfi", .114}, {"Bischeri", .104},  {"Strozzi", .103}, {"Barbadori", .093},
+      {"Tornabuoni", .092}, {"Castellani", .055}, {"Peruzzi", .022}};
+  int node = cn_table_find(m, "node");
+  for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+    int64_t r = 0;
+    while (r < cn_table_nrow(m) && strcmp(cn_test_level(m, node, r), want[k].name)) r++;
+    CHECK(r < cn_table_nrow(m));
+    if (r == cn_table_nrow(m)) continue;
+    CHECK(fabs(metric(m, "betweenness_norm", r) - want[k].norm) < 0.0005);
+    if (!strcmp(want[k].name, "Medici")) CHECK_NEAR(metric(m, "betweenness", r), 47.5, 1e-12);
+  }
+  cn_table_free(m);
+  cn_table_free(e);
+}
+
+TEST(net_kite_betweenness) {
+  static const int32_t e[][2] = {{0, 1}, {0, 2}, {0, 3}, {0, 5}, {1, 3}, {1, 4}, {1, 6},
+                                 {2, 3}, {2, 5}, {3, 4}, {3, 5}, {3, 6}, {4, 6}, {5, 6},
+                                 {5, 7}, {6, 7}, {7, 8}, {8, 9}};
+  cn_graph *g = graph_of(10, 18, e, NULL);
+  if (!g) return;
+  double b[10], want[10] = {5.0 / 6, 5.0 / 6, 0, 3 + 2.0 / 3, 0, 8 + 1.0 / 3, 8 + 1.0 / 3, 14, 8, 0};
+  cn_diag d;
+  for (int threads = 1; threads <= 2; threads++) {
+    CHECK_STATUS(cn_graph_betweenness(g, CN_BC_BINARY, 1, threads, b, &d), CN_OK, &d);
+    for (int i = 0; i < 10; i++) CHECK_NEAR(b[i], want[i], 1e-12);
+  }
+  cn_graph_free(g);
+}
+
+/* igraph's constraint fixtures: path of 4, K4, two K4 joined through a node. */
+TEST(net_constraint_igraph_fixtures) {
+  cn_diag d;
+  double c[9];
+  static const int32_t path[][2] = {{0, 1}, {1, 2}, {2, 3}};
+  cn_graph *g = graph_of(4, 3, path, NULL);
+  CHECK_STATUS(cn_graph_constraint(g, c, &d), CN_OK, &d);
+  CHECK_NEAR(c[0], 1, 1e-12);
+  CHECK_NEAR(c[1], .5, 1e-12);
+  CHECK_NEAR(c[2], .5, 1e-12);
+  CHECK_NEAR(c[3], 1, 1e-12);
+  cn_graph_free(g);
+  static const int32_t k4[][2] = {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}};
+  g = graph_of(4, 6, k4, NULL);
+  CHECK_STATUS(cn_graph_constraint(g, c, &d), CN_OK, &d);
+  for (int i = 0; i < 4; i++) CHECK_NEAR(c[i], 0.925926, 1e-6);
+  cn_graph_free(g);
+  static const int32_t two[][2] = {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3},
+                                   {5, 6}, {5, 7}, {5, 8}, {6, 7}, {6, 8}, {7, 8},
+                                   {3, 4}, {4, 5}};
+  g = graph_of(9, 14, two, NULL);
+  CHECK_STATUS(cn_graph_constraint(g, c, &d), CN_OK, &d);
+  double want[9] = {0.865741, 0.865741, 0.865741, 0.583333, 0.5,
+                    0.583333, 0.865741, 0.865741, 0.865741};
+  for (int i = 0; i < 9; i++) CHECK_NEAR(c[i], want[i], 1e-6);
+  cn_graph_free(g);
+}
+
+/* Borgatti's example (networkx's structural-holes tests, values from UCINET). */
+TEST(net_structural_holes_borgatti) {
+  enum { A, B, C, D, E, F, G };
+  static const int32_t e[][2] = {{A, B}, {A, F}, {A, G}, {A, E}, {E, G},
+                                 {F, G}, {B, G}, {B, D}, {D, G}, {G, C}};
+  static const double w[] = {2, 3, 5, 2, 8, 3, 4, 1, 3, 10};
+  cn_diag d;
+  double c[7], es[7], ef[7];
+  cn_graph *g = graph_of(7, 10, e, NULL);
+  CHECK_STATUS(cn_graph_constraint(g, c, &d), CN_OK, &d);
+  CHECK(fabs(c[G] - 0.400) < 5e-4 && fabs(c[A] - 0.595) < 5e-4);
+  CHECK_STATUS(cn_graph_effsize(g, es, ef, &d), CN_OK, &d);
+  CHECK(fabs(es[G] - 4.67) < 5e-3 && fabs(es[A] - 2.50) < 5e-3);
+  CHECK_NEAR(ef[A], es[A] / 4, 1e-12);
+  cn_graph_free(g);
+  g = graph_of(7, 10, e, w);
+  CHECK_STATUS(cn_graph_constraint(g, c, &d), CN_OK, &d);
+  CHECK(fabs(c[G] - 0.299) < 5e-4 && fabs(c[A] - 0.795) < 5e-4);
+  cn_graph_free(g);
+}
+
+/* Every measure of Les Misérables (weighted) and the karate club against
+ * igraph / networkx, to 1e-9 relative. */
+static void compare_with_reference(const char *edges, const char *ref, bool weighted) {
+  cn_table *e = read_data(edges), *r = read_data(ref), *m = NULL, *mi = NULL;
+  if (!e || !r) goto done;
+  cn_net_opts o;
+  memset(&o, 0, sizeof o);
+  cn_diag d;
+  CHECK_STATUS(cn_net_metrics(e, &o, &m, &d), CN_OK, &d);
+  o.bc_weights = CN_BC_INV;
+  const char *only[] = {"betweenness"};
+  o.measures = only;
+  o.n_measures = 1;
+  CHECK_STATUS(cn_net_metrics(e, &o, &mi, &d), CN_OK, &d);
+  if (!m || !mi) goto done;
+  CHECK_INT(cn_table_nrow(m), cn_table_nrow(r));
+  struct { const char *ours, *theirs; } pairs[] = {
+      {"wdc", "wdc"}, {"partners", "partners"}, {"betweenness", "bc_binary"},
+      {"constraint", "constraint"}, {"effsize", "effsize"}, {"coreness", "coreness"},
+      {"clustering", "clustering"}, {"eigenvector", "eigenvector"}};
+  for (int64_t i = 0; i < cn_table_nrow(r) && i < cn_table_nrow(m); i++) {
+    CHECK_INT(metric(m, "node_id", i), metric(r, "node_id", i));
+    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
+      double a = metric(m, pairs[k].ours, i), b = metric(r, pairs[k].theirs, i);
+      double tol = !strcmp(pairs[k].ours, "eigenvector") ? 1e-7 : 1e-9; /* ARPACK */
+      if (!((isnan(a) && isnan(b)) || fabs(a - b) <= tol * fmax(1, fabs(b))))
+        cn_test_fail(__FILE__, __LINE__, "%s node %lld %s: %.17g vs %.17g", edges,
+                     (long long)i + 1, pairs[k].ours, a, b);
+    }
+    double a = metric(mi, "betweenness", i), b = metric(r, "bc_inv", i);
+    if (fabs(a - b) > 1e-9 * fmax(1, fabs(b)))
+      cn_test_fail(__FILE__, __LINE__, "%s node %lld weighted betweenness: %.17g vs %.17g",
+                   edges, (long long)i + 1, a, b);
+  }
+  (void)weighted;
+done:
+  cn_table_free(e);
+  cn_table_free(r);
+  cn_table_free(m);
+  cn_table_free(mi);
+}
+
+TEST(net_lesmis_matches_igraph) { compare_with_reference("net/lesmis-edges.csv", "net/lesmis-ref.csv", true); }
+TEST(net_karate_matches_igraph) { compare_with_reference("net/karate-edges.csv", "net/karate-ref.csv", false); }
+
+/* Results are identical, to the bit, with 1 and 2 threads. */
+TEST(net_betweenness_thread_independent) {
+  cn_rng r;
+  cn_rng_seed(&r, 5, 0);
+  int32_t n = 3000, m = 9000;
+  int32_t *u = malloc((size_t)m * sizeof *u), *v = malloc((size_t)m * sizeof *v);
+  double *w = malloc((size_t)m * sizeof *w);
+  for (int k = 0; k < m; k++) {
+    u[k] = (int32_t)cn_rng_below(&r, (uint64_t)n);
+    do v[k] = (int32_t)cn_rng_below(&r, (uint64_t)n);
+    while (v[k] == u[k]);
+    w[k] = 1 + (double)cn_rng_below(&r, 5);
+  }
+  cn_graph *g = NULL;
+  cn_diag d;
+  CHECK_STATUS(cn_graph_from_edges(n, m, u, v, w, &g, &d), CN_OK, &d);
+  double *a = malloc((size_t)n * sizeof *a), *b = malloc((size_t)n * sizeof *b);
+  for (int mode = 0; g && mode < 2; mode++) {
+    cn_graph_betweenness(g, (cn_bc_weights)mode, 1, 1, a, &d);
+    cn_graph_betweenness(g, (cn_bc_weights)mode, 1, 2, b, &d);
+    CHECK(memcmp(a, b, (size_t)n * sizeof *a) == 0);
+  }
+  cn_graph_free(g);
+  free(u);
+  free(v);
+  free(w);
+  free(a);
+  free(b);
+}
+
+TEST(net_bad_edges) {
+  cn_graph *g = NULL;
+  cn_diag d;
+  int32_t u[] = {0, 1}, v[] = {1, 1};
+  CHECK_STATUS(cn_graph_from_edges(2, 2, u, v, NULL, &g, &d), CN_EDATA, &d);
+  CHECK(strstr(d.message, "edge 2") != NULL);
+  int32_t v2[] = {1, 7};
+  CHECK_STATUS(cn_graph_from_edges(2, 2, u, v2, NULL, &g, &d), CN_EDATA, &d);
+  double w[] = {1, -2};
+  int32_t v3[] = {1, 0};
+  CHECK_STATUS(cn_graph_from_edges(2, 2, u, v3, w, &g, &d), CN_EDATA, &d);
+  CHECK(g == NULL);
+  /* repeated pairs are one edge with the weights summed */
+  double w2[] = {2, 3};
+  CHECK_STATUS(cn_graph_from_edges(2, 2, u, v3, w2, &g, &d), CN_OK, &d);
+  if (g) {
+    CHECK_INT(cn_graph_m(g), 1);
+    CHECK_NEAR(cn_graph_total_weight(g), 5, 1e-15);
+    cn_graph_free(g);
+  }
+}

@@ -58,7 +58,7 @@ static int run_metrics(int argc, char **argv) {
   if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) snprintf(path, sizeof path, "%s/edges.csv", in);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
   if (cn_net_metrics(t, &no, &o, &d) != CN_OK) {
-    if (!d.file[0]) snprintf(d.file, sizeof d.file, "%.500s", path);
+    if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
     rc = cli_fail(&d);
     goto done;
   }

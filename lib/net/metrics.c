@@ -132,12 +132,12 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
     e->year = cy >= 0 ? t->cols[cy]->i64[r] : 0;
     e->w = cw >= 0 ? cn_table_get_num(t, cw, r) : 1.0;
     if (e->u == e->v) {
-      st = cn_diag_set(d, CN_EDATA, "row %lld: an edge from a node to itself (u = v)",
+      st = cn_diag_set(d, CN_EDATA, "data row %lld: an edge from a node to itself (u = v)",
                        (long long)r + 1);
       goto done;
     }
     if (!(e->w > 0) || !isfinite(e->w)) {
-      st = cn_diag_set(d, CN_EDATA, "row %lld: weight %g; weights must be positive",
+      st = cn_diag_set(d, CN_EDATA, "data row %lld: weight %g; weights must be positive",
                        (long long)r + 1, e->w);
       goto done;
     }

@@ -26,7 +26,8 @@ static bool same_length(double a, double b) {
 }
 
 /* One BFS source: fills order/sigma/dist, then adds δ_s(v) into acc. */
-static void source_binary(const cn_graph *g, int32_t s, work *w, double *acc) {
+static void source_binary(const cn_graph *g, const double *om, int32_t s, work *w,
+                          double *acc) {
   int32_t head = 0, tail = 0;
   w->order[tail++] = s;
   w->rank[s] = 0;
@@ -49,12 +50,12 @@ static void source_binary(const cn_graph *g, int32_t s, work *w, double *acc) {
   }
   for (int32_t p = tail - 1; p > 0; p--) {
     int32_t u = w->order[p];
-    double coeff = (1 + w->delta[u]) / w->sigma[u], du = w->dist[u] - 1;
+    double coeff = (om[u] + w->delta[u]) / w->sigma[u], du = w->dist[u] - 1;
     for (int64_t k = g->off[u]; k < g->off[u + 1]; k++) {
       int32_t v = g->adj[k];
       if (w->rank[v] >= 0 && w->dist[v] == du) w->delta[v] += w->sigma[v] * coeff;
     }
-    acc[u] += w->delta[u];
+    acc[u] += om[s] * w->delta[u];
   }
   for (int32_t p = 0; p < tail; p++) {
     int32_t u = w->order[p];
@@ -99,8 +100,8 @@ static int32_t heap_pop(work *w, int32_t *size) {
 }
 
 /* One Dijkstra source with lengths len[k] per CSR slot. */
-static void source_weighted(const cn_graph *g, const double *len, int32_t s, work *w,
-                            double *acc) {
+static void source_weighted(const cn_graph *g, const double *len, const double *om,
+                            int32_t s, work *w, double *acc) {
   int32_t hsize = 0, settled = 0;
   w->dist[s] = 0;
   w->sigma[s] = 1;
@@ -133,13 +134,13 @@ static void source_weighted(const cn_graph *g, const double *len, int32_t s, wor
   }
   for (int32_t p = settled - 1; p > 0; p--) {
     int32_t u = w->order[p];
-    double coeff = (1 + w->delta[u]) / w->sigma[u];
+    double coeff = (om[u] + w->delta[u]) / w->sigma[u];
     for (int64_t k = g->off[u]; k < g->off[u + 1]; k++) {
       int32_t v = g->adj[k];
       if (w->rank[v] >= 0 && w->rank[v] < p && same_length(w->dist[v] + len[k], w->dist[u]))
         w->delta[v] += w->sigma[v] * coeff;
     }
-    acc[u] += w->delta[u];
+    acc[u] += om[s] * w->delta[u];
   }
   for (int32_t p = 0; p < settled; p++) {
     int32_t u = w->order[p];
@@ -148,8 +149,10 @@ static void source_weighted(const cn_graph *g, const double *len, int32_t s, wor
   }
 }
 
-cn_status cn_graph_betweenness(const cn_graph *g, cn_bc_weights mode, double alpha,
-                               int threads, double *out, cn_diag *d) {
+/* Brandes on g where node i stands for om[i] original nodes (itself and the
+ * trees folded into it): sources count om[s] times, targets om[t] times. */
+static cn_status brandes(const cn_graph *g, const double *om, cn_bc_weights mode,
+                         double alpha, int threads, double *out, cn_diag *d) {
   int32_t n = g->n;
   cn_status st = CN_OK;
   double *len = NULL, *acc = NULL;
@@ -190,8 +193,8 @@ cn_status cn_graph_betweenness(const cn_graph *g, cn_bc_weights mode, double alp
     double *a = acc + (size_t)b * (size_t)n;
     int32_t s0 = (int32_t)((int64_t)n * b / nblocks), s1 = (int32_t)((int64_t)n * (b + 1) / nblocks);
     for (int32_t s = s0; s < s1; s++) {
-      if (mode == CN_BC_INV) source_weighted(g, len, s, w, a);
-      else source_binary(g, s, w, a);
+      if (mode == CN_BC_INV) source_weighted(g, len, om, s, w, a);
+      else source_binary(g, om, s, w, a);
     }
     if (omp_get_thread_num() == 0) {
       int32_t k;
@@ -224,5 +227,98 @@ done:
   cn_free(ws);
   cn_free(acc);
   cn_free(len);
+  return st;
+}
+
+/* Folds degree-1 nodes into their neighbours (Baglioni, Geraci, Pellegrini &
+ * Lastres 2012): a pendant tree's shortest paths are unique, so its
+ * betweenness is counted exactly here and the rest of the graph carries the
+ * tree as a node weight. For a node v representing om(v) nodes of a
+ * component of c nodes, the pairs from its tree to the outside add
+ * (om(v) − 1)(c − om(v)); pairs between two trees hung on v add
+ * om(a)·om(b). Brandes then runs on what remains, with node weights. */
+cn_status cn_graph_betweenness(const cn_graph *g, cn_bc_weights mode, double alpha,
+                               int threads, double *out, cn_diag *d) {
+  int32_t n = g->n;
+  cn_status st = CN_OK;
+  int32_t *comp = NULL, *csize = NULL, *deg = NULL, *queue = NULL, *newid = NULL;
+  double *om = NULL, *rom = NULL, *rout = NULL;
+  cn_graph r = {0};
+  if (n == 0) return CN_OK;
+  comp = cn_malloc((size_t)n * sizeof *comp);
+  csize = cn_malloc((size_t)n * sizeof *csize);
+  deg = cn_malloc((size_t)n * sizeof *deg);
+  queue = cn_malloc((size_t)n * sizeof *queue);
+  newid = cn_malloc((size_t)n * sizeof *newid);
+  om = cn_malloc((size_t)n * sizeof *om);
+  if (!comp || !csize || !deg || !queue || !newid || !om) goto oom;
+  if ((st = cn_graph_components(g, comp, csize, NULL, d)) != CN_OK) goto done;
+  int32_t qn = 0;
+  for (int32_t i = 0; i < n; i++) {
+    deg[i] = (int32_t)(g->off[i + 1] - g->off[i]);
+    om[i] = 1;
+    out[i] = 0;
+    newid[i] = 0; /* 0: kept, -1: folded */
+    if (deg[i] == 1) queue[qn++] = i;
+  }
+  for (int32_t q = 0; q < qn; q++) {
+    int32_t u = queue[q], v = -1;
+    if (deg[u] != 1) continue; /* the last node of a tree keeps degree 0 */
+    for (int64_t k = g->off[u]; k < g->off[u + 1] && v < 0; k++)
+      if (newid[g->adj[k]] == 0) v = g->adj[k];
+    newid[u] = -1;
+    deg[u] = 0;
+    out[u] += (om[u] - 1) * ((double)csize[u] - om[u]);
+    out[v] += om[u] * (om[v] - 1);
+    om[v] += om[u];
+    if (--deg[v] == 1) queue[qn++] = v;
+  }
+  /* the reduced graph on the kept nodes */
+  int32_t nr = 0;
+  int64_t mr = 0;
+  for (int32_t i = 0; i < n; i++)
+    if (newid[i] == 0) {
+      out[i] += (om[i] - 1) * ((double)csize[i] - om[i]);
+      newid[i] = nr++;
+      mr += deg[i];
+    }
+  r.n = nr;
+  r.off = cn_malloc(((size_t)nr + 1) * sizeof *r.off);
+  r.adj = cn_malloc(((size_t)mr + 1) * sizeof *r.adj);
+  r.wt = cn_malloc(((size_t)mr + 1) * sizeof *r.wt);
+  rom = cn_malloc(((size_t)nr + 1) * sizeof *rom);
+  rout = cn_malloc(((size_t)nr + 1) * sizeof *rout);
+  if (!r.off || !r.adj || !r.wt || !rom || !rout) goto oom;
+  int64_t k2 = 0;
+  for (int32_t i = 0; i < n; i++) {
+    if (newid[i] < 0) continue;
+    r.off[newid[i]] = k2;
+    rom[newid[i]] = om[i];
+    for (int64_t k = g->off[i]; k < g->off[i + 1]; k++)
+      if (newid[g->adj[k]] >= 0) {
+        r.adj[k2] = newid[g->adj[k]];
+        r.wt[k2++] = g->wt[k];
+      }
+  }
+  r.off[nr] = k2;
+  r.m = k2 / 2;
+  if ((st = brandes(&r, rom, mode, alpha, threads, rout, d)) != CN_OK) goto done;
+  for (int32_t i = 0; i < n; i++)
+    if (newid[i] >= 0) out[i] += rout[newid[i]];
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  cn_free(comp);
+  cn_free(csize);
+  cn_free(deg);
+  cn_free(queue);
+  cn_free(newid);
+  cn_free(om);
+  cn_free(rom);
+  cn_free(rout);
+  cn_free(r.off);
+  cn_free(r.adj);
+  cn_free(r.wt);
   return st;
 }

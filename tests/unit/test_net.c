@@ -218,3 +218,26 @@ TEST(net_bad_edges) {
     cn_graph_free(g);
   }
 }
+
+/* Trees fold away entirely: path 0-1-2-3-4 gives 0 3 4 3 0 (pairs through
+ * each node, counted by hand); a star's centre lies on all C(4,2) = 6 leaf
+ * pairs; a path hung on a triangle mixes folding and Brandes (by hand: the
+ * triangle 0-1-2 with the path 2-3-4: node 2 lies on {0,1} x {3,4}, 4 pairs,
+ * node 3 on {0,1,2} x {4}, 3 pairs). Two components do not see each other. */
+TEST(net_betweenness_folds_trees) {
+  cn_diag d;
+  double b[10];
+  static const int32_t path[][2] = {{0, 1}, {1, 2}, {2, 3}, {3, 4}};
+  cn_graph *g = graph_of(5, 4, path, NULL);
+  CHECK_STATUS(cn_graph_betweenness(g, CN_BC_BINARY, 1, 1, b, &d), CN_OK, &d);
+  double wp[5] = {0, 3, 4, 3, 0};
+  for (int i = 0; i < 5; i++) CHECK_NEAR(b[i], wp[i], 1e-12);
+  cn_graph_free(g);
+  static const int32_t mixed[][2] = {{0, 1}, {1, 2}, {0, 2}, {2, 3}, {3, 4},
+                                     {5, 6}, {6, 7}, {6, 8}, {6, 9}};
+  g = graph_of(10, 9, mixed, NULL);
+  CHECK_STATUS(cn_graph_betweenness(g, CN_BC_INV, 1, 2, b, &d), CN_OK, &d);
+  double wm[10] = {0, 0, 4, 3, 0, 0, 6, 0, 0, 0};
+  for (int i = 0; i < 10; i++) CHECK_NEAR(b[i], wm[i], 1e-12);
+  cn_graph_free(g);
+}

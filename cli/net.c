@@ -97,6 +97,8 @@ const cli_cmd cli_net_cmds[] = {
      "  eigenvector       weighted eigenvector centrality, max 1 (igraph)\n"
      "  component         connected component, numbered from the smallest node id\n"
      "  comp_size         its number of nodes\n"
+     "  cp_core           Borgatti-Everett discrete core (1) or periphery (0), binary graph\n"
+     "  cp_coreness       Borgatti-Everett continuous coreness\n"
      "Repeated pairs in a year are summed into one edge; text labels get node ids\n"
      "1, 2, ... in order of first appearance. --threads N (default: all cores)\n"
      "never changes a result.\n\n"

@@ -59,6 +59,15 @@ cn_status cn_graph_eigenvector(const cn_graph *g, double *out, cn_diag *d);
 cn_status cn_graph_components(const cn_graph *g, int32_t *comp, int32_t *size,
                               int32_t *ncomp, cn_diag *d);
 
+/* Borgatti–Everett core–periphery of the binary graph. Discrete: core[i] is
+ * 1 or 0, *rho the fit (Pearson correlation with the ideal pattern, core–
+ * periphery pairs left out), *core_size the core's size. Continuous:
+ * coreness c_i minimizing Σ (a_ij − c_i c_j)², *fit its correlation. */
+cn_status cn_graph_core_periphery(const cn_graph *g, double *core, double *rho,
+                                  int32_t *core_size, cn_diag *d);
+cn_status cn_graph_coreness_continuous(const cn_graph *g, double *c, double *fit,
+                                       cn_diag *d);
+
 /* Measures of an edge list, one row per node and year: `net metrics`.
  * The table has columns u and v (both integer ids or both text labels),
  * and optionally year (integer) and weight (number). Edges with a missing

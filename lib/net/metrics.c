@@ -6,14 +6,17 @@
 #include "graph_int.h"
 
 enum { M_WDC, M_PARTNERS, M_BC, M_BCN, M_CONSTRAINT, M_EFFSIZE, M_EFFICIENCY,
-       M_CORENESS, M_CLUSTERING, M_EIGEN, M_COMPONENT, M_COMPSIZE, M_COUNT };
+       M_CORENESS, M_CLUSTERING, M_EIGEN, M_COMPONENT, M_COMPSIZE, M_CP_CORE,
+       M_CP_CORENESS, M_COUNT };
 
 const char *const cn_net_measure_names[] = {
     "wdc", "partners", "betweenness", "betweenness_norm", "constraint", "effsize",
-    "efficiency", "coreness", "clustering", "eigenvector", "component", "comp_size", NULL};
+    "efficiency", "coreness", "clustering", "eigenvector", "component", "comp_size",
+    "cp_core", "cp_coreness", NULL};
 
 static bool integer_measure(int k) {
-  return k == M_PARTNERS || k == M_CORENESS || k == M_COMPONENT || k == M_COMPSIZE;
+  return k == M_PARTNERS || k == M_CORENESS || k == M_COMPONENT || k == M_COMPSIZE ||
+         k == M_CP_CORE;
 }
 
 typedef struct edge {
@@ -49,6 +52,9 @@ static cn_status measure(const cn_graph *g, const bool *want, const cn_net_opts 
   if (st == CN_OK && want[M_EIGEN]) st = cn_graph_eigenvector(g, vals[M_EIGEN], d);
   if (st == CN_OK && (want[M_COMPONENT] || want[M_COMPSIZE]))
     st = cn_graph_components(g, comp, csize, NULL, d);
+  if (st == CN_OK && want[M_CP_CORE]) st = cn_graph_core_periphery(g, vals[M_CP_CORE], NULL, NULL, d);
+  if (st == CN_OK && want[M_CP_CORENESS])
+    st = cn_graph_coreness_continuous(g, vals[M_CP_CORENESS], NULL, d);
   if (st != CN_OK) return st;
   double norm = n > 2 ? 2.0 / ((double)(n - 1) * (double)(n - 2)) : NAN;
   for (int32_t i = 0; i < n; i++) {

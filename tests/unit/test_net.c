@@ -241,3 +241,71 @@ TEST(net_betweenness_folds_trees) {
   for (int i = 0; i < 10; i++) CHECK_NEAR(b[i], wm[i], 1e-12);
   cn_graph_free(g);
 }
+
+/* A split graph (clique core, periphery tied only to the core) fits the
+ * discrete model perfectly: ρ = 1 and the core is the clique. */
+TEST(net_core_periphery_split_graph) {
+  int32_t e[64][2];
+  int m = 0;
+  for (int i = 0; i < 5; i++)
+    for (int j = i + 1; j < 5; j++) e[m][0] = i, e[m++][1] = j; /* K5 core */
+  for (int p = 5; p < 12; p++) {
+    e[m][0] = p, e[m++][1] = p % 5;
+    if (p % 2) e[m][0] = p, e[m++][1] = (p + 2) % 5;
+  }
+  cn_graph *g = graph_of(12, m, (const int32_t(*)[2])e, NULL);
+  double core[12], rho, c[12], fitc;
+  int32_t size;
+  cn_diag d;
+  CHECK_STATUS(cn_graph_core_periphery(g, core, &rho, &size, &d), CN_OK, &d);
+  CHECK_NEAR(rho, 1, 1e-12);
+  CHECK_INT(size, 5);
+  for (int i = 0; i < 12; i++) CHECK_INT(core[i], i < 5);
+  CHECK_STATUS(cn_graph_coreness_continuous(g, c, &fitc, &d), CN_OK, &d);
+  for (int i = 0; i < 5; i++)
+    for (int p = 5; p < 12; p++) CHECK(c[i] > c[p]); /* the core ranks first */
+  CHECK(fitc > 0.5 && fitc <= 1);
+  cn_graph_free(g);
+}
+
+/* On a random graph the reported ρ equals a brute-force Pearson correlation
+ * over all non-mixed pairs, and no single move improves it. */
+static double brute_rho(int n, const unsigned char *a, const double *core) {
+  double N = 0, sa = 0, sd = 0, sad = 0;
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++) {
+      if (core[i] != core[j]) continue;
+      double x = a[i * n + j], y = core[i];
+      N++, sa += x, sd += y, sad += x * y;
+    }
+  return (N * sad - sa * sd) / sqrt((N * sa - sa * sa) * (N * sd - sd * sd));
+}
+
+TEST(net_core_periphery_local_optimum) {
+  enum { N = 40 };
+  static unsigned char a[N * N];
+  int32_t e[400][2];
+  int m = 0;
+  cn_rng r;
+  cn_rng_seed(&r, 9, 0);
+  for (int i = 0; i < N; i++)
+    for (int j = i + 1; j < N; j++) {
+      double p = (i < 8 && j < 8) ? 0.8 : (i < 8 || j < 8) ? 0.25 : 0.05;
+      if (m < 400 && cn_rng_uniform(&r) < p) {
+        e[m][0] = i, e[m++][1] = j;
+        a[i * N + j] = a[j * N + i] = 1;
+      }
+    }
+  cn_graph *g = graph_of(N, m, (const int32_t(*)[2])e, NULL);
+  double core[N], rho;
+  int32_t size;
+  cn_diag d;
+  CHECK_STATUS(cn_graph_core_periphery(g, core, &rho, &size, &d), CN_OK, &d);
+  CHECK_NEAR(rho, brute_rho(N, a, core), 1e-12);
+  for (int v = 0; v < N; v++) {
+    core[v] = 1 - core[v];
+    CHECK(brute_rho(N, a, core) <= rho + 1e-12);
+    core[v] = 1 - core[v];
+  }
+  cn_graph_free(g);
+}

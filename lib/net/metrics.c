@@ -2,8 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../table/table_int.h"
-#include "graph_int.h"
+#include "net_int.h"
 
 enum { M_WDC, M_PARTNERS, M_BC, M_BCN, M_CONSTRAINT, M_EFFSIZE, M_EFFICIENCY,
        M_CORENESS, M_CLUSTERING, M_EIGEN, M_COMPONENT, M_COMPSIZE, M_CP_CORE,
@@ -17,21 +16,6 @@ const char *const cn_net_measure_names[] = {
 static bool integer_measure(int k) {
   return k == M_PARTNERS || k == M_CORENESS || k == M_COMPONENT || k == M_COMPSIZE ||
          k == M_CP_CORE;
-}
-
-typedef struct edge {
-  int64_t year, u, v; /* u, v: global node ids */
-  double w;
-} edge;
-
-static int cmp_edge_year(const void *a, const void *b) {
-  const edge *x = a, *y = b;
-  return (x->year > y->year) - (x->year < y->year);
-}
-
-static int cmp_i64(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
 }
 
 /* Computes the wanted measures of g into vals[k] (arrays of g->n). */
@@ -67,11 +51,10 @@ static cn_status measure(const cn_graph *g, const bool *want, const cn_net_opts 
 
 cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_diag *d) {
   cn_status st = CN_OK;
-  cn_strmap labels = {0};
-  edge *es = NULL;
+  cn_edgelist el = {0};
   int64_t *ids = NULL;
-  int32_t *lu = NULL, *lv = NULL, *comp = NULL, *csize = NULL;
-  double *lw = NULL, *vals[M_COUNT] = {0};
+  int32_t *comp = NULL, *csize = NULL;
+  double *vals[M_COUNT] = {0};
   cn_graph *g = NULL;
   cn_table *res = NULL;
   cn_column *cols[M_COUNT + 3] = {0};
@@ -89,74 +72,14 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
     }
     want[k] = true;
   }
-  int cy = cn_table_find(t, "year"), cu = cn_table_find(t, "u"), cv = cn_table_find(t, "v"),
-      cw = cn_table_find(t, "weight");
-  if (cu < 0 || cv < 0) {
-    st = cn_diag_set(d, CN_EDATA, "an edge list needs columns u and v (and may have year "
-                     "and weight)");
-    goto done;
-  }
-  cn_type tu = t->cols[cu]->type, tv = t->cols[cv]->type;
-  bool text = tu == CN_STRING;
-  if (tu != tv || tu == CN_DOUBLE) {
-    st = cn_diag_set(d, CN_EDATA, "u and v must both hold integer ids or both text labels "
-                     "(u is %s, v is %s)", cn_type_name(tu), cn_type_name(tv));
-    goto done;
-  }
-  if (cy >= 0 && t->cols[cy]->type != CN_INT64) {
-    st = cn_diag_set(d, CN_EDATA, "year must hold integers (it is %s)",
-                     cn_type_name(t->cols[cy]->type));
-    goto done;
-  }
-  if (cw >= 0 && t->cols[cw]->type == CN_STRING) {
-    st = cn_diag_set(d, CN_EDATA, "weight must hold numbers (it is text)");
-    goto done;
-  }
-
-  int64_t m = 0;
-  es = cn_calloc((size_t)t->nrow + 1, sizeof *es);
-  if (!es) goto oom;
-  for (int64_t r = 0; r < t->nrow; r++) {
-    if (cn_table_is_na(t, cu, r) || cn_table_is_na(t, cv, r) ||
-        (cy >= 0 && cn_table_is_na(t, cy, r)) || (cw >= 0 && cn_table_is_na(t, cw, r))) {
-      o->dropped++;
-      continue;
-    }
-    edge *e = &es[m];
-    if (text) {
-      const cn_column *U = t->cols[cu], *V = t->cols[cv];
-      int32_t a = U->codes[r], b = V->codes[r];
-      int32_t ia = cn__strmap_intern(&labels, U->levels.strs[a], U->levels.lens[a]);
-      int32_t ib = cn__strmap_intern(&labels, V->levels.strs[b], V->levels.lens[b]);
-      if (ia < 0 || ib < 0) goto oom;
-      e->u = ia + 1;
-      e->v = ib + 1;
-    } else {
-      e->u = t->cols[cu]->i64[r];
-      e->v = t->cols[cv]->i64[r];
-    }
-    e->year = cy >= 0 ? t->cols[cy]->i64[r] : 0;
-    e->w = cw >= 0 ? cn_table_get_num(t, cw, r) : 1.0;
-    if (e->u == e->v) {
-      st = cn_diag_set(d, CN_EDATA, "data row %lld: an edge from a node to itself (u = v)",
-                       (long long)r + 1);
-      goto done;
-    }
-    if (!(e->w > 0) || !isfinite(e->w)) {
-      st = cn_diag_set(d, CN_EDATA, "data row %lld: weight %g; weights must be positive",
-                       (long long)r + 1, e->w);
-      goto done;
-    }
-    m++;
-  }
-  /* stable order within a year is not needed: edges are summed per pair */
-  qsort(es, (size_t)m, sizeof *es, cmp_edge_year);
+  if ((st = cn__edgelist_read(t, &el, d)) != CN_OK) goto done;
+  o->dropped = el.dropped;
+  int64_t m = el.m;
+  bool text = el.text;
+  int cy = el.has_year ? 0 : -1;
   ids = cn_malloc(2 * (size_t)m * sizeof *ids + 1);
-  lu = cn_malloc((size_t)m * sizeof *lu + 1);
-  lv = cn_malloc((size_t)m * sizeof *lv + 1);
-  lw = cn_malloc((size_t)m * sizeof *lw + 1);
   res = cn_table_new(0);
-  if (!ids || !lu || !lv || !lw || !res) goto oom;
+  if (!ids || !res) goto oom;
   const char *names[M_COUNT + 3];
   cn_type types[M_COUNT + 3];
   int ncols = 0;
@@ -177,29 +100,9 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
   }
   int64_t row = 0;
   for (int64_t y0 = 0; y0 < m;) {
-    int64_t y1 = y0;
-    while (y1 < m && es[y1].year == es[y0].year) y1++;
-    int64_t k2 = 0;
-    for (int64_t k = y0; k < y1; k++) {
-      ids[k2++] = es[k].u;
-      ids[k2++] = es[k].v;
-    }
-    qsort(ids, (size_t)k2, sizeof *ids, cmp_i64);
-    int64_t n = 0;
-    for (int64_t k = 0; k < k2; k++)
-      if (n == 0 || ids[k] != ids[n - 1]) ids[n++] = ids[k];
-    if (n > INT32_MAX) {
-      st = cn_diag_set(d, CN_EDATA, "more than 2^31 nodes in one year");
-      goto done;
-    }
-    for (int64_t k = y0; k < y1; k++) {
-      lu[k - y0] = (int32_t)((int64_t *)bsearch(&es[k].u, ids, (size_t)n, sizeof *ids, cmp_i64) - ids);
-      lv[k - y0] = (int32_t)((int64_t *)bsearch(&es[k].v, ids, (size_t)n, sizeof *ids, cmp_i64) - ids);
-      lw[k - y0] = es[k].w;
-    }
+    int64_t y1 = cn__edgelist_year_end(&el, y0), n = 0;
     cn_graph_free(g);
-    g = NULL;
-    if ((st = cn_graph_from_edges((int32_t)n, y1 - y0, lu, lv, lw, &g, d)) != CN_OK) goto done;
+    if ((st = cn__edgelist_graph(&el, y0, y1, ids, &n, &g, d)) != CN_OK) goto done;
     for (int k = 0; k < M_COUNT; k++) {
       cn_free(vals[k]);
       if (!(vals[k] = cn_calloc((size_t)n, sizeof(double)))) goto oom;
@@ -214,11 +117,11 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
       if (!cn__col_reserve(cols[c], row + n)) goto oom;
     for (int64_t i = 0; i < n; i++, row++) {
       int c = 0;
-      if (cy >= 0) cols[c++]->i64[row] = es[y0].year;
+      if (cy >= 0) cols[c++]->i64[row] = el.es[y0].year;
       cols[c++]->i64[row] = ids[i];
       cn_column *nc = cols[c++];
       if (text) {
-        nc->codes[row] = cn__col_level(nc, labels.strs[ids[i] - 1], labels.lens[ids[i] - 1]);
+        nc->codes[row] = cn__col_level(nc, el.labels.strs[ids[i] - 1], el.labels.lens[ids[i] - 1]);
       } else {
         char buf[32];
         int len = snprintf(buf, sizeof buf, "%lld", (long long)ids[i]);
@@ -247,10 +150,6 @@ done:
   cn_free(comp);
   cn_free(csize);
   cn_free(ids);
-  cn_free(lu);
-  cn_free(lv);
-  cn_free(lw);
-  cn_free(es);
-  cn__strmap_free(&labels);
+  cn__edgelist_free(&el);
   return st;
 }

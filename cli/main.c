@@ -11,7 +11,7 @@ static const cli_cmd *const groups[] = {cli_data_cmds, cli_net_cmds};
 static const char *const group_names[] = {"data", "net"};
 static const char *const group_summaries[] = {
     "describe, convert (csv, tsv, dta, sqlite)",
-    "co-applicant networks: node measures"};
+    "co-applicant networks: node and graph measures"};
 #define NGROUPS (int)(sizeof groups / sizeof *groups)
 
 static void print_main_help(FILE *fp) {

@@ -4,4 +4,5 @@
 #include "coinnet/base.h"
 #include "coinnet/table.h"
 #include "coinnet/net.h"
+#include "coinnet/report.h"
 #endif

@@ -89,6 +89,16 @@ extern const char *const cn_net_measure_names[];
 cn_status cn_net_metrics(const cn_table *edges, cn_net_opts *o, cn_table **out,
                          cn_diag *d);
 
+/* Graph measures of an edge list, one row per year (spec/network.md §3):
+ * year (when given), nodes, edges, weight (total), avg_wdc = 2W/n,
+ * avg_degree, density 2E/(n(n−1)), components, largest_share (nodes in the
+ * largest component), avg_clustering (networkx: nodes below degree 2 count
+ * 0), assortativity (Newman, degree), cp_rho and cp_core_size (discrete
+ * core–periphery). *dropped gets the edges dropped for missing values. */
+extern const char *const cn_net_summary_names[];
+cn_status cn_net_summary(const cn_table *edges, cn_table **out, int64_t *dropped,
+                         cn_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

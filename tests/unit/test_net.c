@@ -309,3 +309,35 @@ TEST(net_core_periphery_local_optimum) {
   }
   cn_graph_free(g);
 }
+
+/* Graph measures against networkx 2.8 (Debian python3-networkx):
+ * nx.density, nx.average_clustering, nx.degree_assortativity_coefficient on
+ * karate_club_graph() and les_miserables_graph(). */
+static void check_summary(const char *edges, double dens, double clust, double assort,
+                          int64_t nodes) {
+  cn_table *e = read_data(edges), *s = NULL;
+  if (!e) return;
+  cn_diag d;
+  int64_t dropped = -1;
+  CHECK_STATUS(cn_net_summary(e, &s, &dropped, &d), CN_OK, &d);
+  if (s) {
+    CHECK_INT(cn_table_nrow(s), 1);
+    CHECK_INT(dropped, 0);
+    CHECK_INT(metric(s, "nodes", 0), nodes);
+    CHECK_NEAR(metric(s, "density", 0), dens, 1e-12);
+    CHECK_NEAR(metric(s, "avg_clustering", 0), clust, 1e-12);
+    CHECK_NEAR(metric(s, "assortativity", 0), assort, 1e-12);
+    CHECK_INT(metric(s, "components", 0), 1);
+    CHECK_NEAR(metric(s, "largest_share", 0), 1, 1e-15);
+    CHECK_NEAR(metric(s, "avg_degree", 0), dens * (nodes - 1), 1e-12);
+  }
+  cn_table_free(s);
+  cn_table_free(e);
+}
+
+TEST(net_summary_matches_networkx) {
+  check_summary("net/karate-edges.csv", 0.13903743315508021, 0.5706384782076823,
+                -0.47561309768461413, 34);
+  check_summary("net/lesmis-edges.csv", 0.08680792891319207, 0.5731367499320134,
+                -0.16522513442237025, 77);
+}

@@ -1,0 +1,142 @@
+/* lib/report/plot.c — stacked line panels with cairo (SVG, PNG, PDF). */
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "../base/base_int.h"
+#include "coinnet/report.h"
+
+/* A "nice" step for about `want` ticks over [lo, hi]. */
+static double nice_step(double lo, double hi, int want) {
+  double raw = (hi - lo) / want, mag = pow(10, floor(log10(raw))), f = raw / mag;
+  return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+}
+
+static void text_at(cairo_t *cr, double x, double y, const char *s, double align) {
+  cairo_text_extents_t e;
+  cairo_text_extents(cr, s, &e);
+  cairo_move_to(cr, x - align * e.x_advance, y);
+  cairo_show_text(cr, s);
+}
+
+static void draw(cairo_t *cr, double W, double H, const char *title, const char *xlabel,
+                 const double *x, int n, int ns, const double *const *y,
+                 const char *const *names) {
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  double left = 70, right = 20, top = 40, bottom = 45, gap = 28;
+  double ph = (H - top - bottom - gap * (ns - 1)) / ns, pw = W - left - right;
+  double xlo = INFINITY, xhi = -INFINITY;
+  for (int i = 0; i < n; i++) xlo = fmin(xlo, x[i]), xhi = fmax(xhi, x[i]);
+  if (!(xhi > xlo)) xlo -= 1, xhi += 1;
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_font_size(cr, 14);
+  if (title) text_at(cr, W / 2, 22, title, 0.5);
+  for (int s = 0; s < ns; s++) {
+    double y0 = top + s * (ph + gap), lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++)
+      if (!isnan(y[s][i])) lo = fmin(lo, y[s][i]), hi = fmax(hi, y[s][i]);
+    if (!(hi >= lo)) lo = 0, hi = 1;
+    if (lo > 0 && lo < hi * 0.5) lo = 0;
+    if (hi == lo) hi = lo + 1;
+    double step = nice_step(lo, hi, 4);
+    lo = floor(lo / step) * step;
+    hi = ceil(hi / step) * step;
+#define PX(v) (left + ((v) - xlo) / (xhi - xlo) * pw)
+#define PY(v) (y0 + ph - ((v) - lo) / (hi - lo) * ph)
+    cairo_set_line_width(cr, 0.5);
+    cairo_set_font_size(cr, 10);
+    char lab[64];
+    for (double t = lo; t <= hi + step * 1e-9; t += step) {
+      cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+      cairo_move_to(cr, left, PY(t));
+      cairo_line_to(cr, left + pw, PY(t));
+      cairo_stroke(cr);
+      cairo_set_source_rgb(cr, 0, 0, 0);
+      snprintf(lab, sizeof lab, "%g", fabs(t) < step * 1e-9 ? 0.0 : t);
+      text_at(cr, left - 5, PY(t) + 3, lab, 1);
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, left, y0, pw, ph);
+    cairo_stroke(cr);
+    cairo_set_font_size(cr, 11);
+    text_at(cr, left + 6, y0 + 13, names[s], 0);
+    cairo_set_source_rgb(cr, 0.12, 0.35, 0.65);
+    cairo_set_line_width(cr, 1.8);
+    bool pen = false;
+    for (int i = 0; i < n; i++) {
+      if (isnan(y[s][i])) {
+        pen = false;
+        continue;
+      }
+      if (pen) cairo_line_to(cr, PX(x[i]), PY(y[s][i]));
+      else cairo_move_to(cr, PX(x[i]), PY(y[s][i]));
+      pen = true;
+    }
+    cairo_stroke(cr);
+    for (int i = 0; i < n; i++)
+      if (!isnan(y[s][i])) {
+        cairo_arc(cr, PX(x[i]), PY(y[s][i]), 2.5, 0, 2 * M_PI);
+        cairo_fill(cr);
+      }
+  }
+  /* x ticks under the last panel */
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_font_size(cr, 10);
+  double ybase = H - bottom, xs = nice_step(xlo, xhi, 8);
+  if (xs < 1) xs = 1;
+  char lab[64];
+  for (double t = ceil(xlo / xs) * xs; t <= xhi + 1e-9; t += xs) {
+    snprintf(lab, sizeof lab, "%g", t);
+    text_at(cr, PX(t), ybase + 14, lab, 0.5);
+  }
+  cairo_set_font_size(cr, 11);
+  if (xlabel) text_at(cr, left + pw / 2, ybase + 32, xlabel, 0.5);
+#undef PX
+#undef PY
+}
+
+cn_status cn_plot_panels(const char *path, const char *title, const char *xlabel,
+                         const double *x, int n, int nseries, const double *const *y,
+                         const char *const *names, cn_diag *d) {
+  const char *ext = strrchr(path, '.');
+  double W = 640, H = 140 + 150.0 * nseries;
+  cairo_surface_t *sf = NULL;
+  cn_status st = CN_OK;
+  if (nseries < 1) return cn_diag_set(d, CN_EUSAGE, "nothing to plot");
+  bool png = ext && !strcasecmp(ext, ".png");
+  if (ext && !strcasecmp(ext, ".svg")) {
+    sf = cairo_svg_surface_create(path, W, H);
+  } else if (ext && !strcasecmp(ext, ".pdf")) {
+    sf = cairo_pdf_surface_create(path, W, H);
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, "");
+  } else if (png) {
+    sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)W * 2, (int)H * 2);
+  } else {
+    return cn_diag_at(d, CN_EUSAGE, path, 0, 0, "a figure must end in .svg, .png or .pdf");
+  }
+  if (cairo_surface_status(sf) != CAIRO_STATUS_SUCCESS) {
+    st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot create the figure: %s",
+                    cairo_status_to_string(cairo_surface_status(sf)));
+    goto done;
+  }
+  cairo_t *cr = cairo_create(sf);
+  if (png) cairo_scale(cr, 2, 2);
+  draw(cr, W, H, title, xlabel, x, n, nseries, y, names);
+  cairo_status_t cs = cairo_status(cr);
+  cairo_destroy(cr);
+  if (cs == CAIRO_STATUS_SUCCESS && png) cs = cairo_surface_write_to_png(sf, path);
+  cairo_surface_finish(sf);
+  if (cs == CAIRO_STATUS_SUCCESS) cs = cairo_surface_status(sf);
+  if (cs != CAIRO_STATUS_SUCCESS)
+    st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write the figure: %s",
+                    cairo_status_to_string(cs));
+done:
+  cairo_surface_destroy(sf);
+  return st;
+}

@@ -5,4 +5,5 @@
 #include "coinnet/table.h"
 #include "coinnet/net.h"
 #include "coinnet/report.h"
+#include "coinnet/names.h"
 #endif

@@ -89,6 +89,43 @@ extern const char *const cn_net_measure_names[];
 cn_status cn_net_metrics(const cn_table *edges, cn_net_opts *o, cn_table **out,
                          cn_diag *d);
 
+/* From patent records to yearly co-applicant graphs (spec/network.md §1). */
+typedef struct cn_build_opts {
+  const char *applicants; /* column with the applicants (required) */
+  const char *app_sep;    /* their separator; NULL: " | " */
+  const char *id;         /* publication number column; NULL: the first column */
+  const char *app_id;     /* application number column, for deduplication */
+  const char *date;       /* application date column (year = its first 4 digits) */
+  const char *year;       /* or a year column */
+  const char *type;       /* patent type column; NULL: from the kind code of id */
+  const char *ipc;        /* IPC subclasses column (separated like applicants) */
+  int all_types;          /* keep utility models and designs too */
+  int window;             /* years per graph; 0 or 1: one graph per year */
+} cn_build_opts;
+
+/* What the build kept and dropped, and why. */
+typedef struct cn_build_counts {
+  int64_t records;          /* rows read */
+  int64_t merged;           /* publications merged into an earlier one of the same application */
+  int64_t applications;     /* distinct applications */
+  int64_t not_invention;    /* dropped: not an invention patent */
+  int64_t no_year;          /* dropped: no date / year */
+  int64_t no_applicants;    /* dropped: no applicant */
+  int64_t first_individual; /* dropped: first applicant is an individual */
+  int64_t single;           /* kept for counts only: fewer than 2 distinct organizations */
+  int64_t collaborative;    /* applications that make edges */
+  int64_t individuals;      /* individual co-applicants left out of collaborative ones */
+  int64_t nodes, edges;
+} cn_build_counts;
+
+/* Builds nodes (node_id, name, type), edges (year, u, v, weight) and
+ * node_year (node_id, year, patents, joint_patents, own_patents,
+ * granted_inventions, ipc_breadth) from patent records. The three tables
+ * are new and caller-owned. */
+cn_status cn_net_build(const cn_table *patents, const cn_build_opts *o, cn_table **nodes,
+                       cn_table **edges, cn_table **node_year, cn_build_counts *counts,
+                       cn_diag *d);
+
 /* Graph measures of an edge list, one row per year (spec/network.md §3):
  * year (when given), nodes, edges, weight (total), avg_wdc = 2W/n,
  * avg_degree, density 2E/(n(n−1)), components, largest_share (nodes in the

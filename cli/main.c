@@ -7,10 +7,11 @@
 
 const char *cli_prefix = "coinnet";
 
-static const cli_cmd *const groups[] = {cli_data_cmds, cli_net_cmds};
-static const char *const group_names[] = {"data", "net"};
+static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds};
+static const char *const group_names[] = {"data", "names", "net"};
 static const char *const group_summaries[] = {
     "describe, convert (csv, tsv, dta, sqlite)",
+    "applicant names: normalize, classify",
     "co-applicant networks: node and graph measures"};
 #define NGROUPS (int)(sizeof groups / sizeof *groups)
 

@@ -27,9 +27,12 @@ bool cn__grow(void **p, size_t *cap, size_t need, size_t elem);
 typedef struct cn_strmap {
   int32_t *slots;   /* id + 1, 0 = empty */
   uint64_t *hashes; /* per id */
-  char **strs;      /* per id, NUL-terminated copies */
+  char **strs;      /* per id, NUL-terminated copies (in the arena blocks) */
   uint32_t *lens;
   size_t nslots, n, cap;
+  char **blocks;    /* arena: the copies live in a few large blocks */
+  size_t nblocks, capblocks, block_left;
+  char *block_at;
 } cn_strmap;
 uint64_t cn__hash(const void *p, size_t n);
 /* Id of s (length n), adding it when new; -1 when out of memory or full. */

@@ -59,6 +59,27 @@ int32_t cn__strmap_get(const cn_strmap *m, const char *s, size_t n) {
   return lookup(m, s, n, cn__hash(s, n), &slot);
 }
 
+/* Copies s into the arena: blocks of 1 MiB (or the string's size), so that
+ * millions of short strings cost no allocation each. */
+static char *arena_copy(cn_strmap *m, const char *s, size_t n) {
+  if (m->block_left < n + 1) {
+    size_t size = n + 1 > (1u << 20) ? n + 1 : (1u << 20);
+    if (!cn__grow((void **)&m->blocks, &m->capblocks, m->nblocks + 1, sizeof *m->blocks))
+      return NULL;
+    char *b = cn_malloc(size);
+    if (!b) return NULL;
+    m->blocks[m->nblocks++] = b;
+    m->block_at = b;
+    m->block_left = size;
+  }
+  char *p = m->block_at;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  m->block_at += n + 1;
+  m->block_left -= n + 1;
+  return p;
+}
+
 int32_t cn__strmap_intern(cn_strmap *m, const char *s, size_t n) {
   if (n > UINT32_MAX) return -1;
   if (!m->nslots && !rehash(m, 64)) return -1;
@@ -80,7 +101,7 @@ int32_t cn__strmap_intern(cn_strmap *m, const char *s, size_t n) {
     if (!cn__grow((void **)&m->lens, &c3, m->n + 1, sizeof *m->lens)) return -1;
     m->cap = cap < c2 ? (cap < c3 ? cap : c3) : (c2 < c3 ? c2 : c3);
   }
-  char *copy = cn_strndup(s, n);
+  char *copy = arena_copy(m, s, n);
   if (!copy) return -1;
   id = (int32_t)m->n++;
   m->strs[id] = copy;
@@ -91,7 +112,8 @@ int32_t cn__strmap_intern(cn_strmap *m, const char *s, size_t n) {
 }
 
 void cn__strmap_free(cn_strmap *m) {
-  for (size_t i = 0; i < m->n; i++) cn_free(m->strs[i]);
+  for (size_t i = 0; i < m->nblocks; i++) cn_free(m->blocks[i]);
+  cn_free(m->blocks);
   cn_free(m->strs);
   cn_free(m->hashes);
   cn_free(m->lens);

@@ -44,6 +44,10 @@ bool cli_is_help(const char *arg);
 int cli_read_opt(int argc, char **argv, int *i, cn_read_opts *o);
 extern const char cli_read_help[];
 
+/* Writes t to outp by its extension, or as CSV on stdout when outp is NULL
+ * or "-"; prints the error; returns 0 or an exit code. */
+int cli_write(const cn_table *t, const char *outp);
+
 /* Reads a table, printing the error; returns 0 or an exit code. */
 int cli_read(const char *path, const cn_read_opts *o, cn_table **t);
 

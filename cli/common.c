@@ -119,3 +119,10 @@ int cli_read(const char *path, const cn_read_opts *o, cn_table **t) {
   if (cn_table_read(path, o, t, &d) != CN_OK) return cli_fail(&d);
   return 0;
 }
+
+int cli_write(const cn_table *t, const char *outp) {
+  cn_diag d;
+  cn_status st = !outp || !strcmp(outp, "-") ? cn_table_write_csv_fp(t, stdout, ',', &d)
+                                             : cn_table_write(t, outp, NULL, &d);
+  return st == CN_OK ? 0 : cli_fail(&d);
+}

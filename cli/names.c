@@ -114,9 +114,7 @@ static int run_names(int argc, char **argv, bool classify) {
     cn_table_i64_mut(o, cc)[i] = l.count[i];
     cn_free(norm);
   }
-  cn_status st = !outp || !strcmp(outp, "-") ? cn_table_write_csv_fp(o, stdout, ',', &d)
-                                             : cn_table_write(o, outp, NULL, &d);
-  if (st != CN_OK) rc = cli_fail(&d);
+  rc = cli_write(o, outp);
 done:
   for (int64_t i = 0; i < l.n; i++) free(l.names[i]);
   free(l.names);

@@ -5,6 +5,13 @@
 #include <sys/stat.h>
 #include "cli.h"
 
+/* The edge list to read: IN itself, or IN/edges.csv for a build folder. */
+static void edges_path(const char *in, char *path, size_t n) {
+  struct stat sb;
+  if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) snprintf(path, n, "%s/edges.csv", in);
+  else snprintf(path, n, "%s", in);
+}
+
 /* Writes one table of the build into DIR/NAME; returns 0 or an exit code. */
 static int write_into(const char *dir, const char *name, const cn_table *t) {
   char path[4096];
@@ -154,9 +161,7 @@ static int run_metrics(int argc, char **argv) {
   }
   /* a build folder holds edges.csv */
   char path[4096];
-  struct stat sb;
-  snprintf(path, sizeof path, "%s", in);
-  if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) snprintf(path, sizeof path, "%s/edges.csv", in);
+  edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
   if (cn_net_metrics(t, &no, &o, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
@@ -166,9 +171,7 @@ static int run_metrics(int argc, char **argv) {
   if (no.dropped)
     fprintf(stderr, "%s: note: %lld edge%s with a missing value dropped\n", cli_prefix,
             (long long)no.dropped, no.dropped == 1 ? "" : "s");
-  cn_status st = !outp || !strcmp(outp, "-") ? cn_table_write_csv_fp(o, stdout, ',', &d)
-                                             : cn_table_write(o, outp, NULL, &d);
-  if (st != CN_OK) rc = cli_fail(&d);
+  rc = cli_write(o, outp);
 done:
   if (list) free(list[0]);
   free(list);
@@ -200,9 +203,7 @@ static int run_summary(int argc, char **argv) {
   }
   if (!in) return cli_usage("summary", "the edge list (or build folder) is missing");
   char path[4096];
-  struct stat sb;
-  snprintf(path, sizeof path, "%s", in);
-  if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) snprintf(path, sizeof path, "%s/edges.csv", in);
+  edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
   if (cn_net_summary(t, &o, &dropped, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
@@ -212,12 +213,7 @@ static int run_summary(int argc, char **argv) {
   if (dropped)
     fprintf(stderr, "%s: note: %lld edge%s with a missing value dropped\n", cli_prefix,
             (long long)dropped, dropped == 1 ? "" : "s");
-  cn_status st = !outp || !strcmp(outp, "-") ? cn_table_write_csv_fp(o, stdout, ',', &d)
-                                             : cn_table_write(o, outp, NULL, &d);
-  if (st != CN_OK) {
-    rc = cli_fail(&d);
-    goto done;
-  }
+  if ((rc = cli_write(o, outp)) != 0) goto done;
   if (plot) {
     /* Figure 1: the network's growth, one panel per series over the years */
     int64_t n = cn_table_nrow(o);

@@ -26,7 +26,7 @@ static int run_build(int argc, char **argv) {
   cn_read_opts_init(&ro);
   cn_build_opts bo;
   memset(&bo, 0, sizeof bo);
-  const char *in = NULL, *outdir = NULL, *keep = "invention", *v;
+  const char *in = NULL, *outdir = NULL, *keep = "invention", *wmode = "count", *v;
   cn_table *t = NULL, *nodes = NULL, *edges = NULL, *ny = NULL;
   cn_build_counts c;
   cn_diag d;
@@ -43,6 +43,8 @@ static int run_build(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--year", &bo.year)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--type", &bo.type)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--ipc", &bo.ipc)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--pub-date", &bo.pub_date)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--weights", &wmode)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--keep-types", &keep)) != 0) {
       if (r < 0) return cli_usage("build", "option %s needs a value", argv[i]);
       continue;
@@ -61,6 +63,8 @@ static int run_build(int argc, char **argv) {
   if (!in) return cli_usage("build", "PATENTS is missing");
   if (!outdir) return cli_usage("build", "-o DIR is missing");
   if (!bo.applicants) return cli_usage("build", "--applicants COL is missing");
+  if (!strcmp(wmode, "newman")) bo.newman = 1;
+  else if (strcmp(wmode, "count")) return cli_usage("build", "--weights takes count or newman");
   if (!strcmp(keep, "all")) bo.all_types = 1;
   else if (strcmp(keep, "invention")) return cli_usage("build", "--keep-types takes invention or all");
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
@@ -248,7 +252,8 @@ const cli_cmd cli_net_cmds[] = {
     {"net", "build", run_build, "patent records -> yearly co-applicant graphs",
      "usage: coinnet net build PATENTS --applicants COL [--app-sep S] [--id COL]\n"
      "                         [--app-id COL] [--date COL | --year COL] [--type COL]\n"
-     "                         [--ipc COL] [--keep-types invention|all] [--window W] -o DIR\n\n"
+     "                         [--pub-date COL] [--ipc COL] [--keep-types invention|all]\n"
+     "                         [--weights count|newman] [--window W] -o DIR\n\n"
      "Builds the co-applicant graphs of the reference paper and writes into DIR:\n"
      "  nodes.csv      node_id, name (normalized), type (firm, university, institute,\n"
      "                 government, other)\n"
@@ -263,7 +268,10 @@ const cli_cmd cli_net_cmds[] = {
      "an individual is dropped; individuals never become nodes; two or more\n"
      "distinct organizations make a collaborative application, which adds 1 to\n"
      "each of their pairs in its application year (or in every window of W years\n"
-     "that holds it). --id defaults to the first column; --app-sep to \" | \".\n\n"
+     "that holds it). --weights newman adds 1/(k-1) instead, for k organizations\n"
+     "(Newman 2001). The year is the application year (--date or --year), or the\n"
+     "publication year with --pub-date COL. --id defaults to the first column;\n"
+     "--app-sep to \" | \".\n\n"
      "options:\n"
      "  -o DIR             the output folder (created when missing)\n"
      "%s"

@@ -99,7 +99,9 @@ typedef struct cn_build_opts {
   const char *year;       /* or a year column */
   const char *type;       /* patent type column; NULL: from the kind code of id */
   const char *ipc;        /* IPC subclasses column (separated like applicants) */
+  const char *pub_date;   /* year from this publication-date column instead */
   int all_types;          /* keep utility models and designs too */
+  int newman;             /* weights 1/(k−1) per application of k organizations */
   int window;             /* years per graph; 0 or 1: one graph per year */
 } cn_build_opts;
 

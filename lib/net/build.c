@@ -27,6 +27,7 @@ typedef struct app {
 typedef struct pair {
   int64_t year;
   int32_t a, b; /* entity ids, a < b */
+  double w;     /* 1, or 1/(k-1) with Newman's weights */
 } pair;
 
 typedef struct ey {
@@ -157,12 +158,14 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   int c_year = o->year ? col_or_fail(t, o->year, "--year", d) : -1;
   int c_type = o->type ? col_or_fail(t, o->type, "--type", d) : -1;
   int c_ipc = o->ipc ? col_or_fail(t, o->ipc, "--ipc", d) : -1;
+  int c_pub = o->pub_date ? col_or_fail(t, o->pub_date, "--pub-date", d) : -1;
   if (c_app < 0 || c_id < 0 || (o->app_id && c_aid < 0) || (o->date && c_date < 0) ||
-      (o->year && c_year < 0) || (o->type && c_type < 0) || (o->ipc && c_ipc < 0)) {
+      (o->year && c_year < 0) || (o->type && c_type < 0) || (o->ipc && c_ipc < 0) ||
+      (o->pub_date && c_pub < 0)) {
     st = CN_EUSAGE;
     goto done;
   }
-  if (c_date < 0 && c_year < 0) {
+  if (c_date < 0 && c_year < 0 && c_pub < 0) {
     st = cn_diag_set(d, CN_EUSAGE, "give the application date (--date COL) or year (--year COL)");
     goto done;
   }
@@ -181,7 +184,10 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     int type = c_type >= 0 ? (cn_table_cell_text(t, c_type, r, cell, sizeof cell), type_of_text(cell))
                            : type_of_kind(kind);
     int64_t year = CN_NA_INT64;
-    if (c_year >= 0) {
+    if (c_pub >= 0) {
+      cn_table_cell_text(t, c_pub, r, date, sizeof date);
+      year = year_of(date);
+    } else if (c_year >= 0) {
       double y = cn_table_get_num(t, c_year, r);
       year = isnan(y) ? CN_NA_INT64 : (int64_t)y;
     } else {
@@ -194,8 +200,11 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       cn_table_cell_text(t, c_aid, r, aid, sizeof aid);
       klen = snprintf(key, sizeof key, "a:%s", aid);
     } else {
+      /* the application date (or year) tells reissued numbers apart; with
+       * only a publication date, the stem alone identifies the application */
       if (c_date >= 0) cn_table_cell_text(t, c_date, r, date, sizeof date);
-      else snprintf(date, sizeof date, "%lld", (long long)year);
+      else if (c_year >= 0) cn_table_cell_text(t, c_year, r, date, sizeof date);
+      else date[0] = '\0';
       klen = snprintf(key, sizeof key, "p:%.*s|%s", (int)stem, id, date);
     }
     size_t before = keys.n;
@@ -280,7 +289,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
         for (size_t q = p + 1; q < nmembers; q++)
           for (int w = 0; w < window; w++) {
             pair pr = {a->year + w, members[p] < members[q] ? members[p] : members[q],
-                       members[p] < members[q] ? members[q] : members[p]};
+                       members[p] < members[q] ? members[q] : members[p],
+                       o->newman ? 1.0 / (double)(nmembers - 1) : 1.0};
             if (!push((void **)&pairs, &npairs, &cappairs, &pr, sizeof pr)) goto oom;
           }
     } else {
@@ -347,7 +357,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   edges = cn_table_new((int64_t)ne);
   if (!edges) goto oom;
   cn_column *e_y = add_col(edges, "year", CN_INT64), *e_u = add_col(edges, "u", CN_INT64),
-            *e_v = add_col(edges, "v", CN_INT64), *e_w = add_col(edges, "weight", CN_INT64);
+            *e_v = add_col(edges, "v", CN_INT64),
+            *e_w = add_col(edges, "weight", o->newman ? CN_DOUBLE : CN_INT64);
   if (!e_y || !e_u || !e_v || !e_w) goto oom;
   int64_t row = -1;
   for (size_t k = 0; k < npairs; k++) {
@@ -356,9 +367,11 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       e_y->i64[row] = pairs[k].year;
       e_u->i64[row] = node_of[pairs[k].a];
       e_v->i64[row] = node_of[pairs[k].b];
-      e_w->i64[row] = 0;
+      if (o->newman) e_w->dbl[row] = 0;
+      else e_w->i64[row] = 0;
     }
-    e_w->i64[row]++;
+    if (o->newman) e_w->dbl[row] += pairs[k].w;
+    else e_w->i64[row]++;
   }
 
   /* 5. node-years: patents, joint, own, granted inventions, IPC breadth;

@@ -211,6 +211,14 @@ cn_entity_type cn_name_classify(const char *name, const char **rule) {
       t = CN_ENT_FIRM;
       goto done;
     }
+  /* numbered engineering bureaus (中铁二局, 中铁十八局) are state-owned
+   * firms; government bureaus are named by their field (气象局) */
+  for (const char *p = strstr(name, "局"); p; p = strstr(p + 1, "局"))
+    if (p - name >= 3 && strstr("一二三四五六七八九十", (char[4]){p[-3], p[-2], p[-1], 0})) {
+      r = "zh:numbered-bureau";
+      t = CN_ENT_FIRM;
+      goto done;
+    }
   for (int k = 0; gov[k]; k++)
     if (has(name, gov[k]) && !han_person(name)) {
       r = "zh:government";

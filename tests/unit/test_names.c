@@ -46,6 +46,9 @@ TEST(names_classify_rules) {
   type_is("国家电网有限公司", CN_ENT_FIRM);
   type_is("中铁二十局集团有限公司", CN_ENT_FIRM);
   type_is("黑龙江省公路建设中心", CN_ENT_GOVERNMENT);
+  type_is("中铁二局", CN_ENT_FIRM);
+  type_is("中铁十八局", CN_ENT_FIRM);
+  type_is("中国气象局", CN_ENT_GOVERNMENT);
   type_is("四川省交通运输厅", CN_ENT_GOVERNMENT);
   type_is("崔凯", CN_ENT_INDIVIDUAL);
   type_is("杨东旭", CN_ENT_INDIVIDUAL);

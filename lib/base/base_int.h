@@ -25,7 +25,7 @@ bool cn__grow(void **p, size_t *cap, size_t need, size_t elem);
 /* String interning map: distinct byte strings → dense int32 ids (0, 1, ...).
  * Zero-initialized is empty; cn__strmap_free releases it (and the copies). */
 typedef struct cn_strmap {
-  int32_t *slots;   /* id + 1, 0 = empty */
+  uint64_t *slots;  /* (hash high 32 bits << 32) | (id + 1); 0 = empty */
   uint64_t *hashes; /* per id */
   char **strs;      /* per id, NUL-terminated copies (in the arena blocks) */
   uint32_t *lens;

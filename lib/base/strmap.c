@@ -23,29 +23,37 @@ uint64_t cn__hash(const void *p, size_t n) {
   return h;
 }
 
+/* A slot holds the id and the hash's high half, so that a probe that does
+ * not match is settled without touching the id's arrays (one cache line). */
 static int32_t lookup(const cn_strmap *m, const char *s, size_t n, uint64_t h,
                       size_t *slot) {
   size_t mask = m->nslots - 1, i = (size_t)h & mask;
+  uint32_t tag = (uint32_t)(h >> 32);
   for (;;) {
-    int32_t v = m->slots[i];
+    uint64_t v = m->slots[i];
     if (v == 0) {
       *slot = i;
       return -1;
     }
-    int32_t id = v - 1;
-    if (m->hashes[id] == h && m->lens[id] == n && memcmp(m->strs[id], s, n) == 0)
-      return id;
+    if ((uint32_t)(v >> 32) == tag) {
+      int32_t id = (int32_t)(uint32_t)v - 1;
+      if (m->lens[id] == n && memcmp(m->strs[id], s, n) == 0) return id;
+    }
     i = (i + 1) & mask;
   }
 }
 
+static uint64_t slot_of(uint64_t h, size_t id) {
+  return (h & 0xFFFFFFFF00000000ULL) | (uint64_t)(id + 1);
+}
+
 static bool rehash(cn_strmap *m, size_t nslots) {
-  int32_t *slots = cn_calloc(nslots, sizeof *slots);
+  uint64_t *slots = cn_calloc(nslots, sizeof *slots);
   if (!slots) return false;
   for (size_t id = 0; id < m->n; id++) {
     size_t i = (size_t)m->hashes[id] & (nslots - 1);
     while (slots[i]) i = (i + 1) & (nslots - 1);
-    slots[i] = (int32_t)id + 1;
+    slots[i] = slot_of(m->hashes[id], id);
   }
   cn_free(m->slots);
   m->slots = slots;
@@ -109,7 +117,7 @@ int32_t cn__strmap_intern(cn_strmap *m, const char *s, size_t n) {
   m->strs[id] = copy;
   m->hashes[id] = h;
   m->lens[id] = (uint32_t)n;
-  m->slots[slot] = id + 1;
+  m->slots[slot] = slot_of(h, (size_t)id);
   return id;
 }
 

@@ -8,6 +8,7 @@
  * predecessor when it was settled earlier on a shortest path to w. */
 #include <math.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 #include "graph_int.h"
 
@@ -19,48 +20,51 @@ typedef struct work {
   double *sigma, *delta, *dist;
   int32_t *heap;     /* Dijkstra: binary heap of nodes */
   int32_t *heap_pos; /* position of a node in heap, -1 when not in it */
+  int32_t *level;    /* BFS level, -1 when unreached */
 } work;
 
 static bool same_length(double a, double b) {
   return fabs(a - b) <= BC_EPS * fmax(fabs(a), fabs(b));
 }
 
-/* One BFS source: fills order/sigma/dist, then adds δ_s(v) into acc. */
+/* One BFS source: levels in an int32 array (-1 = unreached) keep the hot
+ * loops small; then adds the dependencies of s into acc. */
 static void source_binary(const cn_graph *g, const double *om, int32_t s, work *w,
                           double *acc) {
-  int32_t head = 0, tail = 0;
-  w->order[tail++] = s;
-  w->rank[s] = 0;
-  w->sigma[s] = 1;
-  w->dist[s] = 0;
+  int32_t head = 0, tail = 0, *lev = w->level, *order = w->order;
+  double *sigma = w->sigma, *delta = w->delta;
+  const int64_t *off = g->off;
+  const int32_t *adj = g->adj;
+  order[tail++] = s;
+  lev[s] = 0;
+  sigma[s] = 1;
   while (head < tail) {
-    int32_t v = w->order[head++];
-    double dv = w->dist[v] + 1;
-    for (int64_t k = g->off[v]; k < g->off[v + 1]; k++) {
-      int32_t u = g->adj[k];
-      if (w->rank[u] < 0) {
-        w->rank[u] = tail;
-        w->order[tail++] = u;
-        w->dist[u] = dv;
-        w->sigma[u] = w->sigma[v];
-      } else if (w->dist[u] == dv) {
-        w->sigma[u] += w->sigma[v];
+    int32_t v = order[head++], lv = lev[v] + 1;
+    double sv = sigma[v];
+    for (int64_t k = off[v]; k < off[v + 1]; k++) {
+      int32_t u = adj[k];
+      if (lev[u] < 0) {
+        lev[u] = lv;
+        order[tail++] = u;
+        sigma[u] = sv;
+      } else if (lev[u] == lv) {
+        sigma[u] += sv;
       }
     }
   }
   for (int32_t p = tail - 1; p > 0; p--) {
-    int32_t u = w->order[p];
-    double coeff = (om[u] + w->delta[u]) / w->sigma[u], du = w->dist[u] - 1;
-    for (int64_t k = g->off[u]; k < g->off[u + 1]; k++) {
-      int32_t v = g->adj[k];
-      if (w->rank[v] >= 0 && w->dist[v] == du) w->delta[v] += w->sigma[v] * coeff;
+    int32_t u = order[p], lu = lev[u] - 1;
+    double coeff = (om[u] + delta[u]) / sigma[u];
+    for (int64_t k = off[u]; k < off[u + 1]; k++) {
+      int32_t v = adj[k];
+      if (lev[v] == lu) delta[v] += sigma[v] * coeff;
     }
-    acc[u] += om[s] * w->delta[u];
+    acc[u] += om[s] * delta[u];
   }
   for (int32_t p = 0; p < tail; p++) {
-    int32_t u = w->order[p];
-    w->rank[u] = -1;
-    w->delta[u] = 0;
+    int32_t u = order[p];
+    lev[u] = -1;
+    delta[u] = 0;
   }
 }
 
@@ -181,10 +185,11 @@ static cn_status brandes(const cn_graph *g, const double *om, cn_bc_weights mode
     w->dist = cn_malloc((size_t)n * sizeof(double));
     w->heap = cn_malloc((size_t)n * sizeof(int32_t));
     w->heap_pos = cn_malloc((size_t)n * sizeof(int32_t));
+    w->level = cn_malloc((size_t)n * sizeof(int32_t));
     if (!w->order || !w->rank || !w->sigma || !w->delta || !w->dist || !w->heap ||
-        !w->heap_pos)
+        !w->heap_pos || !w->level)
       goto oom;
-    for (int32_t i = 0; i < n; i++) w->rank[i] = -1;
+    for (int32_t i = 0; i < n; i++) w->rank[i] = w->level[i] = -1;
   }
   int32_t done_blocks = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
@@ -223,11 +228,22 @@ done:
     cn_free(ws[t].dist);
     cn_free(ws[t].heap);
     cn_free(ws[t].heap_pos);
+    cn_free(ws[t].level);
   }
   cn_free(ws);
   cn_free(acc);
   cn_free(len);
   return st;
+}
+
+typedef struct node_deg {
+  int32_t deg, id;
+} node_deg;
+
+static int cmp_deg_desc(const void *a, const void *b) {
+  const node_deg *x = a, *y = b;
+  if (x->deg != y->deg) return x->deg < y->deg ? 1 : -1;
+  return (x->id > y->id) - (x->id < y->id);
 }
 
 /* Folds degree-1 nodes into their neighbours (Baglioni, Geraci, Pellegrini &
@@ -273,15 +289,37 @@ cn_status cn_graph_betweenness(const cn_graph *g, cn_bc_weights mode, double alp
     om[v] += om[u];
     if (--deg[v] == 1) queue[qn++] = v;
   }
-  /* the reduced graph on the kept nodes */
+  /* the reduced graph on the kept nodes, renumbered in breadth-first order
+   * from the best-connected node: neighbours get nearby numbers, so the
+   * sweeps stay in cache */
   int32_t nr = 0;
   int64_t mr = 0;
+  node_deg *byd = cn_malloc(((size_t)n + 1) * sizeof *byd);
+  if (!byd) goto oom;
   for (int32_t i = 0; i < n; i++)
     if (newid[i] == 0) {
       out[i] += (om[i] - 1) * ((double)csize[i] - om[i]);
-      newid[i] = nr++;
+      newid[i] = -2; /* kept, not numbered yet */
+      byd[nr++] = (node_deg){deg[i], i};
       mr += deg[i];
     }
+  qsort(byd, (size_t)nr, sizeof *byd, cmp_deg_desc);
+  int32_t next = 0;
+  for (int32_t b = 0; b < nr; b++) {
+    if (newid[byd[b].id] != -2) continue;
+    int32_t head = next;
+    queue[next] = byd[b].id;
+    newid[byd[b].id] = next++;
+    while (head < next) {
+      int32_t v = queue[head++];
+      for (int64_t k = g->off[v]; k < g->off[v + 1]; k++)
+        if (newid[g->adj[k]] == -2) {
+          queue[next] = g->adj[k];
+          newid[g->adj[k]] = next++;
+        }
+    }
+  }
+  cn_free(byd);
   r.n = nr;
   r.off = cn_malloc(((size_t)nr + 1) * sizeof *r.off);
   r.adj = cn_malloc(((size_t)mr + 1) * sizeof *r.adj);
@@ -290,10 +328,10 @@ cn_status cn_graph_betweenness(const cn_graph *g, cn_bc_weights mode, double alp
   rout = cn_malloc(((size_t)nr + 1) * sizeof *rout);
   if (!r.off || !r.adj || !r.wt || !rom || !rout) goto oom;
   int64_t k2 = 0;
-  for (int32_t i = 0; i < n; i++) {
-    if (newid[i] < 0) continue;
-    r.off[newid[i]] = k2;
-    rom[newid[i]] = om[i];
+  for (int32_t p = 0; p < nr; p++) {
+    int32_t i = queue[p];
+    r.off[p] = k2;
+    rom[p] = om[i];
     for (int64_t k = g->off[i]; k < g->off[i + 1]; k++)
       if (newid[g->adj[k]] >= 0) {
         r.adj[k2] = newid[g->adj[k]];

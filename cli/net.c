@@ -122,7 +122,7 @@ static int run_metrics(int argc, char **argv) {
   cn_net_opts no;
   memset(&no, 0, sizeof no);
   const char *in = NULL, *outp = NULL, *measures = NULL, *bcw = "none", *v;
-  cn_table *t = NULL, *o = NULL;
+  cn_table *t = NULL, *o = NULL, *nodes = NULL;
   char **list = NULL;
   cn_diag d;
   int rc = 0;
@@ -167,6 +167,16 @@ static int run_metrics(int argc, char **argv) {
   char path[4096];
   edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
+  /* a build folder also names its nodes */
+  struct stat sb;
+  if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    char np[4096];
+    cn_read_opts nro;
+    cn_read_opts_init(&nro);
+    snprintf(np, sizeof np, "%s/nodes.csv", in);
+    if (stat(np, &sb) == 0 && (rc = cli_read(np, &nro, &nodes)) != 0) goto done;
+    no.nodes = nodes;
+  }
   if (cn_net_metrics(t, &no, &o, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
     rc = cli_fail(&d);
@@ -179,6 +189,7 @@ static int run_metrics(int argc, char **argv) {
 done:
   if (list) free(list[0]);
   free(list);
+  cn_table_free(nodes);
   cn_table_free(t);
   cn_table_free(o);
   return rc;

@@ -80,6 +80,7 @@ typedef struct cn_net_opts {
   cn_bc_weights bc_weights;
   double bc_alpha; /* 0 means 1 */
   int threads;     /* <= 0: all cores */
+  const cn_table *nodes; /* optional: a build's nodes (node_id, name) naming integer ids */
   int64_t dropped; /* out: edges dropped for missing values */
 } cn_net_opts;
 

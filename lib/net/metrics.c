@@ -52,6 +52,8 @@ static cn_status measure(const cn_graph *g, const bool *want, const cn_net_opts 
 cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_diag *d) {
   cn_status st = CN_OK;
   cn_edgelist el = {0};
+  const char **node_names = NULL;
+  int64_t n_names = 0;
   int64_t *ids = NULL;
   int32_t *comp = NULL, *csize = NULL;
   double *vals[M_COUNT] = {0};
@@ -74,6 +76,26 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
   }
   if ((st = cn__edgelist_read(t, &el, d)) != CN_OK) goto done;
   o->dropped = el.dropped;
+  /* names from a build's nodes table: node_id → name */
+  if (o->nodes && !el.text) {
+    int ci = cn_table_find(o->nodes, "node_id"), cname = cn_table_find(o->nodes, "name");
+    if (ci < 0 || cname < 0 || o->nodes->cols[ci]->type != CN_INT64 ||
+        o->nodes->cols[cname]->type != CN_STRING) {
+      st = cn_diag_set(d, CN_EDATA, "the nodes table needs columns node_id and name");
+      goto done;
+    }
+    for (int64_t r = 0; r < o->nodes->nrow; r++)
+      if (o->nodes->cols[ci]->i64[r] > n_names && o->nodes->cols[ci]->i64[r] < INT32_MAX)
+        n_names = o->nodes->cols[ci]->i64[r];
+    node_names = cn_calloc((size_t)n_names + 1, sizeof *node_names);
+    if (!node_names) goto oom;
+    for (int64_t r = 0; r < o->nodes->nrow; r++) {
+      int64_t id = o->nodes->cols[ci]->i64[r];
+      int32_t code = o->nodes->cols[cname]->codes[r];
+      if (id >= 1 && id <= n_names && code >= 0)
+        node_names[id - 1] = o->nodes->cols[cname]->levels.strs[code];
+    }
+  }
   int64_t m = el.m;
   bool text = el.text;
   int cy = el.has_year ? 0 : -1;
@@ -120,7 +142,11 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
       if (cy >= 0) cols[c++]->i64[row] = el.es[y0].year;
       cols[c++]->i64[row] = ids[i];
       cn_column *nc = cols[c++];
-      if (text) {
+      const char *known = NULL;
+      if (node_names && ids[i] >= 1 && ids[i] <= n_names) known = node_names[ids[i] - 1];
+      if (known) {
+        nc->codes[row] = cn__col_level(nc, known, strlen(known));
+      } else if (text) {
         nc->codes[row] = cn__col_level(nc, el.labels.strs[ids[i] - 1], el.labels.lens[ids[i] - 1]);
       } else {
         char buf[32];
@@ -150,6 +176,7 @@ done:
   cn_free(comp);
   cn_free(csize);
   cn_free(ids);
+  cn_free(node_names);
   cn__edgelist_free(&el);
   return st;
 }

@@ -27,7 +27,7 @@ static int run_build(int argc, char **argv) {
   cn_build_opts bo;
   memset(&bo, 0, sizeof bo);
   const char *in = NULL, *outdir = NULL, *keep = "invention", *wmode = "count", *v;
-  cn_table *t = NULL, *nodes = NULL, *edges = NULL, *ny = NULL;
+  cn_table *t = NULL, *nodes = NULL, *edges = NULL, *ny = NULL, *years = NULL;
   cn_build_counts c;
   cn_diag d;
   int rc = 0;
@@ -68,7 +68,7 @@ static int run_build(int argc, char **argv) {
   if (!strcmp(keep, "all")) bo.all_types = 1;
   else if (strcmp(keep, "invention")) return cli_usage("build", "--keep-types takes invention or all");
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
-  if (cn_net_build(t, &bo, &nodes, &edges, &ny, &c, &d) != CN_OK) {
+  if (cn_net_build(t, &bo, &nodes, &edges, &ny, &years, &c, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;
   }
@@ -78,7 +78,8 @@ static int run_build(int argc, char **argv) {
     goto done;
   }
   if ((rc = write_into(outdir, "nodes.csv", nodes)) || (rc = write_into(outdir, "edges.csv", edges)) ||
-      (rc = write_into(outdir, "node_year.csv", ny)))
+      (rc = write_into(outdir, "node_year.csv", ny)) ||
+      (rc = write_into(outdir, "years.csv", years)))
     goto done;
   char report[2048];
   snprintf(report, sizeof report,
@@ -113,6 +114,7 @@ done:
   cn_table_free(nodes);
   cn_table_free(edges);
   cn_table_free(ny);
+  cn_table_free(years);
   return rc;
 }
 
@@ -199,7 +201,7 @@ static int run_summary(int argc, char **argv) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
   const char *in = NULL, *outp = NULL, *plot = NULL;
-  cn_table *t = NULL, *o = NULL;
+  cn_table *t = NULL, *o = NULL, *nodes = NULL, *years = NULL;
   cn_diag d;
   int64_t dropped = 0;
   int rc = 0;
@@ -220,7 +222,18 @@ static int run_summary(int argc, char **argv) {
   char path[4096];
   edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
-  if (cn_net_summary(t, &o, &dropped, &d) != CN_OK) {
+  /* a build folder adds applications per year and nodes by type */
+  struct stat sb;
+  if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    char p2[4096];
+    cn_read_opts plain;
+    cn_read_opts_init(&plain);
+    snprintf(p2, sizeof p2, "%s/nodes.csv", in);
+    if (stat(p2, &sb) == 0 && (rc = cli_read(p2, &plain, &nodes)) != 0) goto done;
+    snprintf(p2, sizeof p2, "%s/years.csv", in);
+    if (stat(p2, &sb) == 0 && (rc = cli_read(p2, &plain, &years)) != 0) goto done;
+  }
+  if (cn_net_summary(t, nodes, years, &o, &dropped, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
     rc = cli_fail(&d);
     goto done;
@@ -233,9 +246,12 @@ static int run_summary(int argc, char **argv) {
     /* Figure 1: the network's growth, one panel per series over the years */
     int64_t n = cn_table_nrow(o);
     int cy = cn_table_find(o, "year");
-    const char *names[3] = {"nodes (entities)", "edges (collaborating pairs)",
-                            "average weighted degree"};
-    const char *src[3] = {"nodes", "edges", "avg_wdc"};
+    /* with a build folder: applications, nodes and average weighted degree,
+     * as the reference paper's Figure 1; else edges in place of applications */
+    bool apps = cn_table_find(o, "collaborative") >= 0;
+    const char *names[3] = {apps ? "collaborative applications" : "edges (collaborating pairs)",
+                            "nodes (entities)", "average weighted degree"};
+    const char *src[3] = {apps ? "collaborative" : "edges", "nodes", "avg_wdc"};
     x = calloc((size_t)n + 1, sizeof *x);
     for (int k = 0; k < 3; k++) cols[k] = calloc((size_t)n + 1, sizeof(double));
     if (!x || !cols[0] || !cols[1] || !cols[2]) {
@@ -254,6 +270,8 @@ static int run_summary(int argc, char **argv) {
 done:
   free(x);
   for (int k = 0; k < 3; k++) free(cols[k]);
+  cn_table_free(nodes);
+  cn_table_free(years);
   cn_table_free(t);
   cn_table_free(o);
   return rc;
@@ -271,6 +289,7 @@ const cli_cmd cli_net_cmds[] = {
      "  edges.csv      year, u, v, weight = number of joint applications that year\n"
      "  node_year.csv  node_id, year, patents, joint_patents, own_patents,\n"
      "                 granted_inventions, ipc_breadth\n"
+     "  years.csv      year, applications (kept), collaborative\n"
      "  build-report.txt  every count kept and dropped, and why (also on stderr)\n"
      "Rules: publications of one application count once (by --app-id, else by\n"
      "publication-number stem and application date); invention patents only\n"
@@ -330,8 +349,11 @@ const cli_cmd cli_net_cmds[] = {
      "                             (networkx average_clustering)\n"
      "  assortativity              degree assortativity (Newman; networkx, igraph)\n"
      "  cp_rho, cp_core_size       Borgatti-Everett discrete core-periphery fit and core size\n"
-     "--plot draws the network's growth (nodes, edges, average weighted degree by\n"
-     "year, one panel each) as SVG, PNG or PDF.\n\n"
+     "On a build folder it adds applications and collaborative (per year) and\n"
+     "n_firm, n_university, n_institute, n_government, n_other (nodes by type).\n"
+     "--plot draws the network's growth, one panel each: collaborative\n"
+     "applications (edges without a build folder), nodes and average weighted\n"
+     "degree by year, as SVG, PNG or PDF.\n\n"
      "options:\n"
      "  -o FILE            output (csv, dta, sqlite by extension; default CSV on stdout)\n"
      "  --plot FIG         the figure\n"

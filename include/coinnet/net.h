@@ -121,23 +121,28 @@ typedef struct cn_build_counts {
   int64_t nodes, edges;
 } cn_build_counts;
 
-/* Builds nodes (node_id, name, type), edges (year, u, v, weight) and
+/* Builds nodes (node_id, name, type), edges (year, u, v, weight),
  * node_year (node_id, year, patents, joint_patents, own_patents,
- * granted_inventions, ipc_breadth) from patent records. The three tables
- * are new and caller-owned. */
+ * granted_inventions, ipc_breadth) and years (year, applications,
+ * collaborative) from patent records. The four tables are new and
+ * caller-owned. */
 cn_status cn_net_build(const cn_table *patents, const cn_build_opts *o, cn_table **nodes,
-                       cn_table **edges, cn_table **node_year, cn_build_counts *counts,
-                       cn_diag *d);
+                       cn_table **edges, cn_table **node_year, cn_table **years,
+                       cn_build_counts *counts, cn_diag *d);
 
 /* Graph measures of an edge list, one row per year (spec/network.md §3):
  * year (when given), nodes, edges, weight (total), avg_wdc = 2W/n,
  * avg_degree, density 2E/(n(n−1)), components, largest_share (nodes in the
  * largest component), avg_clustering (networkx: nodes below degree 2 count
  * 0), assortativity (Newman, degree), cp_rho and cp_core_size (discrete
- * core–periphery). *dropped gets the edges dropped for missing values. */
+ * core–periphery). With a build's years table (may be NULL) it adds
+ * applications and collaborative per year; with its nodes table (may be
+ * NULL), n_firm, n_university, n_institute, n_government and n_other, the
+ * nodes of each type in that year's graph. *dropped gets the edges dropped
+ * for missing values. */
 extern const char *const cn_net_summary_names[];
-cn_status cn_net_summary(const cn_table *edges, cn_table **out, int64_t *dropped,
-                         cn_diag *d);
+cn_status cn_net_summary(const cn_table *edges, const cn_table *nodes, const cn_table *years,
+                         cn_table **out, int64_t *dropped, cn_diag *d);
 
 #ifdef __cplusplus
 }

@@ -30,6 +30,16 @@ typedef struct pair {
   double w;     /* 1, or 1/(k-1) with Newman's weights */
 } pair;
 
+typedef struct yc {
+  int64_t year;
+  int32_t collab;
+} yc;
+
+static int cmp_yc(const void *x, const void *y) {
+  const yc *p = x, *q = y;
+  return (p->year > q->year) - (p->year < q->year);
+}
+
 typedef struct ey {
   int32_t ent;
   int64_t year;
@@ -127,8 +137,8 @@ static cn_column *add_col(cn_table *t, const char *name, cn_type type) {
 }
 
 cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nodes_out,
-                       cn_table **edges_out, cn_table **ny_out, cn_build_counts *cnt,
-                       cn_diag *d) {
+                       cn_table **edges_out, cn_table **ny_out, cn_table **years_out,
+                       cn_build_counts *cnt, cn_diag *d) {
   cn_status st = CN_OK;
   cn_strmap keys = {0}, ents = {0}, ipcs = {0};
   app *apps = NULL;
@@ -138,14 +148,15 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   int32_t *node_of = NULL, *members = NULL;
   bool *is_node = NULL;
   size_t napps = 0, capapps = 0, npairs = 0, cappairs = 0, neys = 0, capeys = 0;
-  size_t nenttype = 0, capenttype = 0, nmembers = 0, capmembers = 0;
+  size_t nenttype = 0, capenttype = 0, nmembers = 0, capmembers = 0, nycs = 0, capycs = 0;
+  yc *ycs = NULL;
   char *norm = NULL, cell[4096];
-  cn_table *nodes = NULL, *edges = NULL, *ny = NULL;
+  cn_table *nodes = NULL, *edges = NULL, *ny = NULL, *years = NULL;
   const char *sep = o->app_sep ? o->app_sep : " | ";
   size_t seplen = strlen(sep);
   int window = o->window > 1 ? o->window : 1;
   memset(cnt, 0, sizeof *cnt);
-  *nodes_out = *edges_out = *ny_out = NULL;
+  *nodes_out = *edges_out = *ny_out = *years_out = NULL;
 
   if (!o->applicants || !*sep) {
     st = cn_diag_set(d, CN_EUSAGE, "the applicants column (--applicants) is required");
@@ -282,6 +293,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       continue;
     }
     bool collab = nmembers >= 2;
+    yc one = {a->year, collab};
+    if (!push((void **)&ycs, &nycs, &capycs, &one, sizeof one)) goto oom;
     if (collab) {
       cnt->collaborative++;
       cnt->individuals += indiv;
@@ -414,10 +427,32 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     if (new_row) y_b->i64[++row] = c_ipc >= 0 ? 0 : CN_NA_INT64;
     if (c_ipc >= 0 && r->ipc >= 0 && (new_row || r->ipc != eys[k - 1].ipc)) y_b->i64[row]++;
   }
+  /* 6. years: kept applications and collaborative ones */
+  qsort(ycs, nycs, sizeof *ycs, cmp_yc);
+  size_t nyears = 0;
+  for (size_t k = 0; k < nycs; k++)
+    if (k == 0 || ycs[k].year != ycs[k - 1].year) nyears++;
+  years = cn_table_new((int64_t)nyears);
+  if (!years) goto oom;
+  cn_column *a_y = add_col(years, "year", CN_INT64),
+            *a_n = add_col(years, "applications", CN_INT64),
+            *a_c = add_col(years, "collaborative", CN_INT64);
+  if (!a_y || !a_n || !a_c) goto oom;
+  row = -1;
+  for (size_t k = 0; k < nycs; k++) {
+    if (k == 0 || ycs[k].year != ycs[k - 1].year) {
+      row++;
+      a_y->i64[row] = ycs[k].year;
+      a_n->i64[row] = a_c->i64[row] = 0;
+    }
+    a_n->i64[row]++;
+    a_c->i64[row] += ycs[k].collab;
+  }
   *nodes_out = nodes;
   *edges_out = edges;
   *ny_out = ny;
-  nodes = edges = ny = NULL;
+  *years_out = years;
+  nodes = edges = ny = years = NULL;
   goto done;
 oom:
   st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
@@ -425,6 +460,8 @@ done:
   cn_table_free(nodes);
   cn_table_free(edges);
   cn_table_free(ny);
+  cn_table_free(years);
+  cn_free(ycs);
   cn__strmap_free(&keys);
   cn__strmap_free(&ents);
   cn__strmap_free(&ipcs);

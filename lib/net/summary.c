@@ -69,13 +69,32 @@ done:
   return st;
 }
 
-cn_status cn_net_summary(const cn_table *t, cn_table **out, int64_t *dropped, cn_diag *d) {
+static const char *const type_cols[] = {"n_firm", "n_university", "n_institute",
+                                        "n_government", "n_other"};
+static const char *const type_names[] = {"firm", "university", "institute", "government",
+                                         "other"};
+
+/* The value of int64 column `col` of tab in the row whose `year` is y, or
+ * missing. Tables are small (one row per year). */
+static int64_t by_year(const cn_table *tab, const char *col, int64_t y) {
+  int cy = cn_table_find(tab, "year"), c = cn_table_find(tab, col);
+  if (cy < 0 || c < 0 || tab->cols[cy]->type != CN_INT64 || tab->cols[c]->type != CN_INT64)
+    return CN_NA_INT64;
+  for (int64_t r = 0; r < tab->nrow; r++)
+    if (tab->cols[cy]->i64[r] == y) return tab->cols[c]->i64[r];
+  return CN_NA_INT64;
+}
+
+cn_status cn_net_summary(const cn_table *t, const cn_table *nodes, const cn_table *years,
+                         cn_table **out, int64_t *dropped, cn_diag *d) {
   cn_status st = CN_OK;
   cn_edgelist el = {0};
   cn_graph *g = NULL;
   cn_table *res = NULL;
   int64_t *ids = NULL;
-  cn_column *cols[S_COUNT + 1] = {0};
+  cn_column *cols[S_COUNT + 8] = {0};
+  int *type_of = NULL; /* node id → index in type_names, -1 unknown */
+  int64_t ntype_of = 0;
   *out = NULL;
   if ((st = cn__edgelist_read(t, &el, d)) != CN_OK) goto done;
   if (dropped) *dropped = el.dropped;
@@ -93,6 +112,43 @@ cn_status cn_net_summary(const cn_table *t, cn_table **out, int64_t *dropped, cn
     ncols++;
   }
   int first_measure = ncols;
+  /* applications per year, and nodes by type, from a build folder */
+  const char *extra_names[2 + 5];
+  int nextra = 0;
+  if (years) extra_names[nextra++] = "applications", extra_names[nextra++] = "collaborative";
+  if (nodes) {
+    int ci = cn_table_find(nodes, "node_id"), ct = cn_table_find(nodes, "type");
+    if (ci < 0 || ct < 0 || nodes->cols[ci]->type != CN_INT64 || nodes->cols[ct]->type != CN_STRING) {
+      st = cn_diag_set(d, CN_EDATA, "the nodes table needs columns node_id and type");
+      goto done;
+    }
+    for (int64_t r = 0; r < nodes->nrow; r++)
+      if (nodes->cols[ci]->i64[r] > ntype_of && nodes->cols[ci]->i64[r] < INT32_MAX)
+        ntype_of = nodes->cols[ci]->i64[r];
+    type_of = cn_malloc(((size_t)ntype_of + 1) * sizeof *type_of);
+    if (!type_of) goto oom;
+    for (int64_t k = 0; k <= ntype_of; k++) type_of[k] = -1;
+    for (int64_t r = 0; r < nodes->nrow; r++) {
+      int64_t id = nodes->cols[ci]->i64[r];
+      int32_t code = nodes->cols[ct]->codes[r];
+      if (id < 1 || id > ntype_of || code < 0) continue;
+      const char *tn = nodes->cols[ct]->levels.strs[code];
+      for (int k = 0; k < 5; k++)
+        if (!strcmp(tn, type_names[k])) type_of[id] = k;
+      if (type_of[id] < 0) type_of[id] = 4;
+    }
+    for (int k = 0; k < 5; k++) extra_names[nextra++] = type_cols[k];
+  }
+  for (int k = 0; k < nextra; k++) {
+    cols[ncols] = cn__col_new(extra_names[k], CN_INT64);
+    if (!cols[ncols] || !cn__table_append(res, cols[ncols])) {
+      cn__col_free(cols[ncols]);
+      goto oom;
+    }
+    ncols++;
+  }
+  int first_extra = first_measure, after_extra = ncols;
+  first_measure = ncols;
   for (int k = 0; k < S_COUNT; k++) {
     bool integer = k == S_NODES || k == S_EDGES || k == S_COMPS || k == S_CORE;
     cols[ncols] = cn__col_new(cn_net_summary_names[k], integer ? CN_INT64 : CN_DOUBLE);
@@ -112,6 +168,18 @@ cn_status cn_net_summary(const cn_table *t, cn_table **out, int64_t *dropped, cn
     for (int c = 0; c < ncols; c++)
       if (!cn__col_reserve(cols[c], row + 1)) goto oom;
     if (first) cols[0]->i64[row] = el.es[y0].year;
+    int c0 = first_extra;
+    if (years) {
+      cols[c0++]->i64[row] = by_year(years, "applications", el.es[y0].year);
+      cols[c0++]->i64[row] = by_year(years, "collaborative", el.es[y0].year);
+    }
+    if (nodes) {
+      int64_t counts[5] = {0};
+      for (int64_t i = 0; i < n; i++)
+        if (ids[i] >= 1 && ids[i] <= ntype_of && type_of[ids[i]] >= 0) counts[type_of[ids[i]]]++;
+      for (int k = 0; k < 5; k++) cols[c0++]->i64[row] = counts[k];
+    }
+    (void)after_extra;
     for (int k = 0; k < S_COUNT; k++) {
       cn_column *c = cols[first_measure + k];
       if (c->type == CN_INT64) c->i64[row] = (int64_t)v[k];
@@ -129,6 +197,7 @@ done:
   cn_table_free(res);
   cn_graph_free(g);
   cn_free(ids);
+  cn_free(type_of);
   cn__edgelist_free(&el);
   return st;
 }

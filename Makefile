@@ -19,7 +19,7 @@ else
 PKGS    := igraph gsl lapacke openblas sqlite3 cairo
 PKG_CF  := $(shell pkg-config --cflags $(PKGS))
 PKG_LD  := $(shell pkg-config --libs $(PKGS)) -lreadstat
-CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) -fopenmp \
+CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) -fopenmp -ffp-contract=off \
            -Iinclude $(PKG_CF) $(SAN) -MMD -MP
 LDLIBS  := -Wl,--as-needed $(PKG_LD) -fopenmp -lm $(SAN)
 

@@ -5,7 +5,17 @@
  * into its own accumulator, and the blocks are summed in block order. Threads
  * take whole blocks, so the result is the same for any thread count.
  * Predecessors are not stored: in the backward pass a neighbour v of w is a
- * predecessor when it was settled earlier on a shortest path to w. */
+ * predecessor when it was settled earlier on a shortest path to w.
+ *
+ * Unweighted graphs run BC_LANES sources at once (batched Brandes, as in
+ * Then et al. 2016): each node holds a small vector of levels and one of
+ * path counts, one lane per source, and a level-synchronous sweep touches
+ * a node once per distinct level it has among the batch's sources, not
+ * once per source. Lanes never mix, every lane sees the same operations in
+ * the same order as every other build of this file (no FMA contraction:
+ * -ffp-contract=off), so the values do not depend on the CPU's vector width
+ * nor on the thread count. */
+#include <immintrin.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -14,57 +24,210 @@
 
 #define BC_EPS 1e-10 /* igraph's relative tolerance for equal path lengths */
 
+#define BC_LANES 8
+typedef int32_t bc_vlev __attribute__((vector_size(4 * BC_LANES)));
+typedef int64_t bc_vmask __attribute__((vector_size(8 * BC_LANES)));
+typedef double bc_vnum __attribute__((vector_size(8 * BC_LANES)));
+
 typedef struct work {
+  bc_vlev *vlev;  /* batch: level per lane, -1 = unreached */
+  bc_vnum *vnum;  /* batch: σ per lane, replaced by (ω + δ)/σ once settled */
+  int32_t *stamp; /* batch: last level whose list holds the node, -1 none */
+  int32_t *list;  /* batch: nodes by level (a node once per distinct level) */
+  int32_t *lstart; /* batch: where each level starts in list */
+  void *vlev_mem, *vnum_mem; /* the allocations behind vlev and vnum */
   int32_t *order; /* nodes in the order they were settled */
   int32_t *rank;  /* position in order, -1 when unreached */
   double *sigma, *delta, *dist;
   int32_t *heap;     /* Dijkstra: binary heap of nodes */
   int32_t *heap_pos; /* position of a node in heap, -1 when not in it */
-  int32_t *level;    /* BFS level, -1 when unreached */
 } work;
 
 static bool same_length(double a, double b) {
   return fabs(a - b) <= BC_EPS * fmax(fabs(a), fabs(b));
 }
 
-/* One BFS source: levels in an int32 array (-1 = unreached) keep the hot
- * loops small; then adds the dependencies of s into acc. */
-static void source_binary(const cn_graph *g, const double *om, int32_t s, work *w,
-                          double *acc) {
-  int32_t head = 0, tail = 0, *lev = w->level, *order = w->order;
-  double *sigma = w->sigma, *delta = w->delta;
+/* -1: pick the AVX-512 kernel when the CPU has it; 0/1 force (tests) */
+int cn__bc_wide = -1;
+
+/* int16 levels hold distances below this (tests lower it) */
+int cn__bc_lev16 = 32000;
+
+/* Whether every BFS level fits int16: in each component, distances are at
+ * most twice the eccentricity of any of its nodes. queue and seen are n
+ * scratch ints; seen comes back all -1. */
+static bool levels_fit16(const cn_graph *g, int32_t *queue, int32_t *seen) {
+  int32_t n = g->n, worst = 0;
+  for (int32_t r = 0; r < n; r++) {
+    if (seen[r] >= 0) continue;
+    int32_t head = 0, tail = 0;
+    queue[tail++] = r;
+    seen[r] = 0;
+    while (head < tail) {
+      int32_t v = queue[head++];
+      if (seen[v] > worst) worst = seen[v];
+      for (int64_t k = g->off[v]; k < g->off[v + 1]; k++)
+        if (seen[g->adj[k]] < 0) {
+          seen[g->adj[k]] = seen[v] + 1;
+          queue[tail++] = g->adj[k];
+        }
+    }
+  }
+  for (int32_t i = 0; i < n; i++) seen[i] = -1;
+  return 2 * (int64_t)worst < cn__bc_lev16;
+}
+
+/* p rounded up to a multiple of 64 bytes (NULL stays NULL) */
+static void *align64(void *p) {
+  return p ? (void *)(((uintptr_t)p + 63) & ~(uintptr_t)63) : NULL;
+}
+
+static bool lanes_any(const bc_vlev *x) {
+  uint64_t w[sizeof *x / 8];
+  memcpy(w, x, sizeof *x);
+  uint64_t o = 0;
+  for (size_t i = 0; i < sizeof w / sizeof *w; i++) o |= w[i];
+  return o != 0;
+}
+
+/* Sources s0 .. s0+nb-1 (nb <= BC_LANES) by breadth-first search in lanes;
+ * adds their dependencies into acc and leaves w's batch arrays clean. */
+static void batch_binary(const cn_graph *g, const double *om, int32_t s0, int nb, work *w,
+             double *acc) {
+  bc_vlev *lev = w->vlev, none = (bc_vlev){0} - 1;
+  bc_vnum *num = w->vnum;
+  int32_t *stamp = w->stamp, *list = w->list, *lstart = w->lstart, total = 0, d;
   const int64_t *off = g->off;
   const int32_t *adj = g->adj;
-  order[tail++] = s;
-  lev[s] = 0;
-  sigma[s] = 1;
-  while (head < tail) {
-    int32_t v = order[head++], lv = lev[v] + 1;
-    double sv = sigma[v];
-    for (int64_t k = off[v]; k < off[v + 1]; k++) {
-      int32_t u = adj[k];
-      if (lev[u] < 0) {
-        lev[u] = lv;
-        order[tail++] = u;
-        sigma[u] = sv;
-      } else if (lev[u] == lv) {
-        sigma[u] += sv;
+  for (int b = 0; b < nb; b++) {
+    lev[s0 + b][b] = 0;
+    num[s0 + b][b] = 1;
+    stamp[s0 + b] = 0;
+    list[total++] = s0 + b;
+  }
+  lstart[0] = 0;
+  lstart[1] = total;
+  /* forward: level d's nodes push σ to the lanes where a neighbour is new
+   * or already at d + 1 */
+  for (d = 0; lstart[d] < lstart[d + 1]; d++) {
+    bc_vlev dv = (bc_vlev){0} + d, d1 = dv + 1;
+    for (int32_t i = lstart[d]; i < lstart[d + 1]; i++) {
+      int32_t v = list[i];
+      bc_vlev on = lev[v] == dv;
+      bc_vnum sv = num[v];
+      for (int64_t k = off[v]; k < off[v + 1]; k++) {
+        int32_t u = adj[k];
+        bc_vlev lu = lev[u], hit = ((lu == none) | (lu == d1)) & on;
+        bc_vmask hm = __builtin_convertvector(hit, bc_vmask);
+        lev[u] = (d1 & hit) | (lu & ~hit);
+        num[u] += (bc_vnum)((bc_vmask)sv & hm);
+        int add = lanes_any(&hit) & (stamp[u] != d + 1);
+        list[total] = u; /* branch-free append: kept only when add */
+        total += add;
+        stamp[u] = add ? d + 1 : stamp[u];
       }
     }
+    lstart[d + 2] = total;
   }
-  for (int32_t p = tail - 1; p > 0; p--) {
-    int32_t u = order[p], lu = lev[u] - 1;
-    double coeff = (om[u] + delta[u]) / sigma[u];
-    for (int64_t k = off[u]; k < off[u + 1]; k++) {
-      int32_t v = adj[k];
-      if (lev[v] == lu) delta[v] += sigma[v] * coeff;
+  /* backward, deepest level first: δ(v) = σ(v) Σ_{successors u} (ω(u) +
+   * δ(u))/σ(u); level 0 holds only the sources, which add nothing */
+  for (int32_t dd = d - 1; dd >= 1; dd--) {
+    bc_vlev dv = (bc_vlev){0} + dd, d1 = dv + 1;
+    for (int32_t i = lstart[dd + 1] - 1; i >= lstart[dd]; i--) {
+      int32_t v = list[i];
+      bc_vlev on = lev[v] == dv;
+      bc_vnum sum = {0};
+      for (int64_t k = off[v]; k < off[v + 1]; k++) {
+        int32_t u = adj[k];
+        bc_vmask succ = __builtin_convertvector(lev[u] == d1, bc_vmask);
+        sum += (bc_vnum)((bc_vmask)num[u] & succ);
+      }
+      bc_vmask onm = __builtin_convertvector(on, bc_vmask);
+      bc_vnum sg = num[v], dl = sg * sum, c = ((bc_vnum){0} + om[v] + dl) / sg;
+      num[v] = (bc_vnum)(((bc_vmask)c & onm) | ((bc_vmask)sg & ~onm));
+      double t = 0;
+      for (int b = 0; b < nb; b++)
+        if (on[b]) t += om[s0 + b] * dl[b];
+      acc[v] += t;
     }
-    acc[u] += om[s] * delta[u];
   }
-  for (int32_t p = 0; p < tail; p++) {
-    int32_t u = order[p];
-    lev[u] = -1;
-    delta[u] = 0;
+  for (int32_t i = 0; i < total; i++) {
+    int32_t v = list[i];
+    lev[v] = none;
+    num[v] = (bc_vnum){0};
+    stamp[v] = -1;
+  }
+}
+
+/* batch_binary with AVX-512 mask registers: the same operations lane by
+ * lane (a masked add leaves a lane as the generic code's +0.0 does), so the
+ * two give identical values. */
+__attribute__((target("avx512f,avx512vl,avx512bw"))) static void
+batch_binary_avx512(const cn_graph *g, const double *om, int32_t s0, int nb, work *w,
+                    double *acc) {
+  int16_t(*lev)[BC_LANES] = (int16_t(*)[BC_LANES])(void *)w->vlev;
+  bc_vnum *num = w->vnum;
+  int32_t *stamp = w->stamp, *list = w->list, *lstart = w->lstart, total = 0, d;
+  const int64_t *off = g->off;
+  const int32_t *adj = g->adj;
+  const __m128i none = _mm_set1_epi16(-1);
+  for (int b = 0; b < nb; b++) {
+    lev[s0 + b][b] = 0;
+    num[s0 + b][b] = 1;
+    stamp[s0 + b] = 0;
+    list[total++] = s0 + b;
+  }
+  lstart[0] = 0;
+  lstart[1] = total;
+  for (d = 0; lstart[d] < lstart[d + 1]; d++) {
+    const __m128i dv = _mm_set1_epi16((int16_t)d), d1 = _mm_set1_epi16((int16_t)(d + 1));
+    for (int32_t i = lstart[d]; i < lstart[d + 1]; i++) {
+      int32_t v = list[i];
+      __mmask8 on = _mm_cmpeq_epi16_mask(_mm_load_si128((const __m128i *)&lev[v]), dv);
+      __m512d sv = _mm512_load_pd(&num[v]);
+      for (int64_t k = off[v]; k < off[v + 1]; k++) {
+        int32_t u = adj[k];
+        __m128i lu = _mm_load_si128((const __m128i *)&lev[u]);
+        __mmask8 hit = (__mmask8)((_mm_cmpeq_epi16_mask(lu, none) |
+                                   _mm_cmpeq_epi16_mask(lu, d1)) & on);
+        _mm_mask_storeu_epi16(&lev[u], hit, d1);
+        __m512d nu = _mm512_load_pd(&num[u]);
+        _mm512_store_pd(&num[u], _mm512_mask_add_pd(nu, hit, nu, sv));
+        int add = (hit != 0) & (stamp[u] != d + 1);
+        list[total] = u;
+        total += add;
+        stamp[u] = add ? d + 1 : stamp[u];
+      }
+    }
+    lstart[d + 2] = total;
+  }
+  for (int32_t dd = d - 1; dd >= 1; dd--) {
+    const __m128i dv = _mm_set1_epi16((int16_t)dd), d1 = _mm_set1_epi16((int16_t)(dd + 1));
+    for (int32_t i = lstart[dd + 1] - 1; i >= lstart[dd]; i--) {
+      int32_t v = list[i];
+      __mmask8 on = _mm_cmpeq_epi16_mask(_mm_load_si128((const __m128i *)&lev[v]), dv);
+      __m512d sum = _mm512_setzero_pd();
+      for (int64_t k = off[v]; k < off[v + 1]; k++) {
+        int32_t u = adj[k];
+        __mmask8 succ =
+            _mm_cmpeq_epi16_mask(_mm_load_si128((const __m128i *)&lev[u]), d1);
+        sum = _mm512_mask_add_pd(sum, succ, sum, _mm512_load_pd(&num[u]));
+      }
+      __m512d sg = _mm512_load_pd(&num[v]), dl = _mm512_mul_pd(sg, sum);
+      __m512d c = _mm512_div_pd(_mm512_add_pd(_mm512_set1_pd(om[v]), dl), sg);
+      _mm512_store_pd(&num[v], _mm512_mask_blend_pd(on, sg, c));
+      double dls[BC_LANES], t = 0;
+      _mm512_storeu_pd(dls, dl);
+      for (int b = 0; b < nb; b++)
+        if (on >> b & 1) t += om[s0 + b] * dls[b];
+      acc[v] += t;
+    }
+  }
+  for (int32_t i = 0; i < total; i++) {
+    int32_t v = list[i];
+    _mm_store_si128((__m128i *)&lev[v], none);
+    _mm512_store_pd(&num[v], _mm512_setzero_pd());
+    stamp[v] = -1;
   }
 }
 
@@ -185,22 +348,50 @@ static cn_status brandes(const cn_graph *g, const double *om, cn_bc_weights mode
     w->dist = cn_malloc((size_t)n * sizeof(double));
     w->heap = cn_malloc((size_t)n * sizeof(int32_t));
     w->heap_pos = cn_malloc((size_t)n * sizeof(int32_t));
-    w->level = cn_malloc((size_t)n * sizeof(int32_t));
     if (!w->order || !w->rank || !w->sigma || !w->delta || !w->dist || !w->heap ||
-        !w->heap_pos || !w->level)
+        !w->heap_pos)
       goto oom;
-    for (int32_t i = 0; i < n; i++) w->rank[i] = w->level[i] = -1;
+    for (int32_t i = 0; i < n; i++) w->rank[i] = -1;
+    if (mode != CN_BC_INV) {
+      w->vlev_mem = cn_malloc((size_t)n * sizeof *w->vlev + 64);
+      w->vnum_mem = cn_malloc((size_t)n * sizeof *w->vnum + 64);
+      w->vlev = align64(w->vlev_mem);
+      w->vnum = align64(w->vnum_mem);
+      w->stamp = cn_malloc((size_t)n * sizeof(int32_t));
+      w->list = cn_malloc((size_t)n * BC_LANES * sizeof(int32_t));
+      w->lstart = cn_malloc(((size_t)n + 2) * sizeof(int32_t));
+      if (!w->vlev || !w->vnum || !w->stamp || !w->list || !w->lstart) goto oom;
+      for (int32_t i = 0; i < n; i++) {
+        w->vlev[i] = (bc_vlev){0} - 1;
+        w->vnum[i] = (bc_vnum){0};
+        w->stamp[i] = -1;
+      }
+    }
   }
   int32_t done_blocks = 0;
+  bool wide = cn__bc_wide >= 0 ? cn__bc_wide
+                           : __builtin_cpu_supports("avx512f") &&
+                                 __builtin_cpu_supports("avx512vl") &&
+                                 __builtin_cpu_supports("avx512bw");
+  if (wide && mode != CN_BC_INV && !levels_fit16(g, ws[0].order, ws[0].rank)) wide = false;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int32_t b = 0; b < nblocks; b++) {
     work *w = &ws[omp_get_thread_num()];
     double *a = acc + (size_t)b * (size_t)n;
-    int32_t s0 = (int32_t)((int64_t)n * b / nblocks), s1 = (int32_t)((int64_t)n * (b + 1) / nblocks);
-    for (int32_t s = s0; s < s1; s++) {
-      if (mode == CN_BC_INV) source_weighted(g, len, om, s, w, a);
-      else source_binary(g, om, s, w, a);
-    }
+    /* block edges on multiples of BC_LANES, so batches are full */
+    int64_t nl = ((int64_t)n + BC_LANES - 1) / BC_LANES;
+    int32_t s0 = (int32_t)(nl * b / nblocks * BC_LANES),
+            s1 = (int32_t)(nl * (b + 1) / nblocks * BC_LANES);
+    if (s0 > n) s0 = n;
+    if (s1 > n) s1 = n;
+    if (mode == CN_BC_INV)
+      for (int32_t s = s0; s < s1; s++) source_weighted(g, len, om, s, w, a);
+    else
+      for (int32_t s = s0; s < s1; s += BC_LANES) {
+        int nb = s1 - s < BC_LANES ? s1 - s : BC_LANES;
+        if (wide) batch_binary_avx512(g, om, s, nb, w, a);
+        else batch_binary(g, om, s, nb, w, a);
+      }
     if (omp_get_thread_num() == 0) {
       int32_t k;
 #pragma omp atomic read
@@ -228,7 +419,11 @@ done:
     cn_free(ws[t].dist);
     cn_free(ws[t].heap);
     cn_free(ws[t].heap_pos);
-    cn_free(ws[t].level);
+    cn_free(ws[t].vlev_mem);
+    cn_free(ws[t].vnum_mem);
+    cn_free(ws[t].stamp);
+    cn_free(ws[t].list);
+    cn_free(ws[t].lstart);
   }
   cn_free(ws);
   cn_free(acc);

@@ -16,4 +16,9 @@ struct cn_graph {
   double total;  /* Σ weights of distinct edges */
 };
 
+/* Test hooks of betweenness.c: cn__bc_wide -1 picks the AVX-512 kernel when
+ * the CPU has it, 0 or 1 force it; int16 levels are used only while
+ * distances stay below cn__bc_lev16. */
+extern int cn__bc_wide, cn__bc_lev16;
+
 #endif

@@ -197,6 +197,62 @@ TEST(net_betweenness_thread_independent) {
   free(b);
 }
 
+extern int cn__bc_wide, cn__bc_lev16;
+
+/* The AVX-512 kernel (int16 levels) and the portable one (int32 levels)
+ * give the same bits; a cycle of 2k+1 nodes puts every node on k(k-1)/2
+ * pairs, with distances long enough to refuse int16 levels when the limit
+ * is lowered. */
+TEST(net_betweenness_kernels_agree) {
+  int32_t n = 2001, k = 1000;
+  int32_t *u = malloc((size_t)n * sizeof *u), *v = malloc((size_t)n * sizeof *v);
+  for (int32_t i = 0; i < n; i++) u[i] = i, v[i] = (i + 1) % n;
+  cn_graph *g = NULL;
+  cn_diag d;
+  CHECK_STATUS(cn_graph_from_edges(n, n, u, v, NULL, &g, &d), CN_OK, &d);
+  double *a = malloc((size_t)n * sizeof *a), *b = malloc((size_t)n * sizeof *b);
+  bool has512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                __builtin_cpu_supports("avx512bw");
+  cn__bc_wide = 0;
+  CHECK_STATUS(cn_graph_betweenness(g, CN_BC_BINARY, 1, 2, a, &d), CN_OK, &d);
+  for (int32_t i = 0; i < n; i++) CHECK_NEAR(a[i], (double)k * (k - 1) / 2, 1e-6);
+  if (has512) {
+    cn__bc_wide = 1;
+    CHECK_STATUS(cn_graph_betweenness(g, CN_BC_BINARY, 1, 1, b, &d), CN_OK, &d);
+    CHECK(memcmp(a, b, (size_t)n * sizeof *a) == 0);
+    cn__bc_lev16 = 100; /* distances up to 1000: falls back to int32 levels */
+    CHECK_STATUS(cn_graph_betweenness(g, CN_BC_BINARY, 1, 1, b, &d), CN_OK, &d);
+    CHECK(memcmp(a, b, (size_t)n * sizeof *a) == 0);
+    cn__bc_lev16 = 32000;
+  }
+  cn_graph_free(g);
+  /* a random graph with many equal-length paths */
+  cn_rng r;
+  cn_rng_seed(&r, 9, 0);
+  int32_t n2 = 1500, m2 = 4000;
+  u = realloc(u, (size_t)m2 * sizeof *u);
+  v = realloc(v, (size_t)m2 * sizeof *v);
+  for (int32_t e = 0; e < m2; e++) {
+    u[e] = (int32_t)cn_rng_below(&r, (uint64_t)n2);
+    do v[e] = (int32_t)cn_rng_below(&r, (uint64_t)n2);
+    while (v[e] == u[e]);
+  }
+  CHECK_STATUS(cn_graph_from_edges(n2, m2, u, v, NULL, &g, &d), CN_OK, &d);
+  cn__bc_wide = 0;
+  cn_graph_betweenness(g, CN_BC_BINARY, 1, 1, a, &d);
+  if (has512) {
+    cn__bc_wide = 1;
+    cn_graph_betweenness(g, CN_BC_BINARY, 1, 2, b, &d);
+    CHECK(memcmp(a, b, (size_t)n2 * sizeof *a) == 0);
+  }
+  cn__bc_wide = -1;
+  cn_graph_free(g);
+  free(u);
+  free(v);
+  free(a);
+  free(b);
+}
+
 TEST(net_bad_edges) {
   cn_graph *g = NULL;
   cn_diag d;

@@ -137,6 +137,10 @@ static int run_metrics(int argc, char **argv) {
       if (r < 0) return cli_usage("metrics", "option %s needs a value", argv[i]);
       continue;
     }
+    if (!strcmp(argv[i], "--cp-valued")) {
+      no.cp_valued = true;
+      continue;
+    }
     if ((r = cli_opt(argc, argv, &i, "--threads", &v)) != 0) {
       char *end;
       no.threads = r > 0 ? (int)strtol(v, &end, 10) : -1;
@@ -205,6 +209,7 @@ static int run_summary(int argc, char **argv) {
   cn_diag d;
   int64_t dropped = 0;
   int rc = 0;
+  bool cp_valued = false;
   double *cols[3] = {0}, *x = NULL;
   for (int i = 1; i < argc; i++) {
     int r;
@@ -212,6 +217,10 @@ static int run_summary(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--plot", &plot)) != 0) {
       if (r < 0) return cli_usage("summary", "option %s needs a value", argv[i]);
+      continue;
+    }
+    if (!strcmp(argv[i], "--cp-valued")) {
+      cp_valued = true;
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1]) return cli_usage("summary", "unknown option %s", argv[i]);
@@ -233,7 +242,7 @@ static int run_summary(int argc, char **argv) {
     snprintf(p2, sizeof p2, "%s/years.csv", in);
     if (stat(p2, &sb) == 0 && (rc = cli_read(p2, &plain, &years)) != 0) goto done;
   }
-  if (cn_net_summary(t, nodes, years, &o, &dropped, &d) != CN_OK) {
+  if (cn_net_summary(t, nodes, years, cp_valued, &o, &dropped, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
     rc = cli_fail(&d);
     goto done;
@@ -310,7 +319,7 @@ const cli_cmd cli_net_cmds[] = {
      "      --applicants '当前申请(专利权)人' --date '申请日' -o net/\n"},
     {"net", "metrics", run_metrics, "node measures of yearly co-applicant graphs",
      "usage: coinnet net metrics EDGES|DIR [--measures LIST] [--bc-weights none|inv]\n"
-     "                           [--bc-alpha A] [--threads N] [-o FILE]\n\n"
+     "                           [--bc-alpha A] [--cp-valued] [--threads N] [-o FILE]\n\n"
      "Reads an edge list with columns [year,] u, v [, weight] (u and v integer ids\n"
      "or text labels; a build folder's edges.csv) and writes one row per node and\n"
      "year: year, node_id, node and the measures (default: all):\n"
@@ -328,8 +337,9 @@ const cli_cmd cli_net_cmds[] = {
      "  eigenvector       weighted eigenvector centrality, max 1 (igraph)\n"
      "  component         connected component, numbered from the smallest node id\n"
      "  comp_size         its number of nodes\n"
-     "  cp_core           Borgatti-Everett discrete core (1) or periphery (0), binary graph\n"
-     "  cp_coreness       Borgatti-Everett continuous coreness\n"
+     "  cp_core           Borgatti-Everett discrete core (1) or periphery (0), on the\n"
+     "                    binary graph (--cp-valued: on the edge weights)\n"
+     "  cp_coreness       Borgatti-Everett continuous coreness (binary or valued, idem)\n"
      "Repeated pairs in a year are summed into one edge; text labels get node ids\n"
      "1, 2, ... in order of first appearance. --threads N (default: all cores)\n"
      "never changes a result.\n\n"
@@ -339,7 +349,8 @@ const cli_cmd cli_net_cmds[] = {
      "\nexample:\n"
      "  coinnet net metrics edges.csv --measures wdc,partners,betweenness -o metrics.csv\n"},
     {"net", "summary", run_summary, "graph measures per year, and the growth figure",
-     "usage: coinnet net summary EDGES|DIR [-o FILE] [--plot FIG.svg|.png|.pdf]\n\n"
+     "usage: coinnet net summary EDGES|DIR [-o FILE] [--plot FIG.svg|.png|.pdf]\n"
+     "                           [--cp-valued]\n\n"
      "One row per year of the edge list ([year,] u, v [, weight]):\n"
      "  nodes, edges, weight       counts and total weight\n"
      "  avg_wdc, avg_degree        2W/n and 2E/n\n"
@@ -349,6 +360,7 @@ const cli_cmd cli_net_cmds[] = {
      "                             (networkx average_clustering)\n"
      "  assortativity              degree assortativity (Newman; networkx, igraph)\n"
      "  cp_rho, cp_core_size       Borgatti-Everett discrete core-periphery fit and core size\n"
+     "                             (binary graph; --cp-valued: on the edge weights)\n"
      "On a build folder it adds applications and collaborative (per year) and\n"
      "n_firm, n_university, n_institute, n_government, n_other (nodes by type).\n"
      "--plot draws the network's growth, one panel each: collaborative\n"
@@ -357,6 +369,7 @@ const cli_cmd cli_net_cmds[] = {
      "options:\n"
      "  -o FILE            output (csv, dta, sqlite by extension; default CSV on stdout)\n"
      "  --plot FIG         the figure\n"
+     "  --cp-valued        core-periphery on the edge weights\n"
      "%s"
      "\nexample:\n"
      "  coinnet net summary edges.csv -o summary.csv --plot figure1.svg\n"},

@@ -7,6 +7,7 @@
 #ifndef COINNET_NET_H
 #define COINNET_NET_H
 
+#include <stdbool.h>
 #include "coinnet/base.h"
 #include "coinnet/table.h"
 
@@ -59,13 +60,15 @@ cn_status cn_graph_eigenvector(const cn_graph *g, double *out, cn_diag *d);
 cn_status cn_graph_components(const cn_graph *g, int32_t *comp, int32_t *size,
                               int32_t *ncomp, cn_diag *d);
 
-/* Borgatti–Everett core–periphery of the binary graph. Discrete: core[i] is
- * 1 or 0, *rho the fit (Pearson correlation with the ideal pattern, core–
- * periphery pairs left out), *core_size the core's size. Continuous:
- * coreness c_i minimizing Σ (a_ij − c_i c_j)², *fit its correlation. */
-cn_status cn_graph_core_periphery(const cn_graph *g, double *core, double *rho,
+/* Borgatti–Everett core–periphery, with a_ij = 1 for every edge or, when
+ * valued, a_ij = the edge weight. Discrete: core[i] is 1 or 0, *rho the fit
+ * (Pearson correlation with the ideal pattern, core–periphery pairs left
+ * out), *core_size the core's size (rho, core_size may be NULL).
+ * Continuous: coreness c_i minimizing Σ (a_ij − c_i c_j)², *fit its
+ * correlation (may be NULL). */
+cn_status cn_graph_core_periphery(const cn_graph *g, bool valued, double *core, double *rho,
                                   int32_t *core_size, cn_diag *d);
-cn_status cn_graph_coreness_continuous(const cn_graph *g, double *c, double *fit,
+cn_status cn_graph_coreness_continuous(const cn_graph *g, bool valued, double *c, double *fit,
                                        cn_diag *d);
 
 /* Measures of an edge list, one row per node and year: `net metrics`.
@@ -81,6 +84,7 @@ typedef struct cn_net_opts {
   double bc_alpha; /* 0 means 1 */
   int threads;     /* <= 0: all cores */
   const cn_table *nodes; /* optional: a build's nodes (node_id, name) naming integer ids */
+  bool cp_valued;  /* core–periphery on edge weights, not on the binary graph */
   int64_t dropped; /* out: edges dropped for missing values */
 } cn_net_opts;
 
@@ -135,14 +139,14 @@ cn_status cn_net_build(const cn_table *patents, const cn_build_opts *o, cn_table
  * avg_degree, density 2E/(n(n−1)), components, largest_share (nodes in the
  * largest component), avg_clustering (networkx: nodes below degree 2 count
  * 0), assortativity (Newman, degree), cp_rho and cp_core_size (discrete
- * core–periphery). With a build's years table (may be NULL) it adds
+ * core–periphery, on edge weights when cp_valued). With a build's years table (may be NULL) it adds
  * applications and collaborative per year; with its nodes table (may be
  * NULL), n_firm, n_university, n_institute, n_government and n_other, the
  * nodes of each type in that year's graph. *dropped gets the edges dropped
  * for missing values. */
 extern const char *const cn_net_summary_names[];
 cn_status cn_net_summary(const cn_table *edges, const cn_table *nodes, const cn_table *years,
-                         cn_table **out, int64_t *dropped, cn_diag *d);
+                         bool cp_valued, cn_table **out, int64_t *dropped, cn_diag *d);
 
 #ifdef __cplusplus
 }

@@ -1,12 +1,13 @@
 /* lib/net/coreper.c — Borgatti & Everett (1999) core–periphery structure on
- * the binary graph (spec/network.md §4).
+ * the binary graph, or on the valued one (a_ij = edge weight) on request
+ * (spec/network.md §4).
  *
  * Discrete model: the ideal pattern is 1 for core–core pairs and 0 for
  * periphery–periphery pairs, core–periphery pairs left out (UCINET's
  * default). Its fit ρ is the Pearson correlation of a_ij with that pattern,
- * which depends only on the core size k and the edges inside the core (Ecc)
- * and inside the periphery (Epp); moving one node changes them by its
- * neighbour counts, so every candidate move is priced in O(1). The search
+ * which depends only on the core size k and the sums of a_ij and a_ij²
+ * inside the core and inside the periphery; moving one node changes them by
+ * its sums towards the core, so every candidate move is priced in O(1). The search
  * starts from the best prefix of the degree order and then makes the best
  * improving single move until none is left (a Kernighan–Lin style descent;
  * deterministic, ties broken by node id). */
@@ -14,13 +15,32 @@
 #include <stdlib.h>
 #include "graph_int.h"
 
-/* ρ for a core of k nodes of n, with ecc / epp edges inside core / periphery. */
-static double fit(double n, double k, double ecc, double epp) {
+/* Sums of a_ij and a_ij² over the pairs inside the core (cc) and inside
+ * the periphery (pp). */
+typedef struct blocks {
+  double wcc, wpp, qcc, qpp;
+} blocks;
+
+/* ρ for a core of k nodes of n with block sums b. */
+static double fit(double n, double k, blocks b) {
   double ncc = k * (k - 1) / 2, npp = (n - k) * (n - k - 1) / 2, N = ncc + npp;
-  double sa = ecc + epp, sd = ncc, sad = ecc;
-  double va = N * sa - sa * sa, vd = N * sd - sd * sd;
+  double sa = b.wcc + b.wpp, sq = b.qcc + b.qpp, sd = ncc, sad = b.wcc;
+  double va = N * sq - sa * sa, vd = N * sd - sd * sd;
   if (N <= 0 || va <= 0 || vd <= 0) return NAN;
   return (N * sad - sa * sd) / sqrt(va * vd);
+}
+
+/* b after node v (sums s, s2 of its a_ij and a_ij², nc, nc2 of those
+ * towards the core) joins the core (join) or leaves it. */
+static blocks moved(blocks b, bool join, double s, double s2, double nc, double nc2) {
+  if (join) {
+    b.wcc += nc, b.qcc += nc2;
+    b.wpp -= s - nc, b.qpp -= s2 - nc2;
+  } else {
+    b.wcc -= nc, b.qcc -= nc2;
+    b.wpp += s - nc, b.qpp += s2 - nc2;
+  }
+  return b;
 }
 
 typedef struct deg_node {
@@ -34,84 +54,105 @@ static int by_degree(const void *a, const void *b) {
   return (x->id > y->id) - (x->id < y->id);
 }
 
-cn_status cn_graph_core_periphery(const cn_graph *g, double *core, double *rho,
-                                  int32_t *core_size, cn_diag *d) {
+cn_status cn_graph_core_periphery(const cn_graph *g, bool valued, double *core,
+                                  double *rho, int32_t *core_size, cn_diag *d) {
   int32_t n = g->n;
   cn_status st = CN_OK;
   deg_node *order = cn_malloc(((size_t)n + 1) * sizeof *order);
-  int32_t *in_core = cn_calloc((size_t)n + 1, sizeof *in_core); /* core neighbours */
+  double *nc = cn_calloc((size_t)n + 1, sizeof *nc);   /* Σ a_ij towards the core */
+  double *nc2 = cn_calloc((size_t)n + 1, sizeof *nc2); /* Σ a_ij² towards the core */
+  double *s = cn_calloc((size_t)n + 1, sizeof *s), *s2 = cn_calloc((size_t)n + 1, sizeof *s2);
   unsigned char *c = cn_calloc((size_t)n + 1, 1);
-  if (!order || !in_core || !c) {
+  if (!order || !nc || !nc2 || !s || !s2 || !c) {
     st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
     goto done;
   }
-  for (int32_t i = 0; i < n; i++) order[i] = (deg_node){g->off[i + 1] - g->off[i], i};
+#define A(e) (valued ? g->wt[e] : 1.0)
+  blocks all = {0};
+  for (int32_t i = 0; i < n; i++) {
+    order[i] = (deg_node){g->off[i + 1] - g->off[i], i};
+    for (int64_t e = g->off[i]; e < g->off[i + 1]; e++) {
+      s[i] += A(e);
+      s2[i] += A(e) * A(e);
+    }
+    all.wpp += s[i];
+    all.qpp += s2[i];
+  }
+  all.wpp /= 2;
+  all.qpp /= 2;
+  /* the degree order (number of partners, also when valued) */
   qsort(order, (size_t)n, sizeof *order, by_degree);
   /* best prefix of the degree order */
-  double ecc = 0, epp = (double)g->m, best = -INFINITY;
+  blocks b = all;
+  double best = -INFINITY;
   int32_t bestk = 0;
   for (int32_t k = 1; k <= n; k++) {
     int32_t v = order[k - 1].id;
-    double deg = (double)order[k - 1].deg, nc = in_core[v];
-    ecc += nc;
-    epp -= deg - nc;
-    for (int64_t e = g->off[v]; e < g->off[v + 1]; e++) in_core[g->adj[e]]++;
-    double r = fit(n, k, ecc, epp);
+    b = moved(b, true, s[v], s2[v], nc[v], nc2[v]);
+    for (int64_t e = g->off[v]; e < g->off[v + 1]; e++) {
+      nc[g->adj[e]] += A(e);
+      nc2[g->adj[e]] += A(e) * A(e);
+    }
+    double r = fit(n, k, b);
     if (r > best + 1e-12) {
       best = r;
       bestk = k;
     }
   }
-  for (int32_t i = 0; i < n; i++) in_core[i] = 0;
-  ecc = 0;
-  epp = (double)g->m;
+  for (int32_t i = 0; i < n; i++) nc[i] = nc2[i] = 0;
+  b = all;
   double k = 0;
   for (int32_t p = 0; p < bestk; p++) {
     int32_t v = order[p].id;
-    double deg = (double)order[p].deg;
-    ecc += in_core[v];
-    epp -= deg - in_core[v];
+    b = moved(b, true, s[v], s2[v], nc[v], nc2[v]);
     c[v] = 1;
     k++;
-    for (int64_t e = g->off[v]; e < g->off[v + 1]; e++) in_core[g->adj[e]]++;
+    for (int64_t e = g->off[v]; e < g->off[v + 1]; e++) {
+      nc[g->adj[e]] += A(e);
+      nc2[g->adj[e]] += A(e) * A(e);
+    }
   }
   /* best single moves while they improve ρ */
   for (int64_t it = 0; bestk > 0 && it < 10 * (int64_t)n + 10; it++) {
-    double cur = fit(n, k, ecc, epp), gain = 1e-12;
+    double cur = fit(n, k, b), gain = 1e-12;
     int32_t move = -1;
     for (int32_t v = 0; v < n; v++) {
-      double deg = (double)(g->off[v + 1] - g->off[v]), nc = in_core[v], r;
-      if (c[v]) r = fit(n, k - 1, ecc - nc, epp + (deg - nc));
-      else r = fit(n, k + 1, ecc + nc, epp - (deg - nc));
+      double r = fit(n, c[v] ? k - 1 : k + 1, moved(b, !c[v], s[v], s2[v], nc[v], nc2[v]));
       if (r - cur > gain) {
         gain = r - cur;
         move = v;
       }
     }
     if (move < 0) break;
-    double deg = (double)(g->off[move + 1] - g->off[move]), nc = in_core[move];
     int step = c[move] ? -1 : 1;
-    if (c[move]) ecc -= nc, epp += deg - nc;
-    else ecc += nc, epp -= deg - nc;
+    b = moved(b, !c[move], s[move], s2[move], nc[move], nc2[move]);
     c[move] = (unsigned char)!c[move];
     k += step;
-    for (int64_t e = g->off[move]; e < g->off[move + 1]; e++) in_core[g->adj[e]] += step;
+    for (int64_t e = g->off[move]; e < g->off[move + 1]; e++) {
+      nc[g->adj[e]] += step * A(e);
+      nc2[g->adj[e]] += step * A(e) * A(e);
+    }
   }
-  if (rho) *rho = bestk > 0 ? fit(n, k, ecc, epp) : NAN;
+#undef A
+  if (rho) *rho = bestk > 0 ? fit(n, k, b) : NAN;
   if (core_size) *core_size = (int32_t)k;
   for (int32_t i = 0; i < n; i++) core[i] = c[i];
 done:
   cn_free(order);
-  cn_free(in_core);
+  cn_free(nc);
+  cn_free(nc2);
+  cn_free(s);
+  cn_free(s2);
   cn_free(c);
   return st;
 }
 
 /* Continuous model: minimizes Σ_{i≠j} (a_ij − c_i c_j)² by the fixed point
- * c_i ← Σ_j a_ij c_j / Σ_{j≠i} c_j², started from eigenvector centrality;
+ * c_i ← Σ_j a_ij c_j / Σ_{j≠i} c_j², started from eigenvector centrality
+ * (of the same graph, binary or valued);
  * *fit is the correlation of a_ij with c_i c_j over the pairs i < j. */
-cn_status cn_graph_coreness_continuous(const cn_graph *g, double *cvec, double *fitp,
-                                       cn_diag *d) {
+cn_status cn_graph_coreness_continuous(const cn_graph *g, bool valued, double *cvec,
+                                       double *fitp, cn_diag *d) {
   int32_t n = g->n;
   cn_status st = CN_OK;
   double *next = cn_malloc(((size_t)n + 1) * sizeof *next);
@@ -122,7 +163,8 @@ cn_status cn_graph_coreness_continuous(const cn_graph *g, double *cvec, double *
     goto done;
   }
   for (int64_t k = 0; k < g->off[n]; k++) ones[k] = 1;
-  bin.wt = ones;
+  if (!valued) bin.wt = ones;
+  const double *a = bin.wt; /* a_ij per CSR slot */
   if (n == 0) goto done;
   if ((st = cn_graph_eigenvector(&bin, cvec, d)) != CN_OK) goto done;
   for (int it = 0; it < 10000; it++) {
@@ -130,26 +172,41 @@ cn_status cn_graph_coreness_continuous(const cn_graph *g, double *cvec, double *
     for (int32_t i = 0; i < n; i++) s2 += cvec[i] * cvec[i];
     for (int32_t i = 0; i < n; i++) {
       double num = 0, den = s2 - cvec[i] * cvec[i];
-      for (int64_t k = g->off[i]; k < g->off[i + 1]; k++) num += cvec[g->adj[k]];
+      for (int64_t k = g->off[i]; k < g->off[i + 1]; k++) num += a[k] * cvec[g->adj[k]];
       next[i] = den > 0 ? num / den : 0;
     }
+    /* the update alone can swing between t·c and c/t; the best scale of the
+     * new direction, t² = Σ_{i≠j} a_ij c_i c_j / Σ_{i≠j} c_i² c_j², stops it */
+    double sa = 0, q2 = 0, q4 = 0;
     for (int32_t i = 0; i < n; i++) {
+      q2 += next[i] * next[i];
+      q4 += next[i] * next[i] * next[i] * next[i];
+      for (int64_t k = g->off[i]; k < g->off[i + 1]; k++) sa += a[k] * next[i] * next[g->adj[k]];
+    }
+    double t2 = q2 * q2 - q4 > 0 ? sa / (q2 * q2 - q4) : 0;
+    double t = t2 > 0 ? sqrt(t2) : 0;
+    for (int32_t i = 0; i < n; i++) {
+      next[i] *= t;
       change = fmax(change, fabs(next[i] - cvec[i]));
       cvec[i] = next[i];
     }
     if (change < 1e-12) break;
   }
   if (fitp) {
-    double sc = 0, sc2 = 0, sc4 = 0, sxy = 0, N = (double)n * (n - 1) / 2, E = (double)g->m;
+    double sc = 0, sc2 = 0, sc4 = 0, sxy = 0, N = (double)n * (n - 1) / 2, E = 0, Q = 0;
     for (int32_t i = 0; i < n; i++) {
       sc += cvec[i];
       sc2 += cvec[i] * cvec[i];
       sc4 += pow(cvec[i], 4);
       for (int64_t k = g->off[i]; k < g->off[i + 1]; k++)
-        if (g->adj[k] > i) sxy += cvec[i] * cvec[g->adj[k]];
+        if (g->adj[k] > i) {
+          sxy += a[k] * cvec[i] * cvec[g->adj[k]];
+          E += a[k];
+          Q += a[k] * a[k];
+        }
     }
     double sy = (sc * sc - sc2) / 2, sy2 = (sc2 * sc2 - sc4) / 2;
-    double va = N * E - E * E, vy = N * sy2 - sy * sy;
+    double va = N * Q - E * E, vy = N * sy2 - sy * sy;
     *fitp = va > 0 && vy > 0 ? (N * sxy - E * sy) / sqrt(va * vy) : NAN;
   }
 done:

@@ -36,9 +36,9 @@ static cn_status measure(const cn_graph *g, const bool *want, const cn_net_opts 
   if (st == CN_OK && want[M_EIGEN]) st = cn_graph_eigenvector(g, vals[M_EIGEN], d);
   if (st == CN_OK && (want[M_COMPONENT] || want[M_COMPSIZE]))
     st = cn_graph_components(g, comp, csize, NULL, d);
-  if (st == CN_OK && want[M_CP_CORE]) st = cn_graph_core_periphery(g, vals[M_CP_CORE], NULL, NULL, d);
+  if (st == CN_OK && want[M_CP_CORE]) st = cn_graph_core_periphery(g, o->cp_valued, vals[M_CP_CORE], NULL, NULL, d);
   if (st == CN_OK && want[M_CP_CORENESS])
-    st = cn_graph_coreness_continuous(g, vals[M_CP_CORENESS], NULL, d);
+    st = cn_graph_coreness_continuous(g, o->cp_valued, vals[M_CP_CORENESS], NULL, d);
   if (st != CN_OK) return st;
   double norm = n > 2 ? 2.0 / ((double)(n - 1) * (double)(n - 2)) : NAN;
   for (int32_t i = 0; i < n; i++) {

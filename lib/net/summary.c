@@ -31,7 +31,7 @@ static double assortativity(const cn_graph *g) {
 }
 
 /* Fills the measures of one yearly graph into v[S_COUNT]. */
-static cn_status summarize(const cn_graph *g, double *v, cn_diag *d) {
+static cn_status summarize(const cn_graph *g, bool cp_valued, double *v, cn_diag *d) {
   cn_status st = CN_OK;
   int32_t n = g->n, ncomp = 0;
   double *tmp = cn_malloc(((size_t)n + 1) * sizeof *tmp);
@@ -60,7 +60,7 @@ static cn_status summarize(const cn_graph *g, double *v, cn_diag *d) {
   v[S_CLUST] = n ? sc / dn : NAN;
   v[S_ASSORT] = assortativity(g);
   int32_t core = 0;
-  if ((st = cn_graph_core_periphery(g, tmp, &v[S_RHO], &core, d)) != CN_OK) goto done;
+  if ((st = cn_graph_core_periphery(g, cp_valued, tmp, &v[S_RHO], &core, d)) != CN_OK) goto done;
   v[S_CORE] = core;
 done:
   cn_free(tmp);
@@ -86,7 +86,7 @@ static int64_t by_year(const cn_table *tab, const char *col, int64_t y) {
 }
 
 cn_status cn_net_summary(const cn_table *t, const cn_table *nodes, const cn_table *years,
-                         cn_table **out, int64_t *dropped, cn_diag *d) {
+                         bool cp_valued, cn_table **out, int64_t *dropped, cn_diag *d) {
   cn_status st = CN_OK;
   cn_edgelist el = {0};
   cn_graph *g = NULL;
@@ -164,7 +164,7 @@ cn_status cn_net_summary(const cn_table *t, const cn_table *nodes, const cn_tabl
     double v[S_COUNT];
     cn_graph_free(g);
     if ((st = cn__edgelist_graph(&el, y0, y1, ids, &n, &g, d)) != CN_OK) goto done;
-    if ((st = summarize(g, v, d)) != CN_OK) goto done;
+    if ((st = summarize(g, cp_valued, v, d)) != CN_OK) goto done;
     for (int c = 0; c < ncols; c++)
       if (!cn__col_reserve(cols[c], row + 1)) goto oom;
     if (first) cols[0]->i64[row] = el.es[y0].year;

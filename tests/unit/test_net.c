@@ -313,11 +313,11 @@ TEST(net_core_periphery_split_graph) {
   double core[12], rho, c[12], fitc;
   int32_t size;
   cn_diag d;
-  CHECK_STATUS(cn_graph_core_periphery(g, core, &rho, &size, &d), CN_OK, &d);
+  CHECK_STATUS(cn_graph_core_periphery(g, false, core, &rho, &size, &d), CN_OK, &d);
   CHECK_NEAR(rho, 1, 1e-12);
   CHECK_INT(size, 5);
   for (int i = 0; i < 12; i++) CHECK_INT(core[i], i < 5);
-  CHECK_STATUS(cn_graph_coreness_continuous(g, c, &fitc, &d), CN_OK, &d);
+  CHECK_STATUS(cn_graph_coreness_continuous(g, false, c, &fitc, &d), CN_OK, &d);
   for (int i = 0; i < 5; i++)
     for (int p = 5; p < 12; p++) CHECK(c[i] > c[p]); /* the core ranks first */
   CHECK(fitc > 0.5 && fitc <= 1);
@@ -356,13 +356,86 @@ TEST(net_core_periphery_local_optimum) {
   double core[N], rho;
   int32_t size;
   cn_diag d;
-  CHECK_STATUS(cn_graph_core_periphery(g, core, &rho, &size, &d), CN_OK, &d);
+  CHECK_STATUS(cn_graph_core_periphery(g, false, core, &rho, &size, &d), CN_OK, &d);
   CHECK_NEAR(rho, brute_rho(N, a, core), 1e-12);
   for (int v = 0; v < N; v++) {
     core[v] = 1 - core[v];
     CHECK(brute_rho(N, a, core) <= rho + 1e-12);
     core[v] = 1 - core[v];
   }
+  cn_graph_free(g);
+}
+
+/* Valued core–periphery (a_ij = weight): the reported ρ equals a brute-force
+ * Pearson correlation of the weights with the ideal pattern, no single move
+ * improves it, and the continuous coreness is a fixed point of
+ * c_i Σ_{j≠i} c_j² = Σ_j a_ij c_j whose fit is the brute-force correlation
+ * of a_ij with c_i c_j over all pairs. With unit weights the valued and
+ * binary runs agree. */
+static double brute_rho_w(int n, const double *a, const double *core) {
+  double N = 0, sa = 0, sq = 0, sd = 0, sad = 0;
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++) {
+      if (core[i] != core[j]) continue;
+      double x = a[i * n + j], y = core[i];
+      N++, sa += x, sq += x * x, sd += y, sad += x * y;
+    }
+  return (N * sad - sa * sd) / sqrt((N * sq - sa * sa) * (N * sd - sd * sd));
+}
+
+TEST(net_core_periphery_valued) {
+  enum { N = 40 };
+  static double a[N * N];
+  int32_t e[500][2];
+  double w[500];
+  int m = 0;
+  cn_rng r;
+  cn_rng_seed(&r, 11, 0);
+  for (int i = 0; i < N; i++)
+    for (int j = i + 1; j < N; j++) {
+      double p = (i < 8 && j < 8) ? 0.7 : (i < 8 || j < 8) ? 0.3 : 0.08;
+      if (m < 500 && cn_rng_uniform(&r) < p) {
+        /* core ties heavier, so the valued core differs from the binary one */
+        w[m] = 1 + (double)cn_rng_below(&r, i < 8 && j < 8 ? 9 : 3);
+        e[m][0] = i, e[m][1] = j;
+        a[i * N + j] = a[j * N + i] = w[m++];
+      }
+    }
+  cn_graph *g = graph_of(N, m, (const int32_t(*)[2])e, w);
+  double core[N], rho, c[N], fitc;
+  int32_t size;
+  cn_diag d;
+  CHECK_STATUS(cn_graph_core_periphery(g, true, core, &rho, &size, &d), CN_OK, &d);
+  CHECK_NEAR(rho, brute_rho_w(N, a, core), 1e-12);
+  CHECK(rho > 0.3);
+  for (int v = 0; v < N; v++) {
+    core[v] = 1 - core[v];
+    CHECK(brute_rho_w(N, a, core) <= rho + 1e-12);
+    core[v] = 1 - core[v];
+  }
+  CHECK_STATUS(cn_graph_coreness_continuous(g, true, c, &fitc, &d), CN_OK, &d);
+  double s2 = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, np = 0;
+  for (int i = 0; i < N; i++) s2 += c[i] * c[i];
+  for (int i = 0; i < N; i++) {
+    double rhs = 0;
+    for (int j = 0; j < N; j++) rhs += a[i * N + j] * c[j];
+    CHECK_NEAR(c[i] * (s2 - c[i] * c[i]), rhs, 1e-9 * (1 + fabs(rhs)));
+    for (int j = i + 1; j < N; j++) {
+      double x = a[i * N + j], y = c[i] * c[j];
+      np++, sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
+    }
+  }
+  double brute = (np * sxy - sx * sy) / sqrt((np * sxx - sx * sx) * (np * syy - sy * sy));
+  CHECK_NEAR(fitc, brute, 1e-9);
+  cn_graph_free(g);
+  /* unit weights: valued = binary, to the bit */
+  for (int k = 0; k < m; k++) w[k] = 1;
+  g = graph_of(N, m, (const int32_t(*)[2])e, w);
+  double core2[N], rho2;
+  int32_t size2;
+  CHECK_STATUS(cn_graph_core_periphery(g, true, core, &rho, &size, &d), CN_OK, &d);
+  CHECK_STATUS(cn_graph_core_periphery(g, false, core2, &rho2, &size2, &d), CN_OK, &d);
+  CHECK(rho == rho2 && size == size2 && memcmp(core, core2, sizeof core) == 0);
   cn_graph_free(g);
 }
 
@@ -375,7 +448,7 @@ static void check_summary(const char *edges, double dens, double clust, double a
   if (!e) return;
   cn_diag d;
   int64_t dropped = -1;
-  CHECK_STATUS(cn_net_summary(e, NULL, NULL, &s, &dropped, &d), CN_OK, &d);
+  CHECK_STATUS(cn_net_summary(e, NULL, NULL, false, &s, &dropped, &d), CN_OK, &d);
   if (s) {
     CHECK_INT(cn_table_nrow(s), 1);
     CHECK_INT(dropped, 0);

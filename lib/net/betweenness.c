@@ -32,7 +32,6 @@ typedef double bc_vnum __attribute__((vector_size(8 * BC_LANES)));
 typedef struct work {
   bc_vlev *vlev;  /* batch: level per lane, -1 = unreached */
   bc_vnum *vnum;  /* batch: σ per lane, replaced by (ω + δ)/σ once settled */
-  int32_t *stamp; /* batch: last level whose list holds the node, -1 none */
   int32_t *list;  /* batch: nodes by level (a node once per distinct level) */
   int32_t *lstart; /* batch: where each level starts in list */
   void *vlev_mem, *vnum_mem; /* the allocations behind vlev and vnum */
@@ -96,13 +95,12 @@ static void batch_binary(const cn_graph *g, const double *om, int32_t s0, int nb
              double *acc) {
   bc_vlev *lev = w->vlev, none = (bc_vlev){0} - 1;
   bc_vnum *num = w->vnum;
-  int32_t *stamp = w->stamp, *list = w->list, *lstart = w->lstart, total = 0, d;
+  int32_t *list = w->list, *lstart = w->lstart, total = 0, d;
   const int64_t *off = g->off;
   const int32_t *adj = g->adj;
   for (int b = 0; b < nb; b++) {
     lev[s0 + b][b] = 0;
     num[s0 + b][b] = 1;
-    stamp[s0 + b] = 0;
     list[total++] = s0 + b;
   }
   lstart[0] = 0;
@@ -117,14 +115,14 @@ static void batch_binary(const cn_graph *g, const double *om, int32_t s0, int nb
       bc_vnum sv = num[v];
       for (int64_t k = off[v]; k < off[v + 1]; k++) {
         int32_t u = adj[k];
-        bc_vlev lu = lev[u], hit = ((lu == none) | (lu == d1)) & on;
+        bc_vlev lu = lev[u], at1 = lu == d1, hit = ((lu == none) | at1) & on;
         bc_vmask hm = __builtin_convertvector(hit, bc_vmask);
         lev[u] = (d1 & hit) | (lu & ~hit);
         num[u] += (bc_vnum)((bc_vmask)sv & hm);
-        int add = lanes_any(&hit) & (stamp[u] != d + 1);
+        /* u joins level d + 1's list when it gets its first lane there */
+        int add = lanes_any(&hit) & !lanes_any(&at1);
         list[total] = u; /* branch-free append: kept only when add */
         total += add;
-        stamp[u] = add ? d + 1 : stamp[u];
       }
     }
     lstart[d + 2] = total;
@@ -155,7 +153,6 @@ static void batch_binary(const cn_graph *g, const double *om, int32_t s0, int nb
     int32_t v = list[i];
     lev[v] = none;
     num[v] = (bc_vnum){0};
-    stamp[v] = -1;
   }
 }
 
@@ -167,14 +164,13 @@ batch_binary_avx512(const cn_graph *g, const double *om, int32_t s0, int nb, wor
                     double *acc) {
   int16_t(*lev)[BC_LANES] = (int16_t(*)[BC_LANES])(void *)w->vlev;
   bc_vnum *num = w->vnum;
-  int32_t *stamp = w->stamp, *list = w->list, *lstart = w->lstart, total = 0, d;
+  int32_t *list = w->list, *lstart = w->lstart, total = 0, d;
   const int64_t *off = g->off;
   const int32_t *adj = g->adj;
   const __m128i none = _mm_set1_epi16(-1);
   for (int b = 0; b < nb; b++) {
     lev[s0 + b][b] = 0;
     num[s0 + b][b] = 1;
-    stamp[s0 + b] = 0;
     list[total++] = s0 + b;
   }
   lstart[0] = 0;
@@ -188,15 +184,14 @@ batch_binary_avx512(const cn_graph *g, const double *om, int32_t s0, int nb, wor
       for (int64_t k = off[v]; k < off[v + 1]; k++) {
         int32_t u = adj[k];
         __m128i lu = _mm_load_si128((const __m128i *)&lev[u]);
-        __mmask8 hit = (__mmask8)((_mm_cmpeq_epi16_mask(lu, none) |
-                                   _mm_cmpeq_epi16_mask(lu, d1)) & on);
+        __mmask8 at1 = _mm_cmpeq_epi16_mask(lu, d1);
+        __mmask8 hit = (__mmask8)((_mm_cmpeq_epi16_mask(lu, none) | at1) & on);
         _mm_mask_storeu_epi16(&lev[u], hit, d1);
         __m512d nu = _mm512_load_pd(&num[u]);
         _mm512_store_pd(&num[u], _mm512_mask_add_pd(nu, hit, nu, sv));
-        int add = (hit != 0) & (stamp[u] != d + 1);
+        int add = (hit != 0) & (at1 == 0);
         list[total] = u;
         total += add;
-        stamp[u] = add ? d + 1 : stamp[u];
       }
     }
     lstart[d + 2] = total;
@@ -227,7 +222,6 @@ batch_binary_avx512(const cn_graph *g, const double *om, int32_t s0, int nb, wor
     int32_t v = list[i];
     _mm_store_si128((__m128i *)&lev[v], none);
     _mm512_store_pd(&num[v], _mm512_setzero_pd());
-    stamp[v] = -1;
   }
 }
 
@@ -357,14 +351,12 @@ static cn_status brandes(const cn_graph *g, const double *om, cn_bc_weights mode
       w->vnum_mem = cn_malloc((size_t)n * sizeof *w->vnum + 64);
       w->vlev = align64(w->vlev_mem);
       w->vnum = align64(w->vnum_mem);
-      w->stamp = cn_malloc((size_t)n * sizeof(int32_t));
       w->list = cn_malloc((size_t)n * BC_LANES * sizeof(int32_t));
       w->lstart = cn_malloc(((size_t)n + 2) * sizeof(int32_t));
-      if (!w->vlev || !w->vnum || !w->stamp || !w->list || !w->lstart) goto oom;
+      if (!w->vlev || !w->vnum || !w->list || !w->lstart) goto oom;
       for (int32_t i = 0; i < n; i++) {
         w->vlev[i] = (bc_vlev){0} - 1;
         w->vnum[i] = (bc_vnum){0};
-        w->stamp[i] = -1;
       }
     }
   }
@@ -421,7 +413,6 @@ done:
     cn_free(ws[t].heap_pos);
     cn_free(ws[t].vlev_mem);
     cn_free(ws[t].vnum_mem);
-    cn_free(ws[t].stamp);
     cn_free(ws[t].list);
     cn_free(ws[t].lstart);
   }

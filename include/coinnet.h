@@ -3,6 +3,8 @@
 #define COINNET_H
 #include "coinnet/base.h"
 #include "coinnet/table.h"
+#include "coinnet/expr.h"
+#include "coinnet/prep.h"
 #include "coinnet/net.h"
 #include "coinnet/report.h"
 #include "coinnet/names.h"

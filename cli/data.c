@@ -1,4 +1,5 @@
-/* cli/data.c — `coinnet data ...`: describe and convert tables. */
+/* cli/data.c — `coinnet data ...`: describe and convert tables; gen, keep,
+ * winsor, merge and lag (the data-preparation verbs). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,463 @@ done:
   return rc;
 }
 
+/* ---- gen, keep, winsor, merge, lag ---- */
+
+/* Joins argv items with single spaces into a new string (free it). */
+static char *join_args(char **items, int n) {
+  size_t len = 1;
+  for (int i = 0; i < n; i++) len += strlen(items[i]) + 1;
+  char *s = malloc(len), *p = s;
+  if (!s) return NULL;
+  *p = '\0';
+  for (int i = 0; i < n; i++) p += sprintf(p, "%s%s", i ? " " : "", items[i]);
+  return s;
+}
+
+/* Writes the result of a data verb; returns 0 or an exit code. */
+static int write_result(const cn_table *t, const char *outp) {
+  int rc = cli_write(t, outp);
+  if (rc == 0 && outp && strcmp(outp, "-") != 0)
+    fprintf(stderr, "%s: wrote %lld rows, %d columns to %s\n", cli_prefix,
+            (long long)cn_table_nrow(t), cn_table_ncol(t), outp);
+  return rc;
+}
+
+static const char *plural(int64_t n) { return n == 1 ? "" : "s"; }
+
+static int run_gen(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *in = NULL, *outp = NULL;
+  char **pos = calloc((size_t)argc, sizeof *pos), *text = NULL;
+  int npos = 0, replace = 0, rc = 0;
+  cn_table *t = NULL;
+  cn_diag d;
+  if (!pos) return 5;
+  for (int i = 1; i < argc; i++) {
+    int r;
+    if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0) {
+      if (r < 0) {
+        rc = cli_usage("gen", "option %s needs a valid value", argv[i]);
+        goto done;
+      }
+      continue;
+    }
+    if (!strcmp(argv[i], "--replace")) {
+      replace = 1;
+      continue;
+    }
+    if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
+      rc = cli_usage("gen", "unknown option %s", argv[i]);
+      goto done;
+    }
+    if (!in) in = argv[i];
+    else pos[npos++] = argv[i];
+  }
+  if (!in) {
+    rc = cli_usage("gen", "DATA is missing");
+    goto done;
+  }
+  if (!(text = join_args(pos, npos))) {
+    rc = 5;
+    goto done;
+  }
+  /* NAME = EXPR, NAME=EXPR, `NAME` = EXPR */
+  char *p = text, *name, *eq;
+  while (*p == ' ') p++;
+  if (*p == '`') {
+    name = ++p;
+    while (*p && *p != '`') p++;
+    if (*p) *p++ = '\0';
+  } else {
+    name = p;
+    while (*p && *p != ' ' && *p != '=') p++;
+  }
+  eq = p;
+  while (*eq == ' ') eq++;
+  if (*eq != '=' || eq[1] == '=' || p == name) {
+    rc = cli_usage("gen", "expected NAME = EXPR");
+    goto done;
+  }
+  *p = '\0';
+  const char *expr = eq + 1;
+  while (*expr == ' ') expr++;
+  if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  int64_t miss = 0;
+  if (cn_prep_gen(&t, name, expr, replace, &miss, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  if (miss)
+    fprintf(stderr, "%s: note: %lld missing value%s generated\n", cli_prefix, (long long)miss, plural(miss));
+  rc = write_result(t, outp);
+done:
+  free(pos);
+  free(text);
+  cn_table_free(t);
+  return rc;
+}
+
+static int run_keep(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *in = NULL, *outp = NULL;
+  char **pos0 = calloc((size_t)argc, sizeof *pos0), **pos = pos0, *text = NULL;
+  int npos = 0, rc = 0;
+  cn_table *t = NULL, *k = NULL;
+  cn_diag d;
+  if (!pos) return 5;
+  for (int i = 1; i < argc; i++) {
+    int r;
+    if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0) {
+      if (r < 0) {
+        rc = cli_usage("keep", "option %s needs a valid value", argv[i]);
+        goto done;
+      }
+      continue;
+    }
+    if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
+      rc = cli_usage("keep", "unknown option %s", argv[i]);
+      goto done;
+    }
+    if (!in) in = argv[i];
+    else pos[npos++] = argv[i];
+  }
+  if (!in) {
+    rc = cli_usage("keep", "DATA is missing");
+    goto done;
+  }
+  if (npos && !strcmp(pos[0], "if")) pos++, npos--;
+  else if (npos && !strncmp(pos[0], "if ", 3)) pos[0] += 3;
+  if (!npos) {
+    rc = cli_usage("keep", "expected: keep DATA if EXPR");
+    goto done;
+  }
+  if (!(text = join_args(pos, npos))) {
+    rc = 5;
+    goto done;
+  }
+  if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  cn_keep_counts c;
+  if (cn_prep_keep(t, text, &k, &c, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  fprintf(stderr, "%s: note: %lld row%s dropped, %lld kept", cli_prefix, (long long)c.dropped,
+          plural(c.dropped), (long long)c.kept);
+  if (c.dropped_missing)
+    fprintf(stderr, " (%lld dropped because the condition is missing)", (long long)c.dropped_missing);
+  fputc('\n', stderr);
+  rc = write_result(k, outp);
+done:
+  free(pos0);
+  cn_table_free(t);
+  cn_table_free(k);
+  free(text);
+  return rc;
+}
+
+/* Splits "a,b c" (commas or spaces) into items appended to list. */
+static int split_names(char *s, const char **list, int n, int cap) {
+  for (char *tok = strtok(s, ", "); tok && n < cap; tok = strtok(NULL, ", ")) list[n++] = tok;
+  return n;
+}
+
+/* Parses a number option value; false when it is not one. */
+static bool number_of(const char *v, double *out) {
+  char *end;
+  if (!v || !*v) return false;
+  *out = strtod(v, &end);
+  return *end == '\0' && isfinite(*out);
+}
+
+static int run_winsor(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  cn_winsor_opts wo;
+  cn_winsor_opts_init(&wo);
+  const char *in = NULL, *outp = NULL, *v, *vars[256], *by[64];
+  char *copies[300];
+  int nvars = 0, nby = 0, ncopies = 0, rc = 0, r;
+  cn_table *t = NULL;
+  cn_winsor_counts wc[256];
+  cn_diag d;
+  for (int i = 1; i < argc; i++) {
+    if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--suffix", &wo.suffix)) != 0) {
+      if (r < 0) {
+        rc = cli_usage("winsor", "option %s needs a valid value", argv[i]);
+        goto done;
+      }
+      continue;
+    }
+    if ((r = cli_opt(argc, argv, &i, "--cuts", &v)) != 0) {
+      /* --cuts 1 99, --cuts 1,99 or --cuts "1 99" */
+      char buf[128], *sp;
+      snprintf(buf, sizeof buf, "%s", r > 0 ? v : "");
+      if ((sp = strpbrk(buf, ", ")) != NULL) *sp++ = '\0';
+      else if (r > 0 && i + 1 < argc) sp = argv[++i];
+      if (r < 0 || !sp || !number_of(buf, &wo.lo) || !number_of(sp, &wo.hi) ||
+          !(wo.lo >= 0 && wo.lo < wo.hi && wo.hi <= 100)) {
+        rc = cli_usage("winsor", "--cuts takes two percentiles LOW HIGH with 0 <= LOW < HIGH <= 100");
+        goto done;
+      }
+      continue;
+    }
+    if ((r = cli_opt(argc, argv, &i, "--by", &v)) != 0) {
+      if (r < 0 || ncopies == 300 || !(copies[ncopies++] = strdup(v))) {
+        rc = cli_usage("winsor", "--by needs the group variables");
+        goto done;
+      }
+      nby = split_names(copies[ncopies - 1], by, nby, 64);
+      continue;
+    }
+    if (!strcmp(argv[i], "--trim")) {
+      wo.trim = 1;
+      continue;
+    }
+    if (!strcmp(argv[i], "--replace")) {
+      wo.replace = 1;
+      continue;
+    }
+    if (argv[i][0] == '-' && argv[i][1]) {
+      rc = cli_usage("winsor", "unknown option %s", argv[i]);
+      goto done;
+    }
+    if (!in) {
+      in = argv[i];
+      continue;
+    }
+    if (ncopies == 300 || !(copies[ncopies++] = strdup(argv[i]))) {
+      rc = 5;
+      goto done;
+    }
+    nvars = split_names(copies[ncopies - 1], vars, nvars, 256);
+  }
+  if (!in) {
+    rc = cli_usage("winsor", "DATA is missing");
+    goto done;
+  }
+  if (!nvars) {
+    rc = cli_usage("winsor", "name the variables to winsorize");
+    goto done;
+  }
+  if (wo.replace && wo.suffix) {
+    rc = cli_usage("winsor", "--suffix and --replace exclude each other");
+    goto done;
+  }
+  wo.by = by;
+  wo.n_by = nby;
+  if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  if (cn_prep_winsor(&t, vars, nvars, &wo, wc, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  for (int j = 0; j < nvars; j++) {
+    char bounds[128] = " per group";
+    if (!nby) snprintf(bounds, sizeof bounds, " %.10g and %.10g", wc[j].lo, wc[j].hi);
+    fprintf(stderr, "%s: note: %s: %lld value%s below p%g and %lld above p%g %s (bounds%s)",
+            cli_prefix, vars[j], (long long)wc[j].low, plural(wc[j].low), wo.lo,
+            (long long)wc[j].high, wo.hi, wo.trim ? "set to missing" : "set to the bounds", bounds);
+    if (wc[j].missing) fprintf(stderr, "; %lld missing left missing", (long long)wc[j].missing);
+    fputc('\n', stderr);
+  }
+  rc = write_result(t, outp);
+done:
+  for (int k = 0; k < ncopies; k++) free(copies[k]);
+  cn_table_free(t);
+  return rc;
+}
+
+static int run_merge(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  cn_merge_opts mo;
+  memset(&mo, 0, sizeof mo);
+  const char *in[2] = {NULL, NULL}, *outp = NULL, *on = NULL, *type = NULL, *keep = "all";
+  const char *keys[64];
+  char *oncopy = NULL, *keepcopy = NULL;
+  int nin = 0, rc = 0, r;
+  cn_table *m = NULL, *u = NULL, *o = NULL;
+  cn_merge_counts c;
+  cn_diag d;
+  for (int i = 1; i < argc; i++) {
+    if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--on", &on)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--type", &type)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--keep", &keep)) != 0) {
+      if (r < 0) {
+        rc = cli_usage("merge", "option %s needs a value", argv[i]);
+        goto done;
+      }
+      continue;
+    }
+    if (argv[i][0] == '-' && argv[i][1]) {
+      rc = cli_usage("merge", "unknown option %s", argv[i]);
+      goto done;
+    }
+    if (nin == 2) {
+      rc = cli_usage("merge", "two files only: MASTER and USING (got \"%s\" too)", argv[i]);
+      goto done;
+    }
+    in[nin++] = argv[i];
+  }
+  if (nin < 2) {
+    rc = cli_usage("merge", "MASTER and USING are needed");
+    goto done;
+  }
+  if (!on) {
+    rc = cli_usage("merge", "--on KEY[,KEY2] is missing");
+    goto done;
+  }
+  if (!type) {
+    rc = cli_usage("merge", "--type 1:1, m:1 or 1:m is missing");
+    goto done;
+  }
+  if (!strcmp(type, "1:1")) mo.type = CN_MERGE_1_1;
+  else if (!strcmp(type, "m:1")) mo.type = CN_MERGE_M_1;
+  else if (!strcmp(type, "1:m")) mo.type = CN_MERGE_1_M;
+  else {
+    rc = cli_usage("merge", "--type takes 1:1, m:1 or 1:m");
+    goto done;
+  }
+  if (!(oncopy = strdup(on)) || !(keepcopy = strdup(keep))) {
+    rc = 5;
+    goto done;
+  }
+  mo.keys = keys;
+  mo.n_keys = split_names(oncopy, keys, 0, 64);
+  const char *kw[8];
+  int nkw = split_names(keepcopy, kw, 0, 8);
+  for (int k = 0; k < nkw; k++) {
+    if (!strcmp(kw[k], "all")) mo.keep |= 7;
+    else if (!strcmp(kw[k], "master")) mo.keep |= CN_MERGE_KEEP_MASTER | CN_MERGE_KEEP_MATCH;
+    else if (!strcmp(kw[k], "match")) mo.keep |= CN_MERGE_KEEP_MATCH;
+    else if (!strcmp(kw[k], "using")) mo.keep |= CN_MERGE_KEEP_USING | CN_MERGE_KEEP_MATCH;
+    else {
+      rc = cli_usage("merge", "--keep takes all, master, match or using");
+      goto done;
+    }
+  }
+  mo.master_name = in[0];
+  mo.using_name = in[1];
+  if ((rc = cli_read(in[0], &ro, &m)) != 0 || (rc = cli_read(in[1], &ro, &u)) != 0) goto done;
+  if (cn_prep_merge(m, u, &mo, &o, &c, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  fprintf(stderr, "%s: note: merge %s on %s: %lld matched, %lld from %s only, %lld from %s only\n",
+          cli_prefix, type, on, (long long)c.matched, (long long)c.master_only, in[0],
+          (long long)c.using_only, in[1]);
+  if (c.dropped)
+    fprintf(stderr, "%s: note: %lld unmatched row%s dropped (--keep %s)\n", cli_prefix,
+            (long long)c.dropped, plural(c.dropped), keep);
+  for (int j = 0; j < cn_table_ncol(u); j++) {
+    const char *nm = cn_table_name(u, j);
+    bool key = false;
+    for (int k = 0; k < mo.n_keys; k++) key |= !strcmp(keys[k], nm);
+    if (!key && cn_table_find(m, nm) >= 0)
+      fprintf(stderr, "%s: note: column \"%s\" is in both files; the master's values are kept\n",
+              cli_prefix, nm);
+  }
+  rc = write_result(o, outp);
+done:
+  free(oncopy);
+  free(keepcopy);
+  cn_table_free(m);
+  cn_table_free(u);
+  cn_table_free(o);
+  return rc;
+}
+
+static int run_lag(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *in = NULL, *var = NULL, *outp = NULL, *panel = NULL, *name = NULL, *v;
+  char *pcopy = NULL;
+  long k = 1;
+  int diff = 0, lead = 0, rc = 0, r;
+  cn_table *t = NULL;
+  cn_diag d;
+  for (int i = 1; i < argc; i++) {
+    if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--panel", &panel)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--name", &name)) != 0) {
+      if (r < 0) {
+        rc = cli_usage("lag", "option %s needs a value", argv[i]);
+        goto done;
+      }
+      continue;
+    }
+    if ((r = cli_opt(argc, argv, &i, "--k", &v)) != 0) {
+      char *end;
+      k = r > 0 ? strtol(v, &end, 10) : 0;
+      if (r < 0 || *end || k == 0 || k > 100000 || k < -100000) {
+        rc = cli_usage("lag", "--k takes a nonzero whole number of periods");
+        goto done;
+      }
+      continue;
+    }
+    if (!strcmp(argv[i], "--diff")) {
+      diff = 1;
+      continue;
+    }
+    if (!strcmp(argv[i], "--lead")) {
+      lead = 1;
+      continue;
+    }
+    if (argv[i][0] == '-' && argv[i][1]) {
+      rc = cli_usage("lag", "unknown option %s", argv[i]);
+      goto done;
+    }
+    if (!in) in = argv[i];
+    else if (!var) var = argv[i];
+    else {
+      rc = cli_usage("lag", "one variable only (got \"%s\" too)", argv[i]);
+      goto done;
+    }
+  }
+  if (!in || !var) {
+    rc = cli_usage("lag", "DATA and VAR are needed");
+    goto done;
+  }
+  if (!panel || !strchr(panel, ',')) {
+    rc = cli_usage("lag", "--panel ID,TIME is missing");
+    goto done;
+  }
+  if (lead && diff) {
+    rc = cli_usage("lag", "--lead and --diff exclude each other");
+    goto done;
+  }
+  if (diff && k < 1) {
+    rc = cli_usage("lag", "--diff needs --k >= 1");
+    goto done;
+  }
+  if (lead) k = -k;
+  if (!(pcopy = strdup(panel))) {
+    rc = 5;
+    goto done;
+  }
+  char *time = strchr(pcopy, ',');
+  *time++ = '\0';
+  if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  int64_t miss = 0;
+  int before = cn_table_ncol(t);
+  if (cn_prep_lag(&t, var, pcopy, time, (int)k, diff, name, &miss, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  const char *made = cn_table_name(t, before);
+  fprintf(stderr, "%s: note: %s: %lld of %lld value%s missing (no row at time %s%+ld of the same id, or %s missing)\n",
+          cli_prefix, made, (long long)miss, (long long)cn_table_nrow(t), plural(cn_table_nrow(t)),
+          time, -k, var);
+  rc = write_result(t, outp);
+done:
+  free(pcopy);
+  cn_table_free(t);
+  return rc;
+}
+
 #define READ_HELP_TAIL                                                       \
   "\nCSV columns are int64 while every value is an integer, double when one\n" \
   "has a fraction, text otherwise; numbers with a leading zero (\"0101\") stay\n" \
@@ -198,4 +656,90 @@ const cli_cmd cli_data_cmds[] = {
      "%s"
      "\nexample:\n"
      "  coinnet data convert patents.csv --encoding gb18030 -o patents.dta\n"},
+    {"data", "gen", run_gen,
+     "a new variable from an expression",
+     "usage: coinnet data gen DATA NAME = EXPR [--replace] [-o OUT]\n\n"
+     "Adds the double column NAME = EXPR, computed row by row (\"NAME=EXPR\" as one\n"
+     "argument works too; quote the expression for the shell). Missing values\n"
+     "propagate: arithmetic with a missing value, log of a number <= 0 and x/0\n"
+     "give missing; the count of missing results is noted on stderr.\n\n"
+     "expressions: numbers, columns (`name with spaces` in backquotes), \"text\",\n"
+     "  + - * / ^, == != < <= > >=, & | ! (and, or, not), x == . (missing),\n"
+     "  log ln log10 log1p exp sqrt abs floor ceil int round min max missing cond\n"
+     "  (a comparison with a missing value is missing: see docs/data.md)\n\n"
+     "options:\n"
+     "  --replace          overwrite NAME when it exists (it becomes double)\n"
+     "  -o OUT             output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data gen firms.csv 'lsales = log(sales)' -o firms2.csv\n"},
+    {"data", "keep", run_keep,
+     "keep the rows where a condition holds",
+     "usage: coinnet data keep DATA if EXPR [-o OUT]\n\n"
+     "Keeps the rows where EXPR is true (nonzero); rows where it is false or\n"
+     "missing are dropped and counted on stderr. EXPR as in 'data gen'.\n\n"
+     "options:\n"
+     "  -o OUT             output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data keep firms.csv if 'year >= 2005 & !missing(sales)' -o sub.csv\n"},
+    {"data", "winsor", run_winsor,
+     "winsorize or trim at percentiles (winsor2)",
+     "usage: coinnet data winsor DATA VARS [--cuts LOW HIGH] [--by G] [--trim]\n"
+     "                           [--suffix S | --replace] [-o OUT]\n\n"
+     "Sets values below the LOW-th percentile to it and values above the HIGH-th\n"
+     "to it, like Stata's winsor2, with the percentiles of Stata's _pctile\n"
+     "(P = N p/100; an integer P averages x(P) and x(P+1), else x(ceil P)).\n"
+     "Missing values are left out and stay missing. VARS: names separated by\n"
+     "spaces or commas.\n\n"
+     "options:\n"
+     "  --cuts LOW HIGH    percentiles (default 1 99)\n"
+     "  --by G[,G2]        bounds within each group (missing is a group)\n"
+     "  --trim             set the values outside the bounds to missing instead\n"
+     "  --suffix S         name of the new columns: VAR+S (default _w, _tr with --trim)\n"
+     "  --replace          overwrite the variables instead\n"
+     "  -o OUT             output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data winsor firms.csv sales,assets --cuts 1 99 --by year -o w.csv\n"},
+    {"data", "merge", run_merge,
+     "merge two tables on key columns (Stata merge)",
+     "usage: coinnet data merge MASTER USING --on K1[,K2] --type 1:1|m:1|1:m\n"
+     "                          [--keep all|master|match|using] [-o OUT]\n\n"
+     "Adds the columns of USING to the rows of MASTER with the same key, as\n"
+     "Stata's merge: master rows in their order, then the rows found only in\n"
+     "USING, and a column _merge: 1 master only, 2 using only, 3 matched. The\n"
+     "counts are noted on stderr. A column in both files keeps the master's\n"
+     "values. Keys are integers or text (the same kind in both files); a key\n"
+     "that repeats where it must be unique (both files for 1:1, USING for m:1,\n"
+     "MASTER for 1:m) is an error naming the key and its rows.\n\n"
+     "options:\n"
+     "  --on K1[,K2]       key columns, in both files\n"
+     "  --type T           1:1, m:1 (many master rows per key) or 1:m\n"
+     "  --keep WHICH       rows to keep: all (default), master (master only and\n"
+     "                     matched), match, using (using only and matched);\n"
+     "                     several joined by commas\n"
+     "  -o OUT             output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data merge firm_year.csv firms.csv --on firm --type m:1 -o panel.csv\n"},
+    {"data", "lag", run_lag,
+     "panel lag, lead or difference by time value",
+     "usage: coinnet data lag DATA VAR --panel ID,TIME [--k K] [--lead | --diff]\n"
+     "                        [--name NEW] [-o OUT]\n\n"
+     "Adds VAR at time t-K of the same ID (Stata L.VAR, fixest l(VAR, K)),\n"
+     "following the TIME value: a gap gives missing, never the previous row.\n"
+     "TIME holds integers (years, or months counted as integers). A repeated\n"
+     "(ID, TIME) is an error naming both rows.\n\n"
+     "options:\n"
+     "  --panel ID,TIME    the panel's id and time columns\n"
+     "  --k K              periods (default 1); a negative K is a lead\n"
+     "  --lead             the lead F^K.VAR (VAR at t+K)\n"
+     "  --diff             the difference VAR - L^K.VAR (D.VAR for K = 1)\n"
+     "  --name NEW         the new column's name (default L_VAR, L2_VAR, F_VAR,\n"
+     "                     D_VAR, S2_VAR for the K-period difference)\n"
+     "  -o OUT             output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data lag firms.csv sales --panel firm,year --k 1 -o firms_l.csv\n"},
     {NULL, NULL, NULL, NULL, NULL}};

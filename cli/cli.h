@@ -18,6 +18,7 @@ typedef struct cli_cmd {
 extern const cli_cmd cli_data_cmds[];
 extern const cli_cmd cli_net_cmds[];
 extern const cli_cmd cli_names_cmds[];
+extern const cli_cmd cli_reg_cmds[];
 
 /* The prefix of messages: "coinnet GROUP". */
 extern const char *cli_prefix;

@@ -7,12 +7,16 @@
 
 const char *cli_prefix = "coinnet";
 
-static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds};
-static const char *const group_names[] = {"data", "names", "net"};
+/* A group whose one command has the name "" is a command by itself
+ * (`coinnet reg DATA FORMULA`). */
+static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds,
+                                        cli_reg_cmds};
+static const char *const group_names[] = {"data", "names", "net", "reg"};
 static const char *const group_summaries[] = {
-    "describe, convert (csv, tsv, dta, sqlite)",
+    "describe, convert (csv, tsv, dta, sqlite), gen, keep, winsor, merge, lag",
     "applicant names: normalize, classify",
-    "co-applicant networks: node and graph measures"};
+    "co-applicant networks: node and graph measures",
+    "OLS with absorbed fixed effects and clustered errors (reghdfe)"};
 #define NGROUPS (int)(sizeof groups / sizeof *groups)
 
 static void print_main_help(FILE *fp) {
@@ -24,7 +28,7 @@ static void print_main_help(FILE *fp) {
           cn_version());
   for (int g = 0; g < NGROUPS; g++) {
     fprintf(fp, "  %-8s %s\n", group_names[g], group_summaries[g]);
-    for (const cli_cmd *c = groups[g]; c->name; c++)
+    for (const cli_cmd *c = groups[g]; c->name && c->name[0]; c++)
       fprintf(fp, "    %-12s %s\n", c->name, c->summary);
   }
   fprintf(fp,
@@ -72,6 +76,10 @@ static int help(int argc, char **argv) {
   }
   int g = find_group(argv[0]);
   if (g < 0) return cli_usage(NULL, "unknown command \"%s\"", argv[0]);
+  if (!groups[g][0].name[0]) {
+    print_cmd_help(&groups[g][0], stdout);
+    return 0;
+  }
   if (argc < 2) {
     print_group_help(g, stdout);
     return 0;
@@ -127,6 +135,20 @@ int main(int argc, char **argv) {
   static char prefix[64];
   snprintf(prefix, sizeof prefix, "coinnet %s", group_names[g]);
   cli_prefix = prefix;
+  if (!groups[g][0].name[0]) { /* a command by itself */
+    const cli_cmd *c = &groups[g][0];
+    for (int i = 2; i < argc; i++)
+      if (cli_is_help(argv[i])) {
+        print_cmd_help(c, stdout);
+        return 0;
+      }
+    int rc = c->run(argc - 1, argv + 1);
+    if (fflush(stdout) != 0 && rc == 0) {
+      fprintf(stderr, "%s: cannot write the output\n", cli_prefix);
+      rc = 5;
+    }
+    return rc;
+  }
   if (argc < 3 || cli_is_help(argv[2])) {
     print_group_help(g, argc < 3 ? stderr : stdout);
     return argc < 3 ? 2 : 0;

@@ -5,6 +5,7 @@
 #include "coinnet/table.h"
 #include "coinnet/expr.h"
 #include "coinnet/prep.h"
+#include "coinnet/model.h"
 #include "coinnet/net.h"
 #include "coinnet/report.h"
 #include "coinnet/names.h"

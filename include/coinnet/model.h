@@ -1,0 +1,95 @@
+/* coinnet/model.h — regression formulas and estimators (spec/cli.md,
+ * spec/econometrics.md).
+ *
+ * A formula is parsed once against a table (cn_formula_parse) and then
+ * estimated (cn_reg). The result, a cn_model, holds everything a table or a
+ * JSON document shows: coefficients, their variance, fixed-effect counts,
+ * fit statistics and notes.
+ *
+ * Ownership: cn_formula_parse / cn_formula_free and cn_reg / cn_model_free
+ * pair up; the *_free functions accept NULL. Strings inside a cn_model are
+ * owned by it. */
+#ifndef COINNET_MODEL_H
+#define COINNET_MODEL_H
+
+#include <stdbool.h>
+#include "coinnet/base.h"
+#include "coinnet/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cn_formula cn_formula;
+
+/* Parses text in the grammar of spec/cli.md against t's columns. Errors
+ * are CN_ESCRIPT with file "formula", line 1, the 1-based character column
+ * of the offending token and a snippet with a caret. */
+cn_status cn_formula_parse(const char *text, const cn_table *t, cn_formula **out,
+                           cn_diag *d);
+void cn_formula_free(cn_formula *f);
+
+typedef enum cn_vce { CN_VCE_IID = 0, CN_VCE_ROBUST = 1, CN_VCE_CLUSTER = 2 } cn_vce;
+
+typedef struct cn_reg_opts {
+  const char *panel_id, *panel_time; /* for lags; both or neither */
+  cn_vce vce;
+  const char *const *cluster; /* cluster variables (vce cluster) */
+  int n_cluster;
+  bool keep_singletons;
+  const char *if_expr; /* keep rows where it is true (missing: dropped) */
+  const char *weights; /* analytic weights column (Stata aweights) */
+  bool ssc_fixest;     /* fixest's small-sample count instead of reghdfe's */
+  double tol;          /* demeaning tolerance; 0: 1e-8 */
+  int max_iter;        /* demeaning iterations; 0: 100000 */
+} cn_reg_opts;
+
+void cn_reg_opts_init(cn_reg_opts *o);
+
+typedef struct cn_coef {
+  char *name;
+  double b, se, t, p, ci_low, ci_high;
+} cn_coef;
+
+typedef struct cn_fe_info {
+  char *name;
+  int64_t levels, redundant;
+  bool nested; /* nested in a cluster variable */
+} cn_fe_info;
+
+typedef struct cn_model {
+  char *command, *estimator, *depvar, *formula;
+  int64_t nobs, nobs_full, singletons;
+  int64_t dropped_missing, dropped_if; /* rows left out, and why */
+  int n_fe;
+  cn_fe_info *fe;
+  cn_vce vce;
+  int n_cluster;
+  char **cluster;
+  int64_t *n_clusters;
+  double df_r, df_a;
+  int ncoef; /* coefficients reported (omitted ones excluded), constant last */
+  cn_coef *coef;
+  double *V; /* ncoef × ncoef, row-major */
+  double r2, r2_within, r2_a, r2_within_a, rmse, F, F_p, rss, tss, tss_within;
+  double ll, pseudo_r2;
+  bool converged;
+  int iterations;
+  int n_notes;
+  char **notes;
+} cn_model;
+
+/* OLS with absorbed fixed effects (reghdfe's conventions, econometrics.md
+ * §1–2) of the formula on t. */
+cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *o,
+                 cn_model **out, cn_diag *d);
+void cn_model_free(cn_model *m);
+
+/* The model as a JSON document in the schema of spec/cli.md (schema_version
+ * 1); *out is a new NUL-terminated string the caller frees with cn_free. */
+cn_status cn_model_json(const cn_model *m, char **out, cn_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

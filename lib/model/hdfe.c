@@ -1,0 +1,230 @@
+/* lib/model/hdfe.c — absorbing fixed effects (spec/econometrics.md §1):
+ * dense level ids, iterative singleton removal, redundant levels from
+ * connected components, and the demeaning of a column by alternating
+ * projections with Irons–Tuck acceleration. */
+#include <math.h>
+#include <string.h>
+#include "hdfe.h"
+
+/* Dense ids 0.. for the rows of keys (n rows, nk keys per row, row-major),
+ * numbered in order of first appearance. Returns the number of levels, or
+ * -1 when out of memory. */
+int64_t cn__group_ids(const int64_t *keys, int64_t n, int nk, int32_t *id) {
+  uint64_t cap = 16;
+  while (cap < (uint64_t)n * 2 + 16) cap <<= 1;
+  int64_t *slot = cn_malloc(cap * sizeof *slot); /* row of the first holder, -1 empty */
+  if (!slot) return -1;
+  for (uint64_t i = 0; i < cap; i++) slot[i] = -1;
+  int64_t levels = 0;
+  for (int64_t r = 0; r < n; r++) {
+    const int64_t *k = keys + r * nk;
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (int j = 0; j < nk; j++) {
+      h ^= (uint64_t)k[j];
+      h *= 0xBF58476D1CE4E5B9ull;
+      h ^= h >> 31;
+    }
+    uint64_t p = h & (cap - 1);
+    for (;;) {
+      int64_t q = slot[p];
+      if (q < 0) {
+        slot[p] = r;
+        id[r] = (int32_t)levels++;
+        break;
+      }
+      if (memcmp(keys + q * nk, k, (size_t)nk * sizeof *k) == 0) {
+        id[r] = id[q];
+        break;
+      }
+      p = (p + 1) & (cap - 1);
+    }
+  }
+  cn_free(slot);
+  return levels;
+}
+
+/* Marks in keep[] (1 = kept) the rows that stay after dropping, again and
+ * again, rows alone in a level of some fixed effect. Returns the number of
+ * rows dropped, or -1 when out of memory. */
+int64_t cn__drop_singletons(cn__absorb *a, unsigned char *keep) {
+  int64_t dropped = 0;
+  int32_t *cnt = NULL;
+  int64_t maxlev = 0;
+  for (int g = 0; g < a->nfe; g++)
+    if (a->nlev[g] > maxlev) maxlev = a->nlev[g];
+  cnt = cn_malloc(((size_t)maxlev + 1) * sizeof *cnt);
+  if (!cnt) return -1;
+  bool again = true;
+  while (again) {
+    again = false;
+    for (int g = 0; g < a->nfe; g++) {
+      memset(cnt, 0, (size_t)a->nlev[g] * sizeof *cnt);
+      const int32_t *id = a->id[g];
+      for (int64_t i = 0; i < a->n; i++)
+        if (keep[i] && cnt[id[i]] < 2) cnt[id[i]]++;
+      for (int64_t i = 0; i < a->n; i++)
+        if (keep[i] && cnt[id[i]] == 1) {
+          keep[i] = 0;
+          dropped++;
+          again = true;
+        }
+    }
+  }
+  cn_free(cnt);
+  return dropped;
+}
+
+static int32_t uf_find(int32_t *p, int32_t x) {
+  while (p[x] != x) {
+    p[x] = p[p[x]];
+    x = p[x];
+  }
+  return x;
+}
+
+/* Connected components of the bipartite graph whose nodes are the levels
+ * of fixed effects g and h and whose edges are the rows; -1 when out of
+ * memory. */
+int64_t cn__fe_components(const cn__absorb *a, int g, int h) {
+  int64_t ng = a->nlev[g], nh = a->nlev[h];
+  int32_t *p = cn_malloc(((size_t)(ng + nh) + 1) * sizeof *p);
+  if (!p) return -1;
+  for (int64_t i = 0; i < ng + nh; i++) p[i] = (int32_t)i;
+  int64_t comps = ng + nh;
+  for (int64_t i = 0; i < a->n; i++) {
+    int32_t x = uf_find(p, a->id[g][i]), y = uf_find(p, (int32_t)(ng + a->id[h][i]));
+    if (x != y) {
+      p[x] = y;
+      comps--;
+    }
+  }
+  cn_free(p);
+  return comps;
+}
+
+/* Whether every level of fixed effect g lies within one cluster. */
+bool cn__fe_nested(const cn__absorb *a, int g, const int32_t *cl) {
+  int32_t *owner = cn_malloc(((size_t)a->nlev[g] + 1) * sizeof *owner);
+  if (!owner) return false;
+  for (int64_t l = 0; l < a->nlev[g]; l++) owner[l] = -1;
+  bool nested = true;
+  for (int64_t i = 0; i < a->n && nested; i++) {
+    int32_t l = a->id[g][i];
+    if (owner[l] < 0) owner[l] = cl[i];
+    else if (owner[l] != cl[i]) nested = false;
+  }
+  cn_free(owner);
+  return nested;
+}
+
+/* Precomputes the weight of every level (1 per row without weights). */
+cn_status cn__absorb_prepare(cn__absorb *a, cn_diag *d) {
+  for (int g = 0; g < a->nfe; g++) {
+    a->wsum[g] = cn_calloc((size_t)a->nlev[g] + 1, sizeof **a->wsum);
+    if (!a->wsum[g]) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    for (int64_t i = 0; i < a->n; i++) a->wsum[g][a->id[g][i]] += a->w ? a->w[i] : 1.0;
+  }
+  return CN_OK;
+}
+
+/* x ← x minus its (weighted) mean within each level of fixed effect g;
+ * mean is nlev scratch. */
+static void project(const cn__absorb *a, int g, double *x, double *mean) {
+  const int32_t *id = a->id[g];
+  int64_t nl = a->nlev[g];
+  memset(mean, 0, (size_t)nl * sizeof *mean);
+  if (a->w)
+    for (int64_t i = 0; i < a->n; i++) mean[id[i]] += a->w[i] * x[i];
+  else
+    for (int64_t i = 0; i < a->n; i++) mean[id[i]] += x[i];
+  for (int64_t l = 0; l < nl; l++) mean[l] = a->wsum[g][l] > 0 ? mean[l] / a->wsum[g][l] : 0;
+  for (int64_t i = 0; i < a->n; i++) x[i] -= mean[id[i]];
+}
+
+/* One sweep: project on every fixed effect in turn. */
+static void sweep(const cn__absorb *a, double *x, double *mean) {
+  for (int g = 0; g < a->nfe; g++) project(a, g, x, mean);
+}
+
+static double dot(const double *x, const double *y, int64_t n) {
+  double s = 0;
+  for (int64_t i = 0; i < n; i++) s += x[i] * y[i];
+  return s;
+}
+
+/* Partials all fixed effects out of x (length a->n) in place. One fixed
+ * effect: one exact pass. Several: sweeps x_{k+1} = T x_k, with an Irons–
+ * Tuck step from every third pair of sweeps, until the change of a sweep is
+ * at most tol times the norm of x. *iters gets the sweeps made; CN_EANALYSIS
+ * when max_iter sweeps do not converge. */
+cn_status cn__demean(const cn__absorb *a, double *x, double tol, int max_iter, int *iters,
+                     cn_diag *d) {
+  int64_t n = a->n, maxlev = 0;
+  cn_status st = CN_OK;
+  *iters = 0;
+  if (a->nfe == 0) return CN_OK;
+  for (int g = 0; g < a->nfe; g++)
+    if (a->nlev[g] > maxlev) maxlev = a->nlev[g];
+  double *mean = cn_malloc(((size_t)maxlev + 1) * sizeof *mean);
+  double *x0 = NULL, *x1 = NULL;
+  if (!mean) goto oom;
+  if (a->nfe == 1) {
+    project(a, 0, x, mean);
+    *iters = 1;
+    goto done;
+  }
+  x0 = cn_malloc(((size_t)n + 1) * sizeof *x0);
+  x1 = cn_malloc(((size_t)n + 1) * sizeof *x1);
+  if (!x0 || !x1) goto oom;
+  for (int it = 1;; it++) {
+    if (it > max_iter) {
+      st = cn_diag_set(d, CN_EANALYSIS,
+                       "fixed effects not absorbed after %d iterations (tolerance %g)", max_iter, tol);
+      goto done;
+    }
+    /* x0 = x, x1 = T x, x = T² x */
+    memcpy(x0, x, (size_t)n * sizeof *x);
+    sweep(a, x, mean);
+    memcpy(x1, x, (size_t)n * sizeof *x);
+    sweep(a, x, mean);
+    *iters += 2;
+    double ch = 0, nx = 0;
+    for (int64_t i = 0; i < n; i++) {
+      double dlt = x[i] - x1[i];
+      ch += dlt * dlt;
+      nx += x[i] * x[i];
+    }
+    if (ch <= tol * tol * nx || nx == 0) break;
+    /* Irons–Tuck: x ← T²x − (Δ·Δ²/Δ²·Δ²) Δ, Δ = T²x − Tx,
+     * Δ² = T²x − 2Tx + x; x0 and x1 become Δ² and Δ */
+    for (int64_t i = 0; i < n; i++) {
+      double d1 = x[i] - x1[i], d2 = x[i] - 2 * x1[i] + x0[i];
+      x1[i] = d1;
+      x0[i] = d2;
+    }
+    double den = dot(x0, x0, n);
+    if (den > 0) {
+      double c = dot(x1, x0, n) / den;
+      for (int64_t i = 0; i < n; i++) x[i] -= c * x1[i];
+    }
+  }
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  cn_free(mean);
+  cn_free(x0);
+  cn_free(x1);
+  return st;
+}
+
+void cn__absorb_free(cn__absorb *a) {
+  for (int g = 0; g < a->nfe; g++) {
+    cn_free(a->id[g]);
+    cn_free(a->wsum[g]);
+  }
+  cn_free(a->id);
+  cn_free(a->wsum);
+  cn_free(a->nlev);
+  memset(a, 0, sizeof *a);
+}

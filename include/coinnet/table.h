@@ -5,6 +5,13 @@
  * of distinct UTF-8 levels). Missing values: NaN for doubles, CN_NA_INT64 for
  * integers, CN_NA_CODE for strings.
  *
+ * A text column whose values are nearly all distinct (publication numbers,
+ * applicant lists) is kept plainly by the readers, each row's text stored
+ * once without a dictionary. This is invisible: cn_table_str and
+ * cn_table_cell_text read it as it is; cn_table_codes, cn_table_nlevels and
+ * cn_table_level build its dictionary on their first call (so they are not
+ * safe to call from several threads at once on such a column).
+ *
  * Ownership: cn_table_new / cn_table_free; cn_table_free(NULL) is a no-op.
  * Every pointer a getter returns is owned by the table and stays valid until
  * the column is changed or the table freed. Readers return a new table that
@@ -45,6 +52,10 @@ const int64_t *cn_table_i64(const cn_table *t, int col);
 const int32_t *cn_table_codes(const cn_table *t, int col);
 double *cn_table_dbl_mut(cn_table *t, int col);
 int64_t *cn_table_i64_mut(cn_table *t, int col);
+/* Text of a string cell and its length in *len (len may be NULL); NULL when
+ * the cell is missing or the column is not text. Works on either storage
+ * without building a dictionary. */
+const char *cn_table_str(const cn_table *t, int col, int64_t row, size_t *len);
 /* Number of distinct levels of a string column, and level `code`. */
 int32_t cn_table_nlevels(const cn_table *t, int col);
 const char *cn_table_level(const cn_table *t, int col, int32_t code);

@@ -23,7 +23,9 @@ void cn__buf_free(cn_buf *b);
 bool cn__grow(void **p, size_t *cap, size_t need, size_t elem);
 
 /* String interning map: distinct byte strings → dense int32 ids (0, 1, ...).
- * Zero-initialized is empty; cn__strmap_free releases it (and the copies). */
+ * Zero-initialized is empty; cn__strmap_free releases it (and the copies).
+ * A map can also be a plain list (`plain`): ids are appended without a hash
+ * index, so equal strings may have several ids; see cn__strmap_unindex. */
 typedef struct cn_strmap {
   uint64_t *slots;  /* (hash high 32 bits << 32) | (id + 1); 0 = empty */
   uint64_t *hashes; /* per id */
@@ -33,12 +35,25 @@ typedef struct cn_strmap {
   char **blocks;    /* arena: the copies live in a few large blocks */
   size_t nblocks, capblocks, block_left;
   char *block_at;
+  bool plain;       /* a plain list: no slots, no hashes, ids may repeat text */
 } cn_strmap;
 uint64_t cn__hash(const void *p, size_t n);
 /* Id of s (length n), adding it when new; -1 when out of memory or full. */
 int32_t cn__strmap_intern(cn_strmap *m, const char *s, size_t n);
-/* Id of s or -1. */
+/* Id of s or -1 (always -1 on a plain list). */
 int32_t cn__strmap_get(const cn_strmap *m, const char *s, size_t n);
+/* Appends s (length n) as a new id whatever it holds, without hashing; for
+ * plain lists (an interning map must use cn__strmap_intern). Returns the id,
+ * or -1 when out of memory or full. */
+int32_t cn__strmap_append(cn_strmap *m, const char *s, size_t n);
+/* Makes m a plain list: drops the hash index; ids and strings stay. */
+void cn__strmap_unindex(cn_strmap *m);
+/* Makes a plain list an interning map again: equal strings merge into the
+ * id of their first occurrence and the ids are renumbered densely in that
+ * order; remap (m->n entries, caller-owned) receives old id → new id. The
+ * strings do not move. Returns false when out of memory (m unchanged). A
+ * map that is not plain is left as it is (remap is the identity). */
+bool cn__strmap_dedup(cn_strmap *m, int32_t *remap);
 void cn__strmap_free(cn_strmap *m);
 
 /* UTF-8. cn__utf8_valid returns the byte offset of the first invalid

@@ -62,7 +62,7 @@ static bool rehash(cn_strmap *m, size_t nslots) {
 }
 
 int32_t cn__strmap_get(const cn_strmap *m, const char *s, size_t n) {
-  if (!m->nslots) return -1;
+  if (!m->nslots || m->plain) return -1;
   size_t slot;
   return lookup(m, s, n, cn__hash(s, n), &slot);
 }
@@ -91,7 +91,7 @@ static char *arena_copy(cn_strmap *m, const char *s, size_t n) {
 }
 
 int32_t cn__strmap_intern(cn_strmap *m, const char *s, size_t n) {
-  if (n > UINT32_MAX) return -1;
+  if (n > UINT32_MAX || m->plain) return -1;
   if (!m->nslots && !rehash(m, 64)) return -1;
   uint64_t h = cn__hash(s, n);
   size_t slot;
@@ -119,6 +119,71 @@ int32_t cn__strmap_intern(cn_strmap *m, const char *s, size_t n) {
   m->lens[id] = (uint32_t)n;
   m->slots[slot] = slot_of(h, (size_t)id);
   return id;
+}
+
+int32_t cn__strmap_append(cn_strmap *m, const char *s, size_t n) {
+  if (n > UINT32_MAX || !m->plain || m->n >= (size_t)INT32_MAX - 1) return -1;
+  if (m->n == m->cap) {
+    size_t cap = m->cap;
+    if (!cn__grow((void **)&m->strs, &cap, m->n + 1, sizeof *m->strs)) return -1;
+    size_t c2 = m->cap;
+    if (!cn__grow((void **)&m->lens, &c2, m->n + 1, sizeof *m->lens)) return -1;
+    m->cap = cap < c2 ? cap : c2;
+  }
+  char *copy = arena_copy(m, s, n);
+  if (!copy) return -1;
+  int32_t id = (int32_t)m->n++;
+  m->strs[id] = copy;
+  m->lens[id] = (uint32_t)n;
+  return id;
+}
+
+void cn__strmap_unindex(cn_strmap *m) {
+  cn_free(m->slots);
+  cn_free(m->hashes);
+  m->slots = m->hashes = NULL;
+  m->nslots = 0;
+  m->plain = true;
+}
+
+bool cn__strmap_dedup(cn_strmap *m, int32_t *remap) {
+  if (!m->plain) {
+    for (size_t id = 0; id < m->n; id++) remap[id] = (int32_t)id;
+    return true;
+  }
+  size_t nslots = 64;
+  while (nslots < 2 * m->n + 2) nslots *= 2;
+  uint64_t *slots = cn_calloc(nslots, sizeof *slots);
+  uint64_t *hashes = cn_malloc((m->cap ? m->cap : 1) * sizeof *hashes);
+  if (!slots || !hashes) {
+    cn_free(slots);
+    cn_free(hashes);
+    return false;
+  }
+  m->slots = slots;
+  m->hashes = hashes;
+  m->nslots = nslots;
+  m->plain = false;
+  /* ids [0, kept) are the distinct strings so far; the probe only ever
+   * meets those, so the list can be compacted in place */
+  size_t kept = 0;
+  for (size_t id = 0; id < m->n; id++) {
+    const char *s = m->strs[id];
+    size_t n = m->lens[id], slot;
+    uint64_t h = cn__hash(s, n);
+    int32_t found = lookup(m, s, n, h, &slot);
+    if (found >= 0) {
+      remap[id] = found;
+      continue;
+    }
+    m->strs[kept] = m->strs[id];
+    m->lens[kept] = (uint32_t)n;
+    m->hashes[kept] = h;
+    m->slots[slot] = slot_of(h, kept);
+    remap[id] = (int32_t)kept++;
+  }
+  m->n = kept;
+  return true;
 }
 
 void cn__strmap_free(cn_strmap *m) {

@@ -20,14 +20,16 @@ enum { T_INVENTION, T_UTILITY, T_DESIGN, T_OTHER };
 typedef struct app {
   int64_t year;
   int32_t row; /* the first publication's row */
-  int type;
+  int8_t type;
   bool granted;
 } app;
 
+/* A co-applicant pair of one application in one year; k is the number of
+ * organizations of the application (Newman's weight is 1/(k-1)). */
 typedef struct pair {
   int64_t year;
   int32_t a, b; /* entity ids, a < b */
-  double w;     /* 1, or 1/(k-1) with Newman's weights */
+  int32_t k;
 } pair;
 
 typedef struct yc {
@@ -41,9 +43,9 @@ static int cmp_yc(const void *x, const void *y) {
 }
 
 typedef struct ey {
-  int32_t ent;
   int64_t year;
-  int32_t app, joint, granted, ipc; /* ipc: code id or -1 */
+  int32_t ent, app, ipc; /* ipc: code id or -1 */
+  bool joint, granted;
 } ey;
 
 static int cmp_pair(const void *x, const void *y) {
@@ -51,6 +53,10 @@ static int cmp_pair(const void *x, const void *y) {
   if (p->year != q->year) return p->year < q->year ? -1 : 1;
   if (p->a != q->a) return p->a < q->a ? -1 : 1;
   return (p->b > q->b) - (p->b < q->b);
+}
+
+static bool same_pair(const pair *p, const pair *q) {
+  return p->year == q->year && p->a == q->a && p->b == q->b;
 }
 
 /* Orders entity-year records by entity, year, then application or code. */
@@ -70,10 +76,135 @@ static int cmp_ey_ipc(const void *x, const void *y) {
 
 static bool same_ey(const ey *p, const ey *q) { return p->ent == q->ent && p->year == q->year; }
 
+/* ---- sorting by packed integer keys ----
+ * The big arrays (pairs, entity-years, years) are sorted by an LSD radix
+ * sort on a 64-bit key packed from their fields; when the fields need more
+ * than 64 bits, qsort with the comparators above does it. Both orders are
+ * the same total order on the compared fields; the radix sort is stable. */
+enum { K_PAIR, K_EY_APP, K_EY_IPC, K_YC };
+
+typedef struct sort_key {
+  int kind;
+  uint64_t ymin;          /* smallest year: keys hold year − ymin */
+  unsigned s_year, s_ent; /* shifts of the fields above the last one */
+  unsigned bits;          /* total key bits */
+} sort_key;
+
+/* Number of bits needed to write x. */
+static unsigned bits_of(uint64_t x) {
+  unsigned b = 0;
+  while (x) b++, x >>= 1;
+  return b;
+}
+
+/* The packed key of item p (a pair, ey or yc by k->kind). */
+static inline uint64_t key_of(const sort_key *k, const void *p) {
+  switch (k->kind) {
+    case K_PAIR: {
+      const pair *q = p;
+      return (((uint64_t)q->year - k->ymin) << k->s_year) | ((uint64_t)(uint32_t)q->a << k->s_ent) |
+             (uint64_t)(uint32_t)q->b;
+    }
+    case K_EY_APP:
+    case K_EY_IPC: {
+      const ey *q = p;
+      uint64_t last = k->kind == K_EY_APP ? (uint64_t)(uint32_t)q->app : (uint64_t)(q->ipc + 1);
+      return ((uint64_t)(uint32_t)q->ent << k->s_ent) | (((uint64_t)q->year - k->ymin) << k->s_year) |
+             last;
+    }
+    default: return (uint64_t)((const yc *)p)->year - k->ymin;
+  }
+}
+
+#define RADIX_BITS 11
+#define RADIX_N (1u << RADIX_BITS)
+
+/* Sorts n items of size bytes (a multiple of 8) stably by key_of(k, item)
+ * on its k->bits low bits. False when out of memory (items unchanged). */
+static bool radix_sort(void *items, size_t n, size_t size, const sort_key *k) {
+  if (n < 2 || k->bits == 0) return true;
+  unsigned passes = (k->bits + RADIX_BITS - 1) / RADIX_BITS;
+  size_t *count = cn_calloc((size_t)passes * RADIX_N, sizeof *count);
+  char *tmp = cn_malloc(n * size);
+  if (!count || !tmp) {
+    cn_free(count);
+    cn_free(tmp);
+    return false;
+  }
+  char *src = items, *dst = tmp;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t key = key_of(k, src + i * size);
+    for (unsigned p = 0; p < passes; p++)
+      count[p * RADIX_N + ((key >> (p * RADIX_BITS)) & (RADIX_N - 1))]++;
+  }
+  for (unsigned p = 0; p < passes; p++) {
+    size_t *c = count + p * RADIX_N, sum = 0;
+    bool one = false;
+    for (unsigned b = 0; b < RADIX_N; b++) {
+      if (c[b] == n) one = true; /* every item in one bucket: nothing to do */
+      size_t x = c[b];
+      c[b] = sum;
+      sum += x;
+    }
+    if (one) continue;
+    unsigned shift = p * RADIX_BITS;
+    for (size_t i = 0; i < n; i++) {
+      const char *it = src + i * size;
+      size_t at = c[(key_of(k, it) >> shift) & (RADIX_N - 1)]++;
+      memcpy(dst + at * size, it, size);
+    }
+    char *sw = src;
+    src = dst;
+    dst = sw;
+  }
+  if (src != items) memcpy(items, src, n * size);
+  cn_free(count);
+  cn_free(tmp);
+  return true;
+}
+
+/* Sorts items by kind: radix when the key fits in 64 bits, else qsort with
+ * cmp. The key's field widths come from the largest entity id (max_ent),
+ * the largest last field (max_last: application index or IPC code + 1) and
+ * the years found in the items. False when out of memory. */
+static bool sort_items(void *items, size_t n, size_t size, int kind, uint64_t max_ent,
+                       uint64_t max_last, int (*cmp)(const void *, const void *)) {
+  if (n < 2) return true;
+  sort_key k = {kind, 0, 0, 0, 0};
+  int64_t ylo = INT64_MAX, yhi = INT64_MIN;
+  for (size_t i = 0; i < n; i++) {
+    int64_t y = *(const int64_t *)(const void *)((const char *)items + i * size); /* year first */
+    if (y < ylo) ylo = y;
+    if (y > yhi) yhi = y;
+  }
+  k.ymin = (uint64_t)ylo;
+  unsigned yb = bits_of((uint64_t)yhi - (uint64_t)ylo), eb = bits_of(max_ent),
+           lb = bits_of(max_last);
+  switch (kind) {
+    case K_PAIR: /* year, a, b */
+      k.s_ent = eb;
+      k.s_year = 2 * eb;
+      k.bits = yb + 2 * eb;
+      break;
+    case K_EY_APP:
+    case K_EY_IPC: /* ent, year, app or ipc */
+      k.s_year = lb;
+      k.s_ent = lb + yb;
+      k.bits = eb + yb + lb;
+      break;
+    default: k.bits = yb;
+  }
+  if (k.bits > 64) {
+    qsort(items, n, size, cmp);
+    return true;
+  }
+  return radix_sort(items, n, size, &k);
+}
+
 /* Splits a publication number "CN110210173B" into its stem "CN110210173"
  * (length returned) and kind code "B" (*kind, may be empty). */
-static size_t pub_stem(const char *s, const char **kind) {
-  size_t n = strlen(s), i = n;
+static size_t pub_stem(const char *s, size_t n, const char **kind) {
+  size_t i = n;
   while (i > 0 && isdigit((unsigned char)s[i - 1])) i--; /* "A1": trailing digit */
   if (i > 0 && isalpha((unsigned char)s[i - 1]) && i < n && i >= 2 &&
       isdigit((unsigned char)s[i - 2]))
@@ -86,8 +217,8 @@ static size_t pub_stem(const char *s, const char **kind) {
   return i;
 }
 
-static int type_of_kind(const char *kind) {
-  switch (toupper((unsigned char)kind[0])) {
+static int type_of_kind(char kind) {
+  switch (toupper((unsigned char)kind)) {
     case 'A': case 'B': case 'C': return T_INVENTION;
     case 'U': case 'Y': return T_UTILITY;
     case 'S': case 'D': return T_DESIGN;
@@ -126,6 +257,68 @@ static bool push(void **arr, size_t *n, size_t *cap, const void *x, size_t elem)
   return true;
 }
 
+/* The text of cell (row, col) as cn_table_cell_text gives it in a buffer
+ * of n bytes: a NUL-terminated pointer into the table when the column holds
+ * text that fits, else into buf; its length in *len. */
+static const char *cell_view(const cn_table *t, int col, int64_t row, char *buf, size_t n,
+                             size_t *len) {
+  const cn_column *c = t->cols[col];
+  if (c->type == CN_STRING) {
+    int32_t k = c->codes[row];
+    if (k == CN_NA_CODE) {
+      buf[0] = '\0';
+      *len = 0;
+      return buf;
+    }
+    const char *s = c->levels.strs[k];
+    size_t l = c->levels.lens[k];
+    if (l < n && !memchr(s, '\0', l)) {
+      *len = l;
+      return s;
+    }
+  }
+  cn_table_cell_text(t, col, row, buf, n);
+  *len = strlen(buf);
+  return buf;
+}
+
+/* Where build finds an application's key: the columns it is made of. */
+typedef struct key_cols {
+  const cn_table *t;
+  int id, aid, date, year;
+} key_cols;
+
+/* Writes into key (room for 1024 bytes) the application key of row r:
+ * "a:" and the application number when there is one, else "p:", the stem
+ * of the publication number, "|" and the application date (or year).
+ * Returns its length; *kind (may be NULL) receives the first letter of the
+ * publication number's kind code ('\0' when it has none). */
+static size_t app_key(const key_cols *kc, int64_t r, char *key, char *kind) {
+  char idb[512], aidb[512], dateb[128];
+  size_t idn, n;
+  const char *id = cell_view(kc->t, kc->id, r, idb, sizeof idb, &idn);
+  const char *kd = "";
+  size_t stem = pub_stem(id, idn, &kd);
+  if (kind) *kind = kd[0];
+  if (kc->aid >= 0 && !cn_table_is_na(kc->t, kc->aid, r)) {
+    const char *aid = cell_view(kc->t, kc->aid, r, aidb, sizeof aidb, &n);
+    memcpy(key, "a:", 2);
+    memcpy(key + 2, aid, n);
+    return n + 2;
+  }
+  /* the application date (or year) tells reissued numbers apart; with
+   * only a publication date, the stem alone identifies the application */
+  const char *date = "";
+  n = 0;
+  if (kc->date >= 0) date = cell_view(kc->t, kc->date, r, dateb, sizeof dateb, &n);
+  else if (kc->year >= 0) date = cell_view(kc->t, kc->year, r, dateb, sizeof dateb, &n);
+  memcpy(key, "p:", 2);
+  memcpy(key + 2, id, stem);
+  key[2 + stem] = '|';
+  memcpy(key + 3 + stem, date, n);
+  return stem + 3 + n;
+}
+
 /* Adds a new column to t (already sized) or fails. */
 static cn_column *add_col(cn_table *t, const char *name, cn_type type) {
   cn_column *c = cn__col_new(name, type);
@@ -140,15 +333,17 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
                        cn_table **edges_out, cn_table **ny_out, cn_table **years_out,
                        cn_build_counts *cnt, cn_diag *d) {
   cn_status st = CN_OK;
-  cn_strmap keys = {0}, ents = {0}, ipcs = {0};
+  cn_strmap ents = {0}, ipcs = {0}, raws = {0};
+  uint64_t *slots = NULL;
   app *apps = NULL;
   pair *pairs = NULL;
   ey *eys = NULL;
   int *ent_type = NULL;
-  int32_t *node_of = NULL, *members = NULL;
+  int32_t *node_of = NULL, *members = NULL, *raw_ent = NULL;
   bool *is_node = NULL;
   size_t napps = 0, capapps = 0, npairs = 0, cappairs = 0, neys = 0, capeys = 0;
   size_t nenttype = 0, capenttype = 0, nmembers = 0, capmembers = 0, nycs = 0, capycs = 0;
+  size_t nraw = 0, capraw = 0;
   yc *ycs = NULL;
   char *norm = NULL, cell[4096];
   cn_table *nodes = NULL, *edges = NULL, *ny = NULL, *years = NULL;
@@ -185,55 +380,62 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     goto done;
   }
 
-  /* 1. publications → applications */
+  /* 1. publications → applications, found by key in an open-addressing
+   * index whose slots hold the key hash's high half and 1 + the
+   * application's index; a candidate's key is rebuilt from its row */
   cnt->records = t->nrow;
+  key_cols kc = {t, c_id, c_aid, c_date, c_year};
+  size_t nslots = 64;
+  while (nslots < (size_t)t->nrow + (size_t)t->nrow / 2) nslots *= 2;
+  slots = cn_calloc(nslots, sizeof *slots);
+  if (!slots) goto oom;
   for (int64_t r = 0; r < t->nrow; r++) {
-    char id[512], key[1024], date[128];
-    cn_table_cell_text(t, c_id, r, id, sizeof id);
-    const char *kind = "";
-    size_t stem = pub_stem(id, &kind);
+    char key[1024], other[1024], date[128], kind;
+    size_t kn = app_key(&kc, r, key, &kind), dn;
     int type = c_type >= 0 ? (cn_table_cell_text(t, c_type, r, cell, sizeof cell), type_of_text(cell))
                            : type_of_kind(kind);
     int64_t year = CN_NA_INT64;
     if (c_pub >= 0) {
-      cn_table_cell_text(t, c_pub, r, date, sizeof date);
-      year = year_of(date);
+      year = year_of(cell_view(t, c_pub, r, date, sizeof date, &dn));
     } else if (c_year >= 0) {
       double y = cn_table_get_num(t, c_year, r);
       year = isnan(y) ? CN_NA_INT64 : (int64_t)y;
     } else {
-      cn_table_cell_text(t, c_date, r, date, sizeof date);
-      year = year_of(date);
+      year = year_of(cell_view(t, c_date, r, date, sizeof date, &dn));
     }
-    int klen;
-    if (c_aid >= 0 && !cn_table_is_na(t, c_aid, r)) {
-      char aid[512];
-      cn_table_cell_text(t, c_aid, r, aid, sizeof aid);
-      klen = snprintf(key, sizeof key, "a:%s", aid);
-    } else {
-      /* the application date (or year) tells reissued numbers apart; with
-       * only a publication date, the stem alone identifies the application */
-      if (c_date >= 0) cn_table_cell_text(t, c_date, r, date, sizeof date);
-      else if (c_year >= 0) cn_table_cell_text(t, c_year, r, date, sizeof date);
-      else date[0] = '\0';
-      klen = snprintf(key, sizeof key, "p:%.*s|%s", (int)stem, id, date);
+    bool grant = type == T_INVENTION && (toupper((unsigned char)kind) == 'B' ||
+                                         toupper((unsigned char)kind) == 'C');
+    uint64_t h = cn__hash(key, kn);
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t at = (size_t)h & (nslots - 1);
+    int64_t found = -1;
+    for (; slots[at]; at = (at + 1) & (nslots - 1)) {
+      if ((uint32_t)(slots[at] >> 32) != tag) continue;
+      size_t k = (size_t)(uint32_t)slots[at] - 1;
+      if (app_key(&kc, apps[k].row, other, NULL) == kn && !memcmp(other, key, kn)) {
+        found = (int64_t)k;
+        break;
+      }
     }
-    size_t before = keys.n;
-    int32_t k = cn__strmap_intern(&keys, key, (size_t)(klen < (int)sizeof key ? klen : (int)sizeof key - 1));
-    if (k < 0) goto oom;
-    bool grant = type == T_INVENTION && (toupper((unsigned char)kind[0]) == 'B' ||
-                                         toupper((unsigned char)kind[0]) == 'C');
-    if (keys.n == before) { /* another publication of a known application */
+    if (found >= 0) { /* another publication of a known application */
       cnt->merged++;
-      apps[k].granted |= grant;
+      apps[found].granted |= grant;
       continue;
     }
-    app a = {year, (int32_t)r, type, grant};
+    if (napps >= (size_t)UINT32_MAX - 1) goto oom;
+    slots[at] = ((uint64_t)tag << 32) | (uint64_t)(napps + 1);
+    app a = {year, (int32_t)r, (int8_t)type, grant};
     if (!push((void **)&apps, &napps, &capapps, &a, sizeof a)) goto oom;
   }
+  cn_free(slots);
+  slots = NULL;
   cnt->applications = (int64_t)napps;
 
-  /* 2. applicants of each application */
+  /* 2. applicants of each application; each distinct raw name is
+   * normalized and classified once (raw_ent: its entity id, or R_EMPTY /
+   * R_INDIVIDUAL) */
+  enum { R_EMPTY = -1, R_INDIVIDUAL = -2 };
+  const cn_column *apcol = t->cols[c_app];
   for (size_t ai = 0; ai < napps; ai++) {
     app *a = &apps[ai];
     if (!o->all_types && a->type != T_INVENTION) {
@@ -244,42 +446,53 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       cnt->no_year++;
       continue;
     }
-    if (cn_table_is_na(t, c_app, a->row)) {
+    if (apcol->codes[a->row] == CN_NA_CODE) {
       cnt->no_applicants++;
       continue;
     }
-    const char *s = cn_table_level(t, c_app, cn_table_codes(t, c_app)[a->row]);
+    const char *s = apcol->levels.strs[apcol->codes[a->row]];
     nmembers = 0;
     int64_t indiv = 0;
     bool first = true, drop = false;
     while (s) {
       const char *e = strstr(s, sep);
       size_t len = e ? (size_t)(e - s) : strlen(s);
-      char *raw = cn_strndup(s, len);
-      if (!raw) goto oom;
-      cn_free(norm);
-      norm = NULL;
-      st = cn_name_normalize(raw, &norm, d);
-      /* the type is read from the full name: the legal form is a clue */
-      cn_entity_type et = st == CN_OK ? cn_name_classify(raw, NULL) : CN_ENT_OTHER;
-      cn_free(raw);
-      if (st != CN_OK) goto done;
+      size_t before = raws.n;
+      int32_t ri = cn__strmap_intern(&raws, s, len);
+      if (ri < 0) goto oom;
+      if (raws.n != before) {
+        char *raw = cn_strndup(s, len);
+        if (!raw) goto oom;
+        cn_free(norm);
+        norm = NULL;
+        st = cn_name_normalize(raw, &norm, d);
+        /* the type is read from the full name: the legal form is a clue */
+        cn_entity_type et = st == CN_OK ? cn_name_classify(raw, NULL) : CN_ENT_OTHER;
+        cn_free(raw);
+        if (st != CN_OK) goto done;
+        int32_t v = R_EMPTY;
+        if (!*norm) v = R_EMPTY;
+        else if (et == CN_ENT_INDIVIDUAL) v = R_INDIVIDUAL;
+        else {
+          size_t nb = ents.n;
+          if ((v = cn__strmap_intern(&ents, norm, strlen(norm))) < 0) goto oom;
+          if (ents.n != nb) {
+            int ty = (int)et;
+            if (!push((void **)&ent_type, &nenttype, &capenttype, &ty, sizeof ty)) goto oom;
+          }
+        }
+        if (!push((void **)&raw_ent, &nraw, &capraw, &v, sizeof v)) goto oom;
+      }
       s = e ? e + seplen : NULL;
-      if (!*norm) continue;
-      if (et == CN_ENT_INDIVIDUAL) {
+      int32_t id = raw_ent[ri];
+      if (id == R_EMPTY) continue;
+      if (id == R_INDIVIDUAL) {
         if (first) drop = true;
         indiv++;
         first = false;
         continue;
       }
       first = false;
-      size_t before = ents.n;
-      int32_t id = cn__strmap_intern(&ents, norm, strlen(norm));
-      if (id < 0) goto oom;
-      if (ents.n != before) {
-        int ty = (int)et;
-        if (!push((void **)&ent_type, &nenttype, &capenttype, &ty, sizeof ty)) goto oom;
-      }
       bool dup = false;
       for (size_t q = 0; q < nmembers; q++) dup |= members[q] == id;
       if (!dup && !push((void **)&members, &nmembers, &capmembers, &id, sizeof id)) goto oom;
@@ -302,8 +515,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
         for (size_t q = p + 1; q < nmembers; q++)
           for (int w = 0; w < window; w++) {
             pair pr = {a->year + w, members[p] < members[q] ? members[p] : members[q],
-                       members[p] < members[q] ? members[q] : members[p],
-                       o->newman ? 1.0 / (double)(nmembers - 1) : 1.0};
+                       members[p] < members[q] ? members[q] : members[p], (int32_t)nmembers};
             if (!push((void **)&pairs, &npairs, &cappairs, &pr, sizeof pr)) goto oom;
           }
     } else {
@@ -329,13 +541,18 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
             if (code < 0) goto oom;
           }
         }
-        ey r = {members[p], a->year, (int32_t)ai, collab, a->granted && a->type == T_INVENTION,
-                code};
+        ey r = {a->year, members[p], (int32_t)ai, code, collab,
+                a->granted && a->type == T_INVENTION};
         if (!push((void **)&eys, &neys, &capeys, &r, sizeof r)) goto oom;
         q = e ? e + seplen : NULL;
       } while (q);
     }
   }
+  cn_free(apps);
+  apps = NULL;
+  cn_free(raw_ent);
+  raw_ent = NULL;
+  cn__strmap_free(&raws);
 
   /* 3. nodes: organizations in at least one collaborative application */
   size_t nent = ents.n;
@@ -362,10 +579,10 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   }
 
   /* 4. edges: pairs summed per year */
-  qsort(pairs, npairs, sizeof *pairs, cmp_pair);
+  if (!sort_items(pairs, npairs, sizeof *pairs, K_PAIR, nent, 0, cmp_pair)) goto oom;
   size_t ne = 0;
   for (size_t k = 0; k < npairs; k++)
-    if (k == 0 || cmp_pair(&pairs[k], &pairs[k - 1]) != 0) ne++;
+    if (k == 0 || !same_pair(&pairs[k], &pairs[k - 1])) ne++;
   cnt->edges = (int64_t)ne;
   edges = cn_table_new((int64_t)ne);
   if (!edges) goto oom;
@@ -375,7 +592,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   if (!e_y || !e_u || !e_v || !e_w) goto oom;
   int64_t row = -1;
   for (size_t k = 0; k < npairs; k++) {
-    if (k == 0 || cmp_pair(&pairs[k], &pairs[k - 1]) != 0) {
+    if (k == 0 || !same_pair(&pairs[k], &pairs[k - 1])) {
       row++;
       e_y->i64[row] = pairs[k].year;
       e_u->i64[row] = node_of[pairs[k].a];
@@ -383,16 +600,23 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       if (o->newman) e_w->dbl[row] = 0;
       else e_w->i64[row] = 0;
     }
-    if (o->newman) e_w->dbl[row] += pairs[k].w;
+    if (o->newman) e_w->dbl[row] += 1.0 / (double)(pairs[k].k - 1);
     else e_w->i64[row]++;
   }
+  cn_free(pairs);
+  pairs = NULL;
 
   /* 5. node-years: patents, joint, own, granted inventions, IPC breadth;
-   * eys holds a record per (application, entity, IPC code). */
-  qsort(eys, neys, sizeof *eys, cmp_ey_app);
+   * eys holds a record per (application, entity, IPC code); the records of
+   * entities that are not nodes are dropped first (order kept). */
+  size_t kept = 0;
+  for (size_t k = 0; k < neys; k++)
+    if (is_node[eys[k].ent]) eys[kept++] = eys[k];
+  neys = kept;
+  if (!sort_items(eys, neys, sizeof *eys, K_EY_APP, nent, napps, cmp_ey_app)) goto oom;
   size_t nny = 0;
   for (size_t k = 0; k < neys; k++)
-    if (is_node[eys[k].ent] && (k == 0 || !same_ey(&eys[k], &eys[k - 1]))) nny++;
+    if (k == 0 || !same_ey(&eys[k], &eys[k - 1])) nny++;
   ny = cn_table_new((int64_t)nny);
   if (!ny) goto oom;
   cn_column *y_id = add_col(ny, "node_id", CN_INT64), *y_y = add_col(ny, "year", CN_INT64),
@@ -404,7 +628,6 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   row = -1;
   for (size_t k = 0; k < neys; k++) {
     const ey *r = &eys[k];
-    if (!is_node[r->ent]) continue;
     if (k == 0 || !same_ey(r, &eys[k - 1])) {
       row++;
       y_id->i64[row] = node_of[r->ent];
@@ -418,17 +641,18 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   }
   for (int64_t r = 0; r <= row; r++) y_o->i64[r] = y_p->i64[r] - y_j->i64[r];
   /* the same node-year rows, in the same order, counting distinct codes */
-  qsort(eys, neys, sizeof *eys, cmp_ey_ipc);
+  if (!sort_items(eys, neys, sizeof *eys, K_EY_IPC, nent, ipcs.n, cmp_ey_ipc)) goto oom;
   row = -1;
   for (size_t k = 0; k < neys; k++) {
     const ey *r = &eys[k];
-    if (!is_node[r->ent]) continue;
     bool new_row = k == 0 || !same_ey(r, &eys[k - 1]);
     if (new_row) y_b->i64[++row] = c_ipc >= 0 ? 0 : CN_NA_INT64;
     if (c_ipc >= 0 && r->ipc >= 0 && (new_row || r->ipc != eys[k - 1].ipc)) y_b->i64[row]++;
   }
+  cn_free(eys);
+  eys = NULL;
   /* 6. years: kept applications and collaborative ones */
-  qsort(ycs, nycs, sizeof *ycs, cmp_yc);
+  if (!sort_items(ycs, nycs, sizeof *ycs, K_YC, 0, 0, cmp_yc)) goto oom;
   size_t nyears = 0;
   for (size_t k = 0; k < nycs; k++)
     if (k == 0 || ycs[k].year != ycs[k - 1].year) nyears++;
@@ -462,9 +686,11 @@ done:
   cn_table_free(ny);
   cn_table_free(years);
   cn_free(ycs);
-  cn__strmap_free(&keys);
+  cn_free(slots);
   cn__strmap_free(&ents);
   cn__strmap_free(&ipcs);
+  cn__strmap_free(&raws);
+  cn_free(raw_ent);
   cn_free(apps);
   cn_free(pairs);
   cn_free(eys);

@@ -650,6 +650,8 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
     }
     nrow++;
     if (*restart) break; /* every column that changes on this row is marked */
+    if ((nrow & (CN__PLAIN_MIN_ROWS - 1)) == 0)
+      for (int j = 0; j < ncol; j++) cn__col_check_plain(cols[j], nrow);
   }
   if (*restart) goto done;
   t->nrow = nrow;

@@ -301,6 +301,7 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t val, void 
     case CN_STRING: {
       const char *s = missing ? NULL : readstat_string_value(val);
       size_t n = s ? strlen(s) : 0;
+      if (obs && (obs & (CN__PLAIN_MIN_ROWS - 1)) == 0) cn__col_check_plain(col, obs);
       if (n == 0) {
         col->codes[obs] = CN_NA_CODE;
         break;

@@ -506,6 +506,8 @@ cn_status cn_table_read_sqlite(const char *path, const cn_read_opts *o,
       }
     }
     row++;
+    if ((row & (CN__PLAIN_MIN_ROWS - 1)) == 0)
+      for (int j = 0; j < nc; j++) cn__col_check_plain(rc[j].c, row);
     if (total > 0 && (row & 0xFFFF) == 0)
       cn__progress(name, (double)row < total ? (double)row : total, total);
   }

@@ -66,6 +66,34 @@ bool cn__col_reserve(cn_column *c, int64_t n) {
   return ok;
 }
 
+void cn__col_check_plain(cn_column *c, int64_t rows) {
+  if (c->type != CN_STRING || c->levels.plain || rows < CN__PLAIN_MIN_ROWS) return;
+  if ((int64_t)c->levels.n * 2 > rows) cn__strmap_unindex(&c->levels);
+}
+
+bool cn__col_dict(cn_column *c, int64_t nrow) {
+  if (c->type != CN_STRING || !c->levels.plain) return true;
+  int32_t *remap = cn_malloc((c->levels.n ? c->levels.n : 1) * sizeof *remap);
+  if (!remap) return false;
+  if (!cn__strmap_dedup(&c->levels, remap)) {
+    cn_free(remap);
+    return false;
+  }
+  for (int64_t i = 0; i < nrow; i++)
+    if (c->codes[i] != CN_NA_CODE) c->codes[i] = remap[c->codes[i]];
+  cn_free(remap);
+  return true;
+}
+
+/* The dictionary form of a string column for the public getters; when it
+ * cannot be built (out of memory) the plain form still answers correctly,
+ * only with repeated levels. */
+static const cn_column *dict_col(const cn_table *t, int col) {
+  cn_column *c = t->cols[col];
+  if (c->type == CN_STRING && c->levels.plain) (void)cn__col_dict(c, t->nrow);
+  return c;
+}
+
 bool cn__col_to_double(cn_column *c, int64_t len) {
   if (c->type != CN_INT64) return c->type == CN_DOUBLE;
   /* int64 and double have the same size: convert in place */
@@ -130,7 +158,18 @@ const int64_t *cn_table_i64(const cn_table *t, int col) {
   return t->cols[col]->type == CN_INT64 ? t->cols[col]->i64 : NULL;
 }
 const int32_t *cn_table_codes(const cn_table *t, int col) {
-  return t->cols[col]->type == CN_STRING ? t->cols[col]->codes : NULL;
+  return t->cols[col]->type == CN_STRING ? dict_col(t, col)->codes : NULL;
+}
+
+const char *cn_table_str(const cn_table *t, int col, int64_t row, size_t *len) {
+  const cn_column *c = t->cols[col];
+  if (c->type != CN_STRING || row < 0 || row >= t->nrow || c->codes[row] == CN_NA_CODE) {
+    if (len) *len = 0;
+    return NULL;
+  }
+  int32_t k = c->codes[row];
+  if (len) *len = c->levels.lens[k];
+  return c->levels.strs[k];
 }
 double *cn_table_dbl_mut(cn_table *t, int col) {
   return t->cols[col]->type == CN_DOUBLE ? t->cols[col]->dbl : NULL;
@@ -140,11 +179,11 @@ int64_t *cn_table_i64_mut(cn_table *t, int col) {
 }
 
 int32_t cn_table_nlevels(const cn_table *t, int col) {
-  return (int32_t)t->cols[col]->levels.n;
+  return (int32_t)dict_col(t, col)->levels.n;
 }
 
 const char *cn_table_level(const cn_table *t, int col, int32_t code) {
-  const cn_column *c = t->cols[col];
+  const cn_column *c = dict_col(t, col);
   if (code < 0 || (size_t)code >= c->levels.n) return NULL;
   return c->levels.strs[code];
 }
@@ -283,6 +322,7 @@ cn_status cn_table_summarize(const cn_table *t, int col, cn_col_summary *s,
   s->n_distinct = -1;
   s->min = s->mean = s->max = NAN;
   if (c->type == CN_STRING) {
+    if (!cn__col_dict(t->cols[col], t->nrow)) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
     size_t nl = c->levels.n;
     unsigned char *seen = nl ? cn_calloc(nl, 1) : NULL;
     if (nl && !seen) return cn_diag_set(d, CN_EINTERNAL, "out of memory");

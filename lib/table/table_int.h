@@ -37,10 +37,33 @@ bool cn__col_reserve(cn_column *c, int64_t n); /* capacity for n values */
 bool cn__col_to_double(cn_column *c, int64_t len);
 /* Appends an existing column (taking ownership); false when out of memory. */
 bool cn__table_append(cn_table *t, cn_column *c);
-/* Interns a string level; returns its code or -1 when out of memory. */
+/* String storage. A string column starts dictionary-encoded: `levels`
+ * interns each distinct text once and codes[] points rows at them. When
+ * the dictionary stops paying (distinct values above half the rows, seen by
+ * a reader's cn__col_check_plain), `levels` becomes a plain list
+ * (levels.plain): every new value is appended as a new code, so equal texts
+ * may have several codes, without hashing. codes[] and levels.strs/lens
+ * stay valid in both forms, so code that reads cells through them works
+ * unchanged; only code that takes equal codes for equal texts (the public
+ * cn_table_codes / nlevels / level, summaries) must first call
+ * cn__col_dict. */
+#define CN__PLAIN_MIN_ROWS 65536 /* rows read before a column may turn plain */
+
+/* Stores a string value: its code (interned, or appended in a plain
+ * column), or -1 when out of memory. */
 static inline int32_t cn__col_level(cn_column *c, const char *s, size_t n) {
-  return cn__strmap_intern(&c->levels, s, n);
+  return c->levels.plain ? cn__strmap_append(&c->levels, s, n)
+                         : cn__strmap_intern(&c->levels, s, n);
 }
+/* Readers call this every CN__PLAIN_MIN_ROWS rows with the rows stored so
+ * far: a string column with more distinct values than half of them turns
+ * plain. Never fails. */
+void cn__col_check_plain(cn_column *c, int64_t rows);
+/* Makes a plain string column (rows [0, nrow)) dictionary-encoded again:
+ * codes are renumbered by first occurrence, as a reader would have given
+ * them. True when done or nothing to do; false when out of memory (the
+ * column is unchanged and still valid). */
+bool cn__col_dict(cn_column *c, int64_t nrow);
 
 /* The format by path extension: "csv", "tsv", "txt", "dta", "sqlite" or NULL. */
 const char *cn__format_of(const char *path);

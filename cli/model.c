@@ -104,7 +104,7 @@ static int run_reg(int argc, char **argv) {
   cn_reg_opts o;
   cn_reg_opts_init(&o);
   const char *in = NULL, *formula = NULL, *outp = NULL, *panel = NULL, *vce = NULL,
-             *cluster = NULL, *ssc = NULL, *v = NULL, *name = NULL;
+             *cluster = NULL, *ssc = NULL, *v = NULL, *name = NULL, *solver = NULL;
   bool json = false;
   char **cl = NULL, **pl = NULL;
   for (int i = 1; i < argc; i++) {
@@ -116,6 +116,7 @@ static int run_reg(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--if", &o.if_expr)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--weights", &o.weights)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--ssc", &ssc)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--solver", &solver)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--name", &name)) != 0) {
       if (r < 0) return cli_usage("reg", "option %s needs a value", argv[i]);
       continue;
@@ -164,6 +165,12 @@ static int run_reg(int argc, char **argv) {
   if (ssc) {
     if (!strcmp(ssc, "fixest")) o.ssc_fixest = true;
     else if (strcmp(ssc, "stata")) return cli_usage("reg", "--ssc takes stata or fixest");
+  }
+  if (solver) {
+    if (!strcmp(solver, "auto")) o.solver = CN_SOLVER_AUTO;
+    else if (!strcmp(solver, "ap")) o.solver = CN_SOLVER_AP;
+    else if (!strcmp(solver, "cg")) o.solver = CN_SOLVER_CG;
+    else return cli_usage("reg", "--solver takes auto, ap or cg");
   }
   (void)name;
   cn_table *t = NULL;
@@ -215,7 +222,8 @@ const cli_cmd cli_reg_cmds[] = {
     {"reg", "", run_reg, "OLS with absorbed fixed effects",
      "usage: coinnet reg DATA FORMULA [--panel ID,TIME] [--vce iid|robust|cluster]\n"
      "                   [--cluster V[,V2]] [--keep-singletons] [--if EXPR]\n"
-     "                   [--weights V] [--ssc stata|fixest] [--tol T] [--json] [-o FILE]\n\n"
+     "                   [--weights V] [--ssc stata|fixest] [--solver auto|ap|cg]\n"
+     "                   [--tol T] [--json] [-o FILE]\n\n"
      "Least squares with any number of absorbed fixed effects, following reghdfe:\n"
      "singletons dropped (reported), degrees of freedom of nested and redundant\n"
      "levels, collinear regressors omitted with a note, the constant recovered\n"
@@ -231,6 +239,9 @@ const cli_cmd cli_reg_cmds[] = {
      "  --if EXPR          estimate on the rows where EXPR is true\n"
      "  --weights V        analytic weights (Stata aweights)\n"
      "  --ssc fixest       fixest's small-sample count for FE nested in clusters\n"
+     "  --solver S         absorbing several fixed effects: ap (alternating projections,\n"
+     "                     Irons-Tuck), cg (conjugate gradients), auto (ap, then cg\n"
+     "                     after 200 sweeps; default)\n"
      "  --tol T            demeaning tolerance (default 1e-8)\n"
      "  --json             the result as JSON (schema_version 1)\n"
      "  -o FILE            write the result there (.json: JSON)\n"

@@ -29,6 +29,12 @@ cn_status cn_formula_parse(const char *text, const cn_table *t, cn_formula **out
                            cn_diag *d);
 void cn_formula_free(cn_formula *f);
 
+/* Absorbing several fixed effects: alternating projections with Irons–Tuck
+ * acceleration, conjugate gradients on the fixed effects' normal equations
+ * (diagonal preconditioner), or auto: projections, switching to conjugate
+ * gradients when 200 sweeps do not converge. */
+typedef enum cn_solver { CN_SOLVER_AUTO = 0, CN_SOLVER_AP = 1, CN_SOLVER_CG = 2 } cn_solver;
+
 typedef enum cn_vce { CN_VCE_IID = 0, CN_VCE_ROBUST = 1, CN_VCE_CLUSTER = 2 } cn_vce;
 
 typedef struct cn_reg_opts {
@@ -42,6 +48,7 @@ typedef struct cn_reg_opts {
   bool ssc_fixest;     /* fixest's small-sample count instead of reghdfe's */
   double tol;          /* demeaning tolerance; 0: 1e-8 */
   int max_iter;        /* demeaning iterations; 0: 100000 */
+  cn_solver solver;    /* how fixed effects are absorbed */
 } cn_reg_opts;
 
 void cn_reg_opts_init(cn_reg_opts *o);

@@ -218,6 +218,91 @@ done:
   return st;
 }
 
+/* u_i = Σ_g p_g[id_g(i)]: the fixed effects' coefficients p (levels of
+ * all fixed effects one after another, from offset off[g]) on the rows. */
+static void fe_apply(const cn__absorb *a, const int64_t *off, const double *p, double *u) {
+  for (int64_t i = 0; i < a->n; i++) u[i] = 0;
+  for (int g = 0; g < a->nfe; g++) {
+    const int32_t *id = a->id[g];
+    const double *pg = p + off[g];
+    for (int64_t i = 0; i < a->n; i++) u[i] += pg[id[i]];
+  }
+}
+
+/* q_g[l] = Σ_{i in level l of g} w_i u_i, for every fixed effect. */
+static void fe_gather(const cn__absorb *a, const int64_t *off, const double *u, double *q) {
+  for (int64_t l = 0; l < off[a->nfe]; l++) q[l] = 0;
+  for (int g = 0; g < a->nfe; g++) {
+    const int32_t *id = a->id[g];
+    double *qg = q + off[g];
+    if (a->w)
+      for (int64_t i = 0; i < a->n; i++) qg[id[i]] += a->w[i] * u[i];
+    else
+      for (int64_t i = 0; i < a->n; i++) qg[id[i]] += u[i];
+  }
+}
+
+/* Partials the fixed effects out of x by conjugate gradients on the normal
+ * equations D'WD α = D'Wx of their coefficients, with the diagonal (the
+ * levels' weights) as preconditioner, until ||D'W(x − Dα)|| <= tol ||D'Wx||;
+ * then x ← x − Dα. The system is singular when levels are redundant; it is
+ * consistent, so CG still converges to a solution and x − Dα is unique. */
+cn_status cn__demean_cg(const cn__absorb *a, double *x, double tol, int max_iter, int *iters,
+                        cn_diag *d) {
+  cn_status st = CN_OK;
+  int64_t n = a->n, L = 0;
+  int64_t off[65];
+  *iters = 0;
+  if (a->nfe > 64) return cn_diag_set(d, CN_EUSAGE, "more than 64 fixed effects");
+  for (int g = 0; g < a->nfe; g++) off[g] = L, L += a->nlev[g];
+  off[a->nfe] = L;
+  double *alpha = cn_calloc((size_t)L + 1, sizeof *alpha), *r = cn_malloc(((size_t)L + 1) * sizeof *r);
+  double *z = cn_malloc(((size_t)L + 1) * sizeof *z), *p = cn_malloc(((size_t)L + 1) * sizeof *p);
+  double *q = cn_malloc(((size_t)L + 1) * sizeof *q), *u = cn_malloc(((size_t)n + 1) * sizeof *u);
+  double *minv = cn_malloc(((size_t)L + 1) * sizeof *minv);
+  if (!alpha || !r || !z || !p || !q || !u || !minv) {
+    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  for (int g = 0; g < a->nfe; g++)
+    for (int64_t l = 0; l < a->nlev[g]; l++)
+      minv[off[g] + l] = a->wsum[g][l] > 0 ? 1 / a->wsum[g][l] : 0;
+  fe_gather(a, off, x, r); /* r = D'Wx − D'WDα with α = 0 */
+  double bnorm = sqrt(dot(r, r, L)), rz = 0;
+  for (int64_t l = 0; l < L; l++) z[l] = minv[l] * r[l], p[l] = z[l];
+  rz = dot(r, z, L);
+  for (int it = 1; bnorm > 0; it++) {
+    if (sqrt(dot(r, r, L)) <= tol * bnorm) break;
+    if (it > max_iter) {
+      st = cn_diag_set(d, CN_EANALYSIS,
+                       "fixed effects not absorbed after %d iterations (tolerance %g)", max_iter, tol);
+      goto done;
+    }
+    *iters = it;
+    fe_apply(a, off, p, u);
+    fe_gather(a, off, u, q);
+    double pq = dot(p, q, L);
+    if (!(pq > 0)) break;
+    double step = rz / pq;
+    for (int64_t l = 0; l < L; l++) alpha[l] += step * p[l], r[l] -= step * q[l];
+    for (int64_t l = 0; l < L; l++) z[l] = minv[l] * r[l];
+    double rz2 = dot(r, z, L), beta = rz2 / rz;
+    rz = rz2;
+    for (int64_t l = 0; l < L; l++) p[l] = z[l] + beta * p[l];
+  }
+  fe_apply(a, off, alpha, u);
+  for (int64_t i = 0; i < n; i++) x[i] -= u[i];
+done:
+  cn_free(alpha);
+  cn_free(r);
+  cn_free(z);
+  cn_free(p);
+  cn_free(q);
+  cn_free(u);
+  cn_free(minv);
+  return st;
+}
+
 void cn__absorb_free(cn__absorb *a) {
   for (int g = 0; g < a->nfe; g++) {
     cn_free(a->id[g]);

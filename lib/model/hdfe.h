@@ -24,6 +24,8 @@ bool cn__fe_nested(const cn__absorb *a, int g, const int32_t *cl);
 cn_status cn__absorb_prepare(cn__absorb *a, cn_diag *d);
 cn_status cn__demean(const cn__absorb *a, double *x, double tol, int max_iter, int *iters,
                      cn_diag *d);
+cn_status cn__demean_cg(const cn__absorb *a, double *x, double tol, int max_iter, int *iters,
+                        cn_diag *d);
 void cn__absorb_free(cn__absorb *a);
 
 #endif

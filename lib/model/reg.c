@@ -605,7 +605,20 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   for (int j = -1; j < ncol; j++) {
     int it = 0;
     cn_diag dj;
-    cn_status s1 = cn__demean(&ab, j < 0 ? y : cols[j].x, tol, max_iter, &it, &dj);
+    double *xj = j < 0 ? y : cols[j].x;
+    cn_status s1;
+    if (opts->solver == CN_SOLVER_CG && ab.nfe > 1) {
+      s1 = cn__demean_cg(&ab, xj, tol, max_iter, &it, &dj);
+    } else if (opts->solver == CN_SOLVER_AP || ab.nfe < 2) {
+      s1 = cn__demean(&ab, xj, tol, max_iter, &it, &dj);
+    } else { /* auto: projections first; a slow design goes on with CG */
+      s1 = cn__demean(&ab, xj, tol, max_iter < 200 ? max_iter : 200, &it, &dj);
+      if (s1 == CN_EANALYSIS && max_iter > 200) {
+        int it2 = 0;
+        s1 = cn__demean_cg(&ab, xj, tol, max_iter, &it2, &dj);
+        it += it2;
+      }
+    }
     if (it > maxit) maxit = it;
     if (s1 != CN_OK) {
 #pragma omp critical

@@ -255,3 +255,25 @@ TEST(model_formula_errors) {
   CHECK(m == NULL);
   cn_table_free(t);
 }
+
+/* Conjugate gradients and alternating projections absorb the same fixed
+ * effects: the three-FE Grunfeld model matches R either way. */
+TEST(model_solvers_agree) {
+  cn_reg_opts o;
+  cn_reg_opts_init(&o);
+  const want w[] = {{"capital", 0.360783217318047, 0.0231251790224852},
+                    {"value", 0.116182762491667, 0.0140642804832976}};
+  o.solver = CN_SOLVER_CG;
+  cn_model_free(check_reg("model/grunfeld3.csv", "inv ~ capital + value | firm + year + grp", &o, w, 2));
+  o.solver = CN_SOLVER_AP;
+  cn_model_free(check_reg("model/grunfeld3.csv", "inv ~ capital + value | firm + year + grp", &o, w, 2));
+  /* too few iterations: a clear analysis error, not a wrong answer */
+  o.solver = CN_SOLVER_CG;
+  o.max_iter = 1;
+  cn_table *t = read_data("model/grunfeld3.csv");
+  cn_model *m = NULL;
+  cn_diag d;
+  if (t) CHECK_INT(cn_reg(t, "inv ~ capital | firm + year + grp", &o, &m, &d), CN_EANALYSIS);
+  CHECK(m == NULL);
+  cn_table_free(t);
+}

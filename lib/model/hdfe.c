@@ -10,6 +10,27 @@
  * numbered in order of first appearance. Returns the number of levels, or
  * -1 when out of memory. */
 int64_t cn__group_ids(const int64_t *keys, int64_t n, int nk, int32_t *id) {
+  if (nk == 1 && n > 0) {
+    /* integer codes in a range not much wider than n: a direct table */
+    int64_t lo = keys[0], hi = keys[0];
+    for (int64_t r = 1; r < n; r++) {
+      if (keys[r] < lo) lo = keys[r];
+      if (keys[r] > hi) hi = keys[r];
+    }
+    if (lo > INT64_MIN / 4 && hi < INT64_MAX / 4 && hi - lo < 2 * n + 1024) {
+      int32_t *map = cn_malloc(((size_t)(hi - lo) + 1) * sizeof *map);
+      if (!map) return -1;
+      for (int64_t v = 0; v <= hi - lo; v++) map[v] = -1;
+      int64_t levels = 0;
+      for (int64_t r = 0; r < n; r++) {
+        int32_t *slot = &map[keys[r] - lo];
+        if (*slot < 0) *slot = (int32_t)levels++;
+        id[r] = *slot;
+      }
+      cn_free(map);
+      return levels;
+    }
+  }
   uint64_t cap = 16;
   while (cap < (uint64_t)n * 2 + 16) cap <<= 1;
   int64_t *slot = cn_malloc(cap * sizeof *slot); /* row of the first holder, -1 empty */
@@ -127,23 +148,24 @@ cn_status cn__absorb_prepare(cn__absorb *a, cn_diag *d) {
   return CN_OK;
 }
 
-/* x ← x minus its (weighted) mean within each level of fixed effect g;
- * mean is nlev scratch. */
-static void project(const cn__absorb *a, int g, double *x, double *mean) {
+/* dst ← src minus its (weighted) mean within each level of fixed effect g
+ * (src may be dst); mean is nlev scratch. */
+static void project(const cn__absorb *a, int g, const double *src, double *dst, double *mean) {
   const int32_t *id = a->id[g];
   int64_t nl = a->nlev[g];
   memset(mean, 0, (size_t)nl * sizeof *mean);
   if (a->w)
-    for (int64_t i = 0; i < a->n; i++) mean[id[i]] += a->w[i] * x[i];
+    for (int64_t i = 0; i < a->n; i++) mean[id[i]] += a->w[i] * src[i];
   else
-    for (int64_t i = 0; i < a->n; i++) mean[id[i]] += x[i];
+    for (int64_t i = 0; i < a->n; i++) mean[id[i]] += src[i];
   for (int64_t l = 0; l < nl; l++) mean[l] = a->wsum[g][l] > 0 ? mean[l] / a->wsum[g][l] : 0;
-  for (int64_t i = 0; i < a->n; i++) x[i] -= mean[id[i]];
+  for (int64_t i = 0; i < a->n; i++) dst[i] = src[i] - mean[id[i]];
 }
 
-/* One sweep: project on every fixed effect in turn. */
-static void sweep(const cn__absorb *a, double *x, double *mean) {
-  for (int g = 0; g < a->nfe; g++) project(a, g, x, mean);
+/* One sweep dst = T src: project on every fixed effect in turn. */
+static void sweep(const cn__absorb *a, const double *src, double *dst, double *mean) {
+  project(a, 0, src, dst, mean);
+  for (int g = 1; g < a->nfe; g++) project(a, g, dst, dst, mean);
 }
 
 static double dot(const double *x, const double *y, int64_t n) {
@@ -153,10 +175,11 @@ static double dot(const double *x, const double *y, int64_t n) {
 }
 
 /* Partials all fixed effects out of x (length a->n) in place. One fixed
- * effect: one exact pass. Several: sweeps x_{k+1} = T x_k, with an Irons–
- * Tuck step from every third pair of sweeps, until the change of a sweep is
- * at most tol times the norm of x. *iters gets the sweeps made; CN_EANALYSIS
- * when max_iter sweeps do not converge. */
+ * effect: one exact pass. Several: sweeps x1 = T x, x2 = T x1, then an
+ * Irons–Tuck step x ← x2 − (Δ·Δ²/Δ²·Δ²) Δ with Δ = x2 − x1 and
+ * Δ² = x2 − 2x1 + x, until the change of a sweep is at most tol times the
+ * norm of x. *iters gets the sweeps made; CN_EANALYSIS when max_iter rounds
+ * do not converge. */
 cn_status cn__demean(const cn__absorb *a, double *x, double tol, int max_iter, int *iters,
                      cn_diag *d) {
   int64_t n = a->n, maxlev = 0;
@@ -166,55 +189,47 @@ cn_status cn__demean(const cn__absorb *a, double *x, double tol, int max_iter, i
   for (int g = 0; g < a->nfe; g++)
     if (a->nlev[g] > maxlev) maxlev = a->nlev[g];
   double *mean = cn_malloc(((size_t)maxlev + 1) * sizeof *mean);
-  double *x0 = NULL, *x1 = NULL;
+  double *x1 = NULL, *x2 = NULL;
   if (!mean) goto oom;
   if (a->nfe == 1) {
-    project(a, 0, x, mean);
+    project(a, 0, x, x, mean);
     *iters = 1;
     goto done;
   }
-  x0 = cn_malloc(((size_t)n + 1) * sizeof *x0);
   x1 = cn_malloc(((size_t)n + 1) * sizeof *x1);
-  if (!x0 || !x1) goto oom;
+  x2 = cn_malloc(((size_t)n + 1) * sizeof *x2);
+  if (!x1 || !x2) goto oom;
   for (int it = 1;; it++) {
     if (it > max_iter) {
       st = cn_diag_set(d, CN_EANALYSIS,
                        "fixed effects not absorbed after %d iterations (tolerance %g)", max_iter, tol);
       goto done;
     }
-    /* x0 = x, x1 = T x, x = T² x */
-    memcpy(x0, x, (size_t)n * sizeof *x);
-    sweep(a, x, mean);
-    memcpy(x1, x, (size_t)n * sizeof *x);
-    sweep(a, x, mean);
+    sweep(a, x, x1, mean);
+    sweep(a, x1, x2, mean);
     *iters += 2;
-    double ch = 0, nx = 0;
+    double ch = 0, nx = 0, d12 = 0, d22 = 0;
     for (int64_t i = 0; i < n; i++) {
-      double dlt = x[i] - x1[i];
-      ch += dlt * dlt;
-      nx += x[i] * x[i];
+      double dl = x2[i] - x1[i], d2 = x2[i] - 2 * x1[i] + x[i];
+      ch += dl * dl;
+      nx += x2[i] * x2[i];
+      d12 += dl * d2;
+      d22 += d2 * d2;
     }
-    if (ch <= tol * tol * nx || nx == 0) break;
-    /* Irons–Tuck: x ← T²x − (Δ·Δ²/Δ²·Δ²) Δ, Δ = T²x − Tx,
-     * Δ² = T²x − 2Tx + x; x0 and x1 become Δ² and Δ */
-    for (int64_t i = 0; i < n; i++) {
-      double d1 = x[i] - x1[i], d2 = x[i] - 2 * x1[i] + x0[i];
-      x1[i] = d1;
-      x0[i] = d2;
+    if (ch <= tol * tol * nx || nx == 0) {
+      memcpy(x, x2, (size_t)n * sizeof *x);
+      break;
     }
-    double den = dot(x0, x0, n);
-    if (den > 0) {
-      double c = dot(x1, x0, n) / den;
-      for (int64_t i = 0; i < n; i++) x[i] -= c * x1[i];
-    }
+    double c = d22 > 0 ? d12 / d22 : 0;
+    for (int64_t i = 0; i < n; i++) x[i] = x2[i] - c * (x2[i] - x1[i]);
   }
   goto done;
 oom:
   st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
   cn_free(mean);
-  cn_free(x0);
   cn_free(x1);
+  cn_free(x2);
   return st;
 }
 

@@ -50,7 +50,11 @@ static cn_status column_values(ctx *c, int col, int pos, double *out) {
     c->d->column = c->d->snippet_col = pos > 0 ? pos : 1;
     return CN_ESCRIPT;
   }
-  for (int64_t i = 0; i < c->nrow; i++) out[i] = cn_table_get_num(t, col, i);
+  const double *dv = cn_table_dbl(t, col);
+  const int64_t *iv = cn_table_i64(t, col);
+  if (dv) memcpy(out, dv, (size_t)c->nrow * sizeof *out);
+  else
+    for (int64_t i = 0; i < c->nrow; i++) out[i] = iv[i] == CN_NA_INT64 ? NAN : (double)iv[i];
   return CN_OK;
 }
 

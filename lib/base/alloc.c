@@ -1,6 +1,8 @@
 /* lib/base/alloc.c — the single allocator every part of coinnet goes through. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "base_int.h"
 
 static void *default_alloc(void *ud, void *ptr, size_t size) {
@@ -50,6 +52,13 @@ char *cn_strndup(const char *s, size_t n) {
 
 char *cn_strdup(const char *s) { return s ? cn_strndup(s, strlen(s)) : NULL; }
 
+void cn__hint_huge(void *p, size_t bytes) {
+  if (!p || bytes < ((size_t)8 << 20)) return;
+  uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+  uintptr_t e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+  if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+}
+
 bool cn__grow(void **p, size_t *cap, size_t need, size_t elem) {
   if (need <= *cap) return true;
   size_t nc = *cap ? *cap : 16;
@@ -59,6 +68,7 @@ bool cn__grow(void **p, size_t *cap, size_t need, size_t elem) {
   }
   void *q = cn_reallocarray(*p, nc, elem);
   if (!q) return false;
+  cn__hint_huge(q, nc * elem);
   *p = q;
   *cap = nc;
   return true;

@@ -18,8 +18,12 @@ bool cn__buf_printf(cn_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cn__buf_free(cn_buf *b);
 
+/* Asks for transparent huge pages on a large block (8 MiB or more) so that
+ * filling it takes far fewer page faults. Only a hint: never fails. */
+void cn__hint_huge(void *p, size_t bytes);
 /* Grows *p (an array of elem-sized items, capacity *cap) to hold at least
- * need items, doubling. Returns false when out of memory (*p unchanged). */
+ * need items, doubling (large arrays get cn__hint_huge). Returns false when
+ * out of memory (*p unchanged). */
 bool cn__grow(void **p, size_t *cap, size_t need, size_t elem);
 
 /* String interning map: distinct byte strings → dense int32 ids (0, 1, ...).

@@ -67,17 +67,18 @@ int32_t cn__strmap_get(const cn_strmap *m, const char *s, size_t n) {
   return lookup(m, s, n, cn__hash(s, n), &slot);
 }
 
-/* Copies s into the arena: blocks that double from 1 KiB to 1 MiB (or the
+/* Copies s into the arena: blocks that double from 1 KiB to 16 MiB (or the
  * string's size), so that millions of short strings cost no allocation
  * each and a column with a few levels stays small. */
 static char *arena_copy(cn_strmap *m, const char *s, size_t n) {
   if (m->block_left < n + 1) {
-    size_t size = (size_t)1024 << (m->nblocks < 10 ? m->nblocks : 10);
+    size_t size = (size_t)1024 << (m->nblocks < 14 ? m->nblocks : 14);
     if (size < n + 1) size = n + 1;
     if (!cn__grow((void **)&m->blocks, &m->capblocks, m->nblocks + 1, sizeof *m->blocks))
       return NULL;
     char *b = cn_malloc(size);
     if (!b) return NULL;
+    cn__hint_huge(b, size);
     m->blocks[m->nblocks++] = b;
     m->block_at = b;
     m->block_left = size;

@@ -81,7 +81,7 @@ static bool same_ey(const ey *p, const ey *q) { return p->ent == q->ent && p->ye
  * sort on a 64-bit key packed from their fields; when the fields need more
  * than 64 bits, qsort with the comparators above does it. Both orders are
  * the same total order on the compared fields; the radix sort is stable. */
-enum { K_PAIR, K_EY_APP, K_EY_IPC, K_YC };
+enum { K_PAIR, K_EY, K_EY_IPC, K_YC };
 
 typedef struct sort_key {
   int kind;
@@ -105,10 +105,10 @@ static inline uint64_t key_of(const sort_key *k, const void *p) {
       return (((uint64_t)q->year - k->ymin) << k->s_year) | ((uint64_t)(uint32_t)q->a << k->s_ent) |
              (uint64_t)(uint32_t)q->b;
     }
-    case K_EY_APP:
+    case K_EY:
     case K_EY_IPC: {
       const ey *q = p;
-      uint64_t last = k->kind == K_EY_APP ? (uint64_t)(uint32_t)q->app : (uint64_t)(q->ipc + 1);
+      uint64_t last = k->kind == K_EY ? 0 : (uint64_t)(q->ipc + 1);
       return ((uint64_t)(uint32_t)q->ent << k->s_ent) | (((uint64_t)q->year - k->ymin) << k->s_year) |
              last;
     }
@@ -131,6 +131,7 @@ static bool radix_sort(void *items, size_t n, size_t size, const sort_key *k) {
     cn_free(tmp);
     return false;
   }
+  cn__hint_huge(tmp, n * size);
   char *src = items, *dst = tmp;
   for (size_t i = 0; i < n; i++) {
     uint64_t key = key_of(k, src + i * size);
@@ -165,8 +166,11 @@ static bool radix_sort(void *items, size_t n, size_t size, const sort_key *k) {
 
 /* Sorts items by kind: radix when the key fits in 64 bits, else qsort with
  * cmp. The key's field widths come from the largest entity id (max_ent),
- * the largest last field (max_last: application index or IPC code + 1) and
- * the years found in the items. False when out of memory. */
+ * the largest last field (max_last: IPC code + 1 for K_EY_IPC) and the
+ * years found in the items. K_EY orders by entity and year only: the
+ * records were made in application order, which the stable radix sort
+ * keeps, so the result is ordered as by cmp_ey_app. False when out of
+ * memory. */
 static bool sort_items(void *items, size_t n, size_t size, int kind, uint64_t max_ent,
                        uint64_t max_last, int (*cmp)(const void *, const void *)) {
   if (n < 2) return true;
@@ -186,8 +190,8 @@ static bool sort_items(void *items, size_t n, size_t size, int kind, uint64_t ma
       k.s_year = 2 * eb;
       k.bits = yb + 2 * eb;
       break;
-    case K_EY_APP:
-    case K_EY_IPC: /* ent, year, app or ipc */
+    case K_EY:
+    case K_EY_IPC: /* ent, year [, ipc] */
       k.s_year = lb;
       k.s_ent = lb + yb;
       k.bits = eb + yb + lb;
@@ -613,7 +617,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   for (size_t k = 0; k < neys; k++)
     if (is_node[eys[k].ent]) eys[kept++] = eys[k];
   neys = kept;
-  if (!sort_items(eys, neys, sizeof *eys, K_EY_APP, nent, napps, cmp_ey_app)) goto oom;
+  if (!sort_items(eys, neys, sizeof *eys, K_EY, nent, 0, cmp_ey_app)) goto oom;
   size_t nny = 0;
   for (size_t k = 0; k < neys; k++)
     if (k == 0 || !same_ey(&eys[k], &eys[k - 1])) nny++;
@@ -641,7 +645,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   }
   for (int64_t r = 0; r <= row; r++) y_o->i64[r] = y_p->i64[r] - y_j->i64[r];
   /* the same node-year rows, in the same order, counting distinct codes */
-  if (!sort_items(eys, neys, sizeof *eys, K_EY_IPC, nent, ipcs.n, cmp_ey_ipc)) goto oom;
+  if (c_ipc >= 0 && !sort_items(eys, neys, sizeof *eys, K_EY_IPC, nent, ipcs.n, cmp_ey_ipc))
+    goto oom;
   row = -1;
   for (size_t k = 0; k < neys; k++) {
     const ey *r = &eys[k];

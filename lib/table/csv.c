@@ -738,6 +738,21 @@ static void put_text(cn_buf *b, const char *s, size_t n, char sep) {
   cn__buf_append(b, "\"", 1);
 }
 
+/* Writes v in decimal as "%lld" would into buf (room for 21 bytes, not
+ * NUL-terminated); returns the length. */
+static size_t fmt_i64(int64_t v, char *buf) {
+  char tmp[24];
+  size_t n = 0, len = 0;
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    tmp[n++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0) buf[len++] = '-';
+  while (n) buf[len++] = tmp[--n];
+  return len;
+}
+
 cn_status cn_table_write_csv_fp(const cn_table *t, FILE *fp, char sep,
                                 cn_diag *d) {
   cn_buf b = {0};
@@ -757,9 +772,7 @@ cn_status cn_table_write_csv_fp(const cn_table *t, FILE *fp, char sep,
         int32_t k = c->codes[i];
         if (k != CN_NA_CODE) put_text(&b, c->levels.strs[k], c->levels.lens[k], sep);
       } else if (c->type == CN_INT64) {
-        if (c->i64[i] != CN_NA_INT64)
-          cn__buf_append(&b, num, (size_t)snprintf(num, sizeof num, "%lld",
-                                                   (long long)c->i64[i]));
+        if (c->i64[i] != CN_NA_INT64) cn__buf_append(&b, num, fmt_i64(c->i64[i], num));
       } else if (!isnan(c->dbl[i])) {
         if (isinf(c->dbl[i])) {
           st = cn_diag_set(d, CN_EDATA,

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include "table_int.h"
 
 cn_column *cn__col_new(const char *name, cn_type type) {
@@ -34,35 +33,21 @@ void cn__col_free(cn_column *c) {
   cn_free(c);
 }
 
-/* Large columns ask for transparent huge pages: filling a big table then
- * takes far fewer page faults. Only a hint; failure is harmless. */
-static void hint_huge(void *p, size_t bytes) {
-  if (bytes < (8u << 20)) return;
-  uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-  uintptr_t e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-  if (e > a) madvise((void *)a, e - a, MADV_HUGEPAGE);
-}
-
 bool cn__col_reserve(cn_column *c, int64_t n) {
   if (n < 0) return false;
-  size_t need = (size_t)n, old = c->cap;
+  size_t need = (size_t)n;
   bool ok = false;
-  void *p = NULL;
   switch (c->type) {
     case CN_DOUBLE:
       ok = cn__grow((void **)&c->dbl, &c->cap, need, sizeof(double));
-      p = c->dbl;
       break;
     case CN_INT64:
       ok = cn__grow((void **)&c->i64, &c->cap, need, sizeof(int64_t));
-      p = c->i64;
       break;
     case CN_STRING:
       ok = cn__grow((void **)&c->codes, &c->cap, need, sizeof(int32_t));
-      p = c->codes;
       break;
   }
-  if (ok && c->cap != old) hint_huge(p, c->cap * (c->type == CN_STRING ? 4 : 8));
   return ok;
 }
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "cli.h"
 
-/* Splits "a,b" into a NULL-terminated list kept until exit. */
+/* Splits "a,b" into a NULL-terminated list; free_list releases it. */
 static int split_list(const char *s, char ***out) {
   char *copy = strdup(s);
   int n = 0;
@@ -18,6 +18,11 @@ static int split_list(const char *s, char ***out) {
 
 /* A number in a column of width w the way Stata prints it: up to 7
  * significant digits, no leading zero before the point. */
+static void free_list(char **v) {
+  if (v) free(v[0]);
+  free(v);
+}
+
 static void stata_num(char *buf, size_t n, double x, int w) {
   char tmp[64];
   if (!isfinite(x)) {
@@ -141,15 +146,25 @@ static int run_reg(int argc, char **argv) {
     else if (!formula) formula = argv[i];
     else return cli_usage("reg", "one data file and one formula (got \"%s\" too)", argv[i]);
   }
+  cn_table *t = NULL;
+  cn_model *m = NULL;
+  cn_diag d;
+  int rc = 0;
   if (!in || !formula) return cli_usage("reg", "DATA and FORMULA are needed");
   if (panel) {
-    if (split_list(panel, &pl) != 2) return cli_usage("reg", "--panel takes ID,TIME");
+    if (split_list(panel, &pl) != 2) {
+      rc = cli_usage("reg", "--panel takes ID,TIME");
+      goto done;
+    }
     o.panel_id = pl[0];
     o.panel_time = pl[1];
   }
   if (cluster) {
     int n = split_list(cluster, &cl);
-    if (n < 1) return cli_usage("reg", "--cluster takes VAR[,VAR2]");
+    if (n < 1) {
+      rc = cli_usage("reg", "--cluster takes VAR[,VAR2]");
+      goto done;
+    }
     o.cluster = (const char *const *)cl;
     o.n_cluster = n;
     o.vce = CN_VCE_CLUSTER;
@@ -158,26 +173,29 @@ static int run_reg(int argc, char **argv) {
     if (!strcmp(vce, "iid") || !strcmp(vce, "unadjusted")) o.vce = CN_VCE_IID;
     else if (!strcmp(vce, "robust")) o.vce = CN_VCE_ROBUST;
     else if (!strcmp(vce, "cluster")) o.vce = CN_VCE_CLUSTER;
-    else return cli_usage("reg", "--vce takes iid, robust or cluster");
-    if (o.vce == CN_VCE_CLUSTER && !cluster) return cli_usage("reg", "--vce cluster needs --cluster VAR");
-    if (o.vce != CN_VCE_CLUSTER && cluster) return cli_usage("reg", "--cluster goes with --vce cluster");
+    else rc = cli_usage("reg", "--vce takes iid, robust or cluster");
+    if (!rc && o.vce == CN_VCE_CLUSTER && !cluster) rc = cli_usage("reg", "--vce cluster needs --cluster VAR");
+    if (!rc && o.vce != CN_VCE_CLUSTER && cluster) rc = cli_usage("reg", "--cluster goes with --vce cluster");
+    if (rc) goto done;
   }
   if (ssc) {
     if (!strcmp(ssc, "fixest")) o.ssc_fixest = true;
-    else if (strcmp(ssc, "stata")) return cli_usage("reg", "--ssc takes stata or fixest");
+    else if (strcmp(ssc, "stata")) {
+      rc = cli_usage("reg", "--ssc takes stata or fixest");
+      goto done;
+    }
   }
   if (solver) {
     if (!strcmp(solver, "auto")) o.solver = CN_SOLVER_AUTO;
     else if (!strcmp(solver, "ap")) o.solver = CN_SOLVER_AP;
     else if (!strcmp(solver, "cg")) o.solver = CN_SOLVER_CG;
-    else return cli_usage("reg", "--solver takes auto, ap or cg");
+    else {
+      rc = cli_usage("reg", "--solver takes auto, ap or cg");
+      goto done;
+    }
   }
   (void)name;
-  cn_table *t = NULL;
-  cn_model *m = NULL;
-  cn_diag d;
-  int rc = cli_read(in, &ro, &t);
-  if (rc) return rc;
+  if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
   if (cn_reg(t, formula, &o, &m, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;
@@ -215,6 +233,8 @@ static int run_reg(int argc, char **argv) {
 done:
   cn_model_free(m);
   cn_table_free(t);
+  free_list(cl);
+  free_list(pl);
   return rc;
 }
 

@@ -323,6 +323,16 @@ static size_t app_key(const key_cols *kc, int64_t r, char *key, char *kind) {
   return stem + 3 + n;
 }
 
+/* Gives back the unused capacity of *arr (n items of elem bytes, capacity
+ * *cap); keeps it as it is when the allocator cannot. */
+static void shrink(void **arr, size_t *cap, size_t n, size_t elem) {
+  if (n == 0 || n >= *cap) return;
+  void *q = cn_realloc(*arr, n * elem);
+  if (!q) return;
+  *arr = q;
+  *cap = n;
+}
+
 /* Adds a new column to t (already sized) or fails. */
 static cn_column *add_col(cn_table *t, const char *name, cn_type type) {
   cn_column *c = cn__col_new(name, type);
@@ -558,7 +568,33 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   raw_ent = NULL;
   cn__strmap_free(&raws);
 
-  /* 3. nodes: organizations in at least one collaborative application */
+  shrink((void **)&pairs, &cappairs, npairs, sizeof *pairs);
+
+  /* 3. years: kept applications and collaborative ones */
+  if (!sort_items(ycs, nycs, sizeof *ycs, K_YC, 0, 0, cmp_yc)) goto oom;
+  size_t nyears = 0;
+  for (size_t k = 0; k < nycs; k++)
+    if (k == 0 || ycs[k].year != ycs[k - 1].year) nyears++;
+  years = cn_table_new((int64_t)nyears);
+  if (!years) goto oom;
+  cn_column *a_y = add_col(years, "year", CN_INT64),
+            *a_n = add_col(years, "applications", CN_INT64),
+            *a_c = add_col(years, "collaborative", CN_INT64);
+  if (!a_y || !a_n || !a_c) goto oom;
+  int64_t row = -1;
+  for (size_t k = 0; k < nycs; k++) {
+    if (k == 0 || ycs[k].year != ycs[k - 1].year) {
+      row++;
+      a_y->i64[row] = ycs[k].year;
+      a_n->i64[row] = a_c->i64[row] = 0;
+    }
+    a_n->i64[row]++;
+    a_c->i64[row] += ycs[k].collab;
+  }
+  cn_free(ycs);
+  ycs = NULL;
+
+  /* 4. nodes: organizations in at least one collaborative application */
   size_t nent = ents.n;
   is_node = cn_calloc(nent + 1, sizeof *is_node);
   node_of = cn_malloc((nent + 1) * sizeof *node_of);
@@ -582,7 +618,15 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       goto oom;
   }
 
-  /* 4. edges: pairs summed per year */
+  /* only the records of nodes count from here on: drop the others (order
+   * kept) and give the memory back before the big sorts */
+  size_t kept = 0;
+  for (size_t k = 0; k < neys; k++)
+    if (is_node[eys[k].ent]) eys[kept++] = eys[k];
+  neys = kept;
+  shrink((void **)&eys, &capeys, neys, sizeof *eys);
+
+  /* 5. edges: pairs summed per year */
   if (!sort_items(pairs, npairs, sizeof *pairs, K_PAIR, nent, 0, cmp_pair)) goto oom;
   size_t ne = 0;
   for (size_t k = 0; k < npairs; k++)
@@ -594,7 +638,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
             *e_v = add_col(edges, "v", CN_INT64),
             *e_w = add_col(edges, "weight", o->newman ? CN_DOUBLE : CN_INT64);
   if (!e_y || !e_u || !e_v || !e_w) goto oom;
-  int64_t row = -1;
+  row = -1;
   for (size_t k = 0; k < npairs; k++) {
     if (k == 0 || !same_pair(&pairs[k], &pairs[k - 1])) {
       row++;
@@ -610,13 +654,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   cn_free(pairs);
   pairs = NULL;
 
-  /* 5. node-years: patents, joint, own, granted inventions, IPC breadth;
-   * eys holds a record per (application, entity, IPC code); the records of
-   * entities that are not nodes are dropped first (order kept). */
-  size_t kept = 0;
-  for (size_t k = 0; k < neys; k++)
-    if (is_node[eys[k].ent]) eys[kept++] = eys[k];
-  neys = kept;
+  /* 6. node-years: patents, joint, own, granted inventions, IPC breadth;
+   * eys holds a record per (application, node, IPC code). */
   if (!sort_items(eys, neys, sizeof *eys, K_EY, nent, 0, cmp_ey_app)) goto oom;
   size_t nny = 0;
   for (size_t k = 0; k < neys; k++)
@@ -656,27 +695,6 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   }
   cn_free(eys);
   eys = NULL;
-  /* 6. years: kept applications and collaborative ones */
-  if (!sort_items(ycs, nycs, sizeof *ycs, K_YC, 0, 0, cmp_yc)) goto oom;
-  size_t nyears = 0;
-  for (size_t k = 0; k < nycs; k++)
-    if (k == 0 || ycs[k].year != ycs[k - 1].year) nyears++;
-  years = cn_table_new((int64_t)nyears);
-  if (!years) goto oom;
-  cn_column *a_y = add_col(years, "year", CN_INT64),
-            *a_n = add_col(years, "applications", CN_INT64),
-            *a_c = add_col(years, "collaborative", CN_INT64);
-  if (!a_y || !a_n || !a_c) goto oom;
-  row = -1;
-  for (size_t k = 0; k < nycs; k++) {
-    if (k == 0 || ycs[k].year != ycs[k - 1].year) {
-      row++;
-      a_y->i64[row] = ycs[k].year;
-      a_n->i64[row] = a_c->i64[row] = 0;
-    }
-    a_n->i64[row]++;
-    a_c->i64[row] += ycs[k].collab;
-  }
   *nodes_out = nodes;
   *edges_out = edges;
   *ny_out = ny;

@@ -28,4 +28,42 @@ cn_status cn__demean_cg(const cn__absorb *a, double *x, double tol, int max_iter
                         cn_diag *d);
 void cn__absorb_free(cn__absorb *a);
 
+/* A regressor over the estimation sample. */
+typedef struct rcol {
+  char *name;
+  double *x; /* values on the sample (demeaned in place by OLS) */
+  double mean;
+  bool omitted;
+} rcol;
+
+/* The estimation sample of a formula (cn__design_build): n rows (their
+ * indices in the table), y, weights w rescaled to sum to n (NULL without),
+ * regressors set[0], endogenous regressors set[1] and excluded instruments
+ * set[2] (iv), the fixed effects to absorb (ab: f->nfe of them plus, for a
+ * constant without fixed effects, one of a single level) and the cluster
+ * ids. cn__design_free releases everything, the formula included. */
+typedef struct cn__design {
+  cn_formula *f;
+  int64_t n;
+  int64_t *rows;
+  double *y, *w;
+  rcol *set[3];
+  int nset[3];
+  cn__absorb ab;
+  int nfe;
+  int ncl;
+  int32_t **clid;
+  int64_t *G;
+  bool cons;
+} cn__design;
+
+#define CN_DESIGN_IV 1u      /* the formula has an iv part */
+#define CN_DESIGN_DUMMIES 2u /* fixed effects become i() dummies, no singletons */
+
+/* Fills ds and the counts in m (dropped_if, dropped_missing, nobs_full,
+ * singletons, nobs). */
+cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_opts *opts,
+                           unsigned flags, cn__design *ds, cn_model *m, cn_diag *d);
+void cn__design_free(cn__design *ds);
+
 #endif

@@ -64,6 +64,15 @@ typedef struct cn_fe_info {
   bool nested; /* nested in a cluster variable */
 } cn_fe_info;
 
+/* The first stage of one endogenous regressor (iv). */
+typedef struct cn_first_stage {
+  char *endog;
+  int ncoef; /* excluded instruments first, then the exogenous regressors */
+  cn_coef *coef;
+  double F, F_df1, F_df2, F_p; /* excluded instruments, with the model's VCE */
+  double partial_r2;           /* of the excluded instruments */
+} cn_first_stage;
+
 typedef struct cn_model {
   char *command, *estimator, *depvar, *formula;
   int64_t nobs, nobs_full, singletons;
@@ -84,6 +93,18 @@ typedef struct cn_model {
   int iterations;
   int n_notes;
   char **notes;
+  /* iv (NaN when not computed) */
+  double kp_lm, kp_lm_df, kp_lm_p; /* Kleibergen–Paap rk LM, under-identification */
+  double kp_wald_f;                /* Kleibergen–Paap rk Wald F, weak identification */
+  double cd_f;                     /* Cragg–Donald Wald F */
+  double sy_crit[4];               /* Stock–Yogo 10/15/20/25% maximal IV size, NaN if not tabulated */
+  int n_first;
+  cn_first_stage *first;
+  /* maximum likelihood (tobit, probit, heckman) */
+  double ll0;                      /* constant-only log likelihood */
+  int64_t n_left, n_unc, n_right;  /* tobit: censored left / uncensored / right */
+  double sigma, sigma_se;          /* tobit σ (delta method); heckman σ */
+  double rho, lambda, lambda_se;   /* heckman */
 } cn_model;
 
 /* OLS with absorbed fixed effects (reghdfe's conventions, econometrics.md

@@ -65,5 +65,7 @@ typedef struct cn__design {
 cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_opts *opts,
                            unsigned flags, cn__design *ds, cn_model *m, cn_diag *d);
 void cn__design_free(cn__design *ds);
+/* Sets a new model's optional statistics to NaN. */
+void cn__model_init(cn_model *m);
 
 #endif

@@ -93,8 +93,45 @@ cn_status cn_model_json(const cn_model *m, char **out, cn_diag *d) {
   cn__buf_printf(&b, ", \"rss\": "), num(&b, m->rss);
   cn__buf_printf(&b, ", \"ll\": "), num(&b, m->ll);
   cn__buf_printf(&b, ", \"pseudo_r2\": "), num(&b, m->pseudo_r2);
-  cn__buf_printf(&b, ",\n            \"kp_lm\": null, \"kp_wald_f\": null, \"cd_f\": null},\n");
-  cn__buf_printf(&b, "  \"first_stage\": [],\n  \"converged\": %s, \"iterations\": %d,\n",
+  cn__buf_printf(&b, ",\n            \"kp_lm\": "), num(&b, m->kp_lm);
+  cn__buf_printf(&b, ", \"kp_lm_df\": "), num(&b, m->kp_lm_df);
+  cn__buf_printf(&b, ", \"kp_lm_p\": "), num(&b, m->kp_lm_p);
+  cn__buf_printf(&b, ", \"kp_wald_f\": "), num(&b, m->kp_wald_f);
+  cn__buf_printf(&b, ", \"cd_f\": "), num(&b, m->cd_f);
+  cn__buf_printf(&b, ",\n            \"stock_yogo\": ["), num(&b, m->sy_crit[0]);
+  for (int q = 1; q < 4; q++) cn__buf_printf(&b, ", "), num(&b, m->sy_crit[q]);
+  cn__buf_printf(&b, "], \"ll0\": "), num(&b, m->ll0);
+  cn__buf_printf(&b, ", \"sigma\": "), num(&b, m->sigma);
+  cn__buf_printf(&b, ", \"sigma_se\": "), num(&b, m->sigma_se);
+  cn__buf_printf(&b, ", \"rho\": "), num(&b, m->rho);
+  cn__buf_printf(&b, ", \"lambda\": "), num(&b, m->lambda);
+  cn__buf_printf(&b, ", \"lambda_se\": "), num(&b, m->lambda_se);
+  cn__buf_printf(&b, ",\n            \"n_left\": %lld, \"n_unc\": %lld, \"n_right\": %lld},\n",
+                 (long long)m->n_left, (long long)m->n_unc, (long long)m->n_right);
+  cn__buf_printf(&b, "  \"first_stage\": [");
+  for (int s1 = 0; s1 < m->n_first; s1++) {
+    const cn_first_stage *fs = &m->first[s1];
+    cn__buf_printf(&b, "%s\n    {", s1 ? "," : "");
+    key(&b, "endog"), str(&b, fs->endog);
+    cn__buf_printf(&b, ", \"F\": "), num(&b, fs->F);
+    cn__buf_printf(&b, ", \"F_df1\": "), num(&b, fs->F_df1);
+    cn__buf_printf(&b, ", \"F_df2\": "), num(&b, fs->F_df2);
+    cn__buf_printf(&b, ", \"F_p\": "), num(&b, fs->F_p);
+    cn__buf_printf(&b, ", \"partial_r2\": "), num(&b, fs->partial_r2);
+    cn__buf_printf(&b, ",\n     \"coefficients\": [");
+    for (int a = 0; a < fs->ncoef; a++) {
+      const cn_coef *c = &fs->coef[a];
+      cn__buf_printf(&b, "%s{", a ? ", " : "");
+      key(&b, "name"), str(&b, c->name);
+      cn__buf_printf(&b, ", \"b\": "), num(&b, c->b);
+      cn__buf_printf(&b, ", \"se\": "), num(&b, c->se);
+      cn__buf_printf(&b, ", \"t\": "), num(&b, c->t);
+      cn__buf_printf(&b, ", \"p\": "), num(&b, c->p);
+      cn__buf_printf(&b, "}");
+    }
+    cn__buf_printf(&b, "]}");
+  }
+  cn__buf_printf(&b, "%s],\n  \"converged\": %s, \"iterations\": %d,\n", m->n_first ? "\n  " : "",
                  m->converged ? "true" : "false", m->iterations);
   cn__buf_printf(&b, "  \"dropped\": {\"missing\": %lld, \"if\": %lld, \"singletons\": %lld},\n",
                  (long long)m->dropped_missing, (long long)m->dropped_if, (long long)m->singletons);

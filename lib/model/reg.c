@@ -135,6 +135,7 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   memset(&ds, 0, sizeof ds);
   *out = NULL;
   if (!m) return oom(d);
+  cn__model_init(m);
   double tol = opts->tol > 0 ? opts->tol : 1e-8;
   int max_iter = opts->max_iter > 0 ? opts->max_iter : 100000;
   if ((st = cn__design_build(t, formula, opts, 0, &ds, m, d)) != CN_OK) goto done;
@@ -518,6 +519,14 @@ done:
   return st;
 }
 
+void cn__model_init(cn_model *m) {
+  m->kp_lm = m->kp_lm_df = m->kp_lm_p = m->kp_wald_f = m->cd_f = NAN;
+  for (int q = 0; q < 4; q++) m->sy_crit[q] = NAN;
+  m->ll = m->ll0 = m->pseudo_r2 = NAN;
+  m->sigma = m->sigma_se = m->rho = m->lambda = m->lambda_se = NAN;
+  m->F = m->F_p = NAN;
+}
+
 void cn_model_free(cn_model *m) {
   if (!m) return;
   cn_free(m->command);
@@ -534,5 +543,11 @@ void cn_model_free(cn_model *m) {
   cn_free(m->V);
   for (int q = 0; q < m->n_notes; q++) cn_free(m->notes[q]);
   cn_free(m->notes);
+  for (int s = 0; m->first && s < m->n_first; s++) {
+    cn_free(m->first[s].endog);
+    for (int a = 0; a < m->first[s].ncoef; a++) cn_free(m->first[s].coef ? m->first[s].coef[a].name : NULL);
+    cn_free(m->first[s].coef);
+  }
+  cn_free(m->first);
   cn_free(m);
 }

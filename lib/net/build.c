@@ -571,6 +571,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   shrink((void **)&pairs, &cappairs, npairs, sizeof *pairs);
 
   /* 3. years: kept applications and collaborative ones */
+  int64_t row;
   if (!sort_items(ycs, nycs, sizeof *ycs, K_YC, 0, 0, cmp_yc)) goto oom;
   size_t nyears = 0;
   for (size_t k = 0; k < nycs; k++)
@@ -581,7 +582,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
             *a_n = add_col(years, "applications", CN_INT64),
             *a_c = add_col(years, "collaborative", CN_INT64);
   if (!a_y || !a_n || !a_c) goto oom;
-  int64_t row = -1;
+  row = -1;
   for (size_t k = 0; k < nycs; k++) {
     if (k == 0 || ycs[k].year != ycs[k - 1].year) {
       row++;
@@ -626,35 +627,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   neys = kept;
   shrink((void **)&eys, &capeys, neys, sizeof *eys);
 
-  /* 5. edges: pairs summed per year */
-  if (!sort_items(pairs, npairs, sizeof *pairs, K_PAIR, nent, 0, cmp_pair)) goto oom;
-  size_t ne = 0;
-  for (size_t k = 0; k < npairs; k++)
-    if (k == 0 || !same_pair(&pairs[k], &pairs[k - 1])) ne++;
-  cnt->edges = (int64_t)ne;
-  edges = cn_table_new((int64_t)ne);
-  if (!edges) goto oom;
-  cn_column *e_y = add_col(edges, "year", CN_INT64), *e_u = add_col(edges, "u", CN_INT64),
-            *e_v = add_col(edges, "v", CN_INT64),
-            *e_w = add_col(edges, "weight", o->newman ? CN_DOUBLE : CN_INT64);
-  if (!e_y || !e_u || !e_v || !e_w) goto oom;
-  row = -1;
-  for (size_t k = 0; k < npairs; k++) {
-    if (k == 0 || !same_pair(&pairs[k], &pairs[k - 1])) {
-      row++;
-      e_y->i64[row] = pairs[k].year;
-      e_u->i64[row] = node_of[pairs[k].a];
-      e_v->i64[row] = node_of[pairs[k].b];
-      if (o->newman) e_w->dbl[row] = 0;
-      else e_w->i64[row] = 0;
-    }
-    if (o->newman) e_w->dbl[row] += 1.0 / (double)(pairs[k].k - 1);
-    else e_w->i64[row]++;
-  }
-  cn_free(pairs);
-  pairs = NULL;
-
-  /* 6. node-years: patents, joint, own, granted inventions, IPC breadth;
+  /* 5. node-years (before the edges: the peak of memory is lower): patents, joint, own, granted inventions, IPC breadth;
    * eys holds a record per (application, node, IPC code). */
   if (!sort_items(eys, neys, sizeof *eys, K_EY, nent, 0, cmp_ey_app)) goto oom;
   size_t nny = 0;
@@ -695,6 +668,34 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   }
   cn_free(eys);
   eys = NULL;
+  /* 6. edges: pairs summed per year */
+  if (!sort_items(pairs, npairs, sizeof *pairs, K_PAIR, nent, 0, cmp_pair)) goto oom;
+  size_t ne = 0;
+  for (size_t k = 0; k < npairs; k++)
+    if (k == 0 || !same_pair(&pairs[k], &pairs[k - 1])) ne++;
+  cnt->edges = (int64_t)ne;
+  edges = cn_table_new((int64_t)ne);
+  if (!edges) goto oom;
+  cn_column *e_y = add_col(edges, "year", CN_INT64), *e_u = add_col(edges, "u", CN_INT64),
+            *e_v = add_col(edges, "v", CN_INT64),
+            *e_w = add_col(edges, "weight", o->newman ? CN_DOUBLE : CN_INT64);
+  if (!e_y || !e_u || !e_v || !e_w) goto oom;
+  row = -1;
+  for (size_t k = 0; k < npairs; k++) {
+    if (k == 0 || !same_pair(&pairs[k], &pairs[k - 1])) {
+      row++;
+      e_y->i64[row] = pairs[k].year;
+      e_u->i64[row] = node_of[pairs[k].a];
+      e_v->i64[row] = node_of[pairs[k].b];
+      if (o->newman) e_w->dbl[row] = 0;
+      else e_w->i64[row] = 0;
+    }
+    if (o->newman) e_w->dbl[row] += 1.0 / (double)(pairs[k].k - 1);
+    else e_w->i64[row]++;
+  }
+  cn_free(pairs);
+  pairs = NULL;
+
   *nodes_out = nodes;
   *edges_out = edges;
   *ny_out = ny;

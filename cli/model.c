@@ -43,6 +43,18 @@ static void stata_num(char *buf, size_t n, double x, int w) {
   snprintf(buf, n, "%*s", w, p);
 }
 
+/* name fitted into 12 columns as Stata does: the first 10 characters, '~'
+ * and the last one (ASCII names; others are cut at 12 columns). */
+static const char *abbrev(const char *name, char *buf, size_t n) {
+  size_t len = strlen(name);
+  if (cn_text_width(name) <= 12) return name;
+  bool ascii = true;
+  for (size_t i = 0; i < len; i++) ascii &= (unsigned char)name[i] < 0x80;
+  if (ascii) snprintf(buf, n, "%.10s~%c", name, name[len - 1]);
+  else snprintf(buf, n, "%.12s", name);
+  return buf;
+}
+
 static void print_table(const cn_model *m, FILE *fp) {
   char a[64], b[64];
   const char *vce = m->vce == CN_VCE_ROBUST    ? "robust"
@@ -76,7 +88,8 @@ static void print_table(const cn_model *m, FILE *fp) {
     char lo[64], hi[64];
     stata_num(lo, sizeof lo, c->ci_low, 10);
     stata_num(hi, sizeof hi, c->ci_high, 11);
-    const char *name = c->name;
+    char nb[64];
+    const char *name = abbrev(c->name, nb, sizeof nb);
     int64_t wname = cn_text_width(name);
     fprintf(fp, "%*s%s | %s  %s %8.2f   %6.3f   %s %s\n", (int)(wname < 12 ? 12 - wname : 0), "",
             name, a, b, c->t, c->p, lo, hi);
@@ -103,7 +116,50 @@ static void print_table(const cn_model *m, FILE *fp) {
   }
 }
 
-static int run_reg(int argc, char **argv) {
+/* Prints a maximum-likelihood model: header with the log likelihood and
+ * pseudo R², coefficients with z tests, and for tobit the censoring counts
+ * and σ. */
+static void print_ml(const cn_model *m, FILE *fp) {
+  char a[64], b[64], lo[64], hi[64];
+  bool tobit = !strcmp(m->estimator, "tobit");
+  char title[64];
+  snprintf(title, sizeof title, "%s regression", tobit ? "Tobit" : "Probit");
+  fprintf(fp, "%-52sNumber of obs     = %10lld\n", title, (long long)m->nobs);
+  if (tobit) {
+    fprintf(fp, "%-52s   Uncensored     = %10lld\n", "", (long long)m->n_unc);
+    fprintf(fp, "%-52s   Left-censored  = %10lld\n", "", (long long)m->n_left);
+    fprintf(fp, "%-52s   Right-censored = %10lld\n", "", (long long)m->n_right);
+  }
+  snprintf(a, sizeof a, "Std. errors: %s",
+           m->vce == CN_VCE_ROBUST ? "robust" : m->vce == CN_VCE_CLUSTER ? "cluster" : "oim");
+  fprintf(fp, "%-52sLR chi2           = %10.2f\n", a, 2 * (m->ll - m->ll0));
+  fprintf(fp, "%-52sPseudo R2         = %10.4f\n", "", m->pseudo_r2);
+  fprintf(fp, "Log likelihood = %.4f\n\n", m->ll);
+  fprintf(fp, "------------------------------------------------------------------------------\n");
+  fprintf(fp, "%12.12s | Coefficient  Std. err.      z    P>|z|     [95%% conf. interval]\n", m->depvar);
+  fprintf(fp, "-------------+----------------------------------------------------------------\n");
+  for (int i = 0; i < m->ncoef; i++) {
+    const cn_coef *c = &m->coef[i];
+    stata_num(a, sizeof a, c->b, 10);
+    stata_num(b, sizeof b, c->se, 10);
+    stata_num(lo, sizeof lo, c->ci_low, 10);
+    stata_num(hi, sizeof hi, c->ci_high, 11);
+    char nb[64];
+    const char *nm = abbrev(c->name, nb, sizeof nb);
+    int64_t w = cn_text_width(nm);
+    fprintf(fp, "%*s%s | %s  %s %8.2f   %6.3f   %s %s\n", (int)(w < 12 ? 12 - w : 0), "", nm, a, b,
+            c->t, c->p, lo, hi);
+  }
+  if (tobit) {
+    stata_num(a, sizeof a, m->sigma, 10);
+    stata_num(b, sizeof b, m->sigma_se, 10);
+    fprintf(fp, "-------------+----------------------------------------------------------------\n");
+    fprintf(fp, "       sigma | %s  %s\n", a, b);
+  }
+  fprintf(fp, "------------------------------------------------------------------------------\n");
+}
+
+static int run_model(int argc, char **argv, const char *cmd) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
   cn_reg_opts o;
@@ -111,6 +167,7 @@ static int run_reg(int argc, char **argv) {
   const char *in = NULL, *formula = NULL, *outp = NULL, *panel = NULL, *vce = NULL,
              *cluster = NULL, *ssc = NULL, *v = NULL, *name = NULL, *solver = NULL;
   bool json = false;
+  double lo = NAN, hi = NAN;
   char **cl = NULL, **pl = NULL;
   for (int i = 1; i < argc; i++) {
     int r;
@@ -123,13 +180,22 @@ static int run_reg(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--ssc", &ssc)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--solver", &solver)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--name", &name)) != 0) {
-      if (r < 0) return cli_usage("reg", "option %s needs a value", argv[i]);
+      if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
       continue;
     }
     if ((r = cli_opt(argc, argv, &i, "--tol", &v)) != 0) {
       char *end;
       o.tol = r > 0 ? strtod(v, &end) : -1;
-      if (r < 0 || *end || !(o.tol > 0 && o.tol < 1)) return cli_usage("reg", "--tol takes a number in (0, 1)");
+      if (r < 0 || *end || !(o.tol > 0 && o.tol < 1)) return cli_usage(cmd, "--tol takes a number in (0, 1)");
+      continue;
+    }
+    if (!strcmp(cmd, "tobit") && ((r = cli_opt(argc, argv, &i, "--ll", &v)) != 0 ||
+                                  (r = cli_opt(argc, argv, &i, "--ul", &v)) != 0)) {
+      char *end;
+      double x = r > 0 ? strtod(v, &end) : NAN;
+      if (r < 0 || *end || !isfinite(x)) return cli_usage(cmd, "%s takes a number", argv[i - (r > 0)]);
+      if (!strncmp(argv[i - 1], "--ll", 4) || !strncmp(argv[i], "--ll", 4)) lo = x;
+      else hi = x;
       continue;
     }
     if (cli_flag(argv, i, "--json")) {
@@ -141,19 +207,19 @@ static int run_reg(int argc, char **argv) {
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1] && !strchr(argv[i], '~'))
-      return cli_usage("reg", "unknown option %s", argv[i]);
+      return cli_usage(cmd, "unknown option %s", argv[i]);
     if (!in) in = argv[i];
     else if (!formula) formula = argv[i];
-    else return cli_usage("reg", "one data file and one formula (got \"%s\" too)", argv[i]);
+    else return cli_usage(cmd, "one data file and one formula (got \"%s\" too)", argv[i]);
   }
   cn_table *t = NULL;
   cn_model *m = NULL;
   cn_diag d;
   int rc = 0;
-  if (!in || !formula) return cli_usage("reg", "DATA and FORMULA are needed");
+  if (!in || !formula) return cli_usage(cmd, "DATA and FORMULA are needed");
   if (panel) {
     if (split_list(panel, &pl) != 2) {
-      rc = cli_usage("reg", "--panel takes ID,TIME");
+      rc = cli_usage(cmd, "--panel takes ID,TIME");
       goto done;
     }
     o.panel_id = pl[0];
@@ -162,7 +228,7 @@ static int run_reg(int argc, char **argv) {
   if (cluster) {
     int n = split_list(cluster, &cl);
     if (n < 1) {
-      rc = cli_usage("reg", "--cluster takes VAR[,VAR2]");
+      rc = cli_usage(cmd, "--cluster takes VAR[,VAR2]");
       goto done;
     }
     o.cluster = (const char *const *)cl;
@@ -173,15 +239,15 @@ static int run_reg(int argc, char **argv) {
     if (!strcmp(vce, "iid") || !strcmp(vce, "unadjusted")) o.vce = CN_VCE_IID;
     else if (!strcmp(vce, "robust")) o.vce = CN_VCE_ROBUST;
     else if (!strcmp(vce, "cluster")) o.vce = CN_VCE_CLUSTER;
-    else rc = cli_usage("reg", "--vce takes iid, robust or cluster");
-    if (!rc && o.vce == CN_VCE_CLUSTER && !cluster) rc = cli_usage("reg", "--vce cluster needs --cluster VAR");
-    if (!rc && o.vce != CN_VCE_CLUSTER && cluster) rc = cli_usage("reg", "--cluster goes with --vce cluster");
+    else rc = cli_usage(cmd, "--vce takes iid, robust or cluster");
+    if (!rc && o.vce == CN_VCE_CLUSTER && !cluster) rc = cli_usage(cmd, "--vce cluster needs --cluster VAR");
+    if (!rc && o.vce != CN_VCE_CLUSTER && cluster) rc = cli_usage(cmd, "--cluster goes with --vce cluster");
     if (rc) goto done;
   }
   if (ssc) {
     if (!strcmp(ssc, "fixest")) o.ssc_fixest = true;
     else if (strcmp(ssc, "stata")) {
-      rc = cli_usage("reg", "--ssc takes stata or fixest");
+      rc = cli_usage(cmd, "--ssc takes stata or fixest");
       goto done;
     }
   }
@@ -190,13 +256,22 @@ static int run_reg(int argc, char **argv) {
     else if (!strcmp(solver, "ap")) o.solver = CN_SOLVER_AP;
     else if (!strcmp(solver, "cg")) o.solver = CN_SOLVER_CG;
     else {
-      rc = cli_usage("reg", "--solver takes auto, ap or cg");
+      rc = cli_usage(cmd, "--solver takes auto, ap or cg");
       goto done;
     }
   }
   (void)name;
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
-  if (cn_reg(t, formula, &o, &m, &d) != CN_OK) {
+  cn_status est;
+  if (!strcmp(cmd, "probit")) est = cn_probit(t, formula, &o, &m, &d);
+  else if (!strcmp(cmd, "tobit")) {
+    if (isnan(lo) && isnan(hi)) {
+      rc = cli_usage(cmd, "give --ll A and/or --ul B");
+      goto done;
+    }
+    est = cn_tobit(t, formula, lo, hi, &o, &m, &d);
+  } else est = cn_reg(t, formula, &o, &m, &d);
+  if (est != CN_OK) {
     rc = cli_fail(&d);
     goto done;
   }
@@ -223,8 +298,10 @@ static int run_reg(int argc, char **argv) {
     if (cn_model_json(m, &s, &d) != CN_OK) rc = cli_fail(&d);
     else fputs(s, fp);
     cn_free(s);
-  } else {
+  } else if (!strcmp(cmd, "reg")) {
     print_table(m, fp);
+  } else {
+    print_ml(m, fp);
   }
   if (fp != stdout && fclose(fp) != 0) {
     fprintf(stderr, "%s: cannot write %s\n", cli_prefix, outp);
@@ -237,6 +314,10 @@ done:
   free_list(pl);
   return rc;
 }
+
+static int run_reg(int argc, char **argv) { return run_model(argc, argv, "reg"); }
+static int run_probit(int argc, char **argv) { return run_model(argc, argv, "probit"); }
+static int run_tobit(int argc, char **argv) { return run_model(argc, argv, "tobit"); }
 
 const cli_cmd cli_reg_cmds[] = {
     {"reg", "", run_reg, "OLS with absorbed fixed effects",
@@ -268,4 +349,35 @@ const cli_cmd cli_reg_cmds[] = {
      "%s"
      "\nexample:\n"
      "  coinnet reg grunfeld.csv 'inv ~ capital | firm + year' --cluster firm\n"},
+    {NULL, NULL, NULL, NULL, NULL}};
+
+const cli_cmd cli_probit_cmds[] = {
+    {"probit", "", run_probit, "probit by maximum likelihood",
+     "usage: coinnet probit DATA FORMULA [--vce iid|robust|cluster] [--cluster V]\n"
+     "                      [--if EXPR] [--weights V] [--json] [-o FILE]\n\n"
+     "Probit of (y != 0) on the terms by Newton-Raphson; fixed effects after '|'\n"
+     "enter as dummies. Reports the log likelihood, the constant-only one and\n"
+     "McFadden's pseudo R2. A 0/1 regressor that predicts the outcome perfectly\n"
+     "is an error naming it. Robust and cluster errors follow Stata's ML\n"
+     "convention (N/(N-1), G/(G-1)).\n\n"
+     "options: as for `coinnet reg` (docs/models.md)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet probit spector.csv 'grade ~ gpa + tuce + psi'\n"},
+    {NULL, NULL, NULL, NULL, NULL}};
+
+const cli_cmd cli_tobit_cmds[] = {
+    {"tobit", "", run_tobit, "Tobit with lower and/or upper limits",
+     "usage: coinnet tobit DATA FORMULA [--ll A] [--ul B] [--vce iid|robust|cluster]\n"
+     "                     [--cluster V] [--if EXPR] [--weights V] [--json] [-o FILE]\n\n"
+     "Tobit censored at A (y <= A) and / or B (y >= B) by Newton-Raphson on\n"
+     "(b, ln sigma); fixed effects after '|' enter as dummies. Reports the\n"
+     "censoring counts, sigma (delta method), the log likelihood and Stata's\n"
+     "pseudo R2 = 1 - ll/ll0 (ll0: constant-only tobit; it can leave [0, 1]).\n\n"
+     "options: as for `coinnet reg` (docs/models.md), and\n"
+     "  --ll A             left-censoring limit\n"
+     "  --ul B             right-censoring limit\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet tobit affairs.csv 'affairs ~ age + yearsmarried + religiousness' --ll 0\n"},
     {NULL, NULL, NULL, NULL, NULL}};

@@ -113,6 +113,20 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *o,
                  cn_model **out, cn_diag *d);
 void cn_model_free(cn_model *m);
 
+/* Probit of (y != 0) on the terms, fixed effects as dummies; the
+ * constant-only log likelihood and McFadden's pseudo R² in ll0 and
+ * pseudo_r2. A 0/1 regressor that predicts the outcome perfectly, or an
+ * outcome that does not vary, is CN_EANALYSIS naming it. */
+cn_status cn_probit(const cn_table *t, const char *formula, const cn_reg_opts *o,
+                    cn_model **out, cn_diag *d);
+
+/* Tobit censored at lo (left) and / or hi (right); NaN for no limit. The
+ * coefficients end with lnsigma; sigma and its delta-method SE, the counts
+ * of censored rows, ll, ll0 (constant-only tobit) and Stata's pseudo R²
+ * 1 − ll/ll0 are in the model. */
+cn_status cn_tobit(const cn_table *t, const char *formula, double lo, double hi,
+                   const cn_reg_opts *o, cn_model **out, cn_diag *d);
+
 /* The model as a JSON document in the schema of spec/cli.md (schema_version
  * 1); *out is a new NUL-terminated string the caller frees with cn_free. */
 cn_status cn_model_json(const cn_model *m, char **out, cn_diag *d);

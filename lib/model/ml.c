@@ -1,0 +1,592 @@
+/* lib/model/ml.c — maximum-likelihood estimators of spec/econometrics.md §4:
+ * probit, Tobit (one or two limits) and Heckman's two-step selection
+ * model. Fixed effects enter as dummies (no absorption). Newton–Raphson
+ * with analytic gradient and Hessian and step halving; the variance is
+ * −H⁻¹, or the sandwich of the scores × N/(N−1) (robust) or × G/(G−1)
+ * (cluster), Stata's ML convention. */
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sf_erf.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "hdfe.h"
+
+static cn_status oom(cn_diag *d) { return cn_diag_set(d, CN_EINTERNAL, "out of memory"); }
+
+/* ln Φ(z), accurate in both tails. */
+static double log_Phi(double z) { return gsl_sf_log_erfc(-z / M_SQRT2) - M_LN2; }
+
+/* φ(z)/Φ(z), the inverse Mills ratio, accurate for very negative z. */
+static double mills(double z) { return exp(-0.5 * z * z - 0.5 * log(2 * M_PI) - log_Phi(z)); }
+
+/* The design of an ML model: n rows, p columns x[j] (the constant last when
+ * present), names, y, weights (rescaled to sum to n, or NULL). */
+typedef struct mlx {
+  int64_t n;
+  int p;
+  double **x;
+  char **name;
+  const double *y, *w;
+} mlx;
+
+/* The log likelihood of one model at b, its gradient g (p) and Hessian h
+ * (p×p), and when s is not NULL the score of every row (s[i*p + j]). */
+typedef double (*ll_fn)(const mlx *X, const double *b, double *g, double *h, double *s, void *ud);
+
+static bool spd_inv(double *a, int k) {
+  if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', k, a, k) != 0) return false;
+  if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', k, a, k) != 0) return false;
+  for (int i = 0; i < k; i++)
+    for (int j = i + 1; j < k; j++) a[i * k + j] = a[j * k + i];
+  return true;
+}
+
+/* Maximizes fn from b (p) by Newton–Raphson with step halving until the
+ * change of b is below 1e-10 (relative) and the scaled gradient g'(−H)⁻¹g
+ * below 1e-16; V gets (−H)⁻¹. CN_EANALYSIS with what failed otherwise. */
+static cn_status newton(const mlx *X, ll_fn fn, void *ud, double *b, double *V, double *ll,
+                        int *iters, const char *what, cn_diag *d) {
+  int p = X->p;
+  cn_status st = CN_OK;
+  double *g = cn_malloc((size_t)p * sizeof *g + 8), *h = cn_malloc((size_t)p * p * sizeof *h + 8);
+  double *step = cn_malloc((size_t)p * sizeof *step + 8), *bt = cn_malloc((size_t)p * sizeof *bt + 8);
+  if (!g || !h || !step || !bt) {
+    st = oom(d);
+    goto done;
+  }
+  double cur = fn(X, b, g, h, NULL, ud);
+  if (!isfinite(cur)) {
+    st = cn_diag_set(d, CN_EANALYSIS, "%s: the likelihood is not finite at the starting values", what);
+    goto done;
+  }
+  for (int it = 1;; it++) {
+    if (it > 300) {
+      st = cn_diag_set(d, CN_EANALYSIS, "%s did not converge in 300 Newton iterations", what);
+      goto done;
+    }
+    /* step = (−H + μI)⁻¹ g: μ = 0 where the likelihood is concave, else
+     * the smallest of 1e-8, 1e-7, … times the largest |H_jj| that makes the
+     * system positive definite (Levenberg–Marquardt) */
+    double hmax = 0;
+    for (int a = 0; a < p; a++) hmax = fmax(hmax, fabs(h[a * p + a]));
+    bool pd = false;
+    for (double mu = 0; !pd && mu <= 1e6 * (hmax + 1); mu = mu ? mu * 10 : 1e-8 * (hmax + 1)) {
+      for (int q = 0; q < p * p; q++) V[q] = -h[q];
+      for (int a = 0; a < p; a++) V[a * p + a] += mu;
+      pd = spd_inv(V, p);
+    }
+    if (!pd) {
+      st = cn_diag_set(d, CN_EANALYSIS,
+                       "%s: the Hessian is singular (collinear regressors or perfect prediction?)", what);
+      goto done;
+    }
+    double sg = 0, maxrel = 0;
+    for (int a = 0; a < p; a++) {
+      step[a] = 0;
+      for (int q = 0; q < p; q++) step[a] += V[a * p + q] * g[q];
+      sg += step[a] * g[a];
+    }
+    double lam = 1, next = -INFINITY;
+    for (int half = 0; half < 40; half++, lam /= 2) {
+      for (int a = 0; a < p; a++) bt[a] = b[a] + lam * step[a];
+      next = fn(X, bt, NULL, NULL, NULL, ud);
+      if (isfinite(next) && next >= cur - 1e-12 * fabs(cur)) break;
+    }
+    if (!(isfinite(next) && next >= cur - 1e-12 * fabs(cur))) {
+      st = cn_diag_set(d, CN_EANALYSIS, "%s did not converge: no step improves the likelihood", what);
+      goto done;
+    }
+    for (int a = 0; a < p; a++) {
+      double rel = fabs(bt[a] - b[a]) / (fabs(b[a]) + 1e-3);
+      if (rel > maxrel) maxrel = rel;
+      b[a] = bt[a];
+    }
+    cur = fn(X, b, g, h, NULL, ud);
+    *iters = it;
+    if (maxrel < 1e-10 && sg < 1e-16) break;
+    if (maxrel < 1e-13) break; /* at machine precision */
+  }
+  for (int q = 0; q < p * p; q++) V[q] = -h[q];
+  if (!spd_inv(V, p)) {
+    st = cn_diag_set(d, CN_EANALYSIS, "%s: the Hessian is singular at the maximum", what);
+    goto done;
+  }
+  *ll = cur;
+done:
+  cn_free(g);
+  cn_free(h);
+  cn_free(step);
+  cn_free(bt);
+  return st;
+}
+
+/* ---- probit ---- */
+
+static double probit_ll(const mlx *X, const double *b, double *g, double *h, double *s, void *ud) {
+  (void)ud;
+  int p = X->p;
+  double ll = 0;
+  if (g) memset(g, 0, (size_t)p * sizeof *g);
+  if (h) memset(h, 0, (size_t)p * p * sizeof *h);
+  for (int64_t i = 0; i < X->n; i++) {
+    double xb = 0, w = X->w ? X->w[i] : 1;
+    for (int a = 0; a < p; a++) xb += X->x[a][i] * b[a];
+    double q = X->y[i] != 0 ? 1 : -1;
+    ll += w * log_Phi(q * xb);
+    if (!g && !s) continue;
+    double lam = q * mills(q * xb); /* dℓ/dxb */
+    double d2 = -lam * (lam + xb);  /* d²ℓ/dxb² */
+    for (int a = 0; a < p; a++) {
+      double xa = X->x[a][i];
+      if (g) g[a] += w * lam * xa;
+      if (s) s[i * p + a] = w * lam * xa;
+      if (h)
+        for (int c = 0; c <= a; c++) h[a * p + c] += w * d2 * xa * X->x[c][i];
+    }
+  }
+  if (h)
+    for (int a = 0; a < p; a++)
+      for (int c = a + 1; c < p; c++) h[a * p + c] = h[c * p + a];
+  return ll;
+}
+
+/* ---- tobit: parameters (β, ln σ) ---- */
+
+typedef struct tobit_ud {
+  double lo, hi; /* limits, ±∞ when absent */
+} tobit_ud;
+
+static double tobit_ll(const mlx *X, const double *b, double *g, double *h, double *s, void *ud) {
+  const tobit_ud *t = ud;
+  int p = X->p, k = p - 1; /* b[k] = ln σ */
+  double th = b[k], sig = exp(th), ll = 0;
+  if (g) memset(g, 0, (size_t)p * sizeof *g);
+  if (h) memset(h, 0, (size_t)p * p * sizeof *h);
+  for (int64_t i = 0; i < X->n; i++) {
+    double xb = 0, w = X->w ? X->w[i] : 1, y = X->y[i];
+    for (int a = 0; a < k; a++) xb += X->x[a][i] * b[a];
+    double gb, gt, hbb, hbt, htt; /* dℓ/dxb·σ… per row, see below */
+    if (y <= t->lo) {
+      double u = (t->lo - xb) / sig, lam = mills(u);
+      ll += w * log_Phi(u);
+      gb = -lam / sig, gt = -lam * u;
+      hbb = -lam * (u + lam) / (sig * sig);
+      hbt = -lam * (u * (u + lam) - 1) / sig;
+      htt = -lam * u * (u * (u + lam) - 1);
+    } else if (y >= t->hi) {
+      double v = (xb - t->hi) / sig, lam = mills(v);
+      ll += w * log_Phi(v);
+      gb = lam / sig, gt = -lam * v;
+      hbb = -lam * (v + lam) / (sig * sig);
+      hbt = lam * (v * (v + lam) - 1) / sig;
+      htt = -lam * v * (v * (v + lam) - 1);
+    } else {
+      double z = (y - xb) / sig;
+      ll += w * (-0.5 * log(2 * M_PI) - 0.5 * z * z - th);
+      gb = z / sig, gt = z * z - 1;
+      hbb = -1 / (sig * sig);
+      hbt = -2 * z / sig;
+      htt = -2 * z * z;
+    }
+    if (!g && !s) continue;
+    for (int a = 0; a < k; a++) {
+      double xa = X->x[a][i];
+      if (g) g[a] += w * gb * xa;
+      if (s) s[i * p + a] = w * gb * xa;
+      if (h) {
+        for (int c = 0; c <= a; c++) h[a * p + c] += w * hbb * xa * X->x[c][i];
+        h[k * p + a] += w * hbt * xa;
+      }
+    }
+    if (g) g[k] += w * gt;
+    if (s) s[i * p + k] = w * gt;
+    if (h) h[k * p + k] += w * htt;
+  }
+  if (h)
+    for (int a = 0; a < p; a++)
+      for (int c = a + 1; c < p; c++) h[a * p + c] = h[c * p + a];
+  return ll;
+}
+
+/* Sandwich V ← V (Σ_g s_g s_g') V × factor over clusters cl (G), or over
+ * rows when cl is NULL. */
+static cn_status sandwich(const mlx *X, const double *s, const int32_t *cl, int64_t G, double factor,
+                          double *V, cn_diag *d) {
+  int p = X->p;
+  int64_t ng = cl ? G : X->n;
+  double *u = cl ? cn_calloc((size_t)G * p + 1, sizeof *u) : NULL;
+  double *meat = cn_calloc((size_t)p * p + 1, sizeof *meat), *tmp = cn_calloc((size_t)p * p + 1, sizeof *tmp);
+  if ((cl && !u) || !meat || !tmp) {
+    cn_free(u);
+    cn_free(meat);
+    cn_free(tmp);
+    return oom(d);
+  }
+  if (cl)
+    for (int64_t i = 0; i < X->n; i++)
+      for (int a = 0; a < p; a++) u[(size_t)cl[i] * p + a] += s[i * p + a];
+  const double *src = cl ? u : s;
+  for (int64_t r = 0; r < ng; r++)
+    for (int a = 0; a < p; a++)
+      for (int c = 0; c < p; c++) meat[a * p + c] += src[r * p + a] * src[r * p + c];
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c < p; c++) {
+      double t = 0;
+      for (int q = 0; q < p; q++) t += V[a * p + q] * meat[q * p + c];
+      tmp[a * p + c] = t;
+    }
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c < p; c++) {
+      double t = 0;
+      for (int q = 0; q < p; q++) t += tmp[a * p + q] * V[q * p + c];
+      meat[a * p + c] = t * factor;
+    }
+  memcpy(V, meat, (size_t)p * p * sizeof *V);
+  cn_free(u);
+  cn_free(meat);
+  cn_free(tmp);
+  return CN_OK;
+}
+
+/* Regressors of the design in formula order, the collinear ones left out
+ * (with a note), then the constant: columns of ds as an mlx (not owned). */
+static cn_status ml_columns(cn__design *ds, cn_model *m, bool cons, mlx *X, double **ones,
+                            cn_diag *d) {
+  int ncol = ds->nset[0];
+  int64_t n = ds->n;
+  X->n = n;
+  X->y = ds->y;
+  X->w = ds->w;
+  X->x = cn_calloc((size_t)ncol + 3, sizeof *X->x);
+  X->name = cn_calloc((size_t)ncol + 3, sizeof *X->name);
+  *ones = cn_malloc(((size_t)n + 1) * sizeof **ones);
+  double *A = cn_calloc((size_t)(ncol + 2) * (ncol + 2) + 1, sizeof *A);
+  if (!X->x || !X->name || !*ones || !A) {
+    cn_free(A);
+    return oom(d);
+  }
+  for (int64_t i = 0; i < n; i++) (*ones)[i] = 1;
+  /* kept columns: residual of x_j on the constant and the kept ones holds
+   * more than 1e-9 of its centred sum of squares */
+  int k = 0;
+  int *kept = cn_malloc(((size_t)ncol + 1) * sizeof *kept);
+  if (!kept) {
+    cn_free(A);
+    return oom(d);
+  }
+  for (int j = 0; j < ncol; j++) {
+    rcol *c = &ds->set[0][j];
+    double mean = 0;
+    for (int64_t i = 0; i < n; i++) mean += c->x[i];
+    mean /= (double)n;
+    double ss = 0;
+    for (int64_t i = 0; i < n; i++) ss += (c->x[i] - mean) * (c->x[i] - mean);
+    bool ok = ss > 0 || !cons;
+    if (!cons) {
+      ss = 0;
+      for (int64_t i = 0; i < n; i++) ss += c->x[i] * c->x[i];
+      ok = ss > 0;
+    }
+    if (ok && k > 0) {
+      int kk = k;
+      double *M = cn_malloc((size_t)kk * kk * sizeof *M + 8), *cv = cn_malloc((size_t)kk * sizeof *cv + 8);
+      double *mu = cn_calloc((size_t)kk + 1, sizeof *mu);
+      if (!M || !cv || !mu) {
+        cn_free(M), cn_free(cv), cn_free(mu), cn_free(A), cn_free(kept);
+        return oom(d);
+      }
+      for (int a = 0; a < kk; a++) {
+        if (cons)
+          for (int64_t i = 0; i < n; i++) mu[a] += ds->set[0][kept[a]].x[i] / (double)n;
+      }
+      for (int a = 0; a < kk; a++) {
+        const double *xa = ds->set[0][kept[a]].x;
+        double s1 = 0;
+        for (int64_t i = 0; i < n; i++) s1 += (xa[i] - mu[a]) * (c->x[i] - (cons ? mean : 0));
+        cv[a] = s1;
+        for (int b2 = 0; b2 <= a; b2++) {
+          const double *xb = ds->set[0][kept[b2]].x;
+          double s2 = 0;
+          for (int64_t i = 0; i < n; i++) s2 += (xa[i] - mu[a]) * (xb[i] - mu[b2]);
+          M[a * kk + b2] = M[b2 * kk + a] = s2;
+        }
+      }
+      bool inv = spd_inv(M, kk);
+      double qf = 0;
+      for (int a = 0; inv && a < kk; a++)
+        for (int b2 = 0; b2 < kk; b2++) qf += cv[a] * M[a * kk + b2] * cv[b2];
+      ok = inv && ss - qf > 1e-9 * ss;
+      cn_free(M), cn_free(cv), cn_free(mu);
+    }
+    if (ok) kept[k++] = j;
+    else {
+      char note[600];
+      snprintf(note, sizeof note, "%s omitted because of collinearity", c->name);
+      char **nn = cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
+      if (!nn || !(nn[m->n_notes] = cn_strdup(note))) {
+        if (nn) m->notes = nn;
+        cn_free(A), cn_free(kept);
+        return oom(d);
+      }
+      m->notes = nn;
+      m->n_notes++;
+    }
+  }
+  for (int a = 0; a < k; a++) {
+    X->x[a] = ds->set[0][kept[a]].x;
+    X->name[a] = ds->set[0][kept[a]].name;
+  }
+  X->p = k;
+  if (cons) {
+    X->x[k] = *ones;
+    X->name[k] = "_cons";
+    X->p = k + 1;
+  }
+  cn_free(A);
+  cn_free(kept);
+  return CN_OK;
+}
+
+/* Fills m->coef (names from X and extra), m->V from V (p×p), z tests. */
+static cn_status set_coefs(cn_model *m, const mlx *X, const char *extra, const double *b,
+                           const double *V, int p, cn_diag *d) {
+  m->ncoef = p;
+  m->coef = cn_calloc((size_t)p + 1, sizeof *m->coef);
+  m->V = cn_malloc((size_t)p * p * sizeof *m->V + 8);
+  if (!m->coef || !m->V) return oom(d);
+  memcpy(m->V, V, (size_t)p * p * sizeof *V);
+  double zq = gsl_cdf_ugaussian_Qinv(0.025);
+  for (int a = 0; a < p; a++) {
+    cn_coef *c = &m->coef[a];
+    c->name = cn_strdup(a < X->p ? X->name[a] : extra);
+    if (!c->name) return oom(d);
+    c->b = b[a];
+    c->se = sqrt(V[a * p + a]);
+    c->t = c->b / c->se;
+    c->p = 2 * gsl_cdf_ugaussian_Q(fabs(c->t));
+    c->ci_low = c->b - zq * c->se;
+    c->ci_high = c->b + zq * c->se;
+  }
+  m->df_r = INFINITY;
+  return CN_OK;
+}
+
+/* The VCE the options ask for, from V = (−H)⁻¹ and the scores. */
+static cn_status ml_vce(cn_model *m, const cn__design *ds, const cn_reg_opts *o, const mlx *X, ll_fn fn,
+                        void *ud, const double *b, double *V, cn_diag *d) {
+  m->vce = o->vce;
+  if (o->vce == CN_VCE_IID) return CN_OK;
+  if (o->vce == CN_VCE_CLUSTER && ds->ncl != 1)
+    return cn_diag_set(d, CN_EUSAGE, "maximum-likelihood models take one cluster variable");
+  double *s = cn_malloc(((size_t)X->n * X->p + 1) * sizeof *s);
+  if (!s) return oom(d);
+  fn(X, b, NULL, NULL, s, ud);
+  cn_status st;
+  double N = (double)X->n;
+  if (o->vce == CN_VCE_ROBUST) {
+    st = sandwich(X, s, NULL, 0, N / (N - 1), V, d);
+  } else {
+    double G = (double)ds->G[0];
+    st = sandwich(X, s, ds->clid[0], ds->G[0], G / (G - 1), V, d);
+    m->n_cluster = 1;
+    m->cluster = cn_calloc(2, sizeof *m->cluster);
+    m->n_clusters = cn_calloc(2, sizeof *m->n_clusters);
+    if (!m->cluster || !m->n_clusters || !(m->cluster[0] = cn_strdup(o->cluster[0]))) st = oom(d);
+    else m->n_clusters[0] = ds->G[0];
+  }
+  cn_free(s);
+  return st;
+}
+
+static cn_status finish(cn_model *m, const char *cmd, const char *est, const cn__design *ds,
+                        const char *formula, cn_diag *d) {
+  if (!(m->command = cn_strdup(cmd)) || !(m->estimator = cn_strdup(est)) ||
+      !(m->depvar = cn_strdup(ds->f->dep.text)) || !(m->formula = cn_strdup(formula)))
+    return oom(d);
+  m->converged = true;
+  m->nobs = ds->n;
+  return CN_OK;
+}
+
+cn_status cn_probit(const cn_table *t, const char *formula, const cn_reg_opts *opts, cn_model **out,
+                    cn_diag *d) {
+  cn_status st = CN_OK;
+  cn_reg_opts defaults;
+  if (!opts) {
+    cn_reg_opts_init(&defaults);
+    opts = &defaults;
+  }
+  cn_model *m = cn_calloc(1, sizeof *m);
+  cn__design ds;
+  memset(&ds, 0, sizeof ds);
+  mlx X = {0};
+  double *ones = NULL, *b = NULL, *V = NULL;
+  *out = NULL;
+  if (!m) return oom(d);
+  cn__model_init(m);
+  if ((st = cn__design_build(t, formula, opts, CN_DESIGN_DUMMIES, &ds, m, d)) != CN_OK) goto done;
+  if ((st = ml_columns(&ds, m, ds.f->cons, &X, &ones, d)) != CN_OK) goto done;
+  int64_t ones_n = 0;
+  for (int64_t i = 0; i < ds.n; i++) ones_n += ds.y[i] != 0;
+  if (ones_n == 0 || ones_n == ds.n) {
+    st = cn_diag_set(d, CN_EANALYSIS, "probit: the outcome %s does not vary (%s in all %lld rows)",
+                     ds.f->dep.text, ones_n ? "nonzero" : "zero", (long long)ds.n);
+    goto done;
+  }
+  /* a 0/1 regressor whose ones all have the same outcome predicts it
+   * perfectly: Stata drops the regressor and those rows */
+  for (int a = 0; a < X.p; a++) {
+    if (X.x[a] == ones) continue;
+    int64_t n1 = 0, y1 = 0;
+    bool binary = true;
+    for (int64_t i = 0; i < ds.n && binary; i++) {
+      double v = X.x[a][i];
+      binary = v == 0 || v == 1;
+      if (v == 1) n1++, y1 += ds.y[i] != 0;
+    }
+    if (binary && n1 > 0 && (y1 == 0 || y1 == n1)) {
+      st = cn_diag_set(d, CN_EANALYSIS,
+                       "probit: %s != 0 predicts %s perfectly (%lld rows); drop %s or those rows",
+                       X.name[a], y1 ? "success" : "failure", (long long)n1, X.name[a]);
+      goto done;
+    }
+  }
+  b = cn_calloc((size_t)X.p + 1, sizeof *b);
+  V = cn_calloc((size_t)X.p * X.p + 1, sizeof *V);
+  if (!b || !V) goto oom;
+  if ((st = newton(&X, probit_ll, NULL, b, V, &m->ll, &m->iterations, "probit", d)) != CN_OK) goto done;
+  /* ℓ0: the constant-only probit, in closed form */
+  double sw = 0, sy = 0;
+  for (int64_t i = 0; i < ds.n; i++) {
+    double w = ds.w ? ds.w[i] : 1;
+    sw += w;
+    sy += w * (ds.y[i] != 0);
+  }
+  double pbar = sy / sw;
+  m->ll0 = sw * (pbar * log(pbar) + (1 - pbar) * log(1 - pbar));
+  m->pseudo_r2 = 1 - m->ll / m->ll0;
+  if ((st = ml_vce(m, &ds, opts, &X, probit_ll, NULL, b, V, d)) != CN_OK) goto done;
+  if ((st = set_coefs(m, &X, NULL, b, V, X.p, d)) != CN_OK) goto done;
+  st = finish(m, "probit", "probit", &ds, formula, d);
+  goto done;
+oom:
+  st = oom(d);
+done:
+  if (st == CN_OK) *out = m;
+  else cn_model_free(m);
+  cn_free(X.x);
+  cn_free(X.name);
+  cn_free(ones);
+  cn_free(b);
+  cn_free(V);
+  cn__design_free(&ds);
+  return st;
+}
+
+/* Constant-only tobit ℓ0 on the same rows. */
+static cn_status tobit_ll0(const mlx *X, tobit_ud *u, double *ll0, cn_diag *d) {
+  double *ones = cn_malloc(((size_t)X->n + 1) * sizeof *ones);
+  if (!ones) return oom(d);
+  for (int64_t i = 0; i < X->n; i++) ones[i] = 1;
+  double *cols[1] = {ones};
+  mlx X0 = {X->n, 2, cols, NULL, X->y, X->w};
+  double sw = 0, my = 0, vy = 0;
+  for (int64_t i = 0; i < X->n; i++) sw += X->w ? X->w[i] : 1, my += (X->w ? X->w[i] : 1) * X->y[i];
+  my /= sw;
+  for (int64_t i = 0; i < X->n; i++) vy += (X->w ? X->w[i] : 1) * (X->y[i] - my) * (X->y[i] - my);
+  double b0[2] = {my, 0.5 * log(vy / sw > 0 ? vy / sw : 1)}, V0[4];
+  int it = 0;
+  cn_status st = newton(&X0, tobit_ll, u, b0, V0, ll0, &it, "the constant-only tobit", d);
+  cn_free(ones);
+  return st;
+}
+
+cn_status cn_tobit(const cn_table *t, const char *formula, double lo, double hi,
+                   const cn_reg_opts *opts, cn_model **out, cn_diag *d) {
+  cn_status st = CN_OK;
+  cn_reg_opts defaults;
+  if (!opts) {
+    cn_reg_opts_init(&defaults);
+    opts = &defaults;
+  }
+  cn_model *m = cn_calloc(1, sizeof *m);
+  cn__design ds;
+  memset(&ds, 0, sizeof ds);
+  mlx X = {0};
+  double *ones = NULL, *b = NULL, *V = NULL;
+  tobit_ud u = {isnan(lo) ? -INFINITY : lo, isnan(hi) ? INFINITY : hi};
+  *out = NULL;
+  if (!m) return oom(d);
+  cn__model_init(m);
+  if (!(u.lo < u.hi)) {
+    st = cn_diag_set(d, CN_EUSAGE, "tobit: the lower limit must be below the upper limit");
+    goto done;
+  }
+  if ((st = cn__design_build(t, formula, opts, CN_DESIGN_DUMMIES, &ds, m, d)) != CN_OK) goto done;
+  if ((st = ml_columns(&ds, m, ds.f->cons, &X, &ones, d)) != CN_OK) goto done;
+  for (int64_t i = 0; i < ds.n; i++) {
+    if (ds.y[i] <= u.lo) m->n_left++;
+    else if (ds.y[i] >= u.hi) m->n_right++;
+    else m->n_unc++;
+  }
+  if (m->n_unc == 0) {
+    st = cn_diag_set(d, CN_EANALYSIS, "tobit: every observation is censored");
+    goto done;
+  }
+  int k = X.p, p = k + 1;
+  X.p = p; /* the last parameter is ln σ */
+  b = cn_calloc((size_t)p + 1, sizeof *b);
+  V = cn_calloc((size_t)p * p + 1, sizeof *V);
+  if (!b || !V) goto oom;
+  /* start from OLS on all rows */
+  {
+    double *A = cn_calloc((size_t)k * k + 1, sizeof *A), *r = cn_calloc((size_t)k + 1, sizeof *r);
+    if (!A || !r) {
+      cn_free(A), cn_free(r);
+      goto oom;
+    }
+    for (int a = 0; a < k; a++) {
+      for (int64_t i = 0; i < ds.n; i++) r[a] += X.x[a][i] * ds.y[i];
+      for (int c = 0; c <= a; c++) {
+        double s = 0;
+        for (int64_t i = 0; i < ds.n; i++) s += X.x[a][i] * X.x[c][i];
+        A[a * k + c] = A[c * k + a] = s;
+      }
+    }
+    if (spd_inv(A, k))
+      for (int a = 0; a < k; a++)
+        for (int c = 0; c < k; c++) b[a] += A[a * k + c] * r[c];
+    double rss = 0;
+    for (int64_t i = 0; i < ds.n; i++) {
+      double e = ds.y[i];
+      for (int a = 0; a < k; a++) e -= X.x[a][i] * b[a];
+      rss += e * e;
+    }
+    b[k] = 0.5 * log(rss / (double)ds.n > 0 ? rss / (double)ds.n : 1);
+    cn_free(A), cn_free(r);
+  }
+  if ((st = newton(&X, tobit_ll, &u, b, V, &m->ll, &m->iterations, "tobit", d)) != CN_OK) goto done;
+  if ((st = tobit_ll0(&X, &u, &m->ll0, d)) != CN_OK) goto done;
+  m->pseudo_r2 = 1 - m->ll / m->ll0;
+  if ((st = ml_vce(m, &ds, opts, &X, tobit_ll, &u, b, V, d)) != CN_OK) goto done;
+  X.p = k;
+  if ((st = set_coefs(m, &X, "lnsigma", b, V, p, d)) != CN_OK) goto done;
+  m->sigma = exp(b[k]);
+  m->sigma_se = m->sigma * sqrt(V[k * p + k]);
+  st = finish(m, "tobit", "tobit", &ds, formula, d);
+  goto done;
+oom:
+  st = oom(d);
+done:
+  if (st == CN_OK) *out = m;
+  else cn_model_free(m);
+  cn_free(X.x);
+  cn_free(X.name);
+  cn_free(ones);
+  cn_free(b);
+  cn_free(V);
+  cn__design_free(&ds);
+  return st;
+}

@@ -17,7 +17,10 @@ int cli_usage(const char *cmd, const char *fmt, ...) {
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  if (cmd) fprintf(stderr, "\nsee '%s %s --help'\n", cli_prefix, cmd);
+  size_t lp = strlen(cli_prefix), lc = cmd ? strlen(cmd) : 0;
+  bool self = cmd && lp > lc && !strcmp(cli_prefix + lp - lc, cmd) && cli_prefix[lp - lc - 1] == ' ';
+  if (cmd && self) fprintf(stderr, "\nsee '%s --help'\n", cli_prefix); /* a command by itself */
+  else if (cmd) fprintf(stderr, "\nsee '%s %s --help'\n", cli_prefix, cmd);
   else fprintf(stderr, "\nsee 'coinnet --help'\n");
   return 2;
 }

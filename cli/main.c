@@ -10,15 +10,17 @@ const char *cli_prefix = "coinnet";
 /* A group whose one command has the name "" is a command by itself
  * (`coinnet reg DATA FORMULA`). */
 static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds,
-                                        cli_reg_cmds, cli_probit_cmds, cli_tobit_cmds};
-static const char *const group_names[] = {"data", "names", "net", "reg", "probit", "tobit"};
+                                        cli_reg_cmds, cli_probit_cmds, cli_tobit_cmds,
+                                        cli_heckman_cmds};
+static const char *const group_names[] = {"data", "names", "net", "reg", "probit", "tobit", "heckman"};
 static const char *const group_summaries[] = {
     "describe, convert (csv, tsv, dta, sqlite), gen, keep, winsor, merge, lag",
     "applicant names: normalize, classify",
     "co-applicant networks: node and graph measures",
     "OLS with absorbed fixed effects and clustered errors (reghdfe)",
     "probit by maximum likelihood",
-    "Tobit with lower and/or upper limits"};
+    "Tobit with lower and/or upper limits",
+    "Heckman selection model (two-step, or IMR as a control)"};
 #define NGROUPS (int)(sizeof groups / sizeof *groups)
 
 static void print_main_help(FILE *fp) {

@@ -159,6 +159,35 @@ static void print_ml(const cn_model *m, FILE *fp) {
   fprintf(fp, "------------------------------------------------------------------------------\n");
 }
 
+/* Heckman: coefficient table with z tests, then λ, ρ, σ. */
+static void print_heckman(const cn_model *m, FILE *fp) {
+  char a[64], b[64], lo[64], hi[64];
+  fprintf(fp, "%-52sNumber of obs     = %10lld\n", "Heckman selection model -- two-step", (long long)m->nobs_full);
+  fprintf(fp, "%-52sSelected          = %10lld\n", "", (long long)m->nobs);
+  fprintf(fp, "%-52sNonselected       = %10lld\n\n", "", (long long)(m->nobs_full - m->nobs));
+  fprintf(fp, "------------------------------------------------------------------------------\n");
+  fprintf(fp, "%12.12s | Coefficient  Std. err.      z    P>|z|     [95%% conf. interval]\n", m->depvar);
+  fprintf(fp, "-------------+----------------------------------------------------------------\n");
+  for (int i = 0; i < m->ncoef; i++) {
+    const cn_coef *c = &m->coef[i];
+    if (i && !strncmp(c->name, "select:", 7) && strncmp(m->coef[i - 1].name, "select:", 7))
+      fprintf(fp, "-------------+----------------------------------------------------------------\n"
+                  "select       |\n");
+    stata_num(a, sizeof a, c->b, 10);
+    stata_num(b, sizeof b, c->se, 10);
+    stata_num(lo, sizeof lo, c->ci_low, 10);
+    stata_num(hi, sizeof hi, c->ci_high, 11);
+    char nb[64];
+    const char *nm = abbrev(strncmp(c->name, "select:", 7) ? c->name : c->name + 7, nb, sizeof nb);
+    int64_t w = cn_text_width(nm);
+    fprintf(fp, "%*s%s | %s  %s %8.2f   %6.3f   %s %s\n", (int)(w < 12 ? 12 - w : 0), "", nm, a, b, c->t,
+            c->p, lo, hi);
+  }
+  fprintf(fp, "-------------+----------------------------------------------------------------\n");
+  fprintf(fp, "         rho | %10.5f\n       sigma | %10.5f\n", m->rho, m->sigma);
+  fprintf(fp, "------------------------------------------------------------------------------\n");
+}
+
 static int run_model(int argc, char **argv, const char *cmd) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
@@ -166,8 +195,10 @@ static int run_model(int argc, char **argv, const char *cmd) {
   cn_reg_opts_init(&o);
   const char *in = NULL, *formula = NULL, *outp = NULL, *panel = NULL, *vce = NULL,
              *cluster = NULL, *ssc = NULL, *v = NULL, *name = NULL, *solver = NULL;
-  bool json = false;
+  bool json = false, imr_control = false;
   double lo = NAN, hi = NAN;
+  const char *select = NULL, *save_imr = NULL, *saving = NULL;
+  char *f2 = NULL, *ifx = NULL;
   char **cl = NULL, **pl = NULL;
   for (int i = 1; i < argc; i++) {
     int r;
@@ -187,6 +218,16 @@ static int run_model(int argc, char **argv, const char *cmd) {
       char *end;
       o.tol = r > 0 ? strtod(v, &end) : -1;
       if (r < 0 || *end || !(o.tol > 0 && o.tol < 1)) return cli_usage(cmd, "--tol takes a number in (0, 1)");
+      continue;
+    }
+    if ((!strcmp(cmd, "heckman") && (r = cli_opt(argc, argv, &i, "--select", &select)) != 0) ||
+        (!strcmp(cmd, "probit") && ((r = cli_opt(argc, argv, &i, "--save-imr", &save_imr)) != 0 ||
+                                    (r = cli_opt(argc, argv, &i, "--saving", &saving)) != 0))) {
+      if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
+      continue;
+    }
+    if (!strcmp(cmd, "heckman") && (cli_flag(argv, i, "--twostep") || cli_flag(argv, i, "--imr-control"))) {
+      imr_control = cli_flag(argv, i, "--imr-control");
       continue;
     }
     if (!strcmp(cmd, "tobit") && ((r = cli_opt(argc, argv, &i, "--ll", &v)) != 0 ||
@@ -263,7 +304,52 @@ static int run_model(int argc, char **argv, const char *cmd) {
   (void)name;
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
   cn_status est;
-  if (!strcmp(cmd, "probit")) est = cn_probit(t, formula, &o, &m, &d);
+  if (!strcmp(cmd, "probit") && (save_imr != NULL) != (saving != NULL)) {
+    rc = cli_usage(cmd, "--save-imr NAME goes with --saving FILE (the data with the new column)");
+    goto done;
+  }
+  if (!strcmp(cmd, "heckman") && !select) {
+    rc = cli_usage(cmd, "--select 'd ~ w1 + w2' is needed");
+    goto done;
+  }
+  if (!strcmp(cmd, "probit")) est = cn_probit_imr(t, formula, &o, t, save_imr, &m, &d);
+  else if (!strcmp(cmd, "heckman") && !imr_control) est = cn_heckman(t, formula, select, &o, &m, &d);
+  else if (!strcmp(cmd, "heckman")) {
+    /* the paper's variant: probit of the selection, its inverse Mills ratio
+     * as a control in the regression on the selected rows */
+    cn_reg_opts po;
+    cn_reg_opts_init(&po);
+    po.if_expr = o.if_expr;
+    cn_model *pm = NULL;
+    est = cn_probit_imr(t, select, &po, t, "_imr", &pm, &d);
+    const char *tilde = strchr(select, '~');
+    size_t L = strlen(formula) + 16, Ld = (size_t)(tilde ? tilde - select : 0) + (o.if_expr ? strlen(o.if_expr) : 0) + 32;
+    f2 = malloc(L);
+    ifx = malloc(Ld);
+    if (est == CN_OK && (!f2 || !ifx || !tilde)) est = CN_EINTERNAL;
+    if (est == CN_OK) {
+      /* + _imr before the first top-level '|' */
+      int depth = 0;
+      size_t cut = strlen(formula);
+      for (size_t q = 0; formula[q]; q++) {
+        if (formula[q] == '(') depth++;
+        else if (formula[q] == ')') depth--;
+        else if (formula[q] == '|' && depth == 0) {
+          cut = q;
+          break;
+        }
+      }
+      snprintf(f2, L, "%.*s + _imr %s", (int)cut, formula, formula + cut);
+      if (o.if_expr) snprintf(ifx, Ld, "(%s) & ((%.*s) != 0)", o.if_expr, (int)(tilde - select), select);
+      else snprintf(ifx, Ld, "(%.*s) != 0", (int)(tilde - select), select);
+      o.if_expr = ifx;
+      est = cn_reg(t, f2, &o, &m, &d);
+      if (est == CN_OK)
+        fprintf(stderr, "%s: note: inverse Mills ratio _imr from the probit of %s added as a control\n",
+                cli_prefix, select);
+    }
+    cn_model_free(pm);
+  }
   else if (!strcmp(cmd, "tobit")) {
     if (isnan(lo) && isnan(hi)) {
       rc = cli_usage(cmd, "give --ll A and/or --ul B");
@@ -276,8 +362,9 @@ static int run_model(int argc, char **argv, const char *cmd) {
     goto done;
   }
   if (m->dropped_if)
-    fprintf(stderr, "%s: note: %lld row%s left out by --if\n", cli_prefix, (long long)m->dropped_if,
-            m->dropped_if == 1 ? "" : "s");
+    fprintf(stderr, "%s: note: %lld row%s left out by %s\n", cli_prefix, (long long)m->dropped_if,
+            m->dropped_if == 1 ? "" : "s",
+            !strcmp(cmd, "heckman") && imr_control ? "the selection (and --if)" : "--if");
   if (m->dropped_missing)
     fprintf(stderr, "%s: note: %lld row%s with a missing value left out\n", cli_prefix,
             (long long)m->dropped_missing, m->dropped_missing == 1 ? "" : "s");
@@ -298,8 +385,10 @@ static int run_model(int argc, char **argv, const char *cmd) {
     if (cn_model_json(m, &s, &d) != CN_OK) rc = cli_fail(&d);
     else fputs(s, fp);
     cn_free(s);
-  } else if (!strcmp(cmd, "reg")) {
+  } else if (!strcmp(m->estimator, "ols")) {
     print_table(m, fp);
+  } else if (!strcmp(m->estimator, "heckman")) {
+    print_heckman(m, fp);
   } else {
     print_ml(m, fp);
   }
@@ -307,7 +396,10 @@ static int run_model(int argc, char **argv, const char *cmd) {
     fprintf(stderr, "%s: cannot write %s\n", cli_prefix, outp);
     rc = 5;
   }
+  if (rc == 0 && saving) rc = cli_write(t, saving);
 done:
+  free(f2);
+  free(ifx);
   cn_model_free(m);
   cn_table_free(t);
   free_list(cl);
@@ -318,6 +410,7 @@ done:
 static int run_reg(int argc, char **argv) { return run_model(argc, argv, "reg"); }
 static int run_probit(int argc, char **argv) { return run_model(argc, argv, "probit"); }
 static int run_tobit(int argc, char **argv) { return run_model(argc, argv, "tobit"); }
+static int run_heckman(int argc, char **argv) { return run_model(argc, argv, "heckman"); }
 
 const cli_cmd cli_reg_cmds[] = {
     {"reg", "", run_reg, "OLS with absorbed fixed effects",
@@ -354,13 +447,16 @@ const cli_cmd cli_reg_cmds[] = {
 const cli_cmd cli_probit_cmds[] = {
     {"probit", "", run_probit, "probit by maximum likelihood",
      "usage: coinnet probit DATA FORMULA [--vce iid|robust|cluster] [--cluster V]\n"
-     "                      [--if EXPR] [--weights V] [--json] [-o FILE]\n\n"
+     "                      [--if EXPR] [--weights V] [--json] [-o FILE]\n"
+     "                      [--save-imr NAME --saving FILE]\n\n"
      "Probit of (y != 0) on the terms by Newton-Raphson; fixed effects after '|'\n"
      "enter as dummies. Reports the log likelihood, the constant-only one and\n"
      "McFadden's pseudo R2. A 0/1 regressor that predicts the outcome perfectly\n"
      "is an error naming it. Robust and cluster errors follow Stata's ML\n"
      "convention (N/(N-1), G/(G-1)).\n\n"
-     "options: as for `coinnet reg` (docs/models.md)\n"
+     "options: as for `coinnet reg` (docs/models.md), and\n"
+     "  --save-imr NAME    add the inverse Mills ratio phi(xb)/Phi(xb) as NAME\n"
+     "  --saving FILE      ... and write the data with it to FILE\n"
      "%s"
      "\nexample:\n"
      "  coinnet probit spector.csv 'grade ~ gpa + tuce + psi'\n"},
@@ -380,4 +476,23 @@ const cli_cmd cli_tobit_cmds[] = {
      "%s"
      "\nexample:\n"
      "  coinnet tobit affairs.csv 'affairs ~ age + yearsmarried + religiousness' --ll 0\n"},
+    {NULL, NULL, NULL, NULL, NULL}};
+
+const cli_cmd cli_heckman_cmds[] = {
+    {"heckman", "", run_heckman, "Heckman selection model (two-step, or IMR as a control)",
+     "usage: coinnet heckman DATA FORMULA --select 'd ~ w1 + w2' [--twostep|--imr-control]\n"
+     "                       [--if EXPR] [--json] [-o FILE] [reg options with --imr-control]\n\n"
+     "--twostep (default): Heckman (1979) two-step. A probit of the selection\n"
+     "formula gives the inverse Mills ratio lambda on the selected rows (d != 0);\n"
+     "OLS of FORMULA on [X, lambda] there; sigma^2 = e'e/n1 + b_lambda^2 mean(delta),\n"
+     "rho = b_lambda/sigma and Greene's variance (Econometric Analysis).\n"
+     "--imr-control: the reference paper's Table 3 variant: the probit's inverse\n"
+     "Mills ratio (_imr) is added as a control to the regression of FORMULA\n"
+     "(fixed effects absorbed, any --vce / --cluster) on the selected rows.\n\n"
+     "options:\n"
+     "  --select F         the selection equation, 'd ~ w1 + w2 ...'\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet heckman mroz.csv 'wage ~ exper + educ + city' \\\n"
+     "      --select 'lfp ~ age + faminc + educ'\n"},
     {NULL, NULL, NULL, NULL, NULL}};

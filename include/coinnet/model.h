@@ -127,6 +127,20 @@ cn_status cn_probit(const cn_table *t, const char *formula, const cn_reg_opts *o
 cn_status cn_tobit(const cn_table *t, const char *formula, double lo, double hi,
                    const cn_reg_opts *o, cn_model **out, cn_diag *d);
 
+/* cn_probit that also adds to imr_into (t itself or a table with the same
+ * rows) a double column imr_name with the inverse Mills ratio
+ * φ(x'b)/Φ(x'b) on the estimation rows (missing elsewhere). */
+cn_status cn_probit_imr(const cn_table *t, const char *formula, const cn_reg_opts *o,
+                        cn_table *imr_into, const char *imr_name, cn_model **out, cn_diag *d);
+
+/* Heckman's two-step selection model: probit of the selection formula on
+ * the rows where it can be evaluated, then OLS of formula on the selected
+ * rows (selection outcome != 0) with the inverse Mills ratio, Greene's
+ * variance. Coefficients: the outcome's, _cons, lambda, then the selection
+ * equation's as "select:NAME"; rho, sigma and lambda in the model. */
+cn_status cn_heckman(const cn_table *t, const char *formula, const char *select,
+                     const cn_reg_opts *o, cn_model **out, cn_diag *d);
+
 /* The model as a JSON document in the schema of spec/cli.md (schema_version
  * 1); *out is a new NUL-terminated string the caller frees with cn_free. */
 cn_status cn_model_json(const cn_model *m, char **out, cn_diag *d);

@@ -410,8 +410,64 @@ static cn_status finish(cn_model *m, const char *cmd, const char *est, const cn_
   return CN_OK;
 }
 
-cn_status cn_probit(const cn_table *t, const char *formula, const cn_reg_opts *opts, cn_model **out,
-                    cn_diag *d) {
+/* Fits a probit: fills ds, X (columns of ds and *ones), *b and *V = (−H)⁻¹,
+ * m->ll, ll0, pseudo_r2, iterations and the sample counts. The caller
+ * frees X.x, X.name, *ones, *b, *V and ds, whatever the outcome. */
+static cn_status probit_fit(const cn_table *t, const char *formula, const cn_reg_opts *opts,
+                            cn_model *m, cn__design *ds, mlx *X, double **ones, double **b,
+                            double **V, cn_diag *d) {
+  cn_status st;
+  if ((st = cn__design_build(t, formula, opts, CN_DESIGN_DUMMIES, ds, m, d)) != CN_OK) return st;
+  if ((st = ml_columns(ds, m, ds->f->cons, X, ones, d)) != CN_OK) return st;
+  int64_t ones_n = 0;
+  for (int64_t i = 0; i < ds->n; i++) ones_n += ds->y[i] != 0;
+  if (ones_n == 0 || ones_n == ds->n)
+    return cn_diag_set(d, CN_EANALYSIS, "probit: the outcome %s does not vary (%s in all %lld rows)",
+                       ds->f->dep.text, ones_n ? "nonzero" : "zero", (long long)ds->n);
+  /* a 0/1 regressor whose ones all have the same outcome predicts it
+   * perfectly (Stata drops it and those rows; here the user decides) */
+  for (int a = 0; a < X->p; a++) {
+    if (X->x[a] == *ones) continue;
+    int64_t n1 = 0, y1 = 0;
+    bool binary = true;
+    for (int64_t i = 0; i < ds->n && binary; i++) {
+      double v = X->x[a][i];
+      binary = v == 0 || v == 1;
+      if (v == 1) n1++, y1 += ds->y[i] != 0;
+    }
+    if (binary && n1 > 0 && (y1 == 0 || y1 == n1))
+      return cn_diag_set(d, CN_EANALYSIS,
+                         "probit: %s != 0 predicts %s perfectly (%lld rows); drop %s or those rows",
+                         X->name[a], y1 ? "success" : "failure", (long long)n1, X->name[a]);
+  }
+  *b = cn_calloc((size_t)X->p + 1, sizeof **b);
+  *V = cn_calloc((size_t)X->p * X->p + 1, sizeof **V);
+  if (!*b || !*V) return oom(d);
+  if ((st = newton(X, probit_ll, NULL, *b, *V, &m->ll, &m->iterations, "probit", d)) != CN_OK) return st;
+  /* ℓ0: the constant-only probit, in closed form */
+  double sw = 0, sy = 0;
+  for (int64_t i = 0; i < ds->n; i++) {
+    double w = ds->w ? ds->w[i] : 1;
+    sw += w;
+    sy += w * (ds->y[i] != 0);
+  }
+  double pbar = sy / sw;
+  m->ll0 = sw * (pbar * log(pbar) + (1 - pbar) * log(1 - pbar));
+  m->pseudo_r2 = 1 - m->ll / m->ll0;
+  return CN_OK;
+}
+
+/* x_i'b on the rows of the design. */
+static void linear_index(const mlx *X, const double *b, double *xb) {
+  for (int64_t i = 0; i < X->n; i++) {
+    double s = 0;
+    for (int a = 0; a < X->p; a++) s += X->x[a][i] * b[a];
+    xb[i] = s;
+  }
+}
+
+cn_status cn_probit_imr(const cn_table *t, const char *formula, const cn_reg_opts *opts,
+                        cn_table *imr_into, const char *imr_name, cn_model **out, cn_diag *d) {
   cn_status st = CN_OK;
   cn_reg_opts defaults;
   if (!opts) {
@@ -426,50 +482,22 @@ cn_status cn_probit(const cn_table *t, const char *formula, const cn_reg_opts *o
   *out = NULL;
   if (!m) return oom(d);
   cn__model_init(m);
-  if ((st = cn__design_build(t, formula, opts, CN_DESIGN_DUMMIES, &ds, m, d)) != CN_OK) goto done;
-  if ((st = ml_columns(&ds, m, ds.f->cons, &X, &ones, d)) != CN_OK) goto done;
-  int64_t ones_n = 0;
-  for (int64_t i = 0; i < ds.n; i++) ones_n += ds.y[i] != 0;
-  if (ones_n == 0 || ones_n == ds.n) {
-    st = cn_diag_set(d, CN_EANALYSIS, "probit: the outcome %s does not vary (%s in all %lld rows)",
-                     ds.f->dep.text, ones_n ? "nonzero" : "zero", (long long)ds.n);
-    goto done;
-  }
-  /* a 0/1 regressor whose ones all have the same outcome predicts it
-   * perfectly: Stata drops the regressor and those rows */
-  for (int a = 0; a < X.p; a++) {
-    if (X.x[a] == ones) continue;
-    int64_t n1 = 0, y1 = 0;
-    bool binary = true;
-    for (int64_t i = 0; i < ds.n && binary; i++) {
-      double v = X.x[a][i];
-      binary = v == 0 || v == 1;
-      if (v == 1) n1++, y1 += ds.y[i] != 0;
-    }
-    if (binary && n1 > 0 && (y1 == 0 || y1 == n1)) {
-      st = cn_diag_set(d, CN_EANALYSIS,
-                       "probit: %s != 0 predicts %s perfectly (%lld rows); drop %s or those rows",
-                       X.name[a], y1 ? "success" : "failure", (long long)n1, X.name[a]);
-      goto done;
-    }
-  }
-  b = cn_calloc((size_t)X.p + 1, sizeof *b);
-  V = cn_calloc((size_t)X.p * X.p + 1, sizeof *V);
-  if (!b || !V) goto oom;
-  if ((st = newton(&X, probit_ll, NULL, b, V, &m->ll, &m->iterations, "probit", d)) != CN_OK) goto done;
-  /* ℓ0: the constant-only probit, in closed form */
-  double sw = 0, sy = 0;
-  for (int64_t i = 0; i < ds.n; i++) {
-    double w = ds.w ? ds.w[i] : 1;
-    sw += w;
-    sy += w * (ds.y[i] != 0);
-  }
-  double pbar = sy / sw;
-  m->ll0 = sw * (pbar * log(pbar) + (1 - pbar) * log(1 - pbar));
-  m->pseudo_r2 = 1 - m->ll / m->ll0;
+  if ((st = probit_fit(t, formula, opts, m, &ds, &X, &ones, &b, &V, d)) != CN_OK) goto done;
   if ((st = ml_vce(m, &ds, opts, &X, probit_ll, NULL, b, V, d)) != CN_OK) goto done;
   if ((st = set_coefs(m, &X, NULL, b, V, X.p, d)) != CN_OK) goto done;
-  st = finish(m, "probit", "probit", &ds, formula, d);
+  if ((st = finish(m, "probit", "probit", &ds, formula, d)) != CN_OK) goto done;
+  if (imr_into && imr_name) {
+    int c = cn_table_add_column(imr_into, imr_name, CN_DOUBLE, d);
+    if (c < 0) {
+      st = d->code;
+      goto done;
+    }
+    double *col = cn_table_dbl_mut(imr_into, c), *xb = cn_malloc(((size_t)ds.n + 1) * sizeof *xb);
+    if (!xb) goto oom;
+    linear_index(&X, b, xb);
+    for (int64_t i = 0; i < ds.n; i++) col[ds.rows[i]] = mills(xb[i]);
+    cn_free(xb);
+  }
   goto done;
 oom:
   st = oom(d);
@@ -483,6 +511,11 @@ done:
   cn_free(V);
   cn__design_free(&ds);
   return st;
+}
+
+cn_status cn_probit(const cn_table *t, const char *formula, const cn_reg_opts *opts, cn_model **out,
+                    cn_diag *d) {
+  return cn_probit_imr(t, formula, opts, NULL, NULL, out, d);
 }
 
 /* Constant-only tobit ℓ0 on the same rows. */
@@ -588,5 +621,237 @@ done:
   cn_free(b);
   cn_free(V);
   cn__design_free(&ds);
+  return st;
+}
+
+/* Heckman's two-step estimator (spec §4): probit of the selection formula
+ * (γ, V_γ), the inverse Mills ratio λ_i = φ(w_i'γ)/Φ(w_i'γ) on the selected
+ * rows, OLS of the outcome on [X, λ, 1] there, σ² = e'e/n₁ + β_λ² mean(δ)
+ * with δ_i = λ_i(λ_i + w_i'γ), ρ = β_λ/σ and Greene's variance
+ * V = σ² D [X*'(I − ρ²Δ)X* + ρ² (X*'ΔW) V_γ (W'ΔX*)] D, D = (X*'X*)⁻¹. */
+cn_status cn_heckman(const cn_table *t, const char *formula, const char *select,
+                     const cn_reg_opts *opts, cn_model **out, cn_diag *d) {
+  cn_status st = CN_OK;
+  cn_reg_opts defaults;
+  if (!opts) {
+    cn_reg_opts_init(&defaults);
+    opts = &defaults;
+  }
+  cn_model *m = cn_calloc(1, sizeof *m), *pm = cn_calloc(1, sizeof *pm);
+  cn__design dss, dso;
+  memset(&dss, 0, sizeof dss);
+  memset(&dso, 0, sizeof dso);
+  mlx W = {0}, X = {0};
+  double *onesW = NULL, *onesX = NULL, *g = NULL, *Vg = NULL, *lam = NULL, *wg = NULL;
+  int64_t *widx = NULL, *keep = NULL;
+  double **xs = NULL, *A = NULL, *B = NULL, *e = NULL, *bb = NULL, *V = NULL;
+  char *ifx = NULL;
+  *out = NULL;
+  if (!m || !pm) {
+    cn_free(m), cn_free(pm);
+    return oom(d);
+  }
+  cn__model_init(m);
+  cn__model_init(pm);
+  if (opts->vce != CN_VCE_IID || opts->weights) {
+    st = cn_diag_set(d, CN_EUSAGE, "heckman two-step: Greene's variance only (no --vce, --cluster or "
+                                   "--weights); use --imr-control for a regression with those");
+    goto done;
+  }
+  cn_reg_opts po = *opts;
+  if ((st = probit_fit(t, select, &po, pm, &dss, &W, &onesW, &g, &Vg, d)) != CN_OK) goto done;
+  int64_t nrow = cn_table_nrow(t);
+  lam = cn_malloc(((size_t)nrow + 1) * sizeof *lam);
+  wg = cn_malloc(((size_t)nrow + 1) * sizeof *wg);
+  widx = cn_malloc(((size_t)nrow + 1) * sizeof *widx);
+  double *xb = cn_malloc(((size_t)dss.n + 1) * sizeof *xb);
+  if (!lam || !wg || !widx || !xb) {
+    cn_free(xb);
+    goto oom;
+  }
+  for (int64_t i = 0; i < nrow; i++) lam[i] = NAN, widx[i] = -1;
+  linear_index(&W, g, xb);
+  for (int64_t i = 0; i < dss.n; i++) {
+    int64_t r = dss.rows[i];
+    wg[r] = xb[i];
+    lam[r] = mills(xb[i]);
+    widx[r] = i;
+  }
+  cn_free(xb);
+  /* the outcome on the selected rows */
+  cn_reg_opts oo = *opts;
+  size_t L = strlen(dss.f->dep.text) + (opts->if_expr ? strlen(opts->if_expr) : 0) + 32;
+  ifx = cn_malloc(L);
+  if (!ifx) goto oom;
+  if (opts->if_expr) snprintf(ifx, L, "(%s) & ((%s) != 0)", opts->if_expr, dss.f->dep.text);
+  else snprintf(ifx, L, "(%s) != 0", dss.f->dep.text);
+  oo.if_expr = ifx;
+  if ((st = cn__design_build(t, formula, &oo, CN_DESIGN_DUMMIES, &dso, m, d)) != CN_OK) goto done;
+  m->dropped_if = pm->dropped_if; /* the unselected rows are nobs_full − nobs */
+  if ((st = ml_columns(&dso, m, true, &X, &onesX, d)) != CN_OK) goto done;
+  keep = cn_malloc(((size_t)dso.n + 1) * sizeof *keep);
+  if (!keep) goto oom;
+  int64_t n1 = 0;
+  for (int64_t i = 0; i < dso.n; i++)
+    if (widx[dso.rows[i]] >= 0) keep[n1++] = i;
+  m->dropped_missing += dso.n - n1;
+  if (n1 == 0) {
+    st = cn_diag_set(d, CN_EANALYSIS, "heckman: no selected row has the selection variables");
+    goto done;
+  }
+  /* X* = [X (without its constant), λ, 1] on the kept rows */
+  int k = X.p - 1, p = k + 2, q = W.p;
+  xs = cn_calloc((size_t)p + 1, sizeof *xs);
+  if (!xs) goto oom;
+  for (int a = 0; a < p; a++)
+    if (!(xs[a] = cn_malloc(((size_t)n1 + 1) * sizeof **xs))) goto oom;
+  double *yv = cn_malloc(((size_t)n1 + 1) * sizeof *yv), *dl = cn_malloc(((size_t)n1 + 1) * sizeof *dl);
+  if (!yv || !dl) {
+    cn_free(yv), cn_free(dl);
+    goto oom;
+  }
+  double mdelta = 0;
+  for (int64_t j = 0; j < n1; j++) {
+    int64_t i = keep[j], r = dso.rows[i];
+    for (int a = 0; a < k; a++) xs[a][j] = X.x[a][i];
+    xs[k][j] = lam[r];
+    xs[k + 1][j] = 1;
+    yv[j] = dso.y[i];
+    dl[j] = lam[r] * (lam[r] + wg[r]);
+    mdelta += dl[j] / (double)n1;
+  }
+  A = cn_calloc((size_t)p * p + 1, sizeof *A);
+  bb = cn_calloc((size_t)p + 1, sizeof *bb);
+  e = cn_malloc(((size_t)n1 + 1) * sizeof *e);
+  B = cn_calloc((size_t)p * p + 1, sizeof *B);
+  V = cn_calloc((size_t)(p + q) * (p + q) + 1, sizeof *V);
+  double *xty = cn_calloc((size_t)p + 1, sizeof *xty), *C = cn_calloc((size_t)p * q + 1, sizeof *C);
+  if (!A || !bb || !e || !B || !V || !xty || !C) {
+    cn_free(yv), cn_free(dl), cn_free(xty), cn_free(C);
+    goto oom;
+  }
+  for (int a = 0; a < p; a++) {
+    for (int64_t j = 0; j < n1; j++) xty[a] += xs[a][j] * yv[j];
+    for (int c = 0; c <= a; c++) {
+      double s1 = 0;
+      for (int64_t j = 0; j < n1; j++) s1 += xs[a][j] * xs[c][j];
+      A[a * p + c] = A[c * p + a] = s1;
+    }
+  }
+  if (!spd_inv(A, p)) {
+    cn_free(yv), cn_free(dl), cn_free(xty), cn_free(C);
+    st = cn_diag_set(d, CN_EANALYSIS, "heckman: the outcome regressors and the inverse Mills ratio are collinear");
+    goto done;
+  }
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c < p; c++) bb[a] += A[a * p + c] * xty[c];
+  double ee = 0;
+  for (int64_t j = 0; j < n1; j++) {
+    double f = 0;
+    for (int a = 0; a < p; a++) f += xs[a][j] * bb[a];
+    e[j] = yv[j] - f;
+    ee += e[j] * e[j];
+  }
+  double blam = bb[k], s2 = ee / (double)n1 + blam * blam * mdelta, sig = sqrt(s2), rho = blam / sig;
+  double r2 = rho * rho;
+  /* B = X*'(I − ρ²Δ)X* + ρ² (X*'ΔW) V_γ (W'ΔX*) */
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c <= a; c++) {
+      double s1 = 0;
+      for (int64_t j = 0; j < n1; j++) s1 += xs[a][j] * (1 - r2 * dl[j]) * xs[c][j];
+      B[a * p + c] = B[c * p + a] = s1;
+    }
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c < q; c++) {
+      double s1 = 0;
+      for (int64_t j = 0; j < n1; j++) {
+        int64_t wi = widx[dso.rows[keep[j]]];
+        s1 += xs[a][j] * dl[j] * W.x[c][wi];
+      }
+      C[a * q + c] = s1;
+    }
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c < p; c++) {
+      double s1 = 0;
+      for (int u = 0; u < q; u++)
+        for (int v = 0; v < q; v++) s1 += C[a * q + u] * Vg[u * q + v] * C[c * q + v];
+      B[a * p + c] += r2 * s1;
+    }
+  /* V = σ² A B A on the outcome block; V_γ on the selection block */
+  int P = p + q;
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c < p; c++) {
+      double s1 = 0;
+      for (int u = 0; u < p; u++)
+        for (int v = 0; v < p; v++) s1 += A[a * p + u] * B[u * p + v] * A[v * p + c];
+      V[a * P + c] = s2 * s1;
+    }
+  for (int a = 0; a < q; a++)
+    for (int c = 0; c < q; c++) V[(p + a) * P + p + c] = Vg[a * q + c];
+  cn_free(yv), cn_free(dl), cn_free(xty), cn_free(C);
+  /* coefficients: outcome X, _cons, lambda; then the selection equation */
+  double *ball = cn_calloc((size_t)P + 1, sizeof *ball), *Vr = cn_calloc((size_t)P * P + 1, sizeof *Vr);
+  int *perm = cn_calloc((size_t)P + 1, sizeof *perm);
+  mlx names = {0};
+  names.name = cn_calloc((size_t)P + 1, sizeof *names.name);
+  char **selnames = cn_calloc((size_t)q + 1, sizeof *selnames);
+  if (!ball || !Vr || !perm || !names.name || !selnames) {
+    cn_free(ball), cn_free(Vr), cn_free(perm), cn_free(names.name), cn_free(selnames);
+    goto oom;
+  }
+  for (int a = 0; a < k; a++) perm[a] = a, names.name[a] = X.name[a];
+  perm[k] = k + 1, names.name[k] = "_cons";
+  perm[k + 1] = k, names.name[k + 1] = "lambda";
+  bool okn = true;
+  for (int a = 0; a < q; a++) {
+    perm[p + a] = p + a;
+    size_t ln = strlen(W.name[a]) + 8;
+    selnames[a] = cn_malloc(ln);
+    if (!selnames[a]) okn = false;
+    else snprintf(selnames[a], ln, "select:%s", W.name[a]);
+    names.name[p + a] = selnames[a];
+  }
+  for (int a = 0; a < P; a++) {
+    ball[a] = perm[a] < p ? bb[perm[a]] : g[perm[a] - p];
+    for (int c = 0; c < P; c++) Vr[a * P + c] = V[perm[a] * P + perm[c]];
+  }
+  names.p = P;
+  if (okn) st = set_coefs(m, &names, NULL, ball, Vr, P, d);
+  else st = oom(d);
+  for (int a = 0; a < q; a++) cn_free(selnames[a]);
+  cn_free(selnames), cn_free(ball), cn_free(Vr), cn_free(perm), cn_free(names.name);
+  if (st != CN_OK) goto done;
+  m->lambda = blam;
+  m->lambda_se = sqrt(V[k * P + k]);
+  m->sigma = sig;
+  m->rho = rho;
+  m->ll = NAN;
+  m->nobs_full = dss.n;
+  if ((st = finish(m, "heckman", "heckman", &dso, formula, d)) != CN_OK) goto done;
+  m->nobs = n1;
+  if (fabs(rho) > 1) {
+    char **nn = cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
+    if (nn) {
+      m->notes = nn;
+      if ((nn[m->n_notes] = cn_strdup("|rho| > 1 in the two-step estimate (reported as computed)")) != NULL)
+        m->n_notes++;
+    }
+  }
+  goto done;
+oom:
+  st = oom(d);
+done:
+  if (st == CN_OK) *out = m;
+  else cn_model_free(m);
+  cn_model_free(pm);
+  cn_free(W.x), cn_free(W.name), cn_free(X.x), cn_free(X.name);
+  cn_free(onesW), cn_free(onesX), cn_free(g), cn_free(Vg), cn_free(lam), cn_free(wg);
+  cn_free(widx), cn_free(keep), cn_free(A), cn_free(B), cn_free(e), cn_free(bb), cn_free(V);
+  cn_free(ifx);
+  if (xs)
+    for (int a = 0; xs[a]; a++) cn_free(xs[a]);
+  cn_free(xs);
+  cn__design_free(&dss);
+  cn__design_free(&dso);
   return st;
 }

@@ -140,3 +140,37 @@ TEST(ml_probit_spector) {
   cn_table_free(t2);
   cn_table_free(t);
 }
+
+/* Heckman two-step on Mroz87 (wage of married women; selection lfp): R
+ * written from Greene's formulas with the probit's observed information
+ * (tests/data/gen/heckman_reference.R). The classic published values:
+ * lambda −1.09762, sigma 3.20006, rho −0.34300. */
+TEST(ml_heckman_mroz) {
+  cn_table *t = read_data("ml/mroz87.csv");
+  if (!t) return;
+  cn_model *m = NULL;
+  cn_diag d;
+  CHECK_STATUS(cn_heckman(t, "wage ~ exper + exper^2 + educ + city",
+                          "lfp ~ age + age^2 + faminc + (kids5 + kids618 > 0) + educ", NULL, &m, &d),
+               CN_OK, &d);
+  if (m) {
+    /* exper, exper^2, educ, city, _cons, lambda */
+    const double b[] = {0.0210609576617126, 0.000137076898615664, 0.417017383733239,
+                        0.44383787554888,   -0.971200288579471,   -1.09761942531059};
+    const double se[] = {0.0624645980089387, 0.00187818710409154, 0.100249687351751,
+                         0.315898397095558,  2.05935051994436,    1.26598561353484};
+    for (int i = 0; i < 6; i++) {
+      CHECK_NEAR(m->coef[i].b / b[i], 1, 1e-6);
+      CHECK_NEAR(m->coef[i].se / se[i], 1, 1e-6);
+    }
+    CHECK_NEAR(m->sigma, 3.20006428057829, 1e-7);
+    CHECK_NEAR(m->rho, -0.342999180351539, 1e-7);
+    CHECK_NEAR(m->lambda, -1.09762, 5e-6);
+    CHECK_INT(m->nobs, 428);
+    CHECK_INT(m->nobs_full, 753);
+    /* the selection equation's SE from the observed information */
+    CHECK_NEAR(m->coef[6].se / 0.0659666592479147, 1, 1e-7);
+  }
+  cn_model_free(m);
+  cn_table_free(t);
+}

@@ -150,6 +150,18 @@ static void print_ml(const cn_model *m, FILE *fp) {
     fprintf(fp, "%*s%s | %s  %s %8.2f   %6.3f   %s %s\n", (int)(w < 12 ? 12 - w : 0), "", nm, a, b,
             c->t, c->p, lo, hi);
   }
+  if (m->n_margins) {
+    fprintf(fp, "------------------------------------------------------------------------------\n");
+    fprintf(fp, "Marginal effects dy/dx  |   at means (std. err.)   |   average (std. err.)\n");
+    for (int i = 0; i < m->n_margins; i++) {
+      char nb[64];
+      stata_num(a, sizeof a, m->mem[i].b, 10);
+      stata_num(b, sizeof b, m->mem[i].se, 10);
+      stata_num(lo, sizeof lo, m->ame[i].b, 10);
+      stata_num(hi, sizeof hi, m->ame[i].se, 10);
+      fprintf(fp, "%23s |  %s (%s)  |  %s (%s)\n", abbrev(m->mem[i].name, nb, sizeof nb), a, b, lo, hi);
+    }
+  }
   if (tobit) {
     stata_num(a, sizeof a, m->sigma, 10);
     stata_num(b, sizeof b, m->sigma_se, 10);
@@ -195,7 +207,7 @@ static int run_model(int argc, char **argv, const char *cmd) {
   cn_reg_opts_init(&o);
   const char *in = NULL, *formula = NULL, *outp = NULL, *panel = NULL, *vce = NULL,
              *cluster = NULL, *ssc = NULL, *v = NULL, *name = NULL, *solver = NULL;
-  bool json = false, imr_control = false;
+  bool json = false, imr_control = false, margins = false;
   double lo = NAN, hi = NAN;
   const char *select = NULL, *save_imr = NULL, *saving = NULL;
   char *f2 = NULL, *ifx = NULL;
@@ -224,6 +236,10 @@ static int run_model(int argc, char **argv, const char *cmd) {
         (!strcmp(cmd, "probit") && ((r = cli_opt(argc, argv, &i, "--save-imr", &save_imr)) != 0 ||
                                     (r = cli_opt(argc, argv, &i, "--saving", &saving)) != 0))) {
       if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
+      continue;
+    }
+    if (!strcmp(cmd, "probit") && cli_flag(argv, i, "--margins")) {
+      margins = true;
       continue;
     }
     if (!strcmp(cmd, "heckman") && (cli_flag(argv, i, "--twostep") || cli_flag(argv, i, "--imr-control"))) {
@@ -312,7 +328,10 @@ static int run_model(int argc, char **argv, const char *cmd) {
     rc = cli_usage(cmd, "--select 'd ~ w1 + w2' is needed");
     goto done;
   }
-  if (!strcmp(cmd, "probit")) est = cn_probit_imr(t, formula, &o, t, save_imr, &m, &d);
+  if (!strcmp(cmd, "probit")) {
+    est = cn_probit_imr(t, formula, &o, t, save_imr, &m, &d);
+    if (est == CN_OK && margins) est = cn_probit_margins(t, formula, &o, m, &d);
+  }
   else if (!strcmp(cmd, "heckman") && !imr_control) est = cn_heckman(t, formula, select, &o, &m, &d);
   else if (!strcmp(cmd, "heckman")) {
     /* the paper's variant: probit of the selection, its inverse Mills ratio
@@ -448,13 +467,15 @@ const cli_cmd cli_probit_cmds[] = {
     {"probit", "", run_probit, "probit by maximum likelihood",
      "usage: coinnet probit DATA FORMULA [--vce iid|robust|cluster] [--cluster V]\n"
      "                      [--if EXPR] [--weights V] [--json] [-o FILE]\n"
-     "                      [--save-imr NAME --saving FILE]\n\n"
+     "                      [--margins] [--save-imr NAME --saving FILE]\n\n"
      "Probit of (y != 0) on the terms by Newton-Raphson; fixed effects after '|'\n"
      "enter as dummies. Reports the log likelihood, the constant-only one and\n"
      "McFadden's pseudo R2. A 0/1 regressor that predicts the outcome perfectly\n"
      "is an error naming it. Robust and cluster errors follow Stata's ML\n"
      "convention (N/(N-1), G/(G-1)).\n\n"
      "options: as for `coinnet reg` (docs/models.md), and\n"
+     "  --margins          marginal effects dy/dx at the means and averaged (delta\n"
+     "                     method; dummies by derivative, not discrete change)\n"
      "  --save-imr NAME    add the inverse Mills ratio phi(xb)/Phi(xb) as NAME\n"
      "  --saving FILE      ... and write the data with it to FILE\n"
      "%s"

@@ -105,6 +105,10 @@ typedef struct cn_model {
   int64_t n_left, n_unc, n_right;  /* tobit: censored left / uncensored / right */
   double sigma, sigma_se;          /* tobit σ (delta method); heckman σ */
   double rho, lambda, lambda_se;   /* heckman */
+  /* probit marginal effects (cn_probit_margins): dy/dx of every slope at
+   * the means (mem) and averaged over the rows (ame), delta-method SE */
+  int n_margins;
+  cn_coef *mem, *ame;
 } cn_model;
 
 /* OLS with absorbed fixed effects (reghdfe's conventions, econometrics.md
@@ -132,6 +136,13 @@ cn_status cn_tobit(const cn_table *t, const char *formula, double lo, double hi,
  * φ(x'b)/Φ(x'b) on the estimation rows (missing elsewhere). */
 cn_status cn_probit_imr(const cn_table *t, const char *formula, const cn_reg_opts *o,
                         cn_table *imr_into, const char *imr_name, cn_model **out, cn_diag *d);
+
+/* Marginal effects of a probit fitted by cn_probit on the same table and
+ * formula: derivatives of Φ(x'b) with respect to each slope (dummies too:
+ * no discrete change), at the means and on average, with delta-method
+ * standard errors from the model's variance; filled into m. */
+cn_status cn_probit_margins(const cn_table *t, const char *formula, const cn_reg_opts *o,
+                            cn_model *m, cn_diag *d);
 
 /* Heckman's two-step selection model: probit of the selection formula on
  * the rows where it can be evaluated, then OLS of formula on the selected

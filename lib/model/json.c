@@ -133,6 +133,19 @@ cn_status cn_model_json(const cn_model *m, char **out, cn_diag *d) {
   }
   cn__buf_printf(&b, "%s],\n  \"converged\": %s, \"iterations\": %d,\n", m->n_first ? "\n  " : "",
                  m->converged ? "true" : "false", m->iterations);
+  if (m->n_margins) {
+    cn__buf_printf(&b, "  \"margins\": [");
+    for (int a = 0; a < m->n_margins; a++) {
+      cn__buf_printf(&b, "%s\n    {", a ? "," : "");
+      key(&b, "name"), str(&b, m->ame[a].name);
+      cn__buf_printf(&b, ", \"ame\": "), num(&b, m->ame[a].b);
+      cn__buf_printf(&b, ", \"ame_se\": "), num(&b, m->ame[a].se);
+      cn__buf_printf(&b, ", \"mem\": "), num(&b, m->mem[a].b);
+      cn__buf_printf(&b, ", \"mem_se\": "), num(&b, m->mem[a].se);
+      cn__buf_printf(&b, "}");
+    }
+    cn__buf_printf(&b, "\n  ],\n");
+  }
   cn__buf_printf(&b, "  \"dropped\": {\"missing\": %lld, \"if\": %lld, \"singletons\": %lld},\n",
                  (long long)m->dropped_missing, (long long)m->dropped_if, (long long)m->singletons);
   cn__buf_printf(&b, "  \"notes\": [");

@@ -855,3 +855,100 @@ done:
   cn__design_free(&dso);
   return st;
 }
+
+cn_status cn_probit_margins(const cn_table *t, const char *formula, const cn_reg_opts *opts,
+                            cn_model *m, cn_diag *d) {
+  cn_status st = CN_OK;
+  cn_reg_opts defaults;
+  if (!opts) {
+    cn_reg_opts_init(&defaults);
+    opts = &defaults;
+  }
+  cn_model *tmp = cn_calloc(1, sizeof *tmp);
+  cn__design ds;
+  memset(&ds, 0, sizeof ds);
+  mlx X = {0};
+  double *ones = NULL, *xb = NULL, *Ja = NULL, *Jm = NULL, *xbar = NULL;
+  if (!tmp) return oom(d);
+  cn__model_init(tmp);
+  if ((st = cn__design_build(t, formula, opts, CN_DESIGN_DUMMIES, &ds, tmp, d)) != CN_OK) goto done;
+  if ((st = ml_columns(&ds, tmp, ds.f->cons, &X, &ones, d)) != CN_OK) goto done;
+  int p = X.p;
+  if (p != m->ncoef) {
+    st = cn_diag_set(d, CN_EINTERNAL, "margins: the model does not match the formula");
+    goto done;
+  }
+  double *b = cn_malloc((size_t)p * sizeof *b + 8);
+  xb = cn_malloc(((size_t)X.n + 1) * sizeof *xb);
+  Ja = cn_calloc((size_t)p * p + 1, sizeof *Ja);
+  Jm = cn_calloc((size_t)p * p + 1, sizeof *Jm);
+  xbar = cn_calloc((size_t)p + 1, sizeof *xbar);
+  int ns = 0;
+  for (int a = 0; a < p; a++) ns += X.x[a] != ones;
+  m->mem = cn_calloc((size_t)ns + 1, sizeof *m->mem);
+  m->ame = cn_calloc((size_t)ns + 1, sizeof *m->ame);
+  if (!b || !xb || !Ja || !Jm || !xbar || !m->mem || !m->ame) {
+    cn_free(b);
+    goto oom;
+  }
+  for (int a = 0; a < p; a++) b[a] = m->coef[a].b;
+  linear_index(&X, b, xb);
+  double n = (double)X.n;
+  for (int a = 0; a < p; a++) {
+    for (int64_t i = 0; i < X.n; i++) xbar[a] += X.x[a][i] / n;
+  }
+  /* AME_j = mean φ(x_i b) b_j; ∂/∂b_k = mean φ(x_i b)(δ_jk − x_i b · b_j x_ik) */
+  double mphi = 0;
+  for (int64_t i = 0; i < X.n; i++) mphi += exp(-0.5 * xb[i] * xb[i]) / sqrt(2 * M_PI) / n;
+  for (int j = 0; j < p; j++)
+    for (int k = 0; k < p; k++) {
+      double s = 0;
+      for (int64_t i = 0; i < X.n; i++) {
+        double ph = exp(-0.5 * xb[i] * xb[i]) / sqrt(2 * M_PI);
+        s += ph * ((j == k) - xb[i] * b[j] * X.x[k][i]);
+      }
+      Ja[j * p + k] = s / n;
+    }
+  double xbm = 0;
+  for (int a = 0; a < p; a++) xbm += xbar[a] * b[a];
+  double phm = exp(-0.5 * xbm * xbm) / sqrt(2 * M_PI);
+  for (int j = 0; j < p; j++)
+    for (int k = 0; k < p; k++) Jm[j * p + k] = phm * ((j == k) - xbm * b[j] * xbar[k]);
+  double zq = gsl_cdf_ugaussian_Qinv(0.025);
+  int q = 0;
+  for (int j = 0; j < p && st == CN_OK; j++) {
+    if (X.x[j] == ones) continue;
+    for (int which = 0; which < 2; which++) {
+      const double *J = which ? Jm : Ja;
+      cn_coef *c = which ? &m->mem[q] : &m->ame[q];
+      double v = 0;
+      for (int k = 0; k < p; k++)
+        for (int l = 0; l < p; l++) v += J[j * p + k] * m->V[k * p + l] * J[j * p + l];
+      c->name = cn_strdup(X.name[j]);
+      if (!c->name) st = oom(d);
+      c->b = which ? phm * b[j] : mphi * b[j];
+      c->se = sqrt(v);
+      c->t = c->b / c->se;
+      c->p = 2 * gsl_cdf_ugaussian_Q(fabs(c->t));
+      c->ci_low = c->b - zq * c->se;
+      c->ci_high = c->b + zq * c->se;
+    }
+    q++;
+    m->n_margins = q;
+  }
+  cn_free(b);
+  goto done;
+oom:
+  st = oom(d);
+done:
+  cn_model_free(tmp);
+  cn_free(X.x);
+  cn_free(X.name);
+  cn_free(ones);
+  cn_free(xb);
+  cn_free(Ja);
+  cn_free(Jm);
+  cn_free(xbar);
+  cn__design_free(&ds);
+  return st;
+}

@@ -549,5 +549,11 @@ void cn_model_free(cn_model *m) {
     cn_free(m->first[s].coef);
   }
   cn_free(m->first);
+  for (int a = 0; a < m->n_margins; a++) {
+    cn_free(m->mem ? m->mem[a].name : NULL);
+    cn_free(m->ame ? m->ame[a].name : NULL);
+  }
+  cn_free(m->mem);
+  cn_free(m->ame);
   cn_free(m);
 }

@@ -174,3 +174,31 @@ TEST(ml_heckman_mroz) {
   cn_model_free(m);
   cn_table_free(t);
 }
+
+/* Marginal effects against statsmodels 0.13 get_margeff(at='overall' /
+ * 'mean') on the same fit (tol 1e-14 Newton). */
+TEST(ml_probit_margins) {
+  cn_table *t = read_data("ml/spector.csv");
+  if (!t) return;
+  cn_model *m = NULL;
+  cn_diag d;
+  const char *f = "GRADE ~ GPA + TUCE + PSI";
+  CHECK_STATUS(cn_probit(t, f, NULL, &m, &d), CN_OK, &d);
+  if (m) CHECK_STATUS(cn_probit_margins(t, f, NULL, m, &d), CN_OK, &d);
+  if (m && m->n_margins == 3) {
+    const double ame[] = {0.3607862932438211, 0.011479258984889768, 0.31651985540704475};
+    const double ame_se[] = {0.11338160734028588, 0.01840949080404875, 0.09023779366538026};
+    const double mem[] = {0.5333470260641626, 0.01696968192988892, 0.4679083621880284};
+    const double mem_se[] = {0.232464071284032, 0.027119788077489233, 0.1876423768144126};
+    for (int i = 0; i < 3; i++) {
+      CHECK_NEAR(m->ame[i].b / ame[i], 1, 1e-8);
+      CHECK_NEAR(m->ame[i].se / ame_se[i], 1, 1e-7);
+      CHECK_NEAR(m->mem[i].b / mem[i], 1, 1e-8);
+      CHECK_NEAR(m->mem[i].se / mem_se[i], 1, 1e-7);
+    }
+  } else {
+    CHECK(m && m->n_margins == 3);
+  }
+  cn_model_free(m);
+  cn_table_free(t);
+}

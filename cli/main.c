@@ -11,8 +11,8 @@ const char *cli_prefix = "coinnet";
  * (`coinnet reg DATA FORMULA`). */
 static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds,
                                         cli_reg_cmds, cli_probit_cmds, cli_tobit_cmds,
-                                        cli_heckman_cmds};
-static const char *const group_names[] = {"data", "names", "net", "reg", "probit", "tobit", "heckman"};
+                                        cli_heckman_cmds, cli_measure_cmds};
+static const char *const group_names[] = {"data", "names", "net", "reg", "probit", "tobit", "heckman", "measure"};
 static const char *const group_summaries[] = {
     "describe, convert (csv, tsv, dta, sqlite), gen, keep, winsor, merge, lag",
     "applicant names: normalize, classify",
@@ -20,8 +20,12 @@ static const char *const group_summaries[] = {
     "OLS with absorbed fixed effects and clustered errors (reghdfe)",
     "probit by maximum likelihood",
     "Tobit with lower and/or upper limits",
-    "Heckman selection model (two-step, or IMR as a control)"};
+    "Heckman selection model (two-step, or IMR as a control)",
+    "trade and value-chain measures (spec/measures.md)"};
 #define NGROUPS (int)(sizeof groups / sizeof *groups)
+
+/* Whether group g is a command by itself. */
+static bool is_direct(int g) { return groups[g][0].name && !groups[g][0].name[0]; }
 
 static void print_main_help(FILE *fp) {
   fprintf(fp,
@@ -80,7 +84,7 @@ static int help(int argc, char **argv) {
   }
   int g = find_group(argv[0]);
   if (g < 0) return cli_usage(NULL, "unknown command \"%s\"", argv[0]);
-  if (!groups[g][0].name[0]) {
+  if (is_direct(g)) {
     print_cmd_help(&groups[g][0], stdout);
     return 0;
   }
@@ -139,7 +143,7 @@ int main(int argc, char **argv) {
   static char prefix[64];
   snprintf(prefix, sizeof prefix, "coinnet %s", group_names[g]);
   cli_prefix = prefix;
-  if (!groups[g][0].name[0]) { /* a command by itself */
+  if (is_direct(g)) { /* a command by itself */
     const cli_cmd *c = &groups[g][0];
     for (int i = 2; i < argc; i++)
       if (cli_is_help(argv[i])) {

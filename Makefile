@@ -16,7 +16,7 @@ $(PUBLIC):
 	@$(MAKE) --no-print-directory CN_DEPS_DONE=1 $@
 else
 
-PKGS    := igraph gsl lapacke openblas sqlite3 cairo
+PKGS    := igraph gsl lapacke openblas sqlite3 cairo xlsxwriter
 PKG_CF  := $(shell pkg-config --cflags $(PKGS))
 PKG_LD  := $(shell pkg-config --libs $(PKGS)) -lreadstat
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) -fopenmp -ffp-contract=off \

@@ -8,5 +8,6 @@
 #include "coinnet/model.h"
 #include "coinnet/net.h"
 #include "coinnet/report.h"
+#include "coinnet/regtable.h"
 #include "coinnet/names.h"
 #endif

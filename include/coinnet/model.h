@@ -115,6 +115,16 @@ typedef struct cn_model {
  * §1–2) of the formula on t. */
 cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *o,
                  cn_model **out, cn_diag *d);
+
+/* Two-stage least squares with absorbed fixed effects, as Stata's
+ * ivreghdfe (ivreg2 `small`, econometrics.md §3) for a formula with an iv
+ * part `| endogenous ~ instruments`: coefficients endogenous first, then
+ * exogenous, then _cons; first stages in first / n_first; Kleibergen–Paap
+ * rk LM (Anderson's LM with vce iid) and rk Wald F (robust and cluster
+ * only), Cragg–Donald F and Stock–Yogo size critical values. Fewer
+ * excluded instruments than endogenous regressors is CN_ESCRIPT. */
+cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *o,
+                cn_model **out, cn_diag *d);
 void cn_model_free(cn_model *m);
 
 /* Probit of (y != 0) on the terms, fixed effects as dummies; the

@@ -19,6 +19,7 @@ extern const cli_cmd cli_data_cmds[];
 extern const cli_cmd cli_net_cmds[];
 extern const cli_cmd cli_names_cmds[];
 extern const cli_cmd cli_reg_cmds[];
+extern const cli_cmd cli_iv_cmds[];
 extern const cli_cmd cli_probit_cmds[];
 extern const cli_cmd cli_tobit_cmds[];
 extern const cli_cmd cli_heckman_cmds[];

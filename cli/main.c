@@ -10,15 +10,16 @@ const char *cli_prefix = "coinnet";
 /* A group whose one command has the name "" is a command by itself
  * (`coinnet reg DATA FORMULA`). */
 static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds,
-                                        cli_reg_cmds, cli_probit_cmds, cli_tobit_cmds,
+                                        cli_reg_cmds, cli_iv_cmds, cli_probit_cmds, cli_tobit_cmds,
                                         cli_heckman_cmds, cli_table_cmds, cli_measure_cmds};
-static const char *const group_names[] = {"data", "names", "net", "reg", "probit", "tobit", "heckman",
+static const char *const group_names[] = {"data", "names", "net", "reg", "iv", "probit", "tobit", "heckman",
                                           "table", "measure"};
 static const char *const group_summaries[] = {
     "describe, convert (csv, tsv, dta, sqlite), gen, keep, winsor, merge, lag",
     "applicant names: normalize, classify",
     "co-applicant networks: node and graph measures",
     "OLS with absorbed fixed effects and clustered errors (reghdfe)",
+    "2SLS with absorbed fixed effects, first stages, weak-IV tests (ivreghdfe)",
     "probit by maximum likelihood",
     "Tobit with lower and/or upper limits",
     "Heckman selection model (two-step, or IMR as a control)",

@@ -96,6 +96,10 @@ static int run_table(int argc, char **argv) {
       }
       continue;
     }
+    if (cli_flag(argv, i, "--first-stage")) {
+      o.first_stage = true;
+      continue;
+    }
     if (argv[i][0] == '-' && argv[i][1]) {
       rc = cli_usage("table", "unknown option %s", argv[i]);
       goto done;
@@ -205,6 +209,7 @@ const cli_cmd cli_table_cmds[] = {
      "                 xlsx; without it, the extension of -o decides\n"
      "  -o FILE        write the table there (xlsx needs it); default stdout\n"
      "  --digits N     decimals of coefficients, errors and R2 (default 3)\n"
+     "  --first-stage  iv models: a column per first stage before the second stage\n"
      "  --stars L      significance levels for *, **, ***: default 0.1,0.05,0.01;\n"
      "                 none for no stars\n"
      "  --labels FILE  a table with columns name,label: coefficient, fixed-effect\n"

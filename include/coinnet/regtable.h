@@ -69,6 +69,9 @@ typedef struct cn_regtable_opts {
   const char *const *labels;
   int n_labels;
   const char *title; /* NULL: none */
+  /* iv models: a column for each first stage before the second stage (the
+   * reference paper's Table 3) */
+  bool first_stage;
 } cn_regtable_opts;
 
 /* Defaults: txt, 3 digits, stars at 0.10, 0.05 and 0.01, every

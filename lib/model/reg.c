@@ -525,6 +525,7 @@ void cn__model_init(cn_model *m) {
   m->ll = m->ll0 = m->pseudo_r2 = NAN;
   m->sigma = m->sigma_se = m->rho = m->lambda = m->lambda_se = NAN;
   m->F = m->F_p = NAN;
+  m->r2 = m->r2_within = m->r2_a = m->r2_within_a = m->rmse = m->rss = NAN;
 }
 
 void cn_model_free(cn_model *m) {

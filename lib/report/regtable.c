@@ -316,9 +316,43 @@ static cn_status build_grid(const cn_model *const *m, int n, const cn_regtable_o
       if (m[j]->n_fe > 0 && isfinite(m[j]->r2_within))
         r->c[j] = (cell){.kind = CK_STAT, .x = m[j]->r2_within};
   }
-  row *r2 = add_row(g, 2, LK_R2, "R2");
-  for (int j = 0; r2 && j < n; j++)
-    if (isfinite(m[j]->r2)) r2->c[j] = (cell){.kind = CK_STAT, .x = m[j]->r2};
+  bool any_r2 = false, any_pr2 = false, any_kp = false, any_weak = false, any_fs = false;
+  for (int j = 0; j < n; j++) {
+    any_r2 = any_r2 || isfinite(m[j]->r2);
+    any_pr2 = any_pr2 || isfinite(m[j]->pseudo_r2);
+    any_kp = any_kp || isfinite(m[j]->kp_lm);
+    any_weak = any_weak || isfinite(m[j]->kp_wald_f) || isfinite(m[j]->cd_f);
+    any_fs = any_fs || (m[j]->n_first == 1 && isfinite(m[j]->first[0].F));
+  }
+  if (any_r2) {
+    row *r2 = add_row(g, 2, LK_R2, "R2");
+    for (int j = 0; r2 && j < n; j++)
+      if (isfinite(m[j]->r2)) r2->c[j] = (cell){.kind = CK_STAT, .x = m[j]->r2};
+  }
+  if (any_pr2) {
+    row *r = add_row(g, 2, LK_TEXT, "Pseudo R2");
+    for (int j = 0; r && j < n; j++)
+      if (isfinite(m[j]->pseudo_r2)) r->c[j] = (cell){.kind = CK_STAT, .x = m[j]->pseudo_r2};
+  }
+  if (any_fs) { /* the first stage's F of the excluded instruments (one endogenous) */
+    row *r = add_row(g, 2, LK_TEXT, "First-stage F");
+    for (int j = 0; r && j < n; j++)
+      if (m[j]->n_first == 1 && isfinite(m[j]->first[0].F))
+        r->c[j] = (cell){.kind = CK_STAT, .x = m[j]->first[0].F};
+  }
+  if (any_kp) { /* stars from its chi-squared p-value */
+    row *r = add_row(g, 2, LK_TEXT, "Under-identification test (KP rk LM)");
+    for (int j = 0; r && j < n; j++)
+      if (isfinite(m[j]->kp_lm))
+        r->c[j] = (cell){.kind = CK_B, .x = m[j]->kp_lm, .stars = stars_of(o, m[j]->kp_lm_p)};
+  }
+  if (any_weak) { /* KP rk Wald F with robust / clustered errors, else Cragg-Donald F */
+    row *r = add_row(g, 2, LK_TEXT, "Weak identification test (KP rk Wald F)");
+    for (int j = 0; r && j < n; j++) {
+      double f = isfinite(m[j]->kp_wald_f) ? m[j]->kp_wald_f : m[j]->cd_f;
+      if (isfinite(f)) r->c[j] = (cell){.kind = CK_STAT, .x = f};
+    }
+  }
   if (!(g->se_note = se_note(m, n))) g->failed = true;
   if (g->failed) st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
@@ -844,8 +878,65 @@ static cn_status check_opts(const cn_model *const *models, int n, const cn_regta
   return CN_OK;
 }
 
-cn_status cn_regtable_text(const cn_model *const *models, int n, const cn_regtable_opts *o,
+static cn_status regtable_text(const cn_model *const *models, int n, const cn_regtable_opts *o,
+                               char **out, cn_diag *d);
+
+/* With o->first_stage, the models with each iv model preceded by one
+ * model per first stage (views into the iv model: free the array and the
+ * structs, not their contents); else models itself. *nout gets the count. */
+static cn_status expand_first(const cn_model *const *models, int n, const cn_regtable_opts *o,
+                              const cn_model *const **out, cn_model **views, int *nout, cn_diag *d) {
+  *out = models;
+  *views = NULL;
+  *nout = n;
+  if (!o->first_stage) return CN_OK;
+  int extra = 0;
+  for (int j = 0; j < n; j++) extra += models[j]->n_first;
+  if (extra == 0) return CN_OK;
+  const cn_model **all = cn_calloc((size_t)(n + extra) + 1, sizeof *all);
+  cn_model *v = cn_calloc((size_t)extra + 1, sizeof *v);
+  if (!all || !v) {
+    cn_free(all), cn_free(v);
+    return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  }
+  int k = 0, q = 0;
+  for (int j = 0; j < n; j++) {
+    const cn_model *m = models[j];
+    for (int s1 = 0; s1 < m->n_first; s1++) {
+      cn_model *f = &v[q++];
+      *f = *m; /* fixed effects, clusters, N as the second stage */
+      f->depvar = m->first[s1].endog;
+      f->ncoef = m->first[s1].ncoef;
+      f->coef = m->first[s1].coef;
+      f->r2 = f->r2_within = f->pseudo_r2 = NAN;
+      f->kp_lm = f->kp_wald_f = f->cd_f = NAN;
+      f->n_first = 1;
+      f->first = &m->first[s1];
+      all[k++] = f;
+    }
+    all[k++] = m;
+  }
+  *out = (const cn_model *const *)all;
+  *views = v;
+  *nout = k;
+  return CN_OK;
+}
+
+cn_status cn_regtable_text(const cn_model *const *models0, int n0, const cn_regtable_opts *o,
                            char **out, cn_diag *d) {
+  const cn_model *const *models;
+  cn_model *views = NULL;
+  int n;
+  cn_status st0 = expand_first(models0, n0, o, &models, &views, &n, d);
+  if (st0 != CN_OK) return st0;
+  st0 = regtable_text(models, n, o, out, d);
+  if (models != models0) cn_free((void *)models);
+  cn_free(views);
+  return st0;
+}
+
+static cn_status regtable_text(const cn_model *const *models, int n, const cn_regtable_opts *o,
+                               char **out, cn_diag *d) {
   grid g = {0};
   cn_buf b = {0};
   cn_status st;
@@ -877,9 +968,15 @@ cn_status cn_regtable_write(const cn_model *const *models, int n, const cn_regta
   cn_diag_clear(d);
   if (o->format == CN_REGTABLE_XLSX) {
     grid g = {0};
-    if ((st = check_opts(models, n, o, d)) == CN_OK && (st = build_grid(models, n, o, &g, d)) == CN_OK)
+    const cn_model *const *all;
+    cn_model *views = NULL;
+    int na;
+    if ((st = expand_first(models, n, o, &all, &views, &na, d)) != CN_OK) return st;
+    if ((st = check_opts(all, na, o, d)) == CN_OK && (st = build_grid(all, na, o, &g, d)) == CN_OK)
       st = render_xlsx(&g, o, path, d);
     grid_free(&g);
+    if (all != models) cn_free((void *)all);
+    cn_free(views);
     return st;
   }
   if ((st = cn_regtable_text(models, n, o, &text, d)) != CN_OK) return st;

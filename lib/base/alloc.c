@@ -22,7 +22,13 @@ void cn_set_alloc(cn_alloc_fn fn, void *ud) {
   alloc_ud = fn ? ud : NULL;
 }
 
-void *cn_malloc(size_t n) { return alloc_fn(alloc_ud, NULL, n ? n : 1); }
+/* Blocks of 8 MiB or more get transparent huge pages (cn__hint_huge): on
+ * virtual machines a page fault is expensive, and big arrays take many. */
+void *cn_malloc(size_t n) {
+  void *p = alloc_fn(alloc_ud, NULL, n ? n : 1);
+  cn__hint_huge(p, n);
+  return p;
+}
 
 void *cn_realloc(void *p, size_t n) { return alloc_fn(alloc_ud, p, n ? n : 1); }
 

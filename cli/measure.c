@@ -1,8 +1,108 @@
 /* cli/measure.c — `coinnet measure ...`: trade and value-chain measures
- * (spec/measures.md). Each subcommand lives in its own cli/measure_*.c and
- * is listed here, in the order of the help. */
+ * (spec/measures.md). */
+#include <stdlib.h>
+#include <string.h>
 #include "cli.h"
 
+/* Reads DATA and the options every measure takes; the measure-specific
+ * named options are returned through names/vals (up to 8). */
+static int measure_args(int argc, char **argv, const char *cmd, const char *const *names, const char **vals,
+                        int nnames, const char **in, const char **outp, cn_read_opts *ro) {
+  for (int i = 1; i < argc; i++) {
+    int r;
+    if ((r = cli_read_opt(argc, argv, &i, ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", outp)) != 0) {
+      if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
+      continue;
+    }
+    bool hit = false;
+    for (int k = 0; k < nnames && !hit; k++)
+      if ((r = cli_opt(argc, argv, &i, names[k], &vals[k])) != 0) {
+        if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
+        hit = true;
+      }
+    if (hit) continue;
+    if (argv[i][0] == '-' && argv[i][1]) return cli_usage(cmd, "unknown option %s", argv[i]);
+    if (*in) return cli_usage(cmd, "one input only (got \"%s\" too)", argv[i]);
+    *in = argv[i];
+  }
+  if (!*in) return cli_usage(cmd, "the data file is missing");
+  return 0;
+}
+
+static int finish(cn_status st, cn_table *res, int64_t dropped, const char *outp, cn_diag *d) {
+  if (st != CN_OK) return cli_fail(d);
+  if (dropped)
+    fprintf(stderr, "%s: note: %lld row%s with a missing or invalid key or value left out\n", cli_prefix,
+            (long long)dropped, dropped == 1 ? "" : "s");
+  int rc = cli_write(res, outp);
+  cn_table_free(res);
+  return rc;
+}
+
+static int run_hhi(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *names[] = {"--by", "--value"}, *vals[2] = {"industry,year", "sales"};
+  const char *in = NULL, *outp = NULL;
+  int rc = measure_args(argc, argv, "hhi", names, vals, 2, &in, &outp, &ro);
+  if (rc) return rc;
+  cn_table *t = NULL, *res = NULL;
+  cn_diag d;
+  if ((rc = cli_read(in, &ro, &t)) != 0) return rc;
+  char *copy = strdup(vals[0]);
+  const char *keys[16];
+  int nk = 0;
+  for (char *tok = strtok(copy, ","); tok && nk < 16; tok = strtok(NULL, ",")) keys[nk++] = tok;
+  int64_t dropped = 0;
+  cn_status st = cn_measure_hhi(t, keys, nk, vals[1], &res, &dropped, &d);
+  rc = finish(st, res, dropped, outp, &d);
+  free(copy);
+  cn_table_free(t);
+  return rc;
+}
+
+static int run_lq(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *names[] = {"--region", "--sector", "--value", "--by"};
+  const char *vals[4] = {"region", "sector", "employment", NULL};
+  const char *in = NULL, *outp = NULL;
+  int rc = measure_args(argc, argv, "lq", names, vals, 4, &in, &outp, &ro);
+  if (rc) return rc;
+  cn_table *t = NULL, *res = NULL;
+  cn_diag d;
+  if ((rc = cli_read(in, &ro, &t)) != 0) return rc;
+  int64_t dropped = 0;
+  cn_status st = cn_measure_lq(t, vals[0], vals[1], vals[2], vals[3], &res, &dropped, &d);
+  rc = finish(st, res, dropped, outp, &d);
+  cn_table_free(t);
+  return rc;
+}
+
 const cli_cmd cli_measure_cmds[] = {
-    /* entries: {"measure", "NAME", run_fn, "summary", "help"}; declared in cli.h */
+    {"measure", "hhi", run_hhi, "Herfindahl-Hirschman index by industry-year",
+     "usage: coinnet measure hhi DATA [--by industry,year] [--value sales] [-o OUT]\n\n"
+     "HHI_g = sum over the firms of group g of (v_i / sum_g v)^2 (spec/measures.md\n"
+     "section 5). Keys are compared as text, so 4-digit codes keep leading zeros.\n"
+     "Output: the keys, n, total, hhi. Rows with a missing key or value, or a\n"
+     "negative value, are left out and counted.\n\n"
+     "options:\n"
+     "  --by K1[,K2]       group columns (default industry,year)\n"
+     "  --value V          the size column (default sales)\n"
+     "  -o OUT             output (csv, dta, sqlite by extension; default CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet measure hhi firms.csv --by ind4,year --value sales -o hhi.csv\n"},
+    {"measure", "lq", run_lq, "location quotients by region and sector",
+     "usage: coinnet measure lq DATA [--region R] [--sector S] [--value E] [--by YEAR]\n"
+     "                          [-o OUT]\n\n"
+     "LQ_rs = (E_rs / E_r) / (E_s / E) (spec/measures.md section 5), within each\n"
+     "level of --by. Output: [by,] region, sector, E_rs, lq.\n\n"
+     "options:\n"
+     "  --region R, --sector S, --value E   columns (default region, sector, employment)\n"
+     "  --by Y             compute within each level of Y (e.g. the year)\n"
+     "  -o OUT             output (csv, dta, sqlite by extension; default CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet measure lq cities.csv --region city --sector ind2 --value emp --by year\n"},
     {NULL, NULL, NULL, NULL, NULL}};

@@ -6,6 +6,7 @@
 #include "coinnet/expr.h"
 #include "coinnet/prep.h"
 #include "coinnet/model.h"
+#include "coinnet/measure.h"
 #include "coinnet/net.h"
 #include "coinnet/report.h"
 #include "coinnet/regtable.h"

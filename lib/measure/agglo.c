@@ -1,0 +1,237 @@
+/* lib/measure/agglo.c — concentration (HHI) and location quotients
+ * (spec/measures.md §5). Keys are compared by their text, so industry codes
+ * keep leading zeros whatever their column type. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "../base/base_int.h"
+#include "coinnet/measure.h"
+
+/* The text of cell (row, col) into buf; false when missing. */
+static bool key_text(const cn_table *t, int col, int64_t row, char *buf, size_t n) {
+  if (cn_table_is_na(t, col, row)) return false;
+  cn_table_cell_text(t, col, row, buf, n);
+  return true;
+}
+
+/* Joins the key texts of a row with a unit separator into buf; false when
+ * one is missing. */
+static bool row_key(const cn_table *t, const int *cols, int n, int64_t row, char *buf, size_t size) {
+  size_t len = 0;
+  for (int k = 0; k < n; k++) {
+    char part[256];
+    if (!key_text(t, cols[k], row, part, sizeof part)) return false;
+    int w = snprintf(buf + len, size - len, "%s%s", k ? "\x1f" : "", part);
+    if (w < 0 || (size_t)w >= size - len) return false;
+    len += (size_t)w;
+  }
+  return true;
+}
+
+/* Dense group ids in order of first appearance for the key text of every
+ * kept row (id[i] = -1 for rows not kept); returns the number of groups, or
+ * -1 when out of memory. first[g] gets a row of group g. */
+static int64_t group_rows(const cn_table *t, const int *cols, int n, const bool *keep, int32_t *id,
+                          int64_t *first) {
+  int64_t nrow = cn_table_nrow(t), ng = 0;
+  cn_strmap map = {0};
+  for (int64_t i = 0; i < nrow; i++) {
+    id[i] = -1;
+    if (!keep[i]) continue;
+    char buf[1024];
+    row_key(t, cols, n, i, buf, sizeof buf);
+    int32_t g = cn__strmap_intern(&map, buf, strlen(buf));
+    if (g < 0) {
+      cn__strmap_free(&map);
+      return -1;
+    }
+    if (g == ng) first[ng++] = i;
+    id[i] = g;
+  }
+  cn__strmap_free(&map);
+  return ng;
+}
+
+static int find(const cn_table *t, const char *name, cn_diag *d) {
+  int c = cn_table_find(t, name);
+  if (c < 0) cn_diag_set(d, CN_EUSAGE, "no column \"%s\"", name);
+  return c;
+}
+
+/* Adds text key columns named like cols to out, filled from rows first[g]. */
+static bool copy_keys(cn_table *out, const cn_table *t, const int *cols, int n, const int64_t *first,
+                      int64_t ng, cn_diag *d) {
+  for (int k = 0; k < n; k++) {
+    int c = cn_table_add_column(out, cn_table_name(t, cols[k]), CN_STRING, d);
+    if (c < 0) return false;
+    for (int64_t g = 0; g < ng; g++) {
+      char buf[256];
+      key_text(t, cols[k], first[g], buf, sizeof buf);
+      if (cn_table_set_str(out, c, g, buf, d) != CN_OK) return false;
+    }
+  }
+  return true;
+}
+
+cn_status cn_measure_hhi(const cn_table *t, const char *const *keys, int nkeys, const char *value,
+                         cn_table **out, int64_t *dropped, cn_diag *d) {
+  cn_status st = CN_OK;
+  int64_t nrow = cn_table_nrow(t), ng = 0, drop = 0;
+  int cols[16], vc;
+  bool *keep = NULL;
+  int32_t *id = NULL;
+  int64_t *first = NULL, *cnt = NULL;
+  double *tot = NULL, *sq = NULL;
+  cn_table *res = NULL;
+  *out = NULL;
+  if (nkeys < 1 || nkeys > 16) return cn_diag_set(d, CN_EUSAGE, "hhi takes 1 to 16 key columns");
+  for (int k = 0; k < nkeys; k++)
+    if ((cols[k] = find(t, keys[k], d)) < 0) return CN_EUSAGE;
+  if ((vc = find(t, value, d)) < 0) return CN_EUSAGE;
+  if (cn_table_type(t, vc) == CN_STRING) return cn_diag_set(d, CN_EUSAGE, "column \"%s\" is text, not a number", value);
+  keep = cn_malloc((size_t)nrow + 1);
+  id = cn_malloc(((size_t)nrow + 1) * sizeof *id);
+  first = cn_malloc(((size_t)nrow + 1) * sizeof *first);
+  if (!keep || !id || !first) goto oom;
+  for (int64_t i = 0; i < nrow; i++) {
+    double v = cn_table_get_num(t, vc, i);
+    bool ok = isfinite(v) && v >= 0;
+    for (int k = 0; ok && k < nkeys; k++) ok = !cn_table_is_na(t, cols[k], i);
+    keep[i] = ok;
+    drop += !ok;
+  }
+  if ((ng = group_rows(t, cols, nkeys, keep, id, first)) < 0) goto oom;
+  cnt = cn_calloc((size_t)ng + 1, sizeof *cnt);
+  tot = cn_calloc((size_t)ng + 1, sizeof *tot);
+  sq = cn_calloc((size_t)ng + 1, sizeof *sq);
+  if (!cnt || !tot || !sq) goto oom;
+  for (int64_t i = 0; i < nrow; i++)
+    if (id[i] >= 0) cnt[id[i]]++, tot[id[i]] += cn_table_get_num(t, vc, i);
+  for (int64_t i = 0; i < nrow; i++)
+    if (id[i] >= 0 && tot[id[i]] > 0) {
+      double s = cn_table_get_num(t, vc, i) / tot[id[i]];
+      sq[id[i]] += s * s;
+    }
+  if (!(res = cn_table_new(ng))) goto oom;
+  if (!copy_keys(res, t, cols, nkeys, first, ng, d)) {
+    st = d->code ? d->code : CN_EINTERNAL;
+    goto done;
+  }
+  int cn_ = cn_table_add_column(res, "n", CN_INT64, d), ct = cn_table_add_column(res, "total", CN_DOUBLE, d),
+      ch = cn_table_add_column(res, "hhi", CN_DOUBLE, d);
+  if (cn_ < 0 || ct < 0 || ch < 0) {
+    st = d->code;
+    goto done;
+  }
+  int64_t *pn = cn_table_i64_mut(res, cn_);
+  double *pt = cn_table_dbl_mut(res, ct), *ph = cn_table_dbl_mut(res, ch);
+  for (int64_t g = 0; g < ng; g++) {
+    pn[g] = cnt[g];
+    pt[g] = tot[g];
+    ph[g] = tot[g] > 0 ? sq[g] : NAN;
+  }
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  if (st == CN_OK) *out = res, res = NULL;
+  if (dropped) *dropped = drop;
+  cn_table_free(res);
+  cn_free(keep), cn_free(id), cn_free(first), cn_free(cnt), cn_free(tot), cn_free(sq);
+  return st;
+}
+
+cn_status cn_measure_lq(const cn_table *t, const char *region, const char *sector, const char *value,
+                        const char *by, cn_table **out, int64_t *dropped, cn_diag *d) {
+  cn_status st = CN_OK;
+  int64_t nrow = cn_table_nrow(t), drop = 0;
+  int cols[3], nk = 0, vc;
+  bool *keep = NULL;
+  int32_t *cell = NULL, *reg = NULL, *sec = NULL, *grp = NULL;
+  int64_t *fc = NULL, *fr = NULL, *fs = NULL, *fg = NULL;
+  double *e_cell = NULL, *e_reg = NULL, *e_sec = NULL, *e_grp = NULL;
+  cn_table *res = NULL;
+  *out = NULL;
+  if (by && (cols[nk++] = find(t, by, d)) < 0) return CN_EUSAGE;
+  int rc = cols[nk++] = find(t, region, d);
+  if (rc < 0) return CN_EUSAGE;
+  int sc = cols[nk++] = find(t, sector, d);
+  if (sc < 0) return CN_EUSAGE;
+  if ((vc = find(t, value, d)) < 0) return CN_EUSAGE;
+  if (cn_table_type(t, vc) == CN_STRING) return cn_diag_set(d, CN_EUSAGE, "column \"%s\" is text, not a number", value);
+  keep = cn_malloc((size_t)nrow + 1);
+  cell = cn_malloc(((size_t)nrow + 1) * sizeof *cell);
+  reg = cn_malloc(((size_t)nrow + 1) * sizeof *reg);
+  sec = cn_malloc(((size_t)nrow + 1) * sizeof *sec);
+  grp = cn_malloc(((size_t)nrow + 1) * sizeof *grp);
+  fc = cn_malloc(((size_t)nrow + 1) * sizeof *fc);
+  fr = cn_malloc(((size_t)nrow + 1) * sizeof *fr);
+  fs = cn_malloc(((size_t)nrow + 1) * sizeof *fs);
+  fg = cn_malloc(((size_t)nrow + 1) * sizeof *fg);
+  if (!keep || !cell || !reg || !sec || !grp || !fc || !fr || !fs || !fg) goto oom;
+  for (int64_t i = 0; i < nrow; i++) {
+    bool ok = isfinite(cn_table_get_num(t, vc, i));
+    for (int k = 0; ok && k < nk; k++) ok = !cn_table_is_na(t, cols[k], i);
+    keep[i] = ok;
+    drop += !ok;
+  }
+  /* groups: cells (by, region, sector), regions (by, region), sectors
+   * (by, sector), totals (by) */
+  int rcols[2], scols[2], nb = by ? 1 : 0;
+  if (by) rcols[0] = scols[0] = cols[0];
+  rcols[nb] = rc;
+  scols[nb] = sc;
+  int64_t nc = group_rows(t, cols, nk, keep, cell, fc), nr = group_rows(t, rcols, nb + 1, keep, reg, fr),
+          ns = group_rows(t, scols, nb + 1, keep, sec, fs);
+  int64_t ngp = by ? group_rows(t, cols, 1, keep, grp, fg) : 1;
+  if (nc < 0 || nr < 0 || ns < 0 || ngp < 0) goto oom;
+  if (!by)
+    for (int64_t i = 0; i < nrow; i++) grp[i] = keep[i] ? 0 : -1;
+  e_cell = cn_calloc((size_t)nc + 1, sizeof *e_cell);
+  e_reg = cn_calloc((size_t)nr + 1, sizeof *e_reg);
+  e_sec = cn_calloc((size_t)ns + 1, sizeof *e_sec);
+  e_grp = cn_calloc((size_t)ngp + 1, sizeof *e_grp);
+  if (!e_cell || !e_reg || !e_sec || !e_grp) goto oom;
+  int32_t *c_reg = cn_malloc(((size_t)nc + 1) * sizeof *c_reg), *c_sec = cn_malloc(((size_t)nc + 1) * sizeof *c_sec),
+          *c_grp = cn_malloc(((size_t)nc + 1) * sizeof *c_grp);
+  if (!c_reg || !c_sec || !c_grp) {
+    cn_free(c_reg), cn_free(c_sec), cn_free(c_grp);
+    goto oom;
+  }
+  for (int64_t i = 0; i < nrow; i++) {
+    if (cell[i] < 0) continue;
+    double v = cn_table_get_num(t, vc, i);
+    e_cell[cell[i]] += v, e_reg[reg[i]] += v, e_sec[sec[i]] += v, e_grp[grp[i]] += v;
+    c_reg[cell[i]] = reg[i], c_sec[cell[i]] = sec[i], c_grp[cell[i]] = grp[i];
+  }
+  if (!(res = cn_table_new(nc)) || !copy_keys(res, t, cols, nk, fc, nc, d)) {
+    cn_free(c_reg), cn_free(c_sec), cn_free(c_grp);
+    if (!res) goto oom;
+    st = d->code ? d->code : CN_EINTERNAL;
+    goto done;
+  }
+  int cv = cn_table_add_column(res, value, CN_DOUBLE, d), cl = cn_table_add_column(res, "lq", CN_DOUBLE, d);
+  if (cv < 0 || cl < 0) {
+    cn_free(c_reg), cn_free(c_sec), cn_free(c_grp);
+    st = d->code;
+    goto done;
+  }
+  double *pv = cn_table_dbl_mut(res, cv), *pl = cn_table_dbl_mut(res, cl);
+  for (int64_t g = 0; g < nc; g++) {
+    double er = e_reg[c_reg[g]], es = e_sec[c_sec[g]], e = e_grp[c_grp[g]];
+    pv[g] = e_cell[g];
+    pl[g] = er > 0 && es > 0 && e > 0 ? (e_cell[g] / er) / (es / e) : NAN;
+  }
+  cn_free(c_reg), cn_free(c_sec), cn_free(c_grp);
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  if (st == CN_OK) *out = res, res = NULL;
+  if (dropped) *dropped = drop;
+  cn_table_free(res);
+  cn_free(keep), cn_free(cell), cn_free(reg), cn_free(sec), cn_free(grp);
+  cn_free(fc), cn_free(fr), cn_free(fs), cn_free(fg);
+  cn_free(e_cell), cn_free(e_reg), cn_free(e_sec), cn_free(e_grp);
+  return st;
+}

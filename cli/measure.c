@@ -79,6 +79,25 @@ static int run_lq(int argc, char **argv) {
   return rc;
 }
 
+static int run_coagg(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *names[] = {"--region", "--sector", "--value", "--by", "--z", "--s"};
+  const char *vals[6] = {"region", "sector", "employment", NULL, NULL, NULL};
+  const char *in = NULL, *outp = NULL;
+  int rc = measure_args(argc, argv, "coagg", names, vals, 6, &in, &outp, &ro);
+  if (rc) return rc;
+  if (!vals[4] || !vals[5]) return cli_usage("coagg", "--z SECTOR and --s SECTOR are needed");
+  cn_table *t = NULL, *res = NULL;
+  cn_diag d;
+  if ((rc = cli_read(in, &ro, &t)) != 0) return rc;
+  int64_t dropped = 0;
+  cn_status st = cn_measure_coagg(t, vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], &res, &dropped, &d);
+  rc = finish(st, res, dropped, outp, &d);
+  cn_table_free(t);
+  return rc;
+}
+
 const cli_cmd cli_measure_cmds[] = {
     {"measure", "hhi", run_hhi, "Herfindahl-Hirschman index by industry-year",
      "usage: coinnet measure hhi DATA [--by industry,year] [--value sales] [-o OUT]\n\n"
@@ -105,4 +124,16 @@ const cli_cmd cli_measure_cmds[] = {
      "%s"
      "\nexample:\n"
      "  coinnet measure lq cities.csv --region city --sector ind2 --value emp --by year\n"},
+    {"measure", "coagg", run_coagg, "co-agglomeration of two sectors by region",
+     "usage: coinnet measure coagg DATA --z SECTOR --s SECTOR [--region R] [--sector S]\n"
+     "                             [--value E] [--by YEAR] [-o OUT]\n\n"
+     "CO = [1 - |LQZ - LQS| / (LQZ + LQS)] + (LQZ + LQS) (spec/measures.md section 5)\n"
+     "from the location quotients of sector --z (manufacturing) and --s (producer\n"
+     "services) in each region; a region without one of them has LQ 0 there.\n"
+     "Output: [by,] region, lqz, lqs, co.\n\n"
+     "options: as for `coinnet measure lq`, and\n"
+     "  --z S, --s S       the two sectors\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet measure coagg cities.csv --region city --sector ind --z C --s M --by year\n"},
     {NULL, NULL, NULL, NULL, NULL}};

@@ -30,6 +30,16 @@ cn_status cn_measure_lq(const cn_table *t, const char *region, const char *secto
                         const char *value, const char *by, cn_table **out, int64_t *dropped,
                         cn_diag *d);
 
+/* Co-agglomeration of sector z (manufacturing) and sector s (producer
+ * services) by region (spec §5, Chen Jianjun's index): from the location
+ * quotients of cn_measure_lq, CO = [1 − |LQZ − LQS| / (LQZ + LQS)] +
+ * (LQZ + LQS). Output: [by,] region, lqz, lqs, co, one row per region
+ * (and by level) that has either sector; a missing sector counts as
+ * LQ = 0 (no employment there). */
+cn_status cn_measure_coagg(const cn_table *t, const char *region, const char *sector,
+                           const char *value, const char *by, const char *z, const char *s,
+                           cn_table **out, int64_t *dropped, cn_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

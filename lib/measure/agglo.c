@@ -235,3 +235,66 @@ done:
   cn_free(e_cell), cn_free(e_reg), cn_free(e_sec), cn_free(e_grp);
   return st;
 }
+
+cn_status cn_measure_coagg(const cn_table *t, const char *region, const char *sector,
+                           const char *value, const char *by, const char *z, const char *s,
+                           cn_table **out, int64_t *dropped, cn_diag *d) {
+  cn_table *lq = NULL, *res = NULL;
+  cn_status st = cn_measure_lq(t, region, sector, value, by, &lq, dropped, d);
+  int32_t *id = NULL;
+  int64_t *first = NULL;
+  bool *keep = NULL;
+  double *lz = NULL, *ls = NULL;
+  *out = NULL;
+  if (st != CN_OK) return st;
+  int64_t n = cn_table_nrow(lq);
+  int nb = by ? 1 : 0, cols[2] = {0, nb}, csec = nb + 1, clq = cn_table_find(lq, "lq");
+  keep = cn_malloc((size_t)n + 1);
+  id = cn_malloc(((size_t)n + 1) * sizeof *id);
+  first = cn_malloc(((size_t)n + 1) * sizeof *first);
+  if (!keep || !id || !first) goto oom;
+  for (int64_t i = 0; i < n; i++) {
+    size_t len;
+    const char *sec = cn_table_str(lq, csec, i, &len);
+    keep[i] = sec && (!strcmp(sec, z) || !strcmp(sec, s));
+  }
+  int64_t ng = group_rows(lq, cols + (by ? 0 : 1), nb + 1, keep, id, first);
+  if (ng < 0) goto oom;
+  lz = cn_calloc((size_t)ng + 1, sizeof *lz);
+  ls = cn_calloc((size_t)ng + 1, sizeof *ls);
+  if (!lz || !ls) goto oom;
+  for (int64_t i = 0; i < n; i++) {
+    if (id[i] < 0) continue;
+    size_t len;
+    const char *sec = cn_table_str(lq, csec, i, &len);
+    double v = cn_table_get_num(lq, clq, i);
+    if (!strcmp(sec, z)) lz[id[i]] = v;
+    if (!strcmp(sec, s)) ls[id[i]] = v;
+  }
+  if (!(res = cn_table_new(ng))) goto oom;
+  if (!copy_keys(res, lq, cols + (by ? 0 : 1), nb + 1, first, ng, d)) {
+    st = d->code ? d->code : CN_EINTERNAL;
+    goto done;
+  }
+  int cz = cn_table_add_column(res, "lqz", CN_DOUBLE, d), cs = cn_table_add_column(res, "lqs", CN_DOUBLE, d),
+      cc = cn_table_add_column(res, "co", CN_DOUBLE, d);
+  if (cz < 0 || cs < 0 || cc < 0) {
+    st = d->code;
+    goto done;
+  }
+  double *pz = cn_table_dbl_mut(res, cz), *ps = cn_table_dbl_mut(res, cs), *pc = cn_table_dbl_mut(res, cc);
+  for (int64_t g = 0; g < ng; g++) {
+    double a = lz[g], b = ls[g];
+    pz[g] = a, ps[g] = b;
+    pc[g] = a + b > 0 ? (1 - fabs(a - b) / (a + b)) + (a + b) : NAN;
+  }
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  if (st == CN_OK) *out = res, res = NULL;
+  cn_table_free(res);
+  cn_table_free(lq);
+  cn_free(keep), cn_free(id), cn_free(first), cn_free(lz), cn_free(ls);
+  return st;
+}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "coinnet/dvar.h"
 
 /* Reads DATA and the options every measure takes; the measure-specific
  * named options are returned through names/vals (up to 8). */
@@ -98,6 +99,114 @@ static int run_coagg(int argc, char **argv) {
   return rc;
 }
 
+/* Prints the non-zero counts of the DVAR report as notes on stderr. */
+static void dvar_notes(const cn_dvar_report *r, const char *outside_rule) {
+  struct {
+    int64_t n;
+    const char *what;
+  } lines[] = {
+      {r->rec_missing, "customs records with a missing field left out"},
+      {r->rec_negative, "customs records with a negative value left out"},
+      {r->rec_other_regime, "customs records in other regimes (not processing or ordinary) left out of M and X^p, X^o"},
+      {r->rec_intermediary, "customs records of trade intermediaries (used for m_k only)"},
+      {r->intermediaries, "trade intermediaries (firms named 进出口, 经贸, 贸易, 科贸, 外经, 外贸) left out"},
+      {r->rec_no_bec, "producer import records whose HS code is not in the concordance (not intermediate)"},
+      {r->codes_no_bec, "distinct HS codes missing from the concordance"},
+      {r->rec_year_no_edition, "import records dated before the earliest HS edition (the earliest used)"},
+      {r->fy_no_survey, "customs firm-years without a row in the firm table left out"},
+      {r->fy_no_exports, "firm-years without processing or ordinary exports left out"},
+      {r->fy_survey_missing, "firm-years with missing sales, exports or dii left out"},
+      {r->fy_no_theta, "firm-years whose industry has no theta row left out"},
+      {r->survey_no_customs, "firm-table rows without customs records (no DVAR)"},
+      {r->sales_below_exports, "kept firm-years with sales below exports (D < 0)"},
+  };
+  fprintf(stderr, "%s: dvar: %lld customs records, %lld producer firm-years; %lld firm-years out "
+          "(%lld processing, %lld ordinary, %lld mixed)\n", cli_prefix, (long long)r->records,
+          (long long)r->fy_customs, (long long)r->kept, (long long)r->by_regime[0], (long long)r->by_regime[1],
+          (long long)r->by_regime[2]);
+  for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+    if (lines[i].n) fprintf(stderr, "%s: note: %lld %s\n", cli_prefix, (long long)lines[i].n, lines[i].what);
+  if (r->outside)
+    fprintf(stderr, "%s: note: %lld firm-years with DVAR outside [0, 1] %s\n", cli_prefix, (long long)r->outside,
+            outside_rule);
+}
+
+static int run_dvar(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *customs = NULL, *firmsp = NULL, *becp = NULL, *thetap = NULL, *outp = NULL, *rule = "any";
+  cn_dvar_opts o;
+  cn_dvar_opts_init(&o);
+  struct {
+    const char *opt;
+    const char **dst;
+  } cols[] = {{"--col-firm", &o.cols.firm},         {"--col-year", &o.cols.year},
+              {"--col-hs6", &o.cols.hs6},           {"--col-flow", &o.cols.flow},
+              {"--col-regime", &o.cols.regime},     {"--col-value", &o.cols.value},
+              {"--col-name", &o.cols.name},         {"--col-industry", &o.cols.industry},
+              {"--col-exports", &o.cols.exports},   {"--col-sales", &o.cols.sales},
+              {"--col-dii", &o.cols.dii},           {"--col-theta1", &o.cols.theta1},
+              {"--col-theta2", &o.cols.theta2},     {"--customs", &customs},
+              {"--firms", &firmsp},                 {"--bec", &becp},
+              {"--theta", &thetap},                 {"--bec-rule", &rule},
+              {"-o", &outp}};
+  for (int i = 1; i < argc; i++) {
+    int r;
+    if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0) {
+      if (r < 0) return cli_usage("dvar", "option %s needs a value", argv[i]);
+      continue;
+    }
+    bool hit = false;
+    for (size_t k = 0; k < sizeof cols / sizeof *cols && !hit; k++)
+      if ((r = cli_opt(argc, argv, &i, cols[k].opt, cols[k].dst)) != 0) {
+        if (r < 0) return cli_usage("dvar", "option %s needs a value", argv[i]);
+        hit = true;
+      }
+    if (hit) continue;
+    if (!strcmp(argv[i], "--theta2-share")) o.theta2_share = true;
+    else if (!strcmp(argv[i], "--clip")) o.outside = CN_DVAR_CLIP;
+    else if (!strcmp(argv[i], "--drop-outside")) o.outside = CN_DVAR_DROP;
+    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("dvar", "unknown option %s", argv[i]);
+    else return cli_usage("dvar", "unexpected argument \"%s\" (inputs go with --customs, --firms, --bec, --theta)",
+                          argv[i]);
+  }
+  if (!customs || !firmsp || !becp || !thetap)
+    return cli_usage("dvar", "--customs, --firms, --bec and --theta are all needed");
+  cn_bec_rule br;
+  if (!strcmp(rule, "any")) br = CN_BEC_ANY;
+  else if (!strcmp(rule, "all")) br = CN_BEC_ALL;
+  else if (!strcmp(rule, "share")) br = CN_BEC_SHARE;
+  else return cli_usage("dvar", "--bec-rule is any, all or share (got \"%s\")", rule);
+  cn_table *firms = NULL, *theta = NULL, *res = NULL;
+  cn_bec *bec = NULL;
+  cn_diag d;
+  cn_dvar_report rep;
+  int rc;
+  const char *fcols[] = {o.cols.firm ? o.cols.firm : "firm", o.cols.industry ? o.cols.industry : "industry"};
+  cn_read_opts fo = ro, to = ro;
+  fo.string_cols = fcols, fo.n_string_cols = 2;
+  to.string_cols = fcols + 1, to.n_string_cols = 1;
+  if ((rc = cli_read(firmsp, &fo, &firms)) != 0 || (rc = cli_read(thetap, &to, &theta)) != 0) goto done;
+  if (cn_bec_read(becp, br, &bec, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  if (cn_measure_dvar(customs, firms, theta, bec, &o, &res, &rep, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  dvar_notes(&rep, o.outside == CN_DVAR_CLIP ? "clipped to the bound" : o.outside == CN_DVAR_DROP
+                                                                            ? "dropped"
+                                                                            : "kept and flagged (outside01 = 1)");
+  rc = cli_write(res, outp);
+done:
+  cn_table_free(firms);
+  cn_table_free(theta);
+  cn_table_free(res);
+  cn_bec_free(bec);
+  return rc;
+}
+
 const cli_cmd cli_measure_cmds[] = {
     {"measure", "hhi", run_hhi, "Herfindahl-Hirschman index by industry-year",
      "usage: coinnet measure hhi DATA [--by industry,year] [--value sales] [-o OUT]\n\n"
@@ -136,4 +245,41 @@ const cli_cmd cli_measure_cmds[] = {
      "%s"
      "\nexample:\n"
      "  coinnet measure coagg cities.csv --region city --sector ind --z C --s M --by year\n"},
+    {"measure", "dvar", run_dvar, "domestic value-added ratio of exports by trade regime",
+     "usage: coinnet measure dvar --customs C --firms F --bec B --theta T [--theta2-share]\n"
+     "                            [--bec-rule any|all|share] [--clip | --drop-outside]\n"
+     "                            [--col-NAME OTHER] [-o OUT]\n\n"
+     "DVAR per firm-year (spec/measures.md section 1; Upward, Wang & Zheng 2013, Kee &\n"
+     "Tang 2016) from customs records C (CSV: firm, year, hs6, flow import|export,\n"
+     "regime processing|ordinary|other (or the Chinese customs names), value, and\n"
+     "an optional name), the firm survey F (firm, year, industry, exports, sales,\n"
+     "dii), the HS -> BEC concordance B (a file, or a folder of editions such as\n"
+     "../shared/data/hs-bec: each year uses the latest edition not after it) and\n"
+     "industry shares T (industry, theta1, theta2). A firm-year exporting only under\n"
+     "processing trade is a processing firm, only ordinary an ordinary firm, else\n"
+     "mixed. Ordinary imports count where BEC says intermediate; imports are\n"
+     "inflated by 1/(1 - m_k), m_k the trade intermediaries' share of product k's\n"
+     "imports that year; intermediaries leave the sample.\n"
+     "  processing  1 - (MpA + theta1 DII - theta2 MpA) / X\n"
+     "  ordinary    1 - (MoA_BEC s + theta1 DII - theta2 MoA_BEC) / X, s = Xo/(D + Xo)\n"
+     "  mixed       1 - (MpA_BEC + MoA_BEC s + theta1 DII - theta2 (MpA_BEC + MoA_BEC s)) / X\n"
+     "Output, one row per firm-year of F with customs exports, in F's order: firm,\n"
+     "year, regime, X, D, DII, Mp, Mo, MpA, MoA_BEC, s, theta1, theta2, dvar,\n"
+     "outside01, MpA_BEC, Xp, Xo, rule. Every record and firm-year left out is\n"
+     "counted on stderr.\n\n"
+     "options:\n"
+     "  --theta2-share     ordinary firms: theta2 applies to MoA_BEC s (the paper\n"
+     "                     prints MoA_BEC)\n"
+     "  --bec-rule R       an HS code with several BEC codes is intermediate when any\n"
+     "                     (default) or all of them are, or by their share\n"
+     "  --clip             DVAR outside [0, 1] is set to the bound (default: kept,\n"
+     "                     outside01 = 1)\n"
+     "  --drop-outside     DVAR outside [0, 1] is left out\n"
+     "  --col-NAME OTHER   column names: firm, year, hs6, flow, regime, value, name,\n"
+     "                     industry, exports, sales, dii, theta1, theta2\n"
+     "  -o OUT             output (csv, dta, sqlite by extension; default CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet measure dvar --customs customs.csv --firms firms.csv \\\n"
+     "      --bec ../shared/data/hs-bec --theta theta.csv -o dvar.csv\n"},
     {NULL, NULL, NULL, NULL, NULL}};

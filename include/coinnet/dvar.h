@@ -40,6 +40,9 @@ int cn_bec_edition_year(const cn_bec *b, int i);
  * year is at most `year` (the earliest one before that); -1 when the code is
  * not in that edition. */
 double cn_bec_weight(const cn_bec *b, int year, int32_t hs6);
+/* 1 when every BEC code of hs6 is intermediate, 0 when none is (or it has
+ * only n/a), -1 when they differ or the code is absent; whatever the rule. */
+int cn_bec_pure(const cn_bec *b, int year, int32_t hs6);
 /* The edition index used for `year` (see cn_bec_weight). */
 int cn_bec_edition_for(const cn_bec *b, int year);
 

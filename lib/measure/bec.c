@@ -239,3 +239,11 @@ double cn_bec_weight(const cn_bec *b, int year, int32_t hs6) {
     default: return ni ? 1 : 0;
   }
 }
+
+int cn_bec_pure(const cn_bec *b, int year, int32_t hs6) {
+  if (hs6 < 0 || hs6 >= NHS) return -1;
+  const edition *e = &b->ed[cn_bec_edition_for(b, year)];
+  if (!e->present[hs6]) return -1;
+  unsigned nb = e->nbec[hs6], ni = e->ninter[hs6];
+  return ni == 0 ? 0 : ni == nb ? 1 : -1;
+}

@@ -174,9 +174,10 @@ static cn_status income_from_table(const cn_table *t, int cb, int cu, const cn_t
       continue;
     }
     if (!row_key(it, icols, 2, i, &b)) goto oom;
+    size_t before = m.n;
     int32_t k = cn__strmap_intern(&m, b.data, b.len);
     if (k < 0) goto oom;
-    if ((size_t)k + 1 == m.n) val[k] = v;
+    if ((size_t)k == before) val[k] = v;
     else if (val[k] != v) {
       char key[256];
       cn_table_cell_text(it, iu, i, key, sizeof key);
@@ -319,9 +320,10 @@ static cn_status prody_lookup(const cn_table *t, int cb, int cp, const cn_table 
     double v = cn_table_get_num(pt, vc, i);
     if (!isfinite(v) || cn_table_is_na(pt, pc, i) || (pb >= 0 && cn_table_is_na(pt, pb, i))) continue;
     if (!row_key(pt, pcols, 2, i, &b)) goto oom;
+    size_t before = m.n;
     int32_t k = cn__strmap_intern(&m, b.data, b.len);
     if (k < 0) goto oom;
-    if ((size_t)k + 1 == m.n) val[k] = v;
+    if ((size_t)k == before) val[k] = v;
     else if (val[k] != v) {
       char key[256];
       cn_table_cell_text(pt, pc, i, key, sizeof key);

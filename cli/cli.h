@@ -27,6 +27,11 @@ extern const cli_cmd cli_measure_cmds[];
 extern const cli_cmd cli_table_cmds[];
 extern const cli_cmd cli_gen_cmds[];
 
+/* `coinnet measure prody` and `measure expy` (cli/measure_sophist.c),
+ * listed in cli_measure_cmds. */
+int cli_measure_prody(int argc, char **argv);
+int cli_measure_expy(int argc, char **argv);
+
 /* The prefix of messages: "coinnet GROUP". */
 extern const char *cli_prefix;
 

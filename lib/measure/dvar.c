@@ -239,7 +239,9 @@ typedef struct state {
   size_t nfy, fycap;
   imp *imps;               /* producers' processing and ordinary imports */
   size_t nimp, impcap;
-  int32_t *py[NYEAR];      /* per year, hs6 → product-year id + 1 */
+  int32_t *hsid;           /* hs6 → dense code + 1 */
+  int32_t *pidx;           /* (dense code, year) → product-year id + 1 */
+  size_t nhs, hscap;
   double *mtot, *minter;   /* per product-year: all imports, intermediaries' */
   int32_t *prod_hs, *prod_year;
   size_t nprod, prodcap;
@@ -252,7 +254,8 @@ static void state_free(state *s) {
   cn_free(s->hvals);
   cn_free(s->fs);
   cn_free(s->imps);
-  for (int i = 0; i < NYEAR; i++) cn_free(s->py[i]);
+  cn_free(s->hsid);
+  cn_free(s->pidx);
   cn_free(s->mtot);
   cn_free(s->minter);
   cn_free(s->prod_hs);
@@ -313,8 +316,20 @@ static int32_t fy_add(state *s, int32_t firm, int year) {
 /* Product-year id of (year, hs6), added when new; -1 when out of memory. */
 static int32_t prod_add(state *s, int year, int32_t hs) {
   int yi = year - YEAR_MIN;
-  if (!s->py[yi] && !(s->py[yi] = cn_calloc(NHS, sizeof(int32_t)))) return -1;
-  if (s->py[yi][hs]) return s->py[yi][hs] - 1;
+  if (!s->hsid && !(s->hsid = cn_calloc(NHS, sizeof(int32_t)))) return -1;
+  if (!s->hsid[hs]) { /* a new code: a row of years in pidx */
+    if (s->nhs == s->hscap) {
+      size_t nc = s->hscap ? s->hscap * 2 : 1024;
+      int32_t *np = cn_realloc(s->pidx, nc * NYEAR * sizeof *np);
+      if (!np) return -1;
+      memset(np + s->hscap * NYEAR, 0, (nc - s->hscap) * NYEAR * sizeof *np);
+      s->pidx = np;
+      s->hscap = nc;
+    }
+    s->hsid[hs] = (int32_t)++s->nhs;
+  }
+  int32_t *slot = &s->pidx[(size_t)(s->hsid[hs] - 1) * NYEAR + (size_t)yi];
+  if (*slot) return *slot - 1;
   if (s->nprod == s->prodcap) {
     size_t nc = s->prodcap ? s->prodcap * 2 : 4096;
     double *a = cn_realloc(s->mtot, nc * sizeof *a);
@@ -332,7 +347,7 @@ static int32_t prod_add(state *s, int year, int32_t hs) {
   s->mtot[p] = s->minter[p] = 0;
   s->prod_hs[p] = hs;
   s->prod_year[p] = year;
-  s->py[yi][hs] = p + 1;
+  *slot = p + 1;
   return p;
 }
 
@@ -473,44 +488,60 @@ done:
 /* The intermediaries' shares m_k and the producers' adjusted imports, summed
  * in file order. */
 static cn_status adjust_imports(state *s, const cn_bec *bec, cn_dvar_report *rep, cn_diag *d) {
-  uint8_t *nobec = cn_calloc(s->nprod ? s->nprod : 1, 1);
-  if (!nobec) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  /* per product-year: the adjustment factor, the BEC weight (-1: absent),
+   * whether its year precedes the earliest edition */
+  double *fac = cn_malloc((s->nprod ? s->nprod : 1) * sizeof *fac), *w = cn_malloc((s->nprod ? s->nprod : 1) * sizeof *w);
+  uint8_t *early = cn_calloc(s->nprod ? s->nprod : 1, 1), *seen = NULL;
+  cn_status st = CN_OK;
+  if (!fac || !w || !early) goto oom;
+  for (size_t p = 0; p < s->nprod; p++) {
+    fac[p] = 1 / (1 - s->minter[p] / s->mtot[p]);
+    w[p] = cn_bec_weight(bec, s->prod_year[p], s->prod_hs[p]);
+    early[p] = cn_bec_edition_year(bec, cn_bec_edition_for(bec, s->prod_year[p])) > s->prod_year[p];
+  }
   for (size_t i = 0; i < s->nimp; i++) {
     const imp *m = &s->imps[i];
     int32_t p = m->prod >> 2;
     fysum *a = &s->fs[m->fy];
-    double share = s->minter[p] / s->mtot[p], adj = m->v / (1 - share);
-    if (cn_bec_edition_year(bec, cn_bec_edition_for(bec, s->prod_year[p])) > s->prod_year[p])
-      rep->rec_year_no_edition++;
-    double w = cn_bec_weight(bec, s->prod_year[p], s->prod_hs[p]);
-    if (w < 0) {
+    double adj = m->v * fac[p], wt = w[p];
+    rep->rec_year_no_edition += early[p];
+    if (wt < 0) {
       rep->rec_no_bec++;
-      nobec[p] = 1;
-      w = 0;
+      wt = 0;
     }
     if ((m->prod & 3) == REG_PROC) {
       a->mp += m->v;
       a->mpa += adj;
-      a->mpa_bec += adj * w;
+      a->mpa_bec += adj * wt;
     } else {
       a->mo += m->v;
-      a->moa_bec += adj * w;
+      a->moa_bec += adj * wt;
     }
   }
-  /* distinct (edition, code) pairs missing from the concordance */
+  /* distinct (edition, code) pairs missing from the concordance that
+   * producers imported */
   int nd = cn_bec_editions(bec);
-  uint8_t *seen = cn_calloc((size_t)nd * NHS, 1);
-  if (!seen) {
-    cn_free(nobec);
-    return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  uint8_t *used = cn_calloc(s->nprod ? s->nprod : 1, 1);
+  if (!used) goto oom;
+  for (size_t i = 0; i < s->nimp; i++) used[s->imps[i].prod >> 2] = 1;
+  if (!(seen = cn_calloc((size_t)nd * NHS, 1))) {
+    cn_free(used);
+    goto oom;
   }
   for (size_t p = 0; p < s->nprod; p++) {
     size_t k = (size_t)cn_bec_edition_for(bec, s->prod_year[p]) * NHS + (size_t)s->prod_hs[p];
-    if (nobec[p] && !seen[k]) seen[k] = 1, rep->codes_no_bec++;
+    if (used[p] && w[p] < 0 && !seen[k]) seen[k] = 1, rep->codes_no_bec++;
   }
+  cn_free(used);
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  cn_free(fac);
+  cn_free(w);
+  cn_free(early);
   cn_free(seen);
-  cn_free(nobec);
-  return CN_OK;
+  return st;
 }
 
 /* One output row before it goes into the table. */

@@ -26,6 +26,10 @@ extern const cli_cmd cli_heckman_cmds[];
 extern const cli_cmd cli_measure_cmds[];
 extern const cli_cmd cli_table_cmds[];
 
+/* `coinnet measure theta` and `coinnet measure gvc` (cli/measure_icio.c). */
+int cli_measure_theta(int argc, char **argv);
+int cli_measure_gvc(int argc, char **argv);
+
 /* The prefix of messages: "coinnet GROUP". */
 extern const char *cli_prefix;
 

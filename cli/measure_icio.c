@@ -94,8 +94,9 @@ int cli_measure_theta(int argc, char **argv) {
       int64_t k = 0;
       for (int64_t i = 0; i < nu; i++) k += !strcmp(cn_table_str(unm, 1, i, NULL), src);
       if (!k) continue;
-      fprintf(stderr, "%s: note: %lld %s without a match:", cli_prefix, (long long)k,
-              pass ? "concordance industr(y/ies) not in the table" : "table industr(y/ies)");
+      fprintf(stderr, "%s: note: %s (%lld):", cli_prefix,
+              pass ? "concordance industries not in the table" : "table industries without a concordance code",
+              (long long)k);
       int64_t shown = 0;
       for (int64_t i = 0; i < nu; i++)
         if (!strcmp(cn_table_str(unm, 1, i, NULL), src) && shown++ < 20)

@@ -32,6 +32,10 @@ extern const cli_cmd cli_gen_cmds[];
 int cli_measure_prody(int argc, char **argv);
 int cli_measure_expy(int argc, char **argv);
 
+/* `coinnet measure theta` and `coinnet measure gvc` (cli/measure_icio.c). */
+int cli_measure_theta(int argc, char **argv);
+int cli_measure_gvc(int argc, char **argv);
+
 /* The prefix of messages: "coinnet GROUP". */
 extern const char *cli_prefix;
 

@@ -107,6 +107,89 @@ typedef struct cn_expy_spec {
 cn_status cn_measure_expy(const cn_table *exports, const cn_expy_spec *s, cn_table **out,
                           cn_sophist_report *r, cn_diag *d);
 
+/* ---- input-output tables (spec §2-3) ---- */
+
+/* An inter-country input-output table in WIOD layout: n country-industries
+ * labelled COUNTRY.INDUSTRY (the country is the text before the first '.'),
+ * intermediate use Z (row = supplier, column = user), final demand F with
+ * columns labelled COUNTRY[.category] (the destination country) and gross
+ * output x. Matrices are column-major: Z[i + j*n], F[i + c*n]. Countries are
+ * numbered in order of first appearance in the row labels. Ownership:
+ * cn_icio_read / cn_icio_from_tables make one, cn_icio_free releases it
+ * (NULL is a no-op); every pointer inside belongs to it. */
+typedef struct cn_icio {
+  int64_t n;             /* country-industries (rows and columns of Z) */
+  int64_t nfd;           /* final-demand columns */
+  int ncountry;
+  char **label;          /* n row labels COUNTRY.INDUSTRY */
+  const char **industry; /* n: the INDUSTRY part of each label */
+  int *country;          /* n: country index of each row */
+  char **country_name;   /* ncountry */
+  char **fd_label;       /* nfd final-demand column labels */
+  int *fd_country;       /* nfd: destination country of each column */
+  double *Z;             /* n x n */
+  double *F;             /* n x nfd */
+  double *x;             /* n */
+} cn_icio;
+
+/* Reads the three files (inter: first column the row labels, then one
+ * column per country-industry; final: the row labels, then one column per
+ * final-demand category; output: the row labels and gross output in the
+ * second column) and checks them: Z's column labels equal its row labels,
+ * the row labels of final and output equal Z's, in the same order, every
+ * label has a country part, every final-demand country has rows, every
+ * cell is a number. Problems are CN_EDATA naming file:line. o may be NULL. */
+cn_status cn_icio_read(const char *inter, const char *final, const char *output,
+                       const cn_read_opts *o, cn_icio **out, cn_diag *d);
+/* The same from tables already read; names[0..2] name them in messages
+ * (line numbers count the header as line 1). */
+cn_status cn_icio_from_tables(const cn_table *inter, const cn_table *final,
+                              const cn_table *output, const char *const names[3],
+                              cn_icio **out, cn_diag *d);
+void cn_icio_free(cn_icio *io);
+
+/* θ1 and θ2 (spec §2) for every column j of `country`, with A = Z diag(x)⁻¹
+ * (columns with x ≤ 0 are 0 and flagged), B = (I − A)⁻¹, V = diag(v/x),
+ * v = x − column sums of Z: θ1_j = Σ_d a_dj FVA_d / Σ_d a_dj over the
+ * country's rows d, FVA_d = Σ_{foreign f} (VB)_fd; θ2_j = Σ_f a_fj DVA_f /
+ * Σ_f a_fj over foreign rows f, DVA_f = Σ_{rows c of country} (VB)_cf.
+ * Output: industry, theta1, theta2, output, dom_inputs (Σ_d a_dj),
+ * imp_inputs (Σ_f a_fj), flag_output (1 when x_j ≤ 0); a ratio with a zero
+ * denominator is missing. With a concordance (first column: the table's
+ * INDUSTRY, second: the firm data's industry code, read as text; n-to-n
+ * allowed) the output has one row per code, industry = the code, theta1 and
+ * theta2 the output-weighted means over its industries with finite values
+ * (an industry of several codes weighs fully in each), n_industries and
+ * output (the summed weights). unmatched (may be NULL) gets a table
+ * industry, source with the table's industries of the country that no
+ * concordance row names (source "table") and the concordance's industries
+ * the table lacks (source "concord"); NULL when no concordance. */
+cn_status cn_icio_theta(const cn_icio *io, const char *country, const cn_table *concord,
+                        cn_table **out, cn_table **unmatched, cn_diag *d);
+
+/* Counts cn_icio_gvc reports. */
+typedef struct cn_icio_gvc_info {
+  int64_t n_output_nonpos; /* rows with x ≤ 0: A column 0, V 0 */
+  int64_t n_inv_nonpos;    /* rows with Y − N ≤ 0: Δ row 0 */
+  int64_t n_inventory_cols; /* final-demand columns matched by inventories */
+} cn_icio_gvc_info;
+
+/* GVC measures for every country-industry (spec §3; formulas in
+ * docs/measures.md): KPWW E, FV, IV, participation = IV/E + FV/E, position
+ * = ln(1 + IV/E) − ln(1 + FV/E); Antràs–Chor upstreamness U = (I − Δ)⁻¹1
+ * with Δ_ij = Z_ij / (x_i − N_i), N_i the sum of the final-demand columns
+ * whose category part (after the first '.') or whole label equals
+ * `inventories` (NULL: none), rows with x − N ≤ 0 get Δ = 0; downstreamness
+ * = column sums of (I − Ã)⁻¹ for the inventory-corrected table (rows of Z
+ * scaled by x_i / (x_i − N_i)); Wang–Wei–Yu–Zhu forward and backward
+ * participation. Output: country, industry, E, FV, IV, participation,
+ * position, upstreamness, downstreamness, wwyz_forward, wwyz_backward,
+ * flag_output (x ≤ 0), flag_inventory (x − N ≤ 0). A ratio with a zero
+ * denominator is missing. A singular I − A is CN_EANALYSIS. info may be
+ * NULL. */
+cn_status cn_icio_gvc(const cn_icio *io, const char *inventories, cn_table **out,
+                      cn_icio_gvc_info *info, cn_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,6 +25,7 @@ extern const cli_cmd cli_tobit_cmds[];
 extern const cli_cmd cli_heckman_cmds[];
 extern const cli_cmd cli_measure_cmds[];
 extern const cli_cmd cli_table_cmds[];
+extern const cli_cmd cli_gen_cmds[];
 
 /* The prefix of messages: "coinnet GROUP". */
 extern const char *cli_prefix;

@@ -118,11 +118,11 @@ static const dgp dgp_default = {
     .beta = 0.03, .d_assets = 0.015, .d_age = -0.01, .d_kl = -0.01, .d_own = 0.02,
     .c_assets = 10.5, .c_age = 10, .c_kl = 5,
     .rho = 0.06, .sd_eps = 0.07, .trend = 0.004,
-    .alpha_mean = 0.70, .alpha_sd = 0.10, .proc_share = 0.18, .proc_mean = 0.25, .proc_sd = 0.12,
+    .alpha_mean = 0.58, .alpha_sd = 0.10, .proc_share = 0.18, .proc_mean = 0.18, .proc_sd = 0.10,
     .pi0 = -0.2, .pi_assets = 0.35, .pi_foreign = 0.8, .pi_group = 0.5, .pi_xi = 0.8,
     .rho_eta_eps = 0.5,
     .a_mean = -0.5, .a_sd = 1.0, .a_size = 0.4,
-    .c1 = 0.8, .c2 = 0.5, .e_u = 0.8,
+    .c1 = 1.5, .c2 = 1.0, .e_u = 0.8,
     .lead_share = 0.55, .pa_power = 0.7, .core_q_step = 0.04, .core_boost = 0.3,
     .indiv_coapp = 0.08, .dup_variant = 0.02, .indiv_first = 0.06, .utility = 0.35, .design = 0.06,
     .grant_prob = 0.5};
@@ -862,7 +862,7 @@ static cn_status setup(gen *g, int nfirm, int64_t fy, double f, cn_diag *d) {
   const dgp *p = &g->p;
   /* cities: incubators grow at city-specific rates */
   for (int c = 0; c < NCITY; c++) {
-    double base = cities[c].developed ? unif(r, 2, 6) : unif(r, 0, 2), gr = unif(r, 0.04, 0.25);
+    double base = cities[c].developed ? unif(r, 2, 6) : unif(r, 0, 2), gr = unif(r, 0.0, 0.35);
     int prev = 0;
     for (int t = 0; t < NY; t++) {
       int v = (int)floor(base * exp(gr * t) + cn_rng_uniform(r));

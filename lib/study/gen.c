@@ -766,6 +766,13 @@ static cn_status write_firms(gen *g, const char *dir, cn_gen_counts *c, cn_diag 
   return close_out(fp, path, d);
 }
 
+/* One JSON member "name": v with the shortest digits that read back to v. */
+static void jnum(FILE *fp, const char *name, double v, const char *comma) {
+  char buf[64];
+  cn__fmt_double(v, buf, sizeof buf);
+  fprintf(fp, "    \"%s\": %s%s\n", name, buf, comma);
+}
+
 static cn_status write_small(gen *g, const char *dir, const cn_gen_opts *o, const char *scale, cn_diag *d) {
   char path[4096];
   cn_status st;
@@ -805,8 +812,8 @@ static cn_status write_small(gen *g, const char *dir, const cn_gen_opts *o, cons
   fputs("],\n    \"nodes\": [", fp);
   for (int t = 0; t < NY; t++) fprintf(fp, "%s%lld", t ? ", " : "", (long long)g->nodes[t]);
   fputs("]},\n", fp);
-#define J(name, v) fprintf(fp, "    \"%s\": %.17g,\n", name, v)
-#define JL(name, v) fprintf(fp, "    \"%s\": %.17g\n", name, v)
+#define J(name, v) jnum(fp, name, v, ",")
+#define JL(name, v) jnum(fp, name, v, "")
   fputs("  \"dvar\": {\n", fp);
   fputs("    \"equation\": \"dvar_true = clip01(alpha_i + gamma_t + beta*ln(1+WDC[t-1]) + d_assets*(ln(assets)-c_assets)"
         " + d_age*(age-c_age)/10 + d_kl*(ln(fixed_assets/employment)-c_kl) + d_own*ln(1+own_patents) + rho*u[t-1] + eps),"

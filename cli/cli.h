@@ -36,6 +36,9 @@ int cli_measure_expy(int argc, char **argv);
 int cli_measure_theta(int argc, char **argv);
 int cli_measure_gvc(int argc, char **argv);
 
+/* `coinnet gen customs` (cli/gencustoms.c), listed in cli_gen_cmds. */
+int cli_gen_customs(int argc, char **argv);
+
 /* The prefix of messages: "coinnet GROUP". */
 extern const char *cli_prefix;
 

@@ -115,31 +115,3 @@ done:
   cn_table_free(theta);
   return rc;
 }
-
-const cli_cmd cli_gen_cmds[] = {
-    {"gen", "customs", cli_gen_customs, "customs records, firms and theta with a known DVAR",
-     "usage: coinnet gen customs --out DIR [--seed S] [--firms N] [--years 2000-2015]\n"
-     "                           [--records N] [--bec DIR] [--from-firms F --theta T]\n\n"
-     "Writes DIR/customs.csv (firm, name, year, hs6, flow, regime, value), and unless\n"
-     "--from-firms is given, DIR/firms.csv (firm, name, year, industry, exports,\n"
-     "sales, dii, dvar_true) and DIR/theta.csv (industry, theta1, theta2). The\n"
-     "records of each exporting firm-year solve the DVAR formula of its regime\n"
-     "(processing, ordinary or mixed, drawn per firm-year) for dvar_true, through\n"
-     "trade intermediaries that import a preset share of every product and real HS\n"
-     "codes of the concordance (codes whose BEC codes are all intermediate or all\n"
-     "not), so that `coinnet measure dvar` with the same concordance gives back\n"
-     "dvar_true under every --bec-rule. Same seed, same files.\n\n"
-     "options:\n"
-     "  --out DIR          the output folder (created when missing)\n"
-     "  --seed S           random seed (default 1)\n"
-     "  --firms N          producer firms (default 200), each a row per year\n"
-     "  --years A-B        the years (default 2000-2015)\n"
-     "  --records N        aim at about N customs records (default ~30 per firm-year)\n"
-     "  --bec DIR          HS -> BEC concordance (default ../shared/data/hs-bec)\n"
-     "  --from-firms F --theta T   use this firm table (firm, year, industry,\n"
-     "                     exports, sales, dii, dvar_true [, name]) and theta table\n"
-     "\nexample:\n"
-     "  coinnet gen customs --out gen/ --firms 500 --seed 7\n"
-     "  coinnet measure dvar --customs gen/customs.csv --firms gen/firms.csv \\\n"
-     "      --bec ../shared/data/hs-bec --theta gen/theta.csv -o dvar.csv\n"},
-    {NULL, NULL, NULL, NULL, NULL}};

@@ -11,7 +11,8 @@ const char *cli_prefix = "coinnet";
  * (`coinnet reg DATA FORMULA`). */
 static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds,
                                         cli_reg_cmds, cli_iv_cmds, cli_probit_cmds, cli_tobit_cmds,
-                                        cli_heckman_cmds, cli_table_cmds, cli_measure_cmds, cli_gen_cmds};
+                                        cli_heckman_cmds, cli_table_cmds, cli_measure_cmds,
+                                        cli_gen_cmds};
 static const char *const group_names[] = {"data", "names", "net", "reg", "iv", "probit", "tobit", "heckman",
                                           "table", "measure", "gen"};
 static const char *const group_summaries[] = {
@@ -25,7 +26,7 @@ static const char *const group_summaries[] = {
     "Heckman selection model (two-step, or IMR as a control)",
     "saved models side by side: the paper's regression table (esttab)",
     "trade and value-chain measures (spec/measures.md)",
-    "synthetic raw data with known true values"};
+    "synthetic raw data with a known truth (docs/gen.md)"};
 #define NGROUPS (int)(sizeof groups / sizeof *groups)
 
 /* Whether group g is a command by itself. */

@@ -12,4 +12,5 @@
 #include "coinnet/report.h"
 #include "coinnet/regtable.h"
 #include "coinnet/names.h"
+#include "coinnet/gen.h"
 #endif

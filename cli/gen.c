@@ -9,11 +9,13 @@ static int run_paper(int argc, char **argv) {
   cn_gen_opts o;
   memset(&o, 0, sizeof o);
   o.seed = 20240601;
+  o.bec = "../shared/data/hs-bec";
   const char *outdir = NULL, *v;
   for (int i = 1; i < argc; i++) {
     int r;
     if ((r = cli_opt(argc, argv, &i, "--out", &outdir)) != 0 ||
-        (r = cli_opt(argc, argv, &i, "--scale", &o.scale)) != 0) {
+        (r = cli_opt(argc, argv, &i, "--scale", &o.scale)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--bec", &o.bec)) != 0) {
       if (r < 0) return cli_usage("paper", "option %s needs a value", argv[i]);
       continue;
     }
@@ -42,16 +44,18 @@ static int run_paper(int argc, char **argv) {
   if (cn_gen_paper(outdir, &o, &c, &d) != CN_OK) return cli_fail(&d);
   fprintf(stderr,
           "%s: note: %lld firms, %lld firm-years (%lld exporting), %lld organizations; %lld applications in "
-          "%lld records; collaborative inventions %lld (2000) .. %lld (2015) among %lld .. %lld organizations\n",
+          "%lld records; collaborative inventions %lld (2000) .. %lld (2015) among %lld .. %lld organizations; "
+          "%lld customs records\n",
           cli_prefix, (long long)c.firms, (long long)c.firm_years, (long long)c.exporter_years,
           (long long)c.entities, (long long)c.applications, (long long)c.records, (long long)c.collab_first,
-          (long long)c.collab_last, (long long)c.nodes_first, (long long)c.nodes_last);
+          (long long)c.collab_last, (long long)c.nodes_first, (long long)c.nodes_last,
+          (long long)c.customs_records);
   return 0;
 }
 
 const cli_cmd cli_gen_cmds[] = {
     {"gen", "paper", run_paper, "raw data shaped like the reference paper's, with a known truth",
-     "usage: coinnet gen paper --out DIR [--seed S] [--scale tiny|small|paper] [--rho R]\n\n"
+     "usage: coinnet gen paper --out DIR [--seed S] [--scale tiny|small|paper] [--rho R]\n                         [--bec DIR]\n\n"
      "Writes synthetic raw tables with Chinese names and a known data-generating\n"
      "process (docs/gen.md) into DIR:\n"
      "  patents.csv    pub_no (kind code A B U S), app_no, app_date, pub_date, type\n"
@@ -63,6 +67,11 @@ const cli_cmd cli_gen_cmds[] = {
      "                 ownership, group, exporter, dii, dvar_true (exporters only)\n"
      "  cities.csv     city, province, year, incubators, pilot, developed\n"
      "  theta.csv      ind2, theta1, theta2\n"
+     "  customs.csv    firm (the panel id), name, year, hs6, flow, regime, value:\n"
+     "                 exports and imports of every exporter-year and of trade\n"
+     "                 intermediaries (coinnet gen customs --help), from which\n"
+     "                 `coinnet measure dvar --col-firms-firm id --col-industry ind2`\n"
+     "                 gives back dvar_true\n"
      "  truth.json     every parameter of the process, seed, scale and sizes\n"
      "  truth_wdc.csv  year, name, id, wdc: the weighted degree of every node-year,\n"
      "                 as net build + net metrics find it\n"
@@ -72,6 +81,8 @@ const cli_cmd cli_gen_cmds[] = {
      "  --seed S           random seed (default 20240601)\n"
      "  --scale S          tiny (200 firms), small (2,000 firms; default) or paper\n"
      "                     (38,804 firms, 197,171 firm-years, the paper's networks)\n"
+     "  --bec DIR          HS -> BEC concordance for the customs records (default\n"
+     "                     ../shared/data/hs-bec)\n"
      "  --rho R            loading of DVAR on last year's endogenous shock (default\n"
      "                     0.06; 0 makes L.ln(1+WDC) exogenous)\n"
      "\nexample:\n"

@@ -146,7 +146,8 @@ static int run_dvar(int argc, char **argv) {
               {"--col-name", &o.cols.name},         {"--col-industry", &o.cols.industry},
               {"--col-exports", &o.cols.exports},   {"--col-sales", &o.cols.sales},
               {"--col-dii", &o.cols.dii},           {"--col-theta1", &o.cols.theta1},
-              {"--col-theta2", &o.cols.theta2},     {"--customs", &customs},
+              {"--col-theta2", &o.cols.theta2},     {"--col-firms-firm", &o.cols.firms_firm},
+              {"--customs", &customs},
               {"--firms", &firmsp},                 {"--bec", &becp},
               {"--theta", &thetap},                 {"--bec-rule", &rule},
               {"-o", &outp}};
@@ -182,7 +183,8 @@ static int run_dvar(int argc, char **argv) {
   cn_diag d;
   cn_dvar_report rep;
   int rc;
-  const char *fcols[] = {o.cols.firm ? o.cols.firm : "firm", o.cols.industry ? o.cols.industry : "industry"};
+  const char *fcols[] = {o.cols.firms_firm ? o.cols.firms_firm : o.cols.firm ? o.cols.firm : "firm",
+                         o.cols.industry ? o.cols.industry : "industry"};
   cn_read_opts fo = ro, to = ro;
   fo.string_cols = fcols, fo.n_string_cols = 2;
   to.string_cols = fcols + 1, to.n_string_cols = 1;
@@ -277,6 +279,8 @@ const cli_cmd cli_measure_cmds[] = {
      "  --drop-outside     DVAR outside [0, 1] is left out\n"
      "  --col-NAME OTHER   column names: firm, year, hs6, flow, regime, value, name,\n"
      "                     industry, exports, sales, dii, theta1, theta2\n"
+     "  --col-firms-firm X the firm table's firm column when it is not named as the\n"
+     "                     customs one (e.g. id in `coinnet gen paper`'s firms.csv)\n"
      "  -o OUT             output (csv, dta, sqlite by extension; default CSV on stdout)\n"
      "%s"
      "\nexample:\n"

@@ -51,6 +51,7 @@ typedef struct cn_dvar_cols {
   const char *firm, *year, *hs6, *flow, *regime, *value, *name; /* customs */
   const char *industry, *exports, *sales, *dii;                 /* firms */
   const char *theta1, *theta2;                                  /* theta (with industry) */
+  const char *firms_firm; /* the firm table's firm column when it differs (NULL: as firm) */
 } cn_dvar_cols;
 
 typedef enum cn_dvar_outside { CN_DVAR_KEEP = 0, CN_DVAR_CLIP = 1, CN_DVAR_DROP = 2 } cn_dvar_outside;
@@ -110,6 +111,8 @@ typedef struct cn_gen_customs_opts {
   int64_t firms;             /* producer firms of cn_gen_customs_firms */
   int64_t records;           /* aim for about this many customs records (0: ~30 per firm-year) */
   int intermediaries;        /* trade intermediaries (0: firms / 20 + 5) */
+  const char *col_firm;      /* firm-table column names for cn_gen_customs */
+  const char *col_industry;  /* (NULL: "firm", "industry"; theta uses col_industry too) */
 } cn_gen_customs_opts;
 
 void cn_gen_customs_opts_init(cn_gen_customs_opts *o);

@@ -20,6 +20,7 @@ typedef struct cn_gen_opts {
   const char *scale; /* NULL: "small" */
   bool set_rho;      /* use rho below instead of the default loading */
   double rho;        /* loading of DVAR on last year's endogenous shock u */
+  const char *bec;   /* HS -> BEC concordance for customs.csv (NULL: no customs) */
 } cn_gen_opts;
 
 /* What was written. */
@@ -30,10 +31,11 @@ typedef struct cn_gen_counts {
   int64_t records;      /* rows of patents.csv (granted inventions have two) */
   int64_t collab_first, collab_last; /* collaborative invention applications, 2000 and 2015 */
   int64_t nodes_first, nodes_last;   /* organizations in them, 2000 and 2015 */
+  int64_t customs_records;           /* rows of customs.csv */
 } cn_gen_counts;
 
-/* Writes patents.csv, firms.csv, cities.csv, theta.csv, truth.json and
- * truth_wdc.csv into dir (created when missing; files replaced), as
+/* Writes patents.csv, firms.csv, cities.csv, theta.csv, truth.json,
+ * truth_wdc.csv and (with o->bec) customs.csv, from cn_gen_customs, into dir (created when missing; files replaced), as
  * docs/gen.md describes. The same options give byte-identical files.
  * Unknown scale: CN_EUSAGE; a file that cannot be written: CN_EDATA. */
 cn_status cn_gen_paper(const char *dir, const cn_gen_opts *o, cn_gen_counts *counts, cn_diag *d);

@@ -568,7 +568,7 @@ cn_status cn_measure_dvar(const char *customs_path, const cn_table *firms, const
   *out = NULL;
 
   /* the survey and θ columns first: usage errors before the long read */
-  int sf = need_col(firms, col_or(c->firm, "firm"), "firm", d), sy, si, sx, ss, sd, ti, t1, t2;
+  int sf = need_col(firms, c->firms_firm ? c->firms_firm : col_or(c->firm, "firm"), "firm", d), sy, si, sx, ss, sd, ti, t1, t2;
   if (sf < 0 || (sy = need_col(firms, col_or(c->year, "year"), "firm", d)) < 0 ||
       (si = need_col(firms, col_or(c->industry, "industry"), "firm", d)) < 0 ||
       (sx = need_col(firms, col_or(c->exports, "exports"), "firm", d)) < 0 ||

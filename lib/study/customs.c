@@ -124,13 +124,15 @@ cn_status cn_gen_customs(const cn_table *firms, const cn_table *theta, const cn_
   cn_strmap inds = {0};
   double *th1 = NULL, *th2 = NULL;
   *nrec = 0;
-  int cf = find_col(firms, "firm", true, d), cy, ci, cx, cs, cd, cv, cn = find_col(firms, "name", false, d);
-  if (cf < 0 || (cy = find_col(firms, "year", true, d)) < 0 || (ci = find_col(firms, "industry", true, d)) < 0 ||
+  const char *fname = o->col_firm ? o->col_firm : "firm", *iname = o->col_industry ? o->col_industry : "industry";
+  int cf = find_col(firms, fname, true, d), cy, ci, cx, cs, cd, cv, cn = find_col(firms, "name", false, d);
+  if (cf < 0 || (cy = find_col(firms, "year", true, d)) < 0 || (ci = find_col(firms, iname, true, d)) < 0 ||
       (cx = find_col(firms, "exports", true, d)) < 0 || (cs = find_col(firms, "sales", true, d)) < 0 ||
       (cd = find_col(firms, "dii", true, d)) < 0 || (cv = find_col(firms, "dvar_true", true, d)) < 0)
     return CN_EUSAGE;
-  int ti = cn_table_find(theta, "industry"), t1 = cn_table_find(theta, "theta1"), t2 = cn_table_find(theta, "theta2");
-  if (ti < 0 || t1 < 0 || t2 < 0) return cn_diag_set(d, CN_EUSAGE, "gen customs: theta needs industry, theta1, theta2");
+  int ti = cn_table_find(theta, iname), t1 = cn_table_find(theta, "theta1"), t2 = cn_table_find(theta, "theta2");
+  if (ti < 0 || t1 < 0 || t2 < 0)
+    return cn_diag_set(d, CN_EUSAGE, "gen customs: theta needs %s, theta1, theta2", iname);
   int64_t nth = cn_table_nrow(theta);
   if (!(th1 = cn_malloc((size_t)(nth + 1) * sizeof *th1)) || !(th2 = cn_malloc((size_t)(nth + 1) * sizeof *th2)))
     goto oom;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "../base/base_int.h"
+#include "coinnet/dvar.h"
 #include "coinnet/gen.h"
 #include "coinnet/names.h"
 
@@ -1041,6 +1042,48 @@ static void gen_free(gen *g) {
   cn_free(g->u);
 }
 
+/* customs.csv: records that give back dvar_true of firms.csv through
+ * `measure dvar` (lib/study/customs.c), read back from the files written so
+ * that the truth is the printed value. */
+static cn_status write_customs(const char *dir, const cn_gen_opts *o, cn_gen_counts *c, cn_diag *d) {
+  cn_status st = CN_OK;
+  char path[4096];
+  cn_table *firms = NULL, *theta = NULL;
+  cn_bec *bec = NULL;
+  FILE *fp = NULL;
+  const char *text[] = {"id", "ind2"};
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  ro.string_cols = text, ro.n_string_cols = 2;
+  snprintf(path, sizeof path, "%s/firms.csv", dir);
+  if ((st = cn_table_read_csv(path, &ro, &firms, d)) != CN_OK) goto done;
+  ro.string_cols = text + 1, ro.n_string_cols = 1;
+  snprintf(path, sizeof path, "%s/theta.csv", dir);
+  if ((st = cn_table_read_csv(path, &ro, &theta, d)) != CN_OK) goto done;
+  if ((st = cn_bec_read(o->bec, CN_BEC_ANY, &bec, d)) != CN_OK) goto done;
+  cn_gen_customs_opts co;
+  cn_gen_customs_opts_init(&co);
+  co.seed = o->seed;
+  co.col_firm = "id";
+  co.col_industry = "ind2";
+  co.intermediaries = 40;
+  co.records = 0;
+  snprintf(path, sizeof path, "%s/customs.csv", dir);
+  if (!(fp = fopen(path, "w"))) {
+    st = cn_diag_set(d, CN_EDATA, "%s: cannot create: %s", path, strerror(errno));
+    goto done;
+  }
+  if ((st = cn_gen_customs(firms, theta, bec, &co, fp, &c->customs_records, d)) != CN_OK) goto done;
+  if (fclose(fp) != 0) st = cn_diag_set(d, CN_EDATA, "%s: write error", path);
+  fp = NULL;
+done:
+  if (fp) fclose(fp);
+  cn_table_free(firms);
+  cn_table_free(theta);
+  cn_bec_free(bec);
+  return st;
+}
+
 cn_status cn_gen_paper(const char *dir, const cn_gen_opts *o, cn_gen_counts *c, cn_diag *d) {
   const char *scale = o->scale ? o->scale : "small";
   int nfirm;
@@ -1064,6 +1107,7 @@ cn_status cn_gen_paper(const char *dir, const cn_gen_opts *o, cn_gen_counts *c, 
   if (st == CN_OK) st = write_patents(g, dir, c, d);
   if (st == CN_OK) st = write_firms(g, dir, c, d);
   if (st == CN_OK) st = write_small(g, dir, o, scale, d);
+  if (st == CN_OK && o->bec) st = write_customs(dir, o, c, d);
   if (st == CN_OK) {
     c->firms = nfirm;
     c->entities = (int64_t)g->nent;

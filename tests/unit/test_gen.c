@@ -14,7 +14,7 @@ static const char *gen_tiny(const char *sub, uint64_t s) {
   static int k;
   char *out = dir[k++ % 4];
   snprintf(out, sizeof dir[0], "%s", cn_test_path(cn_test_tmpdir(), sub));
-  cn_gen_opts o = {s, "tiny", false, 0};
+  cn_gen_opts o = {s, "tiny", false, 0, NULL};
   cn_gen_counts c;
   cn_diag d;
   CHECK_STATUS(cn_gen_paper(out, &o, &c, &d), CN_OK, &d);
@@ -296,8 +296,63 @@ done:
 }
 
 TEST(gen_unknown_scale) {
-  cn_gen_opts o = {1, "huge", false, 0};
+  cn_gen_opts o = {1, "huge", false, 0, NULL};
   cn_gen_counts c;
   cn_diag d;
   CHECK_INT(cn_gen_paper(cn_test_path(cn_test_tmpdir(), "x"), &o, &c, &d), CN_EUSAGE);
+}
+
+/* gen paper's customs.csv gives back firms.csv's dvar_true through measure
+ * dvar (default options), for every exporter-year, in the panel's order. */
+TEST(gen_paper_customs_truth) {
+  const char *dir = cn_test_path(cn_test_tmpdir(), "customs");
+  char bec[4096];
+  snprintf(bec, sizeof bec, "%s", cn_test_path(cn_test_shared(), "data/hs-bec"));
+  cn_gen_opts o = {7, "tiny", false, 0, bec};
+  cn_gen_counts c;
+  cn_diag d;
+  CHECK_INT(cn_gen_paper(dir, &o, &c, &d), CN_OK);
+  CHECK(c.customs_records > 1000);
+  char fp[4096], tp[4096], cp[4096];
+  snprintf(fp, sizeof fp, "%s/firms.csv", dir);
+  snprintf(tp, sizeof tp, "%s/theta.csv", dir);
+  snprintf(cp, sizeof cp, "%s/customs.csv", dir);
+  const char *text[] = {"id", "ind2"};
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  ro.string_cols = text, ro.n_string_cols = 2;
+  cn_table *firms = NULL, *theta = NULL, *out = NULL;
+  CHECK_INT(cn_table_read_csv(fp, &ro, &firms, &d), CN_OK);
+  ro.string_cols = text + 1, ro.n_string_cols = 1;
+  CHECK_INT(cn_table_read_csv(tp, &ro, &theta, &d), CN_OK);
+  cn_bec *b = NULL;
+  CHECK_INT(cn_bec_read(bec, CN_BEC_ANY, &b, &d), CN_OK);
+  cn_dvar_opts dop;
+  cn_dvar_opts_init(&dop);
+  dop.cols.firms_firm = "id";
+  dop.cols.industry = "ind2";
+  cn_dvar_report rep;
+  CHECK_INT(cn_measure_dvar(cp, firms, theta, b, &dop, &out, &rep, &d), CN_OK);
+  if (out) {
+    int tv = cn_table_find(firms, "dvar_true"), od = cn_table_find(out, "dvar");
+    int64_t j = 0, n = 0;
+    double worst = 0;
+    for (int64_t i = 0; i < cn_table_nrow(firms); i++) {
+      double t = cn_table_get_num(firms, tv, i);
+      if (isnan(t)) continue;
+      n++;
+      if (j < cn_table_nrow(out)) {
+        double e = fabs(cn_table_dbl(out, od)[j++] - t);
+        if (e > worst) worst = e;
+      }
+    }
+    CHECK_INT(cn_table_nrow(out), n);
+    CHECK(n > 100);
+    CHECK(worst < 1e-9);
+    CHECK(rep.by_regime[0] > 0 && rep.by_regime[1] > 0 && rep.by_regime[2] > 0);
+  }
+  cn_table_free(firms);
+  cn_table_free(theta);
+  cn_table_free(out);
+  cn_bec_free(b);
 }

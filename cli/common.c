@@ -11,10 +11,15 @@ int cli_fail(const cn_diag *d) {
   return d->code ? (int)d->code : 5;
 }
 
+char cli_last_usage[512];
+
 int cli_usage(const char *cmd, const char *fmt, ...) {
-  va_list ap;
-  fprintf(stderr, "%s: ", cli_prefix);
+  va_list ap, aq;
   va_start(ap, fmt);
+  va_copy(aq, ap);
+  vsnprintf(cli_last_usage, sizeof cli_last_usage, fmt, aq);
+  va_end(aq);
+  fprintf(stderr, "%s: ", cli_prefix);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   size_t lp = strlen(cli_prefix), lc = cmd ? strlen(cmd) : 0;
@@ -129,3 +134,33 @@ int cli_write(const cn_table *t, const char *outp) {
                                              : cn_table_write(t, outp, NULL, &d);
   return st == CN_OK ? 0 : cli_fail(&d);
 }
+
+int cli_save_model(const cn_model *m, const char *name) {
+  cn_diag d;
+  char *s = NULL;
+  size_t L = strlen(name);
+  char *path = malloc(L + 6);
+  int rc = 0;
+  if (!path) {
+    fprintf(stderr, "%s: out of memory\n", cli_prefix);
+    return 5;
+  }
+  memcpy(path, name, L);
+  memcpy(path + L, ".json", 6);
+  if (cn_model_json(m, &s, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  FILE *fp = fopen(path, "w");
+  if (!fp || fputs(s, fp) < 0 || fclose(fp) != 0) {
+    if (fp) fclose(fp);
+    fprintf(stderr, "%s: cannot write %s\n", cli_prefix, path);
+    rc = 5;
+  }
+done:
+  cn_free(s);
+  free(path);
+  return rc;
+}
+
+bool cli_model_name_ok(const char *name) { return name[0] && !strchr(name, '/'); }

@@ -11,4 +11,5 @@
 #include "coinnet/report.h"
 #include "coinnet/regtable.h"
 #include "coinnet/names.h"
+#include "coinnet/study.h"
 #endif

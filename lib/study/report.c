@@ -37,6 +37,16 @@ struct cn_report {
   int n_tables, n_figures;
 };
 
+static void free_block(block *b) {
+  cn_free(b->text);
+  for (int k = 0; k < b->n_outputs; k++) cn_free(b->outputs[k]);
+  cn_free(b->outputs);
+  cn_free(b->md);
+  cn_free(b->html);
+  cn_free(b->path);
+  cn_free(b->svg);
+}
+
 cn_report *cn_report_new(const char *title) {
   cn_report *r = cn_calloc(1, sizeof *r);
   if (!r) return NULL;
@@ -50,16 +60,7 @@ cn_report *cn_report_new(const char *title) {
 
 void cn_report_free(cn_report *r) {
   if (!r) return;
-  for (size_t i = 0; i < r->n; i++) {
-    block *b = &r->blocks[i];
-    cn_free(b->text);
-    for (int k = 0; k < b->n_outputs; k++) cn_free(b->outputs[k]);
-    cn_free(b->outputs);
-    cn_free(b->md);
-    cn_free(b->html);
-    cn_free(b->path);
-    cn_free(b->svg);
-  }
+  for (size_t i = 0; i < r->n; i++) free_block(&r->blocks[i]);
   cn_free(r->blocks);
   for (size_t i = 0; i < r->n_prov; i++) {
     cn_free(r->keys[i]);
@@ -87,12 +88,21 @@ static block *add_block(cn_report *r, block_kind kind) {
 
 static cn_status oom(cn_diag *d) { return cn_diag_set(d, CN_EINTERNAL, "out of memory"); }
 
+/* Drops the block being added (after a failure); returns st. */
+static cn_status undo(cn_report *r, cn_status st) {
+  block *b = &r->blocks[--r->n];
+  if (b->kind == B_TABLE) r->n_tables--;
+  if (b->kind == B_FIGURE) r->n_figures--;
+  free_block(b);
+  return st;
+}
+
 cn_status cn_report_text(cn_report *r, int level, const char *text, cn_diag *d) {
   if (level < 0 || level > 6) return cn_diag_set(d, CN_EUSAGE, "a heading level is 1 to 6");
   block *b = add_block(r, B_TEXT);
   if (!b) return oom(d);
   b->level = level;
-  if (!(b->text = cn_strdup(text))) return oom(d);
+  if (!(b->text = cn_strdup(text))) return undo(r, oom(d));
   return CN_OK;
 }
 
@@ -100,11 +110,11 @@ cn_status cn_report_step(cn_report *r, const char *command, const char *const *o
                          int n_outputs, cn_diag *d) {
   block *b = add_block(r, B_STEP);
   if (!b) return oom(d);
-  if (!(b->text = cn_strdup(command))) return oom(d);
+  if (!(b->text = cn_strdup(command))) return undo(r, oom(d));
   if (n_outputs > 0) {
-    if (!(b->outputs = cn_calloc((size_t)n_outputs, sizeof *b->outputs))) return oom(d);
+    if (!(b->outputs = cn_calloc((size_t)n_outputs, sizeof *b->outputs))) return undo(r, oom(d));
     for (int k = 0; k < n_outputs; k++) {
-      if (!(b->outputs[k] = cn_strdup(outputs[k]))) return oom(d);
+      if (!(b->outputs[k] = cn_strdup(outputs[k]))) return undo(r, oom(d));
       b->n_outputs = k + 1;
     }
   }
@@ -117,7 +127,7 @@ cn_status cn_report_table(cn_report *r, const char *command, const char *md, con
   if (!b) return oom(d);
   b->number = ++r->n_tables;
   if (!(b->text = cn_strdup(command)) || !(b->md = cn_strdup(md)) || !(b->html = cn_strdup(html)))
-    return oom(d);
+    return undo(r, oom(d));
   return CN_OK;
 }
 
@@ -162,9 +172,9 @@ cn_status cn_report_figure(cn_report *r, const char *command, const char *path,
   block *b = add_block(r, B_FIGURE);
   if (!b) return oom(d);
   b->number = ++r->n_figures;
-  if (!(b->text = cn_strdup(command)) || !(b->path = cn_strdup(path))) return oom(d);
+  if (!(b->text = cn_strdup(command)) || !(b->path = cn_strdup(path))) return undo(r, oom(d));
   b->svg = embed_svg(svg, svg_len, b->number);
-  if (!b->svg) return cn_diag_set(d, CN_EDATA, "%s: not an SVG figure", path);
+  if (!b->svg) return undo(r, cn_diag_set(d, CN_EDATA, "%s: not an SVG figure", path));
   return CN_OK;
 }
 

@@ -12,7 +12,7 @@ PUBLIC := all test asan demo bench fuzz
 
 ifndef CN_DEPS_DONE
 $(PUBLIC):
-	@scripts/deps
+	@scripts/deps $(if $(filter test asan,$@),browser)
 	@$(MAKE) --no-print-directory CN_DEPS_DONE=1 $@
 else
 

@@ -39,6 +39,22 @@ int cli_measure_gvc(int argc, char **argv);
 /* `coinnet gen customs` (cli/gencustoms.c), listed in cli_gen_cmds. */
 int cli_gen_customs(int argc, char **argv);
 
+extern const cli_cmd cli_run_cmds[];
+
+/* Runs one command as `coinnet ARGV...` would (argv[0] is its first word,
+ * "net" or "reg"; help and --version too) and returns its exit code. The
+ * commands keep no state between calls, so `coinnet run` calls this once
+ * per step. Sets cli_prefix to the command's. */
+int cli_dispatch(int argc, char **argv);
+/* A path under the shared data folder: $COINNET_SHARED/REL when it exists,
+ * else ../../shared/REL beside the coinnet binary (a clone's build folder),
+ * else ../shared/REL from the working folder. Writes into buf. */
+const char *cli_shared_path(const char *rel, char *buf, size_t n);
+/* The command argv names (argv[0], and argv[1] for a group) with the number
+ * of words that name it in *words; NULL when there is none (then *words is 1
+ * when argv[0] is a group, 0 when it is not a command). */
+const cli_cmd *cli_find(int argc, char **argv, int *words);
+
 /* The prefix of messages: "coinnet GROUP". */
 extern const char *cli_prefix;
 
@@ -48,6 +64,9 @@ int cli_fail(const cn_diag *d);
 /* Prints a usage error and where to find help; returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The message of the last usage error (without prefix and help line), so
+ * that `coinnet run` can point at the argument it names. */
+extern char cli_last_usage[512];
 
 /* Option scanning: argv[*i] is an option; when it is `name` (with a value
  * given as the next argument or after '='), stores the value and advances
@@ -70,5 +89,16 @@ int cli_write(const cn_table *t, const char *outp);
 
 /* Reads a table, printing the error; returns 0 or an exit code. */
 int cli_read(const char *path, const cn_read_opts *o, cn_table **t);
+
+/* `coinnet table ARGS` rendered in the format fmt (txt, md, tex, csv or
+ * html) into *out (release with cn_free) instead of printed or written:
+ * argv is the command's (argv[0] "table"), -o and --format are ignored.
+ * Prints errors; returns 0 or an exit code. */
+int cli_table_text(int argc, char **argv, cn_regtable_format fmt, char **out);
+/* `--name N`: writes the model as JSON to N.json in the working directory
+ * (for `coinnet table N`); prints errors; returns 0 or an exit code. */
+int cli_save_model(const cn_model *m, const char *name);
+/* Whether N is a name `--name` takes: not empty, no '/'. */
+bool cli_model_name_ok(const char *name);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 int cli_fail(const cn_diag *d) {
@@ -11,10 +12,15 @@ int cli_fail(const cn_diag *d) {
   return d->code ? (int)d->code : 5;
 }
 
+char cli_last_usage[512];
+
 int cli_usage(const char *cmd, const char *fmt, ...) {
-  va_list ap;
-  fprintf(stderr, "%s: ", cli_prefix);
+  va_list ap, aq;
   va_start(ap, fmt);
+  va_copy(aq, ap);
+  vsnprintf(cli_last_usage, sizeof cli_last_usage, fmt, aq);
+  va_end(aq);
+  fprintf(stderr, "%s: ", cli_prefix);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   size_t lp = strlen(cli_prefix), lc = cmd ? strlen(cmd) : 0;
@@ -128,4 +134,55 @@ int cli_write(const cn_table *t, const char *outp) {
   cn_status st = !outp || !strcmp(outp, "-") ? cn_table_write_csv_fp(t, stdout, ',', &d)
                                              : cn_table_write(t, outp, NULL, &d);
   return st == CN_OK ? 0 : cli_fail(&d);
+}
+
+int cli_save_model(const cn_model *m, const char *name) {
+  cn_diag d;
+  char *s = NULL;
+  size_t L = strlen(name);
+  char *path = malloc(L + 6);
+  int rc = 0;
+  if (!path) {
+    fprintf(stderr, "%s: out of memory\n", cli_prefix);
+    return 5;
+  }
+  memcpy(path, name, L);
+  memcpy(path + L, ".json", 6);
+  if (cn_model_json(m, &s, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  FILE *fp = fopen(path, "w");
+  if (!fp || fputs(s, fp) < 0 || fclose(fp) != 0) {
+    if (fp) fclose(fp);
+    fprintf(stderr, "%s: cannot write %s\n", cli_prefix, path);
+    rc = 5;
+  }
+done:
+  cn_free(s);
+  free(path);
+  return rc;
+}
+
+bool cli_model_name_ok(const char *name) { return name[0] && !strchr(name, '/'); }
+
+const char *cli_shared_path(const char *rel, char *buf, size_t n) {
+  const char *env = getenv("COINNET_SHARED");
+  if (env && *env) {
+    snprintf(buf, n, "%s/%s", env, rel);
+    if (access(buf, F_OK) == 0) return buf;
+  }
+  char exe[4096];
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len > 0) {
+    exe[len] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = 0;
+      snprintf(buf, n, "%s/../../shared/%s", exe, rel);
+      if (access(buf, F_OK) == 0) return buf;
+    }
+  }
+  snprintf(buf, n, "../shared/%s", rel);
+  return buf;
 }

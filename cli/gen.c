@@ -9,7 +9,8 @@ static int run_paper(int argc, char **argv) {
   cn_gen_opts o;
   memset(&o, 0, sizeof o);
   o.seed = 20240601;
-  o.bec = "../shared/data/hs-bec";
+  char becbuf[4096];
+  o.bec = cli_shared_path("data/hs-bec", becbuf, sizeof becbuf);
   const char *outdir = NULL, *v;
   for (int i = 1; i < argc; i++) {
     int r;
@@ -82,7 +83,8 @@ const cli_cmd cli_gen_cmds[] = {
      "  --scale S          tiny (200 firms), small (2,000 firms; default) or paper\n"
      "                     (38,804 firms, 197,171 firm-years, the paper's networks)\n"
      "  --bec DIR          HS -> BEC concordance for the customs records (default\n"
-     "                     ../shared/data/hs-bec)\n"
+     "                     the shared data's hs-bec: $COINNET_SHARED, else ../shared\n"
+     "                     beside the clone, else ../shared from here)\n"
      "  --rho R            loading of DVAR on last year's endogenous shock (default\n"
      "                     0.06; 0 makes L.ln(1+WDC) exogenous)\n"
      "\nexample:\n"
@@ -105,7 +107,7 @@ const cli_cmd cli_gen_cmds[] = {
      "  --firms N          producer firms (default 200), each a row per year\n"
      "  --years A-B        the years (default 2000-2015)\n"
      "  --records N        aim at about N customs records (default ~30 per firm-year)\n"
-     "  --bec DIR          HS -> BEC concordance (default ../shared/data/hs-bec)\n"
+     "  --bec DIR          HS -> BEC concordance (default: as for gen paper)\n"
      "  --from-firms F --theta T   use this firm table (firm, year, industry,\n"
      "                     exports, sales, dii, dvar_true [, name]) and theta table\n"
      "\nexample:\n"

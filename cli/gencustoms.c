@@ -18,7 +18,8 @@ static bool pos_int(const char *s, int64_t *v) {
 }
 
 int cli_gen_customs(int argc, char **argv) {
-  const char *outd = NULL, *becp = "../shared/data/hs-bec", *seed = NULL, *nf = NULL, *years = NULL, *nrec = NULL,
+  char becbuf[4096];
+  const char *outd = NULL, *becp = cli_shared_path("data/hs-bec", becbuf, sizeof becbuf), *seed = NULL, *nf = NULL, *years = NULL, *nrec = NULL,
              *firmsp = NULL, *thetap = NULL;
   cn_read_opts ro;
   cn_read_opts_init(&ro);

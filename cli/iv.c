@@ -265,7 +265,10 @@ static int run_iv(int argc, char **argv) {
       goto done;
     }
   }
-  (void)name;
+  if (name && !cli_model_name_ok(name)) {
+    rc = cli_usage("iv", "--name takes a name without '/' (the model goes to NAME.json)");
+    goto done;
+  }
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
   if (cn_iv(t, formula, &o, &m, &d) != CN_OK) {
     rc = cli_fail(&d);
@@ -278,6 +281,7 @@ static int run_iv(int argc, char **argv) {
     fprintf(stderr, "%s: note: %lld row%s with a missing value left out\n", cli_prefix,
             (long long)m->dropped_missing, m->dropped_missing == 1 ? "" : "s");
   for (int q = 0; q < m->n_notes; q++) fprintf(stderr, "%s: note: %s\n", cli_prefix, m->notes[q]);
+  if (name && (rc = cli_save_model(m, name)) != 0) goto done;
   FILE *fp = stdout;
   if (outp && strcmp(outp, "-")) {
     fp = fopen(outp, "w");
@@ -336,6 +340,7 @@ const cli_cmd cli_iv_cmds[] = {
      "  --tol T            demeaning tolerance (default 1e-8)\n"
      "  --json             the result as JSON (schema_version 1)\n"
      "  -o FILE            write the result there (.json: JSON)\n"
+     "  --name N           also keep the model as N.json, for `coinnet table N`\n"
      "%s"
      "\nexample:\n"
      "  coinnet iv housing.csv 'rent ~ pcturban | hsngval ~ faminc + i(region)' --vce robust\n"},

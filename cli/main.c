@@ -12,9 +12,9 @@ const char *cli_prefix = "coinnet";
 static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds,
                                         cli_reg_cmds, cli_iv_cmds, cli_probit_cmds, cli_tobit_cmds,
                                         cli_heckman_cmds, cli_table_cmds, cli_measure_cmds,
-                                        cli_gen_cmds};
+                                        cli_gen_cmds, cli_run_cmds};
 static const char *const group_names[] = {"data", "names", "net", "reg", "iv", "probit", "tobit", "heckman",
-                                          "table", "measure", "gen"};
+                                          "table", "measure", "gen", "run"};
 static const char *const group_summaries[] = {
     "describe, convert (csv, tsv, dta, sqlite), gen, keep, winsor, merge, lag",
     "applicant names: normalize, classify",
@@ -26,7 +26,8 @@ static const char *const group_summaries[] = {
     "Heckman selection model (two-step, or IMR as a control)",
     "saved models side by side: the paper's regression table (esttab)",
     "trade and value-chain measures (spec/measures.md)",
-    "synthetic raw data with a known truth (docs/gen.md)"};
+    "synthetic raw data with a known truth (docs/gen.md)",
+    "a study script: its commands in order, then report.md and report.html"};
 #define NGROUPS (int)(sizeof groups / sizeof *groups)
 
 /* Whether group g is a command by itself. */
@@ -125,58 +126,73 @@ static void log_line(void *ud, cn_log_level level, const char *msg) {
           level == CN_LOG_WARN ? "warning" : "note", msg);
 }
 
-int main(int argc, char **argv) {
-  cn_diag d;
-  if (cn_init(&d) != CN_OK) return cli_fail(&d);
-  if (isatty(STDERR_FILENO)) cn_set_progress(progress, NULL);
-  cn_set_log(log_line, NULL);
-  if (argc < 2) {
+const cli_cmd *cli_find(int argc, char **argv, int *words) {
+  *words = 0;
+  int g = argc > 0 ? find_group(argv[0]) : -1;
+  if (g < 0) return NULL;
+  *words = 1;
+  if (is_direct(g)) return &groups[g][0];
+  const cli_cmd *c = argc > 1 ? find_cmd(g, argv[1]) : NULL;
+  if (c) *words = 2;
+  return c;
+}
+
+int cli_dispatch(int argc, char **argv) {
+  if (argc < 1) {
     print_main_help(stderr);
     return 2;
   }
-  if (cli_is_help(argv[1])) {
+  if (cli_is_help(argv[0])) {
     print_main_help(stdout);
     return 0;
   }
-  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+  if (!strcmp(argv[0], "--version") || !strcmp(argv[0], "version")) {
     printf("coinnet %s\n", cn_version());
     return 0;
   }
-  if (!strcmp(argv[1], "help")) return help(argc - 2, argv + 2);
-  int g = find_group(argv[1]);
-  if (g < 0) return cli_usage(NULL, "unknown command \"%s\"", argv[1]);
+  if (!strcmp(argv[0], "help")) return help(argc - 1, argv + 1);
+  int g = find_group(argv[0]);
+  if (g < 0) return cli_usage(NULL, "unknown command \"%s\"", argv[0]);
   static char prefix[64];
   snprintf(prefix, sizeof prefix, "coinnet %s", group_names[g]);
   cli_prefix = prefix;
   if (is_direct(g)) { /* a command by itself */
     const cli_cmd *c = &groups[g][0];
-    for (int i = 2; i < argc; i++)
+    for (int i = 1; i < argc; i++)
       if (cli_is_help(argv[i])) {
         print_cmd_help(c, stdout);
         return 0;
       }
-    int rc = c->run(argc - 1, argv + 1);
+    int rc = c->run(argc, argv);
     if (fflush(stdout) != 0 && rc == 0) {
       fprintf(stderr, "%s: cannot write the output\n", cli_prefix);
       rc = 5;
     }
     return rc;
   }
-  if (argc < 3 || cli_is_help(argv[2])) {
-    print_group_help(g, argc < 3 ? stderr : stdout);
-    return argc < 3 ? 2 : 0;
+  if (argc < 2 || cli_is_help(argv[1])) {
+    print_group_help(g, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
   }
-  const cli_cmd *c = find_cmd(g, argv[2]);
-  if (!c) return cli_usage(NULL, "unknown command \"%s %s\"", argv[1], argv[2]);
-  for (int i = 3; i < argc; i++)
+  const cli_cmd *c = find_cmd(g, argv[1]);
+  if (!c) return cli_usage(NULL, "unknown command \"%s %s\"", argv[0], argv[1]);
+  for (int i = 2; i < argc; i++)
     if (cli_is_help(argv[i])) {
       print_cmd_help(c, stdout);
       return 0;
     }
-  int rc = c->run(argc - 2, argv + 2);
+  int rc = c->run(argc - 1, argv + 1);
   if (fflush(stdout) != 0 && rc == 0) {
     fprintf(stderr, "%s: cannot write the output\n", cli_prefix);
     rc = 5;
   }
   return rc;
+}
+
+int main(int argc, char **argv) {
+  cn_diag d;
+  if (cn_init(&d) != CN_OK) return cli_fail(&d);
+  if (isatty(STDERR_FILENO)) cn_set_progress(progress, NULL);
+  cn_set_log(log_line, NULL);
+  return cli_dispatch(argc - 1, argv + 1);
 }

@@ -317,7 +317,10 @@ static int run_model(int argc, char **argv, const char *cmd) {
       goto done;
     }
   }
-  (void)name;
+  if (name && !cli_model_name_ok(name)) {
+    rc = cli_usage(cmd, "--name takes a name without '/' (the model goes to NAME.json)");
+    goto done;
+  }
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
   cn_status est;
   if (!strcmp(cmd, "probit") && (save_imr != NULL) != (saving != NULL)) {
@@ -388,6 +391,7 @@ static int run_model(int argc, char **argv, const char *cmd) {
     fprintf(stderr, "%s: note: %lld row%s with a missing value left out\n", cli_prefix,
             (long long)m->dropped_missing, m->dropped_missing == 1 ? "" : "s");
   for (int q = 0; q < m->n_notes; q++) fprintf(stderr, "%s: note: %s\n", cli_prefix, m->notes[q]);
+  if (name && (rc = cli_save_model(m, name)) != 0) goto done;
   FILE *fp = stdout;
   if (outp && strcmp(outp, "-")) {
     fp = fopen(outp, "w");
@@ -458,6 +462,7 @@ const cli_cmd cli_reg_cmds[] = {
      "  --tol T            demeaning tolerance (default 1e-8)\n"
      "  --json             the result as JSON (schema_version 1)\n"
      "  -o FILE            write the result there (.json: JSON)\n"
+     "  --name N           also keep the model as N.json, for `coinnet table N`\n"
      "%s"
      "\nexample:\n"
      "  coinnet reg grunfeld.csv 'inv ~ capital | firm + year' --cluster firm\n"},

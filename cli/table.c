@@ -2,6 +2,7 @@
  * by side in the paper's regression table (esttab). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 /* Splits "a, b" at commas into a list of trimmed, non-empty items (one
@@ -63,14 +64,16 @@ static int read_labels(const char *path, cn_table **t, const char ***names, cons
   return 0;
 }
 
-static int run_table(int argc, char **argv) {
+/* `coinnet table`: prints the table, or writes it to -o. With force, the
+ * table is rendered in *force into *text instead (-o and --format ignored). */
+static int table_main(int argc, char **argv, const cn_regtable_format *force, char **text) {
   cn_regtable_opts o;
   cn_regtable_opts_init(&o);
   const char *fmt = NULL, *outp = NULL, *digits = NULL, *stars = NULL, *labels = NULL,
              *keep = NULL, *drop = NULL;
   const char **paths = calloc((size_t)argc + 1, sizeof *paths);
   cn_model **models = calloc((size_t)argc + 1, sizeof *models);
-  char **kl = NULL, **dl = NULL, **sl = NULL, *text = NULL;
+  char **kl = NULL, **dl = NULL, **sl = NULL, *out = NULL, *alt = NULL;
   const char **lnames = NULL, **llabels = NULL;
   cn_table *lt = NULL;
   int n = 0, rc = 0;
@@ -110,8 +113,10 @@ static int run_table(int argc, char **argv) {
     rc = cli_usage("table", "give one or more saved models (coinnet reg ... -o m1.json)");
     goto done;
   }
-  bool to_file = outp && strcmp(outp, "-");
-  if (fmt) {
+  bool to_file = !force && outp && strcmp(outp, "-");
+  if (force) {
+    o.format = *force;
+  } else if (fmt) {
     if (!cn_regtable_format_by_name(fmt, &o.format)) {
       rc = cli_usage("table", "--format takes txt, md, tex, csv, html or xlsx (got \"%s\")", fmt);
       goto done;
@@ -162,18 +167,32 @@ static int run_table(int argc, char **argv) {
     o.label_names = lnames;
     o.labels = llabels;
   }
-  for (int j = 0; j < n; j++)
-    if (cn_model_read_json(paths[j], &models[j], &d) != CN_OK) {
+  for (int j = 0; j < n; j++) {
+    /* a name kept by `--name N` stands for N.json */
+    const char *p = paths[j];
+    if (access(p, F_OK) != 0) {
+      size_t L = strlen(p);
+      cn_free(alt);
+      if (!(alt = cn_malloc(L + 6))) goto oom;
+      memcpy(alt, p, L);
+      memcpy(alt + L, ".json", 6);
+      if (access(alt, F_OK) == 0) p = alt;
+    }
+    if (cn_model_read_json(p, &models[j], &d) != CN_OK) {
       rc = cli_fail(&d);
       goto done;
     }
+  }
   const cn_model *const *ms = (const cn_model *const *)models;
   if (to_file) {
     if (cn_regtable_write(ms, n, &o, outp, &d) != CN_OK) rc = cli_fail(&d);
-  } else if (cn_regtable_text(ms, n, &o, &text, &d) != CN_OK) {
+  } else if (cn_regtable_text(ms, n, &o, &out, &d) != CN_OK) {
     rc = cli_fail(&d);
+  } else if (force) {
+    *text = out;
+    out = NULL;
   } else {
-    fputs(text, stdout);
+    fputs(out, stdout);
   }
   goto done;
 oom:
@@ -189,8 +208,16 @@ done:
   free(lnames);
   free(llabels);
   cn_table_free(lt);
-  cn_free(text);
+  cn_free(out);
+  cn_free(alt);
   return rc;
+}
+
+static int run_table(int argc, char **argv) { return table_main(argc, argv, NULL, NULL); }
+
+int cli_table_text(int argc, char **argv, cn_regtable_format fmt, char **out) {
+  *out = NULL;
+  return table_main(argc, argv, &fmt, out);
 }
 
 const cli_cmd cli_table_cmds[] = {
@@ -203,7 +230,9 @@ const cli_cmd cli_table_cmds[] = {
      "variable; each coefficient with its stars, its standard error in parentheses\n"
      "below (coefficients in order of first appearance, _cons last); then a row per\n"
      "fixed effect, the cluster variables, N, within R2 and R2, and a note on the\n"
-     "errors and the stars.\n\n"
+     "errors and the stars. A MODEL that is not a file but names one with .json\n"
+     "added is read from there: `--name m1` on an estimation writes m1.json, and\n"
+     "`coinnet table m1` reads it back.\n\n"
      "options:\n"
      "  --format F     txt (aligned text, default), md, tex (booktabs), csv, html,\n"
      "                 xlsx; without it, the extension of -o decides\n"

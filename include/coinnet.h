@@ -13,4 +13,5 @@
 #include "coinnet/regtable.h"
 #include "coinnet/names.h"
 #include "coinnet/gen.h"
+#include "coinnet/study.h"
 #endif

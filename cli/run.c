@@ -1,0 +1,586 @@
+/* cli/run.c — `coinnet run STUDY [--out DIR]`: runs a study script's
+ * commands in order inside this process (through cli_dispatch), in DIR,
+ * then writes DIR/report.md and DIR/report.html (docs/study.md). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+
+/* A growable list of malloc'd strings. */
+typedef struct strlist {
+  char **v;
+  int n, cap;
+} strlist;
+
+static bool list_add(strlist *l, const char *s) {
+  if (l->n == l->cap) {
+    int c = l->cap ? 2 * l->cap : 16;
+    char **v = realloc(l->v, (size_t)c * sizeof *v);
+    if (!v) return false;
+    l->v = v;
+    l->cap = c;
+  }
+  if (!(l->v[l->n] = strdup(s))) return false;
+  l->n++;
+  return true;
+}
+
+static bool list_has(const strlist *l, const char *s) {
+  for (int i = 0; i < l->n; i++)
+    if (!strcmp(l->v[i], s)) return true;
+  return false;
+}
+
+static void list_free(strlist *l) {
+  for (int i = 0; i < l->n; i++) free(l->v[i]);
+  free(l->v);
+  memset(l, 0, sizeof *l);
+}
+
+/* The state of a run. */
+typedef struct run {
+  const cn_study *study;
+  const char *rel;   /* the script's folder seen from DIR ("." when the same) */
+  strlist written;   /* outputs of the steps so far, as written in the script */
+  strlist in_shown;  /* inputs as named in the report */
+  strlist in_hash;   /* ... and "SIZE SHA256" of each, taken before the step ran */
+  strlist seeds;     /* "S (line L)" */
+  strlist outs;      /* the current step's outputs */
+} run;
+
+/* Whether a is a word the shell would read as itself. */
+static bool plain_word(const char *a) {
+  if (!*a) return false;
+  for (const unsigned char *p = (const unsigned char *)a; *p; p++)
+    if (!(*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+          (*p >= '0' && *p <= '9') || strchr("_@%+=:,./-", *p)))
+      return false;
+  return true;
+}
+
+/* The words joined by spaces, quoted as for the shell where needed (a new
+ * string, or NULL when out of memory). */
+static char *join_words(int argc, char *const *argv, const char *first) {
+  size_t n = first ? strlen(first) + 1 : 1;
+  for (int i = 0; i < argc; i++) n += 4 * strlen(argv[i]) + 3;
+  char *s = malloc(n), *p = s;
+  if (!s) return NULL;
+  if (first) p += sprintf(p, "%s", first);
+  for (int i = 0; i < argc; i++) {
+    if (p != s) *p++ = ' ';
+    if (plain_word(argv[i])) {
+      p += sprintf(p, "%s", argv[i]);
+      continue;
+    }
+    *p++ = '\'';
+    for (const char *q = argv[i]; *q; q++) {
+      if (*q == '\'') p += sprintf(p, "'\\''");
+      else *p++ = *q;
+    }
+    *p++ = '\'';
+  }
+  *p = '\0';
+  return s;
+}
+
+/* The path from folder `from` to folder `to` (both absolute and canonical)
+ * as a new string; "." when they are the same. */
+static char *rel_path(const char *from, const char *to) {
+  size_t i = 0, common = 0;
+  /* the longest common prefix that ends at a component boundary */
+  for (;; i++) {
+    bool ef = from[i] == '\0' || from[i] == '/', et = to[i] == '\0' || to[i] == '/';
+    if (ef && et) common = i;
+    if (from[i] != to[i] || !from[i]) break;
+  }
+  int ups = 0;
+  for (const char *p = from + common; *p; p++)
+    if (*p == '/' && p[1]) ups++;
+  const char *down = to + common;
+  while (*down == '/') down++;
+  size_t n = 3 * (size_t)ups + strlen(down) + 2;
+  char *s = malloc(n), *p = s;
+  if (!s) return NULL;
+  *p = '\0';
+  for (int k = 0; k < ups; k++) p += sprintf(p, "%s..", k ? "/" : "");
+  if (*down) p += sprintf(p, "%s%s", ups ? "/" : "", down);
+  if (p == s) strcpy(s, ".");
+  return s;
+}
+
+/* Whether path (as written in the script, relative to DIR) was written by
+ * an earlier step: it or a folder holding it is among the outputs. */
+static bool was_written(const run *r, const char *path) {
+  while (path[0] == '.' && path[1] == '/') path += 2;
+  for (int i = 0; i < r->written.n; i++) {
+    const char *o = r->written.v[i];
+    while (o[0] == '.' && o[1] == '/') o += 2;
+    size_t n = strlen(o);
+    while (n > 1 && o[n - 1] == '/') n--;
+    if (!strncmp(path, o, n) && (path[n] == '\0' || path[n] == '/')) return true;
+  }
+  return false;
+}
+
+/* Records a file as an input with its size and SHA-256. */
+static bool add_file(run *r, const char *shown, const char *path) {
+  char hex[65], buf[96];
+  int64_t size = 0;
+  cn_diag d;
+  if (cn_sha256_file(path, hex, &size, &d) != CN_OK) return true; /* the step will say */
+  snprintf(buf, sizeof buf, "%lld %s", (long long)size, hex);
+  return list_add(&r->in_shown, shown) && list_add(&r->in_hash, buf);
+}
+
+/* Adds an input: a file, or each file directly inside a folder (sorted). */
+static bool add_input(run *r, const char *shown, const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0 || list_has(&r->in_shown, shown)) return true;
+  if (S_ISREG(st.st_mode)) return add_file(r, shown, path);
+  if (!S_ISDIR(st.st_mode)) return true;
+  struct dirent **names = NULL;
+  int k = scandir(path, &names, NULL, alphasort);
+  bool ok = true;
+  for (int i = 0; i < k; i++) {
+    const char *e = names[i]->d_name;
+    if (ok && e[0] != '.') {
+      size_t ls = strlen(shown), lp = strlen(path), le = strlen(e);
+      char *s2 = malloc(ls + le + 2), *p2 = malloc(lp + le + 2);
+      if (!s2 || !p2) ok = false;
+      else {
+        sprintf(s2, "%s%s%s", shown, shown[ls - 1] == '/' ? "" : "/", e);
+        sprintf(p2, "%s%s%s", path, path[lp - 1] == '/' ? "" : "/", e);
+        if (stat(p2, &st) == 0 && S_ISREG(st.st_mode) && !list_has(&r->in_shown, s2))
+          ok = add_file(r, s2, p2);
+      }
+      free(s2);
+      free(p2);
+    }
+    free(names[i]);
+  }
+  free(names);
+  return ok;
+}
+
+/* A word that may name an input file: found in DIR, it stays; found only
+ * beside the script, *rewritten receives its path from DIR. Files not
+ * written by an earlier step are recorded as inputs. */
+static bool look_up(run *r, const char *word, char **rewritten) {
+  *rewritten = NULL;
+  if (!*word) return true;
+  if (word[0] == '/' || access(word, F_OK) == 0) {
+    if (word[0] != '/' && was_written(r, word)) return true;
+    return add_input(r, word, word);
+  }
+  if (!strcmp(r->rel, ".")) return true;
+  size_t n = strlen(r->rel) + strlen(word) + 2;
+  char *p = malloc(n);
+  if (!p) return false;
+  snprintf(p, n, "%s/%s", r->rel, word);
+  if (access(p, F_OK) != 0) {
+    free(p);
+    return true;
+  }
+  *rewritten = p;
+  return add_input(r, word, p);
+}
+
+static bool is_output_opt(const char *name) {
+  return !strcmp(name, "-o") || !strcmp(name, "--out") || !strcmp(name, "--plot") ||
+         !strcmp(name, "--saving") || !strcmp(name, "--name");
+}
+
+/* Records an output of the current step (--name N writes N.json). */
+static bool add_output(run *r, const char *opt, const char *value) {
+  if (!*value || !strcmp(value, "-")) return true;
+  if (strcmp(opt, "--name")) return list_has(&r->outs, value) || list_add(&r->outs, value);
+  size_t n = strlen(value) + 6;
+  char *p = malloc(n);
+  if (!p) return false;
+  snprintf(p, n, "%s.json", value);
+  bool ok = list_has(&r->outs, p) || list_add(&r->outs, p);
+  free(p);
+  return ok;
+}
+
+/* Goes through a step's arguments (after its command words) before it
+ * runs: outputs, seeds, and input paths (rewritten in argv, the new
+ * strings kept in owned). Returns false when out of memory. */
+static bool scan_args(run *r, const cn_study_item *it, int words, char **argv, strlist *owned) {
+  for (int i = words; i < it->argc; i++) {
+    const char *a = it->argv[i];
+    char *nw = NULL;
+    if (a[0] == '-' && a[1]) {
+      const char *eq = strchr(a, '=');
+      size_t ln = eq ? (size_t)(eq - a) : strlen(a);
+      char name[64];
+      if (ln >= sizeof name) continue;
+      memcpy(name, a, ln);
+      name[ln] = '\0';
+      const char *val = eq ? eq + 1 : i + 1 < it->argc ? it->argv[i + 1] : NULL;
+      if (is_output_opt(name) || !strcmp(name, "--seed")) {
+        if (!val) continue;
+        if (!eq) i++;
+        if (!strcmp(name, "--seed")) {
+          char buf[256];
+          snprintf(buf, sizeof buf, "%.200s (line %lld)", val, (long long)it->arg_line[eq ? i : i - 1]);
+          if (!list_add(&r->seeds, buf)) return false;
+        } else if (!add_output(r, name, val)) {
+          return false;
+        }
+        continue;
+      }
+      if (!eq) continue;
+      if (!look_up(r, eq + 1, &nw)) return false;
+      if (nw) {
+        size_t n = ln + strlen(nw) + 2;
+        char *full = malloc(n);
+        if (!full) {
+          free(nw);
+          return false;
+        }
+        snprintf(full, n, "%s=%s", name, nw);
+        free(nw);
+        nw = full;
+      }
+    } else if (!look_up(r, a, &nw)) {
+      return false;
+    }
+    if (nw) {
+      bool ok = list_add(owned, nw);
+      free(nw);
+      if (!ok) return false;
+      argv[i] = owned->v[owned->n - 1];
+    }
+  }
+  return true;
+}
+
+/* Reads a whole file into a new buffer (NUL-terminated); NULL on failure. */
+static char *slurp(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  size_t cap = 65536, n = 0;
+  char *s = malloc(cap);
+  size_t got;
+  while (s && (got = fread(s + n, 1, cap - n - 1, fp)) > 0) {
+    n += got;
+    if (cap - n - 1 == 0) {
+      char *t = realloc(s, cap * 2);
+      if (!t) {
+        free(s);
+        s = NULL;
+      }
+      s = t;
+      cap *= 2;
+    }
+  }
+  if (s && ferror(fp)) {
+    free(s);
+    s = NULL;
+  }
+  fclose(fp);
+  if (s) s[n] = '\0';
+  *len = n;
+  return s;
+}
+
+static bool ends_with_svg(const char *s) {
+  size_t n = strlen(s);
+  return n > 4 && !strcasecmp(s + n - 4, ".svg");
+}
+
+/* Prints msg as an error at the word w of item it (at its start when w is
+ * -1); returns the exit code. */
+static int step_error(const cn_study *s, const cn_study_item *it, int w, cn_status code,
+                      const char *msg) {
+  cn_diag d;
+  int64_t line = w >= 0 ? it->arg_line[w] : it->line, col = w >= 0 ? it->arg_column[w] : it->column;
+  cn_study_error(s, line, col, code, &d, "%s", msg);
+  return cli_fail(&d);
+}
+
+/* Checks that every step names a command before anything runs. */
+static int check_steps(const cn_study *s) {
+  for (int k = 0; k < s->n; k++) {
+    const cn_study_item *it = &s->items[k];
+    if (it->kind != CN_STUDY_STEP) continue;
+    int words = 0;
+    const char *w0 = it->argv[0];
+    if (!strcmp(w0, "run"))
+      return step_error(s, it, 0, CN_ESCRIPT, "a study cannot run another study");
+    if (cli_find(it->argc, it->argv, &words)) continue;
+    char msg[600];
+    if (words == 1 && it->argc > 1) {
+      snprintf(msg, sizeof msg, "unknown command \"%.200s %.200s\"", w0, it->argv[1]);
+      return step_error(s, it, 1, CN_ESCRIPT, msg);
+    }
+    if (words == 1) {
+      snprintf(msg, sizeof msg, "\"%.200s\" needs a subcommand (see 'coinnet %.200s --help')", w0, w0);
+      return step_error(s, it, 0, CN_ESCRIPT, msg);
+    }
+    cn_diag d;
+    cn_study_error(s, it->line, it->column, CN_ESCRIPT, &d, "unknown command \"%s\"", w0);
+    if (!strcmp(w0, "coinnet"))
+      cn_diag_hint(&d, "write each command without the word coinnet");
+    else
+      cn_diag_hint(&d, "'coinnet --help' lists the commands");
+    return cli_fail(&d);
+  }
+  return 0;
+}
+
+/* The word of a step that a usage message names: an option first, then
+ * any other argument; -1 when none. */
+static int blamed_word(const cn_study_item *it, int words, const char *msg) {
+  int any = -1;
+  for (int i = words; i < it->argc; i++) {
+    const char *a = it->argv[i];
+    if (strlen(a) < 2 || !strstr(msg, a)) continue;
+    if (a[0] == '-') return i;
+    if (any < 0) any = i;
+  }
+  return any;
+}
+
+/* Makes dir and its parents. */
+static int mkdir_p(const char *dir) {
+  char *p = strdup(dir);
+  if (!p) return -1;
+  for (char *s = p + 1; *s; s++) {
+    if (*s != '/') continue;
+    *s = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+      free(p);
+      return -1;
+    }
+    *s = '/';
+  }
+  int rc = mkdir(p, 0777);
+  free(p);
+  return rc == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* The default output folder: the script's name without its extension and
+ * "-out", in the current folder. */
+static char *default_out(const char *script) {
+  const char *base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
+  const char *dot = strrchr(base, '.');
+  size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+  char *s = malloc(n + 5);
+  if (s) snprintf(s, n + 5, "%.*s-out", (int)n, base);
+  return s;
+}
+
+static int run_study(int argc, char **argv) {
+  const char *script = NULL, *outdir = NULL;
+  for (int i = 1; i < argc; i++) {
+    int r;
+    if ((r = cli_opt(argc, argv, &i, "--out", &outdir)) != 0) {
+      if (r < 0) return cli_usage("run", "option %s needs a value", argv[i]);
+      continue;
+    }
+    if (argv[i][0] == '-' && argv[i][1]) return cli_usage("run", "unknown option %s", argv[i]);
+    if (script) return cli_usage("run", "one study script only (got \"%s\" too)", argv[i]);
+    script = argv[i];
+  }
+  if (!script) return cli_usage("run", "the study script is missing");
+  char myprefix[64] = "coinnet run";
+  cn_study *s = NULL;
+  cn_report *rep = NULL;
+  cn_diag d;
+  run r = {0};
+  strlist owned = {0};
+  char *out_default = NULL, *out_abs = NULL, *script_abs = NULL, *rel = NULL, *cmdline = NULL,
+       *text = NULL, *command = NULL;
+  char **av = NULL;
+  int home = -1, rc = 0;
+  if (cn_study_read(script, &s, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  if ((rc = check_steps(s)) != 0) goto done;
+  if (!outdir && !(outdir = out_default = default_out(script))) goto oom;
+  if (mkdir_p(outdir) != 0) {
+    fprintf(stderr, "%s: cannot create %s: %s\n", cli_prefix, outdir, strerror(errno));
+    rc = 5;
+    goto done;
+  }
+  char *sdir = strdup(script);
+  if (!sdir) goto oom;
+  char *slash = strrchr(sdir, '/');
+  if (slash == sdir) slash[1] = '\0';
+  else if (slash) *slash = '\0';
+  out_abs = realpath(outdir, NULL);
+  script_abs = realpath(slash ? sdir : ".", NULL);
+  free(sdir);
+  if (!out_abs || !script_abs || !(rel = rel_path(out_abs, script_abs))) {
+    fprintf(stderr, "%s: cannot resolve the folders of %s and %s\n", cli_prefix, script, outdir);
+    rc = 5;
+    goto done;
+  }
+  r.study = s;
+  r.rel = rel;
+  const char *base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
+  char title[256];
+  snprintf(title, sizeof title, "coinnet study %s", base);
+  if (!(rep = cn_report_new(title)) || !(cmdline = join_words(argc, argv, "coinnet"))) goto oom;
+  /* the script is the first input */
+  if (!add_input(&r, script, script)) goto oom;
+  home = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (home < 0 || chdir(out_abs) != 0) {
+    fprintf(stderr, "%s: cannot enter %s: %s\n", cli_prefix, outdir, strerror(errno));
+    rc = 5;
+    goto done;
+  }
+  int nsteps = 0, k = 0;
+  for (int i = 0; i < s->n; i++) nsteps += s->items[i].kind == CN_STUDY_STEP;
+  bool tty = isatty(STDERR_FILENO);
+  for (int i = 0; i < s->n; i++) {
+    const cn_study_item *it = &s->items[i];
+    if (it->kind == CN_STUDY_TEXT) {
+      if (cn_report_text(rep, it->level, it->text, &d) != CN_OK) goto fail;
+      continue;
+    }
+    k++;
+    int words = 0;
+    cli_find(it->argc, it->argv, &words);
+    free(av);
+    if (!(av = calloc((size_t)it->argc + 1, sizeof *av))) goto oom;
+    memcpy(av, it->argv, (size_t)it->argc * sizeof *av);
+    list_free(&r.outs);
+    /* the inputs are hashed before the step, from the script's folder when
+     * run from another */
+    if (!scan_args(&r, it, words, av, &owned)) goto oom;
+    free(command);
+    if (!(command = join_words(it->argc, it->argv, NULL))) goto oom;
+    if (tty) fprintf(stderr, "\033[1m[%d/%d]\033[0m %s\n", k, nsteps, command);
+    else fprintf(stderr, "%s: [%d/%d] %s\n", myprefix, k, nsteps, command);
+    fflush(stderr);
+    cli_last_usage[0] = '\0';
+    int src = cli_dispatch(it->argc, av);
+    cli_prefix = myprefix;
+    fflush(stdout);
+    if (src == 0 && !strcmp(it->argv[0], "table")) {
+      char *t1 = NULL, *t2 = NULL;
+      src = cli_table_text(it->argc, av, CN_REGTABLE_MD, &t1);
+      if (!src) src = cli_table_text(it->argc, av, CN_REGTABLE_HTML, &t2);
+      cli_prefix = myprefix;
+      if (!src && cn_report_table(rep, command, t1, t2, &d) != CN_OK) {
+        cn_free(t1);
+        cn_free(t2);
+        goto fail;
+      }
+      cn_free(t1);
+      cn_free(t2);
+    }
+    if (src != 0) {
+      int w = src == 2 && cli_last_usage[0] ? blamed_word(it, words, cli_last_usage) : -1;
+      char what[600];
+      if (src == 2 && cli_last_usage[0])
+        snprintf(what, sizeof what, "%s", cli_last_usage);
+      else
+        snprintf(what, sizeof what, "the command failed (exit %d)", src);
+      char msg[700];
+      snprintf(msg, sizeof msg, "step %d of %d: %s", k, nsteps, what);
+      rc = step_error(s, it, w, src == 2 ? CN_ESCRIPT : (cn_status)src, msg);
+      goto done;
+    }
+    for (int o = 0; o < r.outs.n; o++)
+      if (!list_has(&r.written, r.outs.v[o]) && !list_add(&r.written, r.outs.v[o])) goto oom;
+    if (!strcmp(it->argv[0], "table")) continue;
+    int figs = 0;
+    for (int o = 0; o < r.outs.n; o++) {
+      if (!ends_with_svg(r.outs.v[o])) continue;
+      size_t len = 0;
+      free(text);
+      if (!(text = slurp(r.outs.v[o], &len))) {
+        fprintf(stderr, "%s: cannot read the figure %s\n", myprefix, r.outs.v[o]);
+        rc = 5;
+        goto done;
+      }
+      if (cn_report_figure(rep, command, r.outs.v[o], text, len, &d) != CN_OK) goto fail;
+      figs++;
+    }
+    if (!figs && cn_report_step(rep, command, (const char *const *)r.outs.v, r.outs.n, &d) != CN_OK)
+      goto fail;
+  }
+  /* provenance: version, command, seeds, inputs */
+  char seeds[4096] = "none";
+  for (int q = 0, off = 0; q < r.seeds.n && off < (int)sizeof seeds; q++)
+    off += snprintf(seeds + off, sizeof seeds - (size_t)off, "%s%s", q ? ", " : "", r.seeds.v[q]);
+  if (cn_report_prov(rep, "coinnet version", cn_version(), &d) != CN_OK ||
+      cn_report_prov(rep, "command", cmdline, &d) != CN_OK ||
+      cn_report_prov(rep, "seeds", seeds, &d) != CN_OK)
+    goto fail;
+  for (int q = 0; q < r.in_shown.n; q++) {
+    char *sp = strchr(r.in_hash.v[q], ' ');
+    if (cn_report_input(rep, r.in_shown.v[q], strtoll(r.in_hash.v[q], NULL, 10), sp + 1, &d) != CN_OK)
+      goto fail;
+  }
+  if (cn_report_write(rep, "report.md", "report.html", &d) != CN_OK) goto fail;
+  fprintf(stderr, "%s: %d step%s done; the report is %s/report.html (and report.md)\n", myprefix,
+          nsteps, nsteps == 1 ? "" : "s", outdir);
+  goto done;
+fail:
+  cli_prefix = myprefix;
+  rc = cli_fail(&d);
+  goto done;
+oom:
+  fprintf(stderr, "%s: out of memory\n", myprefix);
+  rc = 5;
+done:
+  if (home >= 0) {
+    if (fchdir(home) != 0 && rc == 0) rc = 5;
+    close(home);
+  }
+  cli_prefix = "coinnet run";
+  cn_study_free(s);
+  cn_report_free(rep);
+  list_free(&r.written);
+  list_free(&r.in_shown);
+  list_free(&r.in_hash);
+  list_free(&r.seeds);
+  list_free(&r.outs);
+  list_free(&owned);
+  free(av);
+  free(out_default);
+  free(out_abs);
+  free(script_abs);
+  free(rel);
+  free(cmdline);
+  free(text);
+  free(command);
+  return rc;
+}
+
+const cli_cmd cli_run_cmds[] = {
+    {"run", "", run_study, "a study script: its commands, then the report",
+     "usage: coinnet run STUDY [--out DIR]\n\n"
+     "Runs the commands of a study script in order, in this process, with DIR as\n"
+     "the working folder of every step (outputs such as -o x.csv land there), then\n"
+     "writes DIR/report.md and DIR/report.html: the script's ## text, every\n"
+     "`table` step's table, every .svg figure a step wrote, one line for each other\n"
+     "step, and the provenance (version, this command, --seed values, the size\n"
+     "and SHA-256 of every input). The same script and inputs give the same\n"
+     "report byte for byte. Stops at the first step that fails.\n\n"
+     "The script (docs/study.md): one command per line without the word coinnet;\n"
+     "# starts a comment; \\ at the end of a line continues it; '...' and \"...\"\n"
+     "quote as in the shell; lines starting with ## are report text (## # Title\n"
+     "for a heading). A relative input path is looked up in DIR first, then\n"
+     "beside the script. `--name N` on reg, iv, probit, tobit and heckman keeps\n"
+     "the model as N.json for `table N`.\n\n"
+     "options:\n"
+     "  --out DIR      the output folder (made when missing); default: the\n"
+     "                 script's name without extension and -out, here\n"
+     "\nexit codes: as the failing step's, except a script error or a step's usage\n"
+     "error: 3.\n"
+     "\nexample:\n"
+     "  coinnet run examples/paper-collab-dvar.cn --out paper\n"},
+    {NULL, NULL, NULL, NULL, NULL}};

@@ -460,6 +460,10 @@ static int run_merge(int argc, char **argv) {
       }
       continue;
     }
+    if (!strcmp(argv[i], "--nogen")) {
+      mo.nogen = true;
+      continue;
+    }
     if (argv[i][0] == '-' && argv[i][1]) {
       rc = cli_usage("merge", "unknown option %s", argv[i]);
       goto done;
@@ -705,7 +709,7 @@ const cli_cmd cli_data_cmds[] = {
     {"data", "merge", run_merge,
      "merge two tables on key columns (Stata merge)",
      "usage: coinnet data merge MASTER USING --on K1[,K2] --type 1:1|m:1|1:m\n"
-     "                          [--keep all|master|match|using] [-o OUT]\n\n"
+     "                          [--keep all|master|match|using] [--nogen] [-o OUT]\n\n"
      "Adds the columns of USING to the rows of MASTER with the same key, as\n"
      "Stata's merge: master rows in their order, then the rows found only in\n"
      "USING, and a column _merge: 1 master only, 2 using only, 3 matched. The\n"
@@ -719,6 +723,7 @@ const cli_cmd cli_data_cmds[] = {
      "  --keep WHICH       rows to keep: all (default), master (master only and\n"
      "                     matched), match, using (using only and matched);\n"
      "                     several joined by commas\n"
+     "  --nogen            no _merge column (Stata's nogenerate)\n"
      "  -o OUT             output file (format by extension; default: CSV on stdout)\n"
      "%s"
      "\nexample:\n"

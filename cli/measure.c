@@ -134,7 +134,9 @@ static void dvar_notes(const cn_dvar_report *r, const char *outside_rule) {
 static int run_dvar(int argc, char **argv) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
-  const char *customs = NULL, *firmsp = NULL, *becp = NULL, *thetap = NULL, *outp = NULL, *rule = "any";
+  char becbuf[4096];
+  const char *customs = NULL, *firmsp = NULL, *thetap = NULL, *outp = NULL, *rule = "any";
+  const char *becp = cli_shared_path("data/hs-bec", becbuf, sizeof becbuf);
   cn_dvar_opts o;
   cn_dvar_opts_init(&o);
   struct {
@@ -171,8 +173,7 @@ static int run_dvar(int argc, char **argv) {
     else return cli_usage("dvar", "unexpected argument \"%s\" (inputs go with --customs, --firms, --bec, --theta)",
                           argv[i]);
   }
-  if (!customs || !firmsp || !becp || !thetap)
-    return cli_usage("dvar", "--customs, --firms, --bec and --theta are all needed");
+  if (!customs || !firmsp || !thetap) return cli_usage("dvar", "--customs, --firms and --theta are all needed");
   cn_bec_rule br;
   if (!strcmp(rule, "any")) br = CN_BEC_ANY;
   else if (!strcmp(rule, "all")) br = CN_BEC_ALL;
@@ -248,15 +249,16 @@ const cli_cmd cli_measure_cmds[] = {
      "\nexample:\n"
      "  coinnet measure coagg cities.csv --region city --sector ind --z C --s M --by year\n"},
     {"measure", "dvar", run_dvar, "domestic value-added ratio of exports by trade regime",
-     "usage: coinnet measure dvar --customs C --firms F --bec B --theta T [--theta2-share]\n"
+     "usage: coinnet measure dvar --customs C --firms F --theta T [--bec B] [--theta2-share]\n"
      "                            [--bec-rule any|all|share] [--clip | --drop-outside]\n"
      "                            [--col-NAME OTHER] [-o OUT]\n\n"
      "DVAR per firm-year (spec/measures.md section 1; Upward, Wang & Zheng 2013, Kee &\n"
      "Tang 2016) from customs records C (CSV: firm, year, hs6, flow import|export,\n"
      "regime processing|ordinary|other (or the Chinese customs names), value, and\n"
      "an optional name), the firm survey F (firm, year, industry, exports, sales,\n"
-     "dii), the HS -> BEC concordance B (a file, or a folder of editions such as\n"
-     "../shared/data/hs-bec: each year uses the latest edition not after it) and\n"
+     "dii), the HS -> BEC concordance B (a file, or a folder of editions; default\n"
+     "the shared data's hs-bec, see `coinnet gen paper --help`; each year uses the\n"
+     "latest edition not after it) and\n"
      "industry shares T (industry, theta1, theta2). A firm-year exporting only under\n"
      "processing trade is a processing firm, only ordinary an ordinary firm, else\n"
      "mixed. Ordinary imports count where BEC says intermediate; imports are\n"

@@ -91,7 +91,7 @@ void cn_dvar_opts_init(cn_dvar_opts *o);
  * (UTF-8, comma-separated, a header naming the columns; firm and codes read
  * as text) and joins it with `firms` (one row per firm-year; firm compared as
  * text) and `theta` (one row per industry). Output rows follow the firm
- * table's order: firm, year, regime, X, D, DII, Mp, Mo, MpA, MoA_BEC, s,
+ * table's order: firm (named as the firm table's column), year, regime, X, D, DII, Mp, Mo, MpA, MoA_BEC, s,
  * theta1, theta2, dvar, outside01, MpA_BEC, Xp, Xo, rule. Malformed customs
  * fields are CN_EDATA naming file:line:column; a firm-year twice in `firms`
  * or an industry twice in `theta` is CN_EDATA. The result depends only on

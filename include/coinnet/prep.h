@@ -87,6 +87,7 @@ typedef struct cn_merge_opts {
   int keep;                /* CN_MERGE_KEEP_* bits; 0 keeps all rows */
   const char *master_name; /* names in messages; NULL: "master" / "using" */
   const char *using_name;
+  int nogen;               /* nonzero: no `_merge` column (Stata's nogenerate) */
 } cn_merge_opts;
 typedef struct cn_merge_counts {
   int64_t master_only, using_only, matched; /* rows of the result, before keep */

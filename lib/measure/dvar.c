@@ -703,7 +703,7 @@ cn_status cn_measure_dvar(const char *customs_path, const cn_table *firms, const
   static const char *const regname[] = {"processing", "ordinary", "mixed"};
   int cf, cy, cr, cl, oc[NO];
   if (!(res = cn_table_new(k))) goto oom;
-  if ((cf = cn_table_add_column(res, col_or(c->firm, "firm"), CN_STRING, d)) < 0 ||
+  if ((cf = cn_table_add_column(res, c->firms_firm ? c->firms_firm : col_or(c->firm, "firm"), CN_STRING, d)) < 0 ||
       (cy = cn_table_add_column(res, col_or(c->year, "year"), CN_INT64, d)) < 0 ||
       (cr = cn_table_add_column(res, "regime", CN_STRING, d)) < 0)
     goto fail;

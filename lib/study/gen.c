@@ -817,7 +817,7 @@ static cn_status write_small(gen *g, const char *dir, const cn_gen_opts *o, cons
 #define JL(name, v) jnum(fp, name, v, "")
   fputs("  \"dvar\": {\n", fp);
   fputs("    \"equation\": \"dvar_true = clip01(alpha_i + gamma_t + beta*ln(1+WDC[t-1]) + d_assets*(ln(assets)-c_assets)"
-        " + d_age*(age-c_age)/10 + d_kl*(ln(fixed_assets/employment)-c_kl) + d_own*ln(1+own_patents) + rho*u[t-1] + eps),"
+        " + d_age*(age-c_age)/10 + d_kl*(ln(fixed_assets/employment)-c_kl) + d_own*ln(1+own_patents) + rho*u_i + eps),"
         " age = year - founded\",\n",
         fp);
   J("beta", p->beta); J("d_assets", p->d_assets); J("d_age", p->d_age); J("d_kl", p->d_kl); J("d_own", p->d_own);
@@ -834,7 +834,7 @@ static cn_status write_small(gen *g, const char *dir, const cn_gen_opts *o, cons
   J("pi_xi", p->pi_xi); JL("rho_eta_eps", p->rho_eta_eps);
   fputs("  },\n  \"network\": {\n", fp);
   fputs("    \"equation\": \"lead applications of firm i in year t ~ Poisson(lambda_it) given the year's total, log lambda_it"
-        " = a_i + c1*ln(1+incubators_ct) + c2*pilot_ct + e_u*u_it; a_i ~ N(a_mean + a_size*(s_i-10.5), a_sd), u_it ~ N(0,1)"
+        " = a_i + c1*ln(1+incubators_ct) + c2*pilot_ct + e_u*u_i; a_i ~ N(a_mean + a_size*(s_i-10.5), a_sd), u_i ~ N(0,1) time-invariant, unobserved"
         "\",\n",
         fp);
   J("c1", p->c1); J("c2", p->c2); J("e_u", p->e_u); J("a_mean", p->a_mean); J("a_sd", p->a_sd);
@@ -924,7 +924,10 @@ static cn_status setup(gen *g, int nfirm, int64_t fy, double f, cn_diag *d) {
     fm->emp = 0.4 * cn_rng_normal(r);
     fm->share = unif(r, 0.05, 0.9);
     fm->rd = cn_rng_uniform(r) < 0.4;
-    for (int t = 0; t <= NY; t++) g->u[(size_t)i * (NY + 1) + (size_t)t] = cn_rng_normal(r);
+    /* the endogenous shock is the firm's own, time-invariant: firm effects
+     * absorb it, pooled estimators do not */
+    double ui = cn_rng_normal(r);
+    for (int t = 0; t <= NY; t++) g->u[(size_t)i * (NY + 1) + (size_t)t] = ui;
     int32_t id;
     if ((st = new_firm_ent(g, c, fm->ind, false, &id, d)) != CN_OK) {
       cn_free(len);

@@ -61,7 +61,7 @@ cn_status cn_prep_merge(const cn_table *master, const cn_table *using_,
       return cn_diag_set(d, CN_EDATA, "key \"%s\" is %s in %s but %s in %s", o->keys[j],
                          mt ? "text" : "a number", mname, ut ? "text" : "a number", uname);
   }
-  if (cn_table_find(master, "_merge") >= 0 || cn_table_find(using_, "_merge") >= 0) {
+  if (!o->nogen && (cn_table_find(master, "_merge") >= 0 || cn_table_find(using_, "_merge") >= 0)) {
     st = cn_diag_set(d, CN_EUSAGE, "variable \"_merge\" already exists in %s",
                      cn_table_find(master, "_merge") >= 0 ? mname : uname);
     cn_diag_hint(d, "rename or drop it first");
@@ -146,7 +146,13 @@ cn_status cn_prep_merge(const cn_table *master, const cn_table *using_,
     if ((st = cn__take_col(r, cn_table_name(using_, j), using_, j, urow, NULL, 0, NULL, d)) != CN_OK)
       goto done;
   }
-  int mc = cn_table_add_column(r, "_merge", CN_INT64, d);
+  int mc = o->nogen ? -2 : cn_table_add_column(r, "_merge", CN_INT64, d);
+  if (mc == -2) {
+    *out = r;
+    r = NULL;
+    if (c) *c = cnt;
+    goto done;
+  }
   if (mc < 0) {
     st = d ? d->code : CN_EINTERNAL;
     goto done;

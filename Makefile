@@ -42,9 +42,17 @@ $(BUILD)/libcoinnet.a: $(LIB_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(BUILD)/coinnet: $(CLI_OBJ) $(BUILD)/libcoinnet.a
+# The demo's study script and labels, carried inside the binary.
+$(BUILD)/gen/embed.c: examples/paper-collab-dvar.cn examples/labels.csv scripts/embed
+	@mkdir -p $(dir $@)
+	@scripts/embed $@ cn_demo_script=examples/paper-collab-dvar.cn cn_demo_labels=examples/labels.csv
+
+$(BUILD)/gen/embed.o: $(BUILD)/gen/embed.c
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/coinnet: $(CLI_OBJ) $(BUILD)/gen/embed.o $(BUILD)/libcoinnet.a
 	@echo "  LD  $@"
-	@$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcoinnet.a $(LDLIBS)
+	@$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/gen/embed.o $(BUILD)/libcoinnet.a $(LDLIBS)
 
 $(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libcoinnet.a
 	@echo "  LD  $@"

@@ -40,6 +40,7 @@ int cli_measure_gvc(int argc, char **argv);
 int cli_gen_customs(int argc, char **argv);
 
 extern const cli_cmd cli_run_cmds[];
+extern const cli_cmd cli_demo_cmds[];
 
 /* Runs one command as `coinnet ARGV...` would (argv[0] is its first word,
  * "net" or "reg"; help and --version too) and returns its exit code. The

@@ -12,9 +12,9 @@ const char *cli_prefix = "coinnet";
 static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds,
                                         cli_reg_cmds, cli_iv_cmds, cli_probit_cmds, cli_tobit_cmds,
                                         cli_heckman_cmds, cli_table_cmds, cli_measure_cmds,
-                                        cli_gen_cmds, cli_run_cmds};
+                                        cli_gen_cmds, cli_run_cmds, cli_demo_cmds};
 static const char *const group_names[] = {"data", "names", "net", "reg", "iv", "probit", "tobit", "heckman",
-                                          "table", "measure", "gen", "run"};
+                                          "table", "measure", "gen", "run", "demo"};
 static const char *const group_summaries[] = {
     "describe, convert (csv, tsv, dta, sqlite), gen, keep, winsor, merge, lag",
     "applicant names: normalize, classify",
@@ -27,7 +27,8 @@ static const char *const group_summaries[] = {
     "saved models side by side: the paper's regression table (esttab)",
     "trade and value-chain measures (spec/measures.md)",
     "synthetic raw data with a known truth (docs/gen.md)",
-    "a study script: its commands in order, then report.md and report.html"};
+    "a study script: its commands in order, then report.md and report.html",
+    "the example study on generated data: raw records to the paper's tables"};
 #define NGROUPS (int)(sizeof groups / sizeof *groups)
 
 /* Whether group g is a command by itself. */

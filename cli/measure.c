@@ -43,10 +43,16 @@ static int finish(cn_status st, cn_table *res, int64_t dropped, const char *outp
 static int run_hhi(int argc, char **argv) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
-  const char *names[] = {"--by", "--value"}, *vals[2] = {"industry,year", "sales"};
+  const char *names[] = {"--by", "--value", "--group"}, *vals[3] = {NULL, "sales", NULL};
   const char *in = NULL, *outp = NULL;
-  int rc = measure_args(argc, argv, "hhi", names, vals, 2, &in, &outp, &ro);
+  int rc = measure_args(argc, argv, "hhi", names, vals, 3, &in, &outp, &ro);
   if (rc) return rc;
+  char keybuf[512];
+  if (vals[2]) { /* spec/cli.md: --group G [--by YEAR] */
+    snprintf(keybuf, sizeof keybuf, "%s%s%s", vals[2], vals[0] ? "," : "", vals[0] ? vals[0] : "");
+    vals[0] = keybuf;
+  } else if (!vals[0])
+    vals[0] = "industry,year";
   cn_table *t = NULL, *res = NULL;
   cn_diag d;
   if ((rc = cli_read(in, &ro, &t)) != 0) return rc;
@@ -83,12 +89,14 @@ static int run_lq(int argc, char **argv) {
 static int run_coagg(int argc, char **argv) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
-  const char *names[] = {"--region", "--sector", "--value", "--by", "--z", "--s"};
-  const char *vals[6] = {"region", "sector", "employment", NULL, NULL, NULL};
+  const char *names[] = {"--region", "--sector", "--value", "--by", "--z", "--s", "--manuf", "--services"};
+  const char *vals[8] = {"region", "sector", "employment", NULL, NULL, NULL, NULL, NULL};
   const char *in = NULL, *outp = NULL;
-  int rc = measure_args(argc, argv, "coagg", names, vals, 6, &in, &outp, &ro);
+  int rc = measure_args(argc, argv, "coagg", names, vals, 8, &in, &outp, &ro);
   if (rc) return rc;
-  if (!vals[4] || !vals[5]) return cli_usage("coagg", "--z SECTOR and --s SECTOR are needed");
+  if (vals[6]) vals[4] = vals[6]; /* spec/cli.md's names */
+  if (vals[7]) vals[5] = vals[7];
+  if (!vals[4] || !vals[5]) return cli_usage("coagg", "--manuf SECTOR and --services SECTOR are needed");
   cn_table *t = NULL, *res = NULL;
   cn_diag d;
   if ((rc = cli_read(in, &ro, &t)) != 0) return rc;
@@ -212,13 +220,16 @@ done:
 
 const cli_cmd cli_measure_cmds[] = {
     {"measure", "hhi", run_hhi, "Herfindahl-Hirschman index by industry-year",
-     "usage: coinnet measure hhi DATA [--by industry,year] [--value sales] [-o OUT]\n\n"
+     "usage: coinnet measure hhi DATA [--group G [--by YEAR] | --by K1,K2] [--value sales]\n"
+     "                           [-o OUT]\n\n"
      "HHI_g = sum over the firms of group g of (v_i / sum_g v)^2 (spec/measures.md\n"
      "section 5). Keys are compared as text, so 4-digit codes keep leading zeros.\n"
      "Output: the keys, n, total, hhi. Rows with a missing key or value, or a\n"
      "negative value, are left out and counted.\n\n"
      "options:\n"
-     "  --by K1[,K2]       group columns (default industry,year)\n"
+     "  --group G          the group column (e.g. the 4-digit industry), with\n"
+     "  --by YEAR          ... within each level of YEAR; without --group, --by\n"
+     "                     lists every group column (default industry,year)\n"
      "  --value V          the size column (default sales)\n"
      "  -o OUT             output (csv, dta, sqlite by extension; default CSV on stdout)\n"
      "%s"
@@ -237,17 +248,18 @@ const cli_cmd cli_measure_cmds[] = {
      "\nexample:\n"
      "  coinnet measure lq cities.csv --region city --sector ind2 --value emp --by year\n"},
     {"measure", "coagg", run_coagg, "co-agglomeration of two sectors by region",
-     "usage: coinnet measure coagg DATA --z SECTOR --s SECTOR [--region R] [--sector S]\n"
-     "                             [--value E] [--by YEAR] [-o OUT]\n\n"
+     "usage: coinnet measure coagg DATA --manuf SECTOR --services SECTOR [--region R]\n"
+     "                             [--sector S] [--value E] [--by YEAR] [-o OUT]\n\n"
      "CO = [1 - |LQZ - LQS| / (LQZ + LQS)] + (LQZ + LQS) (spec/measures.md section 5)\n"
      "from the location quotients of sector --z (manufacturing) and --s (producer\n"
      "services) in each region; a region without one of them has LQ 0 there.\n"
      "Output: [by,] region, lqz, lqs, co.\n\n"
      "options: as for `coinnet measure lq`, and\n"
-     "  --z S, --s S       the two sectors\n"
+     "  --manuf S, --services S   the two sectors (also --z S, --s S)\n"
      "%s"
      "\nexample:\n"
-     "  coinnet measure coagg cities.csv --region city --sector ind --z C --s M --by year\n"},
+     "  coinnet measure coagg cities.csv --region city --sector ind --manuf C --services M \\\n"
+     "      --by year\n"},
     {"measure", "dvar", run_dvar, "domestic value-added ratio of exports by trade regime",
      "usage: coinnet measure dvar --customs C --firms F --theta T [--bec B] [--theta2-share]\n"
      "                            [--bec-rule any|all|share] [--clip | --drop-outside]\n"

@@ -1,4 +1,5 @@
 /* lib/base/init.c — library start-up, version, progress and log callbacks. */
+#include <cblas.h>
 #include <gsl/gsl_errno.h>
 #include <igraph.h>
 #include <stdio.h>
@@ -77,5 +78,9 @@ cn_status cn_init(cn_diag *d) {
   igraph_set_error_handler(igraph_err);
   igraph_set_warning_handler(igraph_warn);
   gsl_set_error_handler(gsl_err);
+  /* OpenBLAS splits sums across its threads, so LAPACK and BLAS results
+   * would depend on the thread count: they run on one thread; coinnet's own
+   * parallel loops are deterministic by construction. */
+  openblas_set_num_threads(1);
   return CN_OK;
 }

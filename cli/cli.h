@@ -51,6 +51,13 @@ int cli_dispatch(int argc, char **argv);
  * else ../../shared/REL beside the coinnet binary (a clone's build folder),
  * else ../shared/REL from the working folder. Writes into buf. */
 const char *cli_shared_path(const char *rel, char *buf, size_t n);
+/* Reads a command's arguments: the reader options, -o OUT, the named
+ * options names[k] into vals[k] (n of them), and one positional input into
+ * *in (in NULL: none is allowed). missing is the usage message when the
+ * input is absent (or, with in NULL, the hint for a stray argument).
+ * Returns 0 or the usage exit code. */
+int cli_named_args(int argc, char **argv, const char *cmd, const char *const *names, const char **vals, int n,
+                   const char **in, const char *missing, const char **outp, cn_read_opts *ro);
 /* The command argv names (argv[0], and argv[1] for a group) with the number
  * of words that name it in *words; NULL when there is none (then *words is 1
  * when argv[0] is a group, 0 when it is not a command). */

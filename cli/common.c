@@ -186,3 +186,27 @@ const char *cli_shared_path(const char *rel, char *buf, size_t n) {
   snprintf(buf, n, "../shared/%s", rel);
   return buf;
 }
+
+int cli_named_args(int argc, char **argv, const char *cmd, const char *const *names, const char **vals, int n,
+                   const char **in, const char *missing, const char **outp, cn_read_opts *ro) {
+  for (int i = 1; i < argc; i++) {
+    int r;
+    if ((r = cli_read_opt(argc, argv, &i, ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", outp)) != 0) {
+      if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
+      continue;
+    }
+    bool hit = false;
+    for (int k = 0; k < n && !hit; k++)
+      if ((r = cli_opt(argc, argv, &i, names[k], &vals[k])) != 0) {
+        if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
+        hit = true;
+      }
+    if (hit) continue;
+    if (argv[i][0] == '-' && argv[i][1]) return cli_usage(cmd, "unknown option %s", argv[i]);
+    if (!in) return cli_usage(cmd, "unexpected argument \"%s\" (%s)", argv[i], missing);
+    if (*in) return cli_usage(cmd, "one input only (got \"%s\" too)", argv[i]);
+    *in = argv[i];
+  }
+  if (in && !*in) return cli_usage(cmd, "%s", missing);
+  return 0;
+}

@@ -5,31 +5,6 @@
 #include "cli.h"
 #include "coinnet/dvar.h"
 
-/* Reads DATA and the options every measure takes; the measure-specific
- * named options are returned through names/vals (up to 8). */
-static int measure_args(int argc, char **argv, const char *cmd, const char *const *names, const char **vals,
-                        int nnames, const char **in, const char **outp, cn_read_opts *ro) {
-  for (int i = 1; i < argc; i++) {
-    int r;
-    if ((r = cli_read_opt(argc, argv, &i, ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", outp)) != 0) {
-      if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
-      continue;
-    }
-    bool hit = false;
-    for (int k = 0; k < nnames && !hit; k++)
-      if ((r = cli_opt(argc, argv, &i, names[k], &vals[k])) != 0) {
-        if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
-        hit = true;
-      }
-    if (hit) continue;
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage(cmd, "unknown option %s", argv[i]);
-    if (*in) return cli_usage(cmd, "one input only (got \"%s\" too)", argv[i]);
-    *in = argv[i];
-  }
-  if (!*in) return cli_usage(cmd, "the data file is missing");
-  return 0;
-}
-
 static int finish(cn_status st, cn_table *res, int64_t dropped, const char *outp, cn_diag *d) {
   if (st != CN_OK) return cli_fail(d);
   if (dropped)
@@ -45,7 +20,7 @@ static int run_hhi(int argc, char **argv) {
   cn_read_opts_init(&ro);
   const char *names[] = {"--by", "--value", "--group"}, *vals[3] = {NULL, "sales", NULL};
   const char *in = NULL, *outp = NULL;
-  int rc = measure_args(argc, argv, "hhi", names, vals, 3, &in, &outp, &ro);
+  int rc = cli_named_args(argc, argv, "hhi", names, vals, 3, &in, "the data file is missing", &outp, &ro);
   if (rc) return rc;
   char keybuf[512];
   if (vals[2]) { /* spec/cli.md: --group G [--by YEAR] */
@@ -74,7 +49,7 @@ static int run_lq(int argc, char **argv) {
   const char *names[] = {"--region", "--sector", "--value", "--by"};
   const char *vals[4] = {"region", "sector", "employment", NULL};
   const char *in = NULL, *outp = NULL;
-  int rc = measure_args(argc, argv, "lq", names, vals, 4, &in, &outp, &ro);
+  int rc = cli_named_args(argc, argv, "lq", names, vals, 4, &in, "the data file is missing", &outp, &ro);
   if (rc) return rc;
   cn_table *t = NULL, *res = NULL;
   cn_diag d;
@@ -92,7 +67,7 @@ static int run_coagg(int argc, char **argv) {
   const char *names[] = {"--region", "--sector", "--value", "--by", "--z", "--s", "--manuf", "--services"};
   const char *vals[8] = {"region", "sector", "employment", NULL, NULL, NULL, NULL, NULL};
   const char *in = NULL, *outp = NULL;
-  int rc = measure_args(argc, argv, "coagg", names, vals, 8, &in, &outp, &ro);
+  int rc = cli_named_args(argc, argv, "coagg", names, vals, 8, &in, "the data file is missing", &outp, &ro);
   if (rc) return rc;
   if (vals[6]) vals[4] = vals[6]; /* spec/cli.md's names */
   if (vals[7]) vals[5] = vals[7];

@@ -5,28 +5,20 @@
 #include <string.h>
 #include "cli.h"
 
-/* Reads the options both commands take: the three tables, the reader
- * options, -o, and the named options of names/vals (nnames of them). No
- * positional arguments. */
+/* Reads the options both commands take: the three tables (--inter,
+ * --final, --output), the reader options, -o, and the named options of
+ * names/vals (nnames of them, at most 8). No positional arguments. */
 static int icio_args(int argc, char **argv, const char *cmd, const char *const *names, const char **vals,
                      int nnames, const char *files[3], const char **outp, cn_read_opts *ro) {
   static const char *const fopt[3] = {"--inter", "--final", "--output"};
-  for (int i = 1; i < argc; i++) {
-    int r;
-    if ((r = cli_read_opt(argc, argv, &i, ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", outp)) != 0) {
-      if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
-      continue;
-    }
-    bool hit = false;
-    for (int k = 0; k < 3 + nnames && !hit; k++)
-      if ((r = cli_opt(argc, argv, &i, k < 3 ? fopt[k] : names[k - 3], k < 3 ? &files[k] : &vals[k - 3])) != 0) {
-        if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
-        hit = true;
-      }
-    if (hit) continue;
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage(cmd, "unknown option %s", argv[i]);
-    return cli_usage(cmd, "unexpected argument \"%s\" (the tables come with --inter, --final, --output)", argv[i]);
-  }
+  const char *all[11], *got[11] = {NULL};
+  for (int k = 0; k < 3; k++) all[k] = fopt[k];
+  for (int k = 0; k < nnames && k < 8; k++) all[3 + k] = names[k], got[3 + k] = vals[k];
+  int rc = cli_named_args(argc, argv, cmd, all, got, 3 + nnames, NULL,
+                          "the tables come with --inter, --final, --output", outp, ro);
+  if (rc) return rc;
+  for (int k = 0; k < 3; k++) files[k] = got[k];
+  for (int k = 0; k < nnames && k < 8; k++) vals[k] = got[3 + k];
   for (int k = 0; k < 3; k++)
     if (!files[k]) return cli_usage(cmd, "%s FILE is needed", fopt[k]);
   return 0;

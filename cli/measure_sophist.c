@@ -4,31 +4,6 @@
 #include <string.h>
 #include "cli.h"
 
-/* Reads the positional EXPORTS and the named options (names/vals, nnames
- * of them) besides the reader options and -o. Returns 0 or an exit code. */
-static int sophist_args(int argc, char **argv, const char *cmd, const char *const *names, const char **vals,
-                        int nnames, const char **in, const char **outp, cn_read_opts *ro) {
-  for (int i = 1; i < argc; i++) {
-    int r;
-    if ((r = cli_read_opt(argc, argv, &i, ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", outp)) != 0) {
-      if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
-      continue;
-    }
-    bool hit = false;
-    for (int k = 0; k < nnames && !hit; k++)
-      if ((r = cli_opt(argc, argv, &i, names[k], &vals[k])) != 0) {
-        if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
-        hit = true;
-      }
-    if (hit) continue;
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage(cmd, "unknown option %s", argv[i]);
-    if (*in) return cli_usage(cmd, "one input only (got \"%s\" too)", argv[i]);
-    *in = argv[i];
-  }
-  if (!*in) return cli_usage(cmd, "the exports file is missing");
-  return 0;
-}
-
 /* Options for a second table (income, PRODY): its format by its own
  * extension, with the text columns, missing-value tokens and encoding of
  * the exports. */
@@ -57,7 +32,7 @@ int cli_measure_prody(int argc, char **argv) {
   const char *names[] = {"--unit", "--product", "--value", "--by", "--income", "--income-col", "--income-unit"};
   const char *vals[7] = {"country", "product", "value", NULL, NULL, NULL, NULL};
   const char *in = NULL, *outp = NULL;
-  int rc = sophist_args(argc, argv, "prody", names, vals, 7, &in, &outp, &ro);
+  int rc = cli_named_args(argc, argv, "prody", names, vals, 7, &in, "the exports file is missing", &outp, &ro);
   if (rc) return rc;
   if (!vals[4]) return cli_usage("prody", "--income COLUMN or --income FILE is needed");
   cn_table *t = NULL, *inc = NULL, *res = NULL;
@@ -123,7 +98,7 @@ int cli_measure_expy(int argc, char **argv) {
                          "--unmatched"};
   const char *vals[8] = {"country", "product", "value", NULL, NULL, NULL, "prody", "drop"};
   const char *in = NULL, *outp = NULL;
-  int rc = sophist_args(argc, argv, "expy", names, vals, 8, &in, &outp, &ro);
+  int rc = cli_named_args(argc, argv, "expy", names, vals, 8, &in, "the exports file is missing", &outp, &ro);
   if (rc) return rc;
   if (!vals[4]) return cli_usage("expy", "--prody FILE is needed");
   if (strcmp(vals[7], "drop") && strcmp(vals[7], "keep"))

@@ -119,7 +119,7 @@ static const dgp dgp_default = {
     .beta = 0.03, .d_assets = 0.015, .d_age = -0.01, .d_kl = -0.01, .d_own = 0.02,
     .c_assets = 10.5, .c_age = 10, .c_kl = 5,
     .rho = 0.06, .sd_eps = 0.07, .trend = 0.004,
-    .alpha_mean = 0.58, .alpha_sd = 0.10, .proc_share = 0.18, .proc_mean = 0.18, .proc_sd = 0.10,
+    .alpha_mean = 0.52, .alpha_sd = 0.10, .proc_share = 0.18, .proc_mean = 0.26, .proc_sd = 0.10,
     .pi0 = -0.2, .pi_assets = 0.35, .pi_foreign = 0.8, .pi_group = 0.5, .pi_xi = 0.8,
     .rho_eta_eps = 0.5,
     .a_mean = -0.5, .a_sd = 1.0, .a_size = 0.4,

@@ -440,6 +440,7 @@ static int run_study(int argc, char **argv) {
     goto done;
   }
   int nsteps = 0, k = 0;
+  bool failed = false;
   for (int i = 0; i < s->n; i++) nsteps += s->items[i].kind == CN_STUDY_STEP;
   bool tty = isatty(STDERR_FILENO);
   for (int i = 0; i < s->n; i++) {
@@ -490,7 +491,13 @@ static int run_study(int argc, char **argv) {
       char msg[700];
       snprintf(msg, sizeof msg, "step %d of %d: %s", k, nsteps, what);
       rc = step_error(s, it, w, src == 2 ? CN_ESCRIPT : (cn_status)src, msg);
-      goto done;
+      /* the report still shows what ran, and where the run stopped */
+      char stop[1024];
+      snprintf(stop, sizeof stop, "The run stopped at line %lld, step %d of %d (`%s`): %s.", (long long)it->line,
+               k, nsteps, command, what);
+      if (cn_report_text(rep, 0, stop, &d) != CN_OK) goto fail;
+      failed = true;
+      break;
     }
     for (int o = 0; o < r.outs.n; o++)
       if (!list_has(&r.written, r.outs.v[o]) && !list_add(&r.written, r.outs.v[o])) goto oom;
@@ -525,8 +532,12 @@ static int run_study(int argc, char **argv) {
       goto fail;
   }
   if (cn_report_write(rep, "report.md", "report.html", &d) != CN_OK) goto fail;
-  fprintf(stderr, "%s: %d step%s done; the report is %s/report.html (and report.md)\n", myprefix,
-          nsteps, nsteps == 1 ? "" : "s", outdir);
+  if (failed)
+    fprintf(stderr, "%s: %d of %d steps done; the report of what ran is %s/report.html (and report.md)\n",
+            myprefix, k - 1, nsteps, outdir);
+  else
+    fprintf(stderr, "%s: %d step%s done; the report is %s/report.html (and report.md)\n", myprefix, nsteps,
+            nsteps == 1 ? "" : "s", outdir);
   goto done;
 fail:
   cli_prefix = myprefix;

@@ -177,6 +177,14 @@ static int run_dvar(int argc, char **argv) {
     rc = cli_fail(&d);
     goto done;
   }
+  { /* which concordance: a default path is an input the command line does not show */
+    char eds[128] = "";
+    for (int i = 0, off = 0; i < cn_bec_editions(bec) && off < (int)sizeof eds; i++)
+      if (cn_bec_edition_year(bec, i))
+        off += snprintf(eds + off, sizeof eds - (size_t)off, "%sHS%d", off ? ", " : "", cn_bec_edition_year(bec, i));
+    fprintf(stderr, "%s: dvar: HS -> BEC concordance %s%s%s%s, rule %s\n", cli_prefix, becp, *eds ? " (" : "", eds,
+            *eds ? ")" : "", rule);
+  }
   if (cn_measure_dvar(customs, firms, theta, bec, &o, &res, &rep, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;

@@ -1,4 +1,5 @@
 /* cli/common.c — option parsing and error printing shared by commands. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,7 +181,11 @@ const char *cli_shared_path(const char *rel, char *buf, size_t n) {
     if (slash) {
       *slash = 0;
       snprintf(buf, n, "%s/../../shared/%s", exe, rel);
-      if (access(buf, F_OK) == 0) return buf;
+      char real[PATH_MAX];
+      if (access(buf, F_OK) == 0) {
+        if (realpath(buf, real)) snprintf(buf, n, "%s", real);
+        return buf;
+      }
     }
   }
   snprintf(buf, n, "../shared/%s", rel);

@@ -8,6 +8,7 @@
 #ifndef COINNET_DVAR_H
 #define COINNET_DVAR_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "coinnet/base.h"
 #include "coinnet/table.h"

@@ -4,29 +4,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "../base/base_int.h"
 #include "coinnet/measure.h"
-
-/* The text of cell (row, col) into buf; false when missing. */
-static bool key_text(const cn_table *t, int col, int64_t row, char *buf, size_t n) {
-  if (cn_table_is_na(t, col, row)) return false;
-  cn_table_cell_text(t, col, row, buf, n);
-  return true;
-}
-
-/* Joins the key texts of a row with a unit separator into buf; false when
- * one is missing. */
-static bool row_key(const cn_table *t, const int *cols, int n, int64_t row, char *buf, size_t size) {
-  size_t len = 0;
-  for (int k = 0; k < n; k++) {
-    char part[256];
-    if (!key_text(t, cols[k], row, part, sizeof part)) return false;
-    int w = snprintf(buf + len, size - len, "%s%s", k ? "\x1f" : "", part);
-    if (w < 0 || (size_t)w >= size - len) return false;
-    len += (size_t)w;
-  }
-  return true;
-}
+#include "measure_int.h"
 
 /* Dense group ids in order of first appearance for the key text of every
  * kept row (id[i] = -1 for rows not kept); returns the number of groups, or
@@ -35,42 +14,21 @@ static int64_t group_rows(const cn_table *t, const int *cols, int n, const bool 
                           int64_t *first) {
   int64_t nrow = cn_table_nrow(t), ng = 0;
   cn_strmap map = {0};
-  for (int64_t i = 0; i < nrow; i++) {
+  cn_buf b = {0};
+  for (int64_t i = 0; i < nrow && ng >= 0; i++) {
     id[i] = -1;
     if (!keep[i]) continue;
-    char buf[1024];
-    row_key(t, cols, n, i, buf, sizeof buf);
-    int32_t g = cn__strmap_intern(&map, buf, strlen(buf));
-    if (g < 0) {
-      cn__strmap_free(&map);
-      return -1;
+    int32_t g = cn__row_key(t, cols, n, i, &b) ? cn__strmap_intern(&map, b.data, b.len) : -1;
+    if (g < 0) { /* kept rows have every key, so this is out of memory */
+      ng = -1;
+      break;
     }
     if (g == ng) first[ng++] = i;
     id[i] = g;
   }
   cn__strmap_free(&map);
+  cn__buf_free(&b);
   return ng;
-}
-
-static int find(const cn_table *t, const char *name, cn_diag *d) {
-  int c = cn_table_find(t, name);
-  if (c < 0) cn_diag_set(d, CN_EUSAGE, "no column \"%s\"", name);
-  return c;
-}
-
-/* Adds text key columns named like cols to out, filled from rows first[g]. */
-static bool copy_keys(cn_table *out, const cn_table *t, const int *cols, int n, const int64_t *first,
-                      int64_t ng, cn_diag *d) {
-  for (int k = 0; k < n; k++) {
-    int c = cn_table_add_column(out, cn_table_name(t, cols[k]), CN_STRING, d);
-    if (c < 0) return false;
-    for (int64_t g = 0; g < ng; g++) {
-      char buf[256];
-      key_text(t, cols[k], first[g], buf, sizeof buf);
-      if (cn_table_set_str(out, c, g, buf, d) != CN_OK) return false;
-    }
-  }
-  return true;
 }
 
 cn_status cn_measure_hhi(const cn_table *t, const char *const *keys, int nkeys, const char *value,
@@ -86,9 +44,8 @@ cn_status cn_measure_hhi(const cn_table *t, const char *const *keys, int nkeys, 
   *out = NULL;
   if (nkeys < 1 || nkeys > 16) return cn_diag_set(d, CN_EUSAGE, "hhi takes 1 to 16 key columns");
   for (int k = 0; k < nkeys; k++)
-    if ((cols[k] = find(t, keys[k], d)) < 0) return CN_EUSAGE;
-  if ((vc = find(t, value, d)) < 0) return CN_EUSAGE;
-  if (cn_table_type(t, vc) == CN_STRING) return cn_diag_set(d, CN_EUSAGE, "column \"%s\" is text, not a number", value);
+    if ((cols[k] = cn__need_col(t, keys[k], "data", d)) < 0) return CN_EUSAGE;
+  if ((vc = cn__need_num(t, value, "data", d)) < 0) return CN_EUSAGE;
   keep = cn_malloc((size_t)nrow + 1);
   id = cn_malloc(((size_t)nrow + 1) * sizeof *id);
   first = cn_malloc(((size_t)nrow + 1) * sizeof *first);
@@ -113,7 +70,7 @@ cn_status cn_measure_hhi(const cn_table *t, const char *const *keys, int nkeys, 
       sq[id[i]] += s * s;
     }
   if (!(res = cn_table_new(ng))) goto oom;
-  if (!copy_keys(res, t, cols, nkeys, first, ng, d)) {
+  if (cn__copy_keys(res, t, cols, nkeys, first, ng, d) != CN_OK) {
     st = d->code ? d->code : CN_EINTERNAL;
     goto done;
   }
@@ -152,13 +109,12 @@ cn_status cn_measure_lq(const cn_table *t, const char *region, const char *secto
   double *e_cell = NULL, *e_reg = NULL, *e_sec = NULL, *e_grp = NULL;
   cn_table *res = NULL;
   *out = NULL;
-  if (by && (cols[nk++] = find(t, by, d)) < 0) return CN_EUSAGE;
-  int rc = cols[nk++] = find(t, region, d);
+  if (by && (cols[nk++] = cn__need_col(t, by, "data", d)) < 0) return CN_EUSAGE;
+  int rc = cols[nk++] = cn__need_col(t, region, "data", d);
   if (rc < 0) return CN_EUSAGE;
-  int sc = cols[nk++] = find(t, sector, d);
+  int sc = cols[nk++] = cn__need_col(t, sector, "data", d);
   if (sc < 0) return CN_EUSAGE;
-  if ((vc = find(t, value, d)) < 0) return CN_EUSAGE;
-  if (cn_table_type(t, vc) == CN_STRING) return cn_diag_set(d, CN_EUSAGE, "column \"%s\" is text, not a number", value);
+  if ((vc = cn__need_num(t, value, "data", d)) < 0) return CN_EUSAGE;
   keep = cn_malloc((size_t)nrow + 1);
   cell = cn_malloc(((size_t)nrow + 1) * sizeof *cell);
   reg = cn_malloc(((size_t)nrow + 1) * sizeof *reg);
@@ -204,7 +160,7 @@ cn_status cn_measure_lq(const cn_table *t, const char *region, const char *secto
     e_cell[cell[i]] += v, e_reg[reg[i]] += v, e_sec[sec[i]] += v, e_grp[grp[i]] += v;
     c_reg[cell[i]] = reg[i], c_sec[cell[i]] = sec[i], c_grp[cell[i]] = grp[i];
   }
-  if (!(res = cn_table_new(nc)) || !copy_keys(res, t, cols, nk, fc, nc, d)) {
+  if (!(res = cn_table_new(nc)) || cn__copy_keys(res, t, cols, nk, fc, nc, d) != CN_OK) {
     cn_free(c_reg), cn_free(c_sec), cn_free(c_grp);
     if (!res) goto oom;
     st = d->code ? d->code : CN_EINTERNAL;
@@ -272,7 +228,7 @@ cn_status cn_measure_coagg(const cn_table *t, const char *region, const char *se
     if (!strcmp(sec, s)) ls[id[i]] = v;
   }
   if (!(res = cn_table_new(ng))) goto oom;
-  if (!copy_keys(res, lq, cols + (by ? 0 : 1), nb + 1, first, ng, d)) {
+  if (cn__copy_keys(res, lq, cols + (by ? 0 : 1), nb + 1, first, ng, d) != CN_OK) {
     st = d->code ? d->code : CN_EINTERNAL;
     goto done;
   }

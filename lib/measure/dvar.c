@@ -6,8 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "../base/base_int.h"
 #include "coinnet/dvar.h"
+#include "measure_int.h"
 
 enum { C_FIRM, C_YEAR, C_HS6, C_FLOW, C_REGIME, C_VALUE, C_NAME, NCC };
 enum { REG_PROC = 0, REG_ORD = 1, REG_OTHER = 2 };
@@ -218,13 +218,6 @@ static cn_status read_header(reader *r, const cn_dvar_cols *c, int *pos, int *nc
   r->pos = end;
   r->line += 1 + nl;
   return CN_OK;
-}
-
-/* Finds a column of a survey or theta table. */
-static int need_col(const cn_table *t, const char *name, const char *what, cn_diag *d) {
-  int c = cn_table_find(t, name);
-  if (c < 0) cn_diag_set(d, CN_EUSAGE, "the %s table has no column \"%s\"", what, name);
-  return c;
 }
 
 /* Everything the computation holds; released by state_free. */
@@ -559,8 +552,7 @@ cn_status cn_measure_dvar(const char *customs_path, const cn_table *firms, const
   cn_status st = CN_OK;
   const cn_dvar_cols *c = &o->cols;
   state s = {0};
-  cn_strmap inds = {0};
-  double *th1 = NULL, *th2 = NULL;
+  cn__theta th = {0};
   int64_t *survey_row = NULL;
   outrow *rows = NULL;
   cn_table *res = NULL;
@@ -568,45 +560,24 @@ cn_status cn_measure_dvar(const char *customs_path, const cn_table *firms, const
   *out = NULL;
 
   /* the survey and θ columns first: usage errors before the long read */
-  int sf = need_col(firms, c->firms_firm ? c->firms_firm : col_or(c->firm, "firm"), "firm", d), sy, si, sx, ss, sd, ti, t1, t2;
-  if (sf < 0 || (sy = need_col(firms, col_or(c->year, "year"), "firm", d)) < 0 ||
-      (si = need_col(firms, col_or(c->industry, "industry"), "firm", d)) < 0 ||
-      (sx = need_col(firms, col_or(c->exports, "exports"), "firm", d)) < 0 ||
-      (ss = need_col(firms, col_or(c->sales, "sales"), "firm", d)) < 0 ||
-      (sd = need_col(firms, col_or(c->dii, "dii"), "firm", d)) < 0 ||
-      (ti = need_col(theta, col_or(c->industry, "industry"), "theta", d)) < 0 ||
-      (t1 = need_col(theta, col_or(c->theta1, "theta1"), "theta", d)) < 0 ||
-      (t2 = need_col(theta, col_or(c->theta2, "theta2"), "theta", d)) < 0)
+  /* the survey and θ tables first: their errors before the long read */
+  const char *ft = "firm table";
+  int sf = cn__need_col(firms, c->firms_firm ? c->firms_firm : col_or(c->firm, "firm"), ft, d), sy, si, sx, ss, sd;
+  if (sf < 0 || (sy = cn__need_num(firms, col_or(c->year, "year"), ft, d)) < 0 ||
+      (si = cn__need_col(firms, col_or(c->industry, "industry"), ft, d)) < 0 ||
+      (sx = cn__need_num(firms, col_or(c->exports, "exports"), ft, d)) < 0 ||
+      (ss = cn__need_num(firms, col_or(c->sales, "sales"), ft, d)) < 0 ||
+      (sd = cn__need_num(firms, col_or(c->dii, "dii"), ft, d)) < 0)
     return CN_EUSAGE;
-  if (cn_table_type(firms, sy) == CN_STRING || cn_table_type(firms, sx) == CN_STRING ||
-      cn_table_type(firms, ss) == CN_STRING || cn_table_type(firms, sd) == CN_STRING)
-    return cn_diag_set(d, CN_EUSAGE, "the firm table's year, exports, sales and dii must be numeric");
-  if (cn_table_type(theta, t1) == CN_STRING || cn_table_type(theta, t2) == CN_STRING)
-    return cn_diag_set(d, CN_EUSAGE, "the theta table's theta1 and theta2 must be numeric");
+  if ((st = cn__theta_read(theta, col_or(c->industry, "industry"), col_or(c->theta1, "theta1"),
+                           col_or(c->theta2, "theta2"), &th, d)) != CN_OK)
+    goto done;
 
   s.hcap = 1u << 16;
   if (!(s.hkeys = cn_calloc(s.hcap, sizeof *s.hkeys)) || !(s.hvals = cn_malloc(s.hcap * sizeof *s.hvals))) goto oom;
   if ((st = read_customs(&s, customs_path, c, rep, d)) != CN_OK) goto done;
   if ((st = adjust_imports(&s, bec, rep, d)) != CN_OK) goto done;
   rep->fy_customs = (int64_t)s.nfy;
-
-  /* θ by industry text */
-  int64_t nth = cn_table_nrow(theta);
-  if (!(th1 = cn_malloc((size_t)(nth + 1) * sizeof *th1)) || !(th2 = cn_malloc((size_t)(nth + 1) * sizeof *th2)))
-    goto oom;
-  for (int64_t i = 0; i < nth; i++) {
-    char buf[256];
-    if (cn_table_is_na(theta, ti, i)) continue;
-    size_t n = cn_table_cell_text(theta, ti, i, buf, sizeof buf);
-    int32_t id = cn__strmap_intern(&inds, buf, n);
-    if (id < 0) goto oom;
-    if ((size_t)id != inds.n - 1) {
-      st = cn_diag_set(d, CN_EDATA, "theta: industry \"%s\" appears twice (row %lld)", buf, (long long)i + 1);
-      goto done;
-    }
-    th1[id] = cn_table_get_num(theta, t1, i);
-    th2[id] = cn_table_get_num(theta, t2, i);
-  }
 
   /* the survey rows, one per firm-year, matched by firm text and year */
   int64_t nsv = cn_table_nrow(firms), nout = 0;
@@ -654,17 +625,12 @@ cn_status cn_measure_dvar(const char *customs_path, const cn_table *firms, const
       rep->fy_survey_missing++;
       continue;
     }
-    int32_t ind = -1;
-    if (!cn_table_is_na(firms, si, row)) {
-      char buf[256];
-      size_t n = cn_table_cell_text(firms, si, row, buf, sizeof buf);
-      ind = cn__strmap_get(&inds, buf, n);
-    }
-    if (ind < 0 || isnan(th1[ind]) || isnan(th2[ind])) {
+    int32_t ind = cn__theta_find(&th, firms, si, row);
+    if (ind < 0 || isnan(th.th1[ind]) || isnan(th.th2[ind])) {
       rep->fy_no_theta++;
       continue;
     }
-    double D = sales - exps, X = a->x, T1 = th1[ind], T2 = th2[ind];
+    double D = sales - exps, X = a->x, T1 = th.th1[ind], T2 = th.th2[ind];
     double sh = a->xo > 0 ? a->xo / (D + a->xo) : 0, dv;
     int regime = a->xo <= 0 ? REG_PROC : a->xp <= 0 ? REG_ORD : 2;
     const char *rule;
@@ -732,9 +698,7 @@ oom:
   st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
   state_free(&s);
-  cn__strmap_free(&inds);
-  cn_free(th1);
-  cn_free(th2);
+  cn__theta_free(&th);
   cn_free(survey_row);
   cn_free(rows);
   cn_table_free(res);

@@ -6,53 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "../base/base_int.h"
 #include "coinnet/measure.h"
-
-/* Appends the text of cell (row, col) to b; false when the cell is missing. */
-static bool cell_append(const cn_table *t, int col, int64_t row, cn_buf *b) {
-  if (cn_table_is_na(t, col, row)) return false;
-  if (cn_table_type(t, col) == CN_STRING) {
-    size_t len = 0;
-    const char *s = cn_table_str(t, col, row, &len);
-    return s && cn__buf_append(b, s, len);
-  }
-  char tmp[64];
-  size_t len = cn_table_cell_text(t, col, row, tmp, sizeof tmp);
-  return cn__buf_append(b, tmp, len);
-}
-
-/* Sets b to the key texts of row in cols (n of them, a negative col is
- * skipped) joined by a unit separator; false when one is missing (or out
- * of memory, which b->failed tells). */
-static bool row_key(const cn_table *t, const int *cols, int n, int64_t row, cn_buf *b) {
-  b->len = 0;
-  bool first = true;
-  for (int k = 0; k < n; k++) {
-    if (cols[k] < 0) continue;
-    if (!first && !cn__buf_append(b, "\x1f", 1)) return false;
-    if (!cell_append(t, cols[k], row, b)) return false;
-    first = false;
-  }
-  return !b->failed;
-}
-
-/* Column index of name in t, or -1 with a usage error naming `what`. */
-static int need_col(const cn_table *t, const char *name, const char *what, cn_diag *d) {
-  int c = name ? cn_table_find(t, name) : -1;
-  if (c < 0) cn_diag_set(d, CN_EUSAGE, "no column \"%s\" in the %s", name ? name : "(none)", what);
-  return c;
-}
-
-/* Column index of a numeric column name in t, or -1 with a usage error. */
-static int need_num(const cn_table *t, const char *name, const char *what, cn_diag *d) {
-  int c = need_col(t, name, what, d);
-  if (c >= 0 && cn_table_type(t, c) == CN_STRING) {
-    cn_diag_set(d, CN_EUSAGE, "column \"%s\" of the %s is text, not a number", name, what);
-    return -1;
-  }
-  return c;
-}
+#include "measure_int.h"
 
 /* The cells of an exports table: rows summed by (by, unit, product), with
  * dense ids for the (by, unit) pairs and the (by, product) pairs in order of
@@ -101,9 +56,9 @@ static cn_status cells_build(const cn_table *t, int cb, int cu, int cp, int cv, 
       r->rows_invalid++;
       continue;
     }
-    if (!row_key(t, ucols, 2, i, &b)) goto oom;
+    if (!cn__row_key(t, ucols, 2, i, &b)) goto oom;
     int32_t u = cn__strmap_intern(&um, b.data, b.len);
-    if (!row_key(t, pcols, 2, i, &b)) goto oom;
+    if (!cn__row_key(t, pcols, 2, i, &b)) goto oom;
     int32_t p = cn__strmap_intern(&pm, b.data, b.len);
     if (u < 0 || p < 0) goto oom;
     if (u == c->nu) c->u_first[c->nu++] = i;
@@ -126,30 +81,75 @@ done:
   return st;
 }
 
-/* Adds to out text columns named like t's columns cols (n, a negative col
- * skipped), filled from the rows first[0..m). */
-static cn_status copy_keys(cn_table *out, const cn_table *t, const int *cols, int n, const int64_t *first,
-                           int64_t m, cn_diag *d) {
-  cn_buf b = {0};
+/* A value per key of a side table (income by unit, PRODY by product). */
+typedef struct keyed {
+  cn_strmap m; /* key text ([by \x1f] key) → id */
+  double *val; /* per id */
+  bool *used;  /* per id: looked up at least once */
+} keyed;
+
+static void keyed_free(keyed *k) {
+  cn__strmap_free(&k->m);
+  cn_free(k->val), cn_free(k->used);
+}
+
+/* Reads column vc of kt by the key columns kc[0] (by, may be -1) and kc[1].
+ * Rows with a non-finite value (or a negative one when nonneg) or a missing
+ * key are left out and counted in *invalid (may be NULL). Two different
+ * values for one key are CN_EDATA naming the table (what), the key's kind
+ * (unit, product) and the value's (income, PRODY). */
+static cn_status keyed_read(const cn_table *kt, const int kc[2], int vc, bool nonneg, const char *what,
+                            const char *key, const char *value, keyed *k, int64_t *invalid, cn_diag *d) {
   cn_status st = CN_OK;
-  for (int k = 0; k < n && st == CN_OK; k++) {
-    if (cols[k] < 0) continue;
-    int c = cn_table_add_column(out, cn_table_name(t, cols[k]), CN_STRING, d);
-    if (c < 0) {
-      st = d->code;
-      break;
+  cn_buf b = {0};
+  int64_t n = cn_table_nrow(kt);
+  memset(k, 0, sizeof *k);
+  if (!(k->val = cn_malloc(((size_t)n + 1) * sizeof *k->val)) || !(k->used = cn_calloc((size_t)n + 1, sizeof *k->used)))
+    goto oom;
+  for (int64_t i = 0; i < n; i++) {
+    double v = cn_table_get_num(kt, vc, i);
+    if (!isfinite(v) || (nonneg && v < 0) || !cn__row_key(kt, kc, 2, i, &b)) {
+      if (b.failed) goto oom;
+      if (invalid) (*invalid)++;
+      continue;
     }
-    for (int64_t g = 0; g < m; g++) {
-      b.len = 0;
-      if (!cell_append(t, cols[k], first[g], &b) || !cn__buf_append(&b, "", 1)) {
-        st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-        break;
-      }
-      if ((st = cn_table_set_str(out, c, g, b.data, d)) != CN_OK) break;
+    size_t before = k->m.n;
+    int32_t id = cn__strmap_intern(&k->m, b.data, b.len);
+    if (id < 0) goto oom;
+    if ((size_t)id == before) k->val[id] = v;
+    else if (k->val[id] != v) {
+      char text[256];
+      cn_table_cell_text(kt, kc[1], i, text, sizeof text);
+      st = cn_diag_set(d, CN_EDATA, "%s, data row %lld: %s \"%s\" has two %s, %.17g and %.17g", what,
+                       (long long)i + 1, key, text, value, k->val[id], v);
+      goto done;
     }
   }
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
   cn__buf_free(&b);
   return st;
+}
+
+/* out[q] = the value of the key of row first[q] of t (key columns tc), NaN
+ * when absent, for q < nq. */
+static cn_status keyed_lookup(keyed *k, const cn_table *t, const int tc[2], const int64_t *first, int64_t nq,
+                              double *out, cn_diag *d) {
+  cn_buf b = {0};
+  for (int64_t q = 0; q < nq; q++) {
+    out[q] = NAN;
+    if (!cn__row_key(t, tc, 2, first[q], &b)) {
+      if (b.failed) break;
+      continue;
+    }
+    int32_t id = cn__strmap_get(&k->m, b.data, b.len);
+    if (id >= 0) out[q] = k->val[id], k->used[id] = true;
+  }
+  bool failed = b.failed;
+  cn__buf_free(&b);
+  return failed ? cn_diag_set(d, CN_EINTERNAL, "out of memory") : CN_OK;
 }
 
 /* Fills inc[u] (NaN when none) for every unit of c from an income table:
@@ -159,49 +159,13 @@ static cn_status copy_keys(cn_table *out, const cn_table *t, const int *cols, in
 static cn_status income_from_table(const cn_table *t, int cb, int cu, const cn_table *it, int ib, int iu,
                                    int ic, const cells *c, double *inc, cn_sophist_report *r,
                                    cn_diag *d) {
-  cn_status st = CN_OK;
-  cn_strmap m = {0};
-  cn_buf b = {0};
-  int64_t n = cn_table_nrow(it);
-  double *val = cn_malloc(((size_t)n + 1) * sizeof *val);
-  bool *used = cn_calloc((size_t)n + 1, sizeof *used);
-  if (!val || !used) goto oom;
-  int icols[2] = {ib, iu};
-  for (int64_t i = 0; i < n; i++) {
-    double v = cn_table_get_num(it, ic, i);
-    if (!isfinite(v) || v < 0 || cn_table_is_na(it, iu, i) || (ib >= 0 && cn_table_is_na(it, ib, i))) {
-      r->income_invalid++;
-      continue;
-    }
-    if (!row_key(it, icols, 2, i, &b)) goto oom;
-    size_t before = m.n;
-    int32_t k = cn__strmap_intern(&m, b.data, b.len);
-    if (k < 0) goto oom;
-    if ((size_t)k == before) val[k] = v;
-    else if (val[k] != v) {
-      char key[256];
-      cn_table_cell_text(it, iu, i, key, sizeof key);
-      st = cn_diag_set(d, CN_EDATA, "income table, data row %lld: unit \"%s\" has two incomes, %.17g and %.17g",
-                       (long long)i + 1, key, val[k], v);
-      goto done;
-    }
-  }
-  /* the units' lookup keys: (by, unit) when the income table has by */
-  int ucols[2] = {ib >= 0 ? cb : -1, cu};
-  for (int64_t u = 0; u < c->nu; u++) {
-    inc[u] = NAN;
-    if (!row_key(t, ucols, 2, c->u_first[u], &b)) goto oom;
-    int32_t k = cn__strmap_get(&m, b.data, b.len);
-    if (k >= 0) inc[u] = val[k], used[k] = true;
-  }
-  for (size_t k = 0; k < m.n; k++) r->income_no_trade += !used[k];
-  goto done;
-oom:
-  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-done:
-  cn__strmap_free(&m);
-  cn__buf_free(&b);
-  cn_free(val), cn_free(used);
+  keyed k;
+  int kc[2] = {ib, iu}, tc[2] = {ib >= 0 ? cb : -1, cu};
+  cn_status st = keyed_read(it, kc, ic, true, "income table", "unit", "incomes", &k, &r->income_invalid, d);
+  if (st == CN_OK) st = keyed_lookup(&k, t, tc, c->u_first, c->nu, inc, d);
+  if (st == CN_OK)
+    for (size_t q = 0; q < k.m.n; q++) r->income_no_trade += !k.used[q];
+  keyed_free(&k);
   return st;
 }
 
@@ -237,16 +201,16 @@ cn_status cn_measure_prody(const cn_table *t, const cn_prody_spec *s, cn_table *
   cn_table *res = NULL;
   *out = NULL;
   int cb = -1, cu, cp, cv, ic, ib = -1, iu = -1;
-  if (s->by && (cb = need_col(t, s->by, "exports", d)) < 0) return CN_EUSAGE;
-  if ((cu = need_col(t, s->unit, "exports", d)) < 0 || (cp = need_col(t, s->product, "exports", d)) < 0 ||
-      (cv = need_num(t, s->value, "exports", d)) < 0)
+  if (s->by && (cb = cn__need_col(t, s->by, "exports", d)) < 0) return CN_EUSAGE;
+  if ((cu = cn__need_col(t, s->unit, "exports", d)) < 0 || (cp = cn__need_col(t, s->product, "exports", d)) < 0 ||
+      (cv = cn__need_num(t, s->value, "exports", d)) < 0)
     return CN_EUSAGE;
   if (s->income) {
-    if ((ic = need_num(s->income, s->income_col, "income table", d)) < 0 ||
-        (iu = need_col(s->income, s->income_unit ? s->income_unit : s->unit, "income table", d)) < 0)
+    if ((ic = cn__need_num(s->income, s->income_col, "income table", d)) < 0 ||
+        (iu = cn__need_col(s->income, s->income_unit ? s->income_unit : s->unit, "income table", d)) < 0)
       return CN_EUSAGE;
     if (s->by) ib = cn_table_find(s->income, s->by);
-  } else if ((ic = need_num(t, s->income_col, "exports", d)) < 0)
+  } else if ((ic = cn__need_num(t, s->income_col, "exports", d)) < 0)
     return CN_EUSAGE;
   if ((st = cells_build(t, cb, cu, cp, cv, &c, &rep, d)) != CN_OK) goto done;
   inc = cn_malloc(((size_t)c.nu + 1) * sizeof *inc);
@@ -278,7 +242,7 @@ cn_status cn_measure_prody(const cn_table *t, const cn_prody_spec *s, cn_table *
   }
   if (!(res = cn_table_new(c.np))) goto oom;
   int kcols[2] = {cb, cp};
-  if ((st = copy_keys(res, t, kcols, 2, c.p_first, c.np, d)) != CN_OK) goto done;
+  if ((st = cn__copy_keys(res, t, kcols, 2, c.p_first, c.np, d)) != CN_OK) goto done;
   int cn_ = cn_table_add_column(res, "n_units", CN_INT64, d), cpr = cn_table_add_column(res, "prody", CN_DOUBLE, d);
   if (cn_ < 0 || cpr < 0) {
     st = d->code;
@@ -309,43 +273,11 @@ done:
  * are CN_EDATA. */
 static cn_status prody_lookup(const cn_table *t, int cb, int cp, const cn_table *pt, int pb, int pc, int vc,
                               const cells *c, double *pv, cn_diag *d) {
-  cn_status st = CN_OK;
-  cn_strmap m = {0};
-  cn_buf b = {0};
-  int64_t n = cn_table_nrow(pt);
-  double *val = cn_malloc(((size_t)n + 1) * sizeof *val);
-  if (!val) goto oom;
-  int pcols[2] = {pb, pc};
-  for (int64_t i = 0; i < n; i++) {
-    double v = cn_table_get_num(pt, vc, i);
-    if (!isfinite(v) || cn_table_is_na(pt, pc, i) || (pb >= 0 && cn_table_is_na(pt, pb, i))) continue;
-    if (!row_key(pt, pcols, 2, i, &b)) goto oom;
-    size_t before = m.n;
-    int32_t k = cn__strmap_intern(&m, b.data, b.len);
-    if (k < 0) goto oom;
-    if ((size_t)k == before) val[k] = v;
-    else if (val[k] != v) {
-      char key[256];
-      cn_table_cell_text(pt, pc, i, key, sizeof key);
-      st = cn_diag_set(d, CN_EDATA, "PRODY table, data row %lld: product \"%s\" has two PRODY, %.17g and %.17g",
-                       (long long)i + 1, key, val[k], v);
-      goto done;
-    }
-  }
-  int kcols[2] = {pb >= 0 ? cb : -1, cp};
-  for (int64_t p = 0; p < c->np; p++) {
-    pv[p] = NAN;
-    if (!row_key(t, kcols, 2, c->p_first[p], &b)) goto oom;
-    int32_t k = cn__strmap_get(&m, b.data, b.len);
-    if (k >= 0) pv[p] = val[k];
-  }
-  goto done;
-oom:
-  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-done:
-  cn__strmap_free(&m);
-  cn__buf_free(&b);
-  cn_free(val);
+  keyed k;
+  int kc[2] = {pb, pc}, tc[2] = {pb >= 0 ? cb : -1, cp};
+  cn_status st = keyed_read(pt, kc, vc, false, "PRODY table", "product", "PRODY", &k, NULL, d);
+  if (st == CN_OK) st = keyed_lookup(&k, t, tc, c->p_first, c->np, pv, d);
+  keyed_free(&k);
   return st;
 }
 
@@ -361,12 +293,12 @@ cn_status cn_measure_expy(const cn_table *t, const cn_expy_spec *s, cn_table **o
   *out = NULL;
   int cb = -1, cu, cp, cv, pb = -1, pc, vc;
   if (!s->prody) return cn_diag_set(d, CN_EUSAGE, "expy needs a PRODY table");
-  if (s->by && (cb = need_col(t, s->by, "exports", d)) < 0) return CN_EUSAGE;
-  if ((cu = need_col(t, s->unit, "exports", d)) < 0 || (cp = need_col(t, s->product, "exports", d)) < 0 ||
-      (cv = need_num(t, s->value, "exports", d)) < 0)
+  if (s->by && (cb = cn__need_col(t, s->by, "exports", d)) < 0) return CN_EUSAGE;
+  if ((cu = cn__need_col(t, s->unit, "exports", d)) < 0 || (cp = cn__need_col(t, s->product, "exports", d)) < 0 ||
+      (cv = cn__need_num(t, s->value, "exports", d)) < 0)
     return CN_EUSAGE;
-  if ((pc = need_col(s->prody, s->prody_product ? s->prody_product : s->product, "PRODY table", d)) < 0 ||
-      (vc = need_num(s->prody, s->prody_col ? s->prody_col : "prody", "PRODY table", d)) < 0)
+  if ((pc = cn__need_col(s->prody, s->prody_product ? s->prody_product : s->product, "PRODY table", d)) < 0 ||
+      (vc = cn__need_num(s->prody, s->prody_col ? s->prody_col : "prody", "PRODY table", d)) < 0)
     return CN_EUSAGE;
   if (s->by) pb = cn_table_find(s->prody, s->by);
   if ((st = cells_build(t, cb, cu, cp, cv, &c, &rep, d)) != CN_OK) goto done;
@@ -395,7 +327,7 @@ cn_status cn_measure_expy(const cn_table *t, const cn_expy_spec *s, cn_table **o
   for (int64_t p = 0; p < c.np; p++) rep.products_unmatched += miss[p];
   if (!(res = cn_table_new(c.nu))) goto oom;
   int kcols[2] = {cb, cu};
-  if ((st = copy_keys(res, t, kcols, 2, c.u_first, c.nu, d)) != CN_OK) goto done;
+  if ((st = cn__copy_keys(res, t, kcols, 2, c.u_first, c.nu, d)) != CN_OK) goto done;
   int cx = cn_table_add_column(res, "X", CN_DOUBLE, d), cn_ = cn_table_add_column(res, "n_products", CN_INT64, d),
       ce = cn_table_add_column(res, "expy", CN_DOUBLE, d);
   if (cx < 0 || cn_ < 0 || ce < 0) {

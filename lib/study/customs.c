@@ -8,8 +8,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "../base/base_int.h"
 #include "coinnet/dvar.h"
+#include "../measure/measure_int.h"
 
 #define NHS 1000000
 #define YEAR_MIN 1900
@@ -74,11 +74,28 @@ static double m_share(uint64_t seed, int y, int32_t k) {
   return u < 1.0 / 3 ? 0 : 0.05 + 0.35 * (u - 1.0 / 3) * 1.5;
 }
 
+/* Writes a text field, quoted when it holds a separator, quote or line end. */
+static void put_text(FILE *fp, const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) {
+    fputs(s, fp);
+    return;
+  }
+  fputc('"', fp);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', fp);
+    fputc(*s, fp);
+  }
+  fputc('"', fp);
+}
+
 /* Writes one record; values with 17 significant digits so that they read
  * back exactly. */
 static void put(FILE *fp, const char *firm, const char *name, int year, int32_t hs, const char *flow,
                 const char *regime, double v) {
-  fprintf(fp, "%s,%s,%d,%06d,%s,%s,%.17g\n", firm, name, year, (int)hs, flow, regime, v);
+  put_text(fp, firm);
+  fputc(',', fp);
+  put_text(fp, name);
+  fprintf(fp, ",%d,%06d,%s,%s,%.17g\n", year, (int)hs, flow, regime, v);
 }
 
 /* Splits total into n positive parts with random weights. */
@@ -107,12 +124,6 @@ static void imports(FILE *fp, cn_rng *r, const char *firm, const char *name, int
   }
 }
 
-static int find_col(const cn_table *t, const char *name, bool need, cn_diag *d) {
-  int c = cn_table_find(t, name);
-  if (c < 0 && need) cn_diag_set(d, CN_EUSAGE, "gen customs: the firm table has no column \"%s\"", name);
-  return c;
-}
-
 cn_status cn_gen_customs(const cn_table *firms, const cn_table *theta, const cn_bec *bec,
                          const cn_gen_customs_opts *o, FILE *fp, int64_t *nrec, cn_diag *d) {
   cn_status st = CN_OK;
@@ -121,29 +132,16 @@ cn_status cn_gen_customs(const cn_table *firms, const cn_table *theta, const cn_
   memset(pools, 0, sizeof pools);
   double *prod[YEAR_MAX - YEAR_MIN + 1];
   memset(prod, 0, sizeof prod);
-  cn_strmap inds = {0};
-  double *th1 = NULL, *th2 = NULL;
+  cn__theta th = {0};
   *nrec = 0;
   const char *fname = o->col_firm ? o->col_firm : "firm", *iname = o->col_industry ? o->col_industry : "industry";
-  int cf = find_col(firms, fname, true, d), cy, ci, cx, cs, cd, cv, cn = find_col(firms, "name", false, d);
-  if (cf < 0 || (cy = find_col(firms, "year", true, d)) < 0 || (ci = find_col(firms, iname, true, d)) < 0 ||
-      (cx = find_col(firms, "exports", true, d)) < 0 || (cs = find_col(firms, "sales", true, d)) < 0 ||
-      (cd = find_col(firms, "dii", true, d)) < 0 || (cv = find_col(firms, "dvar_true", true, d)) < 0)
+  const char *ft = "firm table";
+  int cf = cn__need_col(firms, fname, ft, d), cy, ci, cx, cs, cd, cv, cn = cn_table_find(firms, "name");
+  if (cf < 0 || (cy = cn__need_num(firms, "year", ft, d)) < 0 || (ci = cn__need_col(firms, iname, ft, d)) < 0 ||
+      (cx = cn__need_num(firms, "exports", ft, d)) < 0 || (cs = cn__need_num(firms, "sales", ft, d)) < 0 ||
+      (cd = cn__need_num(firms, "dii", ft, d)) < 0 || (cv = cn__need_num(firms, "dvar_true", ft, d)) < 0)
     return CN_EUSAGE;
-  int ti = cn_table_find(theta, iname), t1 = cn_table_find(theta, "theta1"), t2 = cn_table_find(theta, "theta2");
-  if (ti < 0 || t1 < 0 || t2 < 0)
-    return cn_diag_set(d, CN_EUSAGE, "gen customs: theta needs %s, theta1, theta2", iname);
-  int64_t nth = cn_table_nrow(theta);
-  if (!(th1 = cn_malloc((size_t)(nth + 1) * sizeof *th1)) || !(th2 = cn_malloc((size_t)(nth + 1) * sizeof *th2)))
-    goto oom;
-  for (int64_t i = 0; i < nth; i++) {
-    char buf[256];
-    size_t n = cn_table_cell_text(theta, ti, i, buf, sizeof buf);
-    int32_t id = cn__strmap_intern(&inds, buf, n);
-    if (id < 0) goto oom;
-    th1[id] = cn_table_get_num(theta, t1, i);
-    th2[id] = cn_table_get_num(theta, t2, i);
-  }
+  if ((st = cn__theta_read(theta, iname, "theta1", "theta2", &th, d)) != CN_OK) goto done;
   if (!pools_make(bec, pools)) goto oom;
   for (int e = 0; e < ne; e++)
     if (!pools[e].ninter || !pools[e].nfinal) {
@@ -161,14 +159,13 @@ cn_status cn_gen_customs(const cn_table *firms, const cn_table *theta, const cn_
   for (int64_t i = 0; i < nrow; i++) {
     double dv = cn_table_get_num(firms, cv, i), X = cn_table_get_num(firms, cx, i);
     if (isnan(dv) || !(X > 0)) continue;
-    char firm[256], name[512], ind[256];
+    char firm[256], name[512];
     cn_table_cell_text(firms, cf, i, firm, sizeof firm);
     if (cn >= 0) cn_table_cell_text(firms, cn, i, name, sizeof name);
     else snprintf(name, sizeof name, "%s", firm);
-    size_t il = cn_table_cell_text(firms, ci, i, ind, sizeof ind);
     double yv = cn_table_get_num(firms, cy, i), sales = cn_table_get_num(firms, cs, i),
            dii = cn_table_get_num(firms, cd, i);
-    int32_t id = cn__strmap_get(&inds, ind, il);
+    int32_t id = cn__theta_find(&th, firms, ci, i);
     if (id < 0 || isnan(yv) || yv < YEAR_MIN || yv > YEAR_MAX || isnan(sales) || isnan(dii) || sales < X) {
       st = cn_diag_set(d, CN_EDATA,
                        "gen customs: firm \"%s\" row %lld: needs a theta industry, a year, sales >= exports and dii",
@@ -176,7 +173,7 @@ cn_status cn_gen_customs(const cn_table *firms, const cn_table *theta, const cn_
       goto done;
     }
     int year = (int)yv;
-    double T1 = th1[id], T2 = th2[id], N = (1 - dv) * X - T1 * dii, D = sales - X;
+    double T1 = th.th1[id], T2 = th.th2[id], N = (1 - dv) * X - T1 * dii, D = sales - X;
     if (N < -1e-9 * X) {
       st = cn_diag_set(d, CN_EDATA, "gen customs: firm \"%s\" year %d: theta1*DII = %g exceeds (1 - DVAR)*X = %g",
                        firm, year, T1 * dii, (1 - dv) * X);
@@ -267,9 +264,7 @@ ioerr:
 done:
   pools_free(pools, 16);
   for (int i = 0; i <= YEAR_MAX - YEAR_MIN; i++) cn_free(prod[i]);
-  cn__strmap_free(&inds);
-  cn_free(th1);
-  cn_free(th2);
+  cn__theta_free(&th);
   return st;
 }
 

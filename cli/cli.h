@@ -51,6 +51,9 @@ int cli_dispatch(int argc, char **argv);
  * else ../../shared/REL beside the coinnet binary (a clone's build folder),
  * else ../shared/REL from the working folder. Writes into buf. */
 const char *cli_shared_path(const char *rel, char *buf, size_t n);
+/* Reads a whole file into a new malloc'd buffer (NUL-terminated, its length
+ * in *len); NULL when it cannot. */
+char *cli_slurp(const char *path, size_t *len);
 /* Reads a command's arguments: the reader options, -o OUT, the named
  * options names[k] into vals[k] (n of them), and one positional input into
  * *in (in NULL: none is allowed). missing is the usage message when the

@@ -215,3 +215,31 @@ int cli_named_args(int argc, char **argv, const char *cmd, const char *const *na
   if (in && !*in) return cli_usage(cmd, "%s", missing);
   return 0;
 }
+
+char *cli_slurp(const char *path, size_t *len) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  size_t cap = 65536, n = 0;
+  char *s = malloc(cap);
+  size_t got;
+  while (s && (got = fread(s + n, 1, cap - n - 1, fp)) > 0) {
+    n += got;
+    if (cap - n - 1 == 0) {
+      char *t = realloc(s, cap * 2);
+      if (!t) {
+        free(s);
+        s = NULL;
+      }
+      s = t;
+      cap *= 2;
+    }
+  }
+  if (s && ferror(fp)) {
+    free(s);
+    s = NULL;
+  }
+  fclose(fp);
+  if (s) s[n] = '\0';
+  *len = n;
+  return s;
+}

@@ -21,32 +21,6 @@ static bool put_file(const char *path, const char *text, size_t n) {
   return true;
 }
 
-/* Reads a whole file (caller frees); NULL when it cannot. */
-static char *get_file(const char *path, size_t *n) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  char *buf = NULL;
-  size_t cap = 0, len = 0;
-  for (;;) {
-    if (len + 4096 + 1 > cap) {
-      cap = cap ? cap * 2 : 65536;
-      char *nb = realloc(buf, cap);
-      if (!nb) {
-        free(buf);
-        fclose(fp);
-        return NULL;
-      }
-      buf = nb;
-    }
-    size_t got = fread(buf + len, 1, cap - len - 1, fp);
-    len += got;
-    if (got == 0) break;
-  }
-  fclose(fp);
-  buf[len] = 0;
-  *n = len;
-  return buf;
-}
 
 /* The study script with the gen line's seed and scale replaced. */
 static char *script_for(const char *scale, const char *seed) {
@@ -92,7 +66,7 @@ static double true_beta(const char *dir) {
   char path[4096];
   size_t n;
   snprintf(path, sizeof path, "%s/raw/truth.json", dir);
-  char *t = get_file(path, &n);
+  char *t = cli_slurp(path, &n);
   double b = NAN;
   const char *p = t ? strstr(t, "\"beta\":") : NULL;
   if (p) b = strtod(p + 7, NULL);
@@ -169,15 +143,13 @@ static int append_truth(const char *dir) {
   char path[4096];
   size_t len;
   snprintf(path, sizeof path, "%s/report.md", dir);
-  char *t = get_file(path, &len);
-  if (!t) goto fail;
   FILE *fp = fopen(path, "ab");
   bool ok = fp && fwrite(md, 1, (size_t)lm, fp) == (size_t)lm;
   if (fp && fclose(fp) != 0) ok = false;
-  free(t);
   if (!ok) goto fail;
+  char *t;
   snprintf(path, sizeof path, "%s/report.html", dir);
-  if (!(t = get_file(path, &len))) goto fail;
+  if (!(t = cli_slurp(path, &len))) goto fail;
   char *body = strstr(t, "</body>");
   size_t at = body ? (size_t)(body - t) : len;
   fp = fopen(path, "wb");

@@ -262,34 +262,6 @@ static bool scan_args(run *r, const cn_study_item *it, int words, char **argv, s
   return true;
 }
 
-/* Reads a whole file into a new buffer (NUL-terminated); NULL on failure. */
-static char *slurp(const char *path, size_t *len) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  size_t cap = 65536, n = 0;
-  char *s = malloc(cap);
-  size_t got;
-  while (s && (got = fread(s + n, 1, cap - n - 1, fp)) > 0) {
-    n += got;
-    if (cap - n - 1 == 0) {
-      char *t = realloc(s, cap * 2);
-      if (!t) {
-        free(s);
-        s = NULL;
-      }
-      s = t;
-      cap *= 2;
-    }
-  }
-  if (s && ferror(fp)) {
-    free(s);
-    s = NULL;
-  }
-  fclose(fp);
-  if (s) s[n] = '\0';
-  *len = n;
-  return s;
-}
 
 static bool ends_with_svg(const char *s) {
   size_t n = strlen(s);
@@ -507,7 +479,7 @@ static int run_study(int argc, char **argv) {
       if (!ends_with_svg(r.outs.v[o])) continue;
       size_t len = 0;
       free(text);
-      if (!(text = slurp(r.outs.v[o], &len))) {
+      if (!(text = cli_slurp(r.outs.v[o], &len))) {
         fprintf(stderr, "%s: cannot read the figure %s\n", myprefix, r.outs.v[o]);
         rc = 5;
         goto done;

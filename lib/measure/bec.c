@@ -156,7 +156,6 @@ cn_status cn_bec_read(const char *path, cn_bec_rule rule, cn_bec **out, cn_diag 
   }
   if (!S_ISDIR(sb.st_mode)) {
     b->n = 1;
-    b->ed[0].year = name_year(path);
     if ((st = read_file(path, &b->ed[0], d)) != CN_OK) goto done;
     b->ed[0].year = 0; /* a single file serves every year */
   } else {

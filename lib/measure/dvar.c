@@ -3,6 +3,7 @@
  * summed per firm-year as they are read, imports are kept compactly (16
  * bytes a record) until the intermediaries' import shares m_k are known. */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -131,16 +132,25 @@ static int split(reader *r, field *f, int maxf, int *nf, size_t *end, int64_t *n
   }
 }
 
-/* Fills d with an error at field f of the current record. */
-static cn_status field_error(reader *r, const field *f, size_t nfield, cn_diag *d, const char *what) {
+/* Fills d with an error at field f of the current record (at its start when
+ * f is NULL), adding the field's text when got. */
+static cn_status field_error(reader *r, const field *f, bool got, cn_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static cn_status field_error(reader *r, const field *f, bool got, cn_diag *d, const char *fmt, ...) {
   const char *line = r->buf + r->pos;
   const char *nlp = memchr(line, '\n', r->len - r->pos);
   size_t len = nlp ? (size_t)(nlp - line) : r->len - r->pos;
   int64_t col = f && f->s >= line && f->s <= line + len ? cn__utf8_chars(line, (size_t)(f->s - line)) + 1 : 1;
-  cn_diag_at(d, CN_EDATA, r->path, r->line, col, "%s%s%.*s%s", what, f ? ", got \"" : "", f ? (int)f->n : 0,
-             f ? f->s : "", f ? "\"" : "");
+  char what[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  if (f && got)
+    cn_diag_at(d, CN_EDATA, r->path, r->line, col, "%s, got \"%.*s\"", what, (int)f->n, f->s);
+  else
+    cn_diag_at(d, CN_EDATA, r->path, r->line, col, "%s", what);
   cn_diag_snippet(d, line, len, col);
-  (void)nfield;
   return CN_EDATA;
 }
 
@@ -197,7 +207,7 @@ static cn_status read_header(reader *r, const cn_dvar_cols *c, int *pos, int *nc
   int rc;
   while ((rc = split(r, f, 256, &nf, &end, &nl)) == 0)
     if (!refill(r)) return cn_diag_at(d, CN_EDATA, r->path, 0, 0, "read error: %s", strerror(errno));
-  if (rc < 0) return field_error(r, NULL, 0, d, "unterminated quote in the header");
+  if (rc < 0) return field_error(r, NULL, false, d, "unterminated quote in the header");
   if (nf == 1 && f[0].n == 0) return cn_diag_at(d, CN_EDATA, r->path, 1, 1, "empty file: expected a header line");
   if (f[0].n >= 3 && memcmp(f[0].s, "\xEF\xBB\xBF", 3) == 0) f[0].s += 3, f[0].n -= 3;
   const char *want[NCC] = {col_or(c->firm, "firm"),     col_or(c->year, "year"),   col_or(c->hs6, "hs6"),
@@ -208,8 +218,7 @@ static cn_status read_header(reader *r, const cn_dvar_cols *c, int *pos, int *nc
     for (int j = 0; j < nf && j < 256; j++)
       if (f[j].n == strlen(want[k]) && memcmp(f[j].s, want[k], f[j].n) == 0) pos[k] = j;
     if (pos[k] < 0 && (k != C_NAME || c->name)) {
-      cn_status st = field_error(r, NULL, 0, d, "the customs header has no column ");
-      snprintf(d->message, sizeof d->message, "the customs header has no column \"%s\"", want[k]);
+      cn_status st = field_error(r, NULL, false, d, "the customs header has no column \"%s\"", want[k]);
       cn_diag_hint(d, "columns firm, year, hs6, flow, regime, value (rename with --col-NAME OTHER)");
       return st;
     }
@@ -373,14 +382,14 @@ static cn_status read_customs(state *s, const char *path, const cn_dvar_cols *c,
       continue;
     }
     if (rc < 0) {
-      st = field_error(&r, NULL, 0, d, "unterminated quoted field at end of file");
+      st = field_error(&r, NULL, false, d, "unterminated quoted field at end of file");
       goto done;
     }
     if (nf == 1 && f[0].n == 0) goto next; /* a blank line */
     rep->records++;
     if (nf != ncol) {
-      st = field_error(&r, nf > ncol && ncol < 64 ? &f[ncol] : NULL, 0, d, "");
-      snprintf(d->message, sizeof d->message, "expected %d fields as in the header, got %d", ncol, nf);
+      st = field_error(&r, nf > ncol && ncol < 64 ? &f[ncol] : NULL, false, d,
+                       "expected %d fields as in the header, got %d", ncol, nf);
       goto done;
     }
     field *ff = &f[pos[C_FIRM]], *fyr = &f[pos[C_YEAR]], *fh = &f[pos[C_HS6]], *ffl = &f[pos[C_FLOW]],
@@ -391,12 +400,12 @@ static cn_status read_customs(state *s, const char *path, const cn_dvar_cols *c,
     }
     int64_t year;
     if (!cn__parse_int64(fyr->s, fyr->n, &year) || year < YEAR_MIN || year > YEAR_MAX) {
-      st = field_error(&r, fyr, 0, d, "expected a year between 1900 and 2100");
+      st = field_error(&r, fyr, true, d, "expected a year between 1900 and 2100");
       goto done;
     }
     int32_t hs = hs_of(fh);
     if (hs < 0) {
-      st = field_error(&r, fh, 0, d, "expected an HS code of 6 or more digits");
+      st = field_error(&r, fh, true, d, "expected an HS code of 6 or more digits");
       cn_diag_hint(d, "HS codes keep their leading zeros (010111, not 10111)");
       goto done;
     }
@@ -404,12 +413,12 @@ static cn_status read_customs(state *s, const char *path, const cn_dvar_cols *c,
     if (eq_ci(ffl, "import") || (ffl->n == 6 && memcmp(ffl->s, "进口", 6) == 0)) flow = 0;
     else if (eq_ci(ffl, "export") || (ffl->n == 6 && memcmp(ffl->s, "出口", 6) == 0)) flow = 1;
     else {
-      st = field_error(&r, ffl, 0, d, "expected flow import or export (进口 or 出口)");
+      st = field_error(&r, ffl, true, d, "expected flow import or export (进口 or 出口)");
       goto done;
     }
     double v;
     if (!value_of(fv, &v)) {
-      st = field_error(&r, fv, 0, d, "expected a number");
+      st = field_error(&r, fv, true, d, "expected a number");
       goto done;
     }
     if (v < 0) {

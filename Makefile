@@ -1,19 +1,39 @@
-# coinnet — build, test, demo, bench. `make help` lists the targets.
+# coinnet — build, test, demo, bench, install. `make help` lists the targets.
 # Every public target first runs scripts/deps (installs missing Debian
-# packages), then re-enters make with the flags pkg-config reports.
+# packages), then re-enters make on every core (unless -j was given) with
+# the flags pkg-config reports.
 
-SHARED ?= ../shared
 BUILD  ?= build
 OPT    ?= -O2 -g
 SAN    ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-PUBLIC := all test asan demo bench fuzz
-.PHONY: $(PUBLIC) clean help
+# Where the installed binary finds its data (docs/data.md), and the source
+# tree's data folder, which a binary run from the tree falls back to.
+DATADIR := $(PREFIX)/share/coinnet
+SRCDATA := $(CURDIR)/data
+
+# What `make install` puts under $(DESTDIR)$(PREFIX); uninstall removes
+# exactly these files, then the folders of ours that are left empty.
+BINDIR  := $(PREFIX)/bin
+LIBDIR  := $(PREFIX)/lib
+INCDIR  := $(PREFIX)/include
+MANDIR  := $(PREFIX)/share/man/man1
+PCDIR   := $(LIBDIR)/pkgconfig
+HEADERS := include/coinnet.h $(sort $(wildcard include/coinnet/*.h))
+DATA_FILES := $(sort $(shell find data -type f 2>/dev/null))
+
+PUBLIC := all test asan demo bench fuzz install
+.PHONY: $(PUBLIC) uninstall clean help
 
 ifndef CN_DEPS_DONE
+# -j given on the command line reaches us through MAKEFLAGS' jobserver.
+JFLAG := $(if $(findstring -j,$(MAKEFLAGS))$(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS))
 $(PUBLIC):
 	@scripts/deps $(if $(filter test asan,$@),browser)
-	@$(MAKE) --no-print-directory CN_DEPS_DONE=1 $@
+	@$(MAKE) --no-print-directory $(JFLAG) CN_DEPS_DONE=1 $@
 else
 
 PKGS    := igraph gsl lapacke openblas sqlite3 cairo xlsxwriter
@@ -37,6 +57,20 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
+
+# The data paths compiled into the CLI; rewritten only when they change, so
+# that a new PREFIX rebuilds just cli/common.o.
+$(BUILD)/gen/paths.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define CN_DATADIR "%s"\n#define CN_SRCDATA "%s"\n' '$(DATADIR)' '$(SRCDATA)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/cli/common.o: cli/common.c $(BUILD)/gen/paths.h
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS) -I$(BUILD)/gen -c $< -o $@
+
+FORCE:
 
 $(BUILD)/libcoinnet.a: $(LIB_OBJ)
 	@rm -f $@
@@ -65,9 +99,12 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libcoinnet.a
 
 # The suite: C unit tests and CLI golden cases; the last line reads
 # "N passed, N failed". REDO=1 rewrites the golden outputs for review.
+# Inside the fresh-clone test (CN_FRESH_CLONE set) that case itself is
+# skipped, so that it does not clone again.
 test: $(BUILD)/coinnet $(BUILD)/test-runner
-	@$(BUILD)/test-runner --bin $(BUILD)/coinnet --shared $(SHARED) \
-	  --cases tests/cli --data tests/data $(if $(REDO),--redo)
+	@$(BUILD)/test-runner --bin $(BUILD)/coinnet --root . \
+	  --cases tests/cli --data tests/data $(if $(REDO),--redo) \
+	  $(if $(CN_FRESH_CLONE),--skip install/fresh-clone)
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:
@@ -77,7 +114,35 @@ asan:
 	  test
 
 demo: $(BUILD)/coinnet
-	@scripts/demo $(BUILD)/coinnet $(SHARED)
+	@scripts/demo $(BUILD)/coinnet data
+
+# The man page is the help text itself (coinnet help --man).
+$(BUILD)/coinnet.1: $(BUILD)/coinnet
+	@$(BUILD)/coinnet help --man > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/coinnet.pc: Makefile
+	@mkdir -p $(dir $@)
+	@{ echo 'prefix=$(PREFIX)'; echo 'libdir=$${prefix}/lib'; \
+	  echo 'includedir=$${prefix}/include'; echo 'datadir=$${prefix}/share/coinnet'; echo; \
+	  echo 'Name: coinnet'; \
+	  echo 'Description: networks, value-chain measures and panel econometrics for applied economists'; \
+	  echo "Version: $$(sed -n 's/.*CN_VERSION "\(.*\)".*/\1/p' lib/base/init.c)"; \
+	  echo 'Requires: $(PKGS)'; \
+	  echo 'Cflags: -I$${includedir}'; \
+	  echo 'Libs: -L$${libdir} -lcoinnet -lreadstat -fopenmp -lm'; } > $@
+
+install: $(BUILD)/coinnet $(BUILD)/libcoinnet.a $(BUILD)/coinnet.1 $(BUILD)/coinnet.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/coinnet \
+	  $(DESTDIR)$(MANDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 $(BUILD)/coinnet $(DESTDIR)$(BINDIR)/coinnet
+	install -m 644 $(BUILD)/libcoinnet.a $(DESTDIR)$(LIBDIR)/libcoinnet.a
+	install -m 644 include/coinnet.h $(DESTDIR)$(INCDIR)/coinnet.h
+	install -m 644 $(filter include/coinnet/%,$(HEADERS)) $(DESTDIR)$(INCDIR)/coinnet/
+	install -m 644 $(BUILD)/coinnet.1 $(DESTDIR)$(MANDIR)/coinnet.1
+	install -m 644 $(BUILD)/coinnet.pc $(DESTDIR)$(PCDIR)/coinnet.pc
+	@for f in $(DATA_FILES); do d=$(DESTDIR)$(DATADIR)/$${f#data/}; \
+	  install -d "$${d%/*}" && install -m 644 "$$f" "$$d" || exit 1; done
+	@echo "installed coinnet in $(DESTDIR)$(PREFIX)"
 
 bench: $(BUILD)/coinnet $(BENCH_SRC:%.c=$(BUILD)/%)
 	@scripts/deps bench
@@ -100,6 +165,16 @@ fuzz:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 endif
 
+# Needs no build: it removes what install wrote, from the same lists.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/coinnet $(DESTDIR)$(LIBDIR)/libcoinnet.a \
+	  $(DESTDIR)$(INCDIR)/coinnet.h $(patsubst include/%,$(DESTDIR)$(INCDIR)/%,$(filter include/coinnet/%,$(HEADERS))) \
+	  $(DESTDIR)$(MANDIR)/coinnet.1 $(DESTDIR)$(PCDIR)/coinnet.pc \
+	  $(patsubst data/%,$(DESTDIR)$(DATADIR)/%,$(DATA_FILES))
+	@for d in $$(cd data 2>/dev/null && find . -depth -type d); do \
+	  rmdir "$(DESTDIR)$(DATADIR)/$${d#./}" 2>/dev/null || true; done
+	@rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(INCDIR)/coinnet 2>/dev/null || true
+
 clean:
 	rm -rf build build-asan build-fuzz
 
@@ -110,3 +185,5 @@ help:
 	@echo "make demo    run the main job on built-in data"
 	@echo "make bench   benchmarks against peer tools"
 	@echo "make fuzz    fuzz every parser (FUZZ_SECONDS each)"
+	@echo "make install PREFIX=/usr/local [DESTDIR=...]   binary, library, headers,"
+	@echo "             coinnet.pc, man page and data; make uninstall removes them"

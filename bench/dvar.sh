@@ -7,7 +7,7 @@
 # printed and their DVARs must agree to 1e-9.
 set -e
 B=${BUILD:-build}
-S=${SHARED:-../shared}
+S=.
 OUT=bench/out
 N=${DVAR_RECORDS:-100000000}
 P=${PEER_RECORDS:-10000000}

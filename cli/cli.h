@@ -47,10 +47,11 @@ extern const cli_cmd cli_demo_cmds[];
  * commands keep no state between calls, so `coinnet run` calls this once
  * per step. Sets cli_prefix to the command's. */
 int cli_dispatch(int argc, char **argv);
-/* A path under the shared data folder: $COINNET_SHARED/REL when it exists,
- * else ../../shared/REL beside the coinnet binary (a clone's build folder),
- * else ../shared/REL from the working folder. Writes into buf. */
-const char *cli_shared_path(const char *rel, char *buf, size_t n);
+/* A path under coinnet's data folder (docs/data.md): REL under the first of
+ * $COINNET_DATA, the install prefix's share/coinnet and the source tree's
+ * data/ that holds it; when none does, REL under the first of them (so that
+ * the error names a path). Writes into buf (n bytes) and returns it. */
+const char *cli_data_path(const char *rel, char *buf, size_t n);
 /* Reads a whole file into a new malloc'd buffer (NUL-terminated, its length
  * in *len); NULL when it cannot. */
 char *cli_slurp(const char *path, size_t *len);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "paths.h" /* CN_DATADIR, CN_SRCDATA: made by the Makefile */
 
 int cli_fail(const cn_diag *d) {
   char buf[4096];
@@ -167,28 +168,25 @@ done:
 
 bool cli_model_name_ok(const char *name) { return name[0] && !strchr(name, '/'); }
 
-const char *cli_shared_path(const char *rel, char *buf, size_t n) {
-  const char *env = getenv("COINNET_SHARED");
-  if (env && *env) {
-    snprintf(buf, n, "%s/%s", env, rel);
-    if (access(buf, F_OK) == 0) return buf;
+/* The data folders in the order they are searched (docs/data.md): the
+ * environment's, the install prefix's and the source tree's. */
+static int data_dirs(const char *dirs[3]) {
+  int k = 0;
+  const char *env = getenv("COINNET_DATA");
+  if (env && *env) dirs[k++] = env;
+  dirs[k++] = CN_DATADIR;
+  dirs[k++] = CN_SRCDATA;
+  return k;
+}
+
+const char *cli_data_path(const char *rel, char *buf, size_t n) {
+  const char *dirs[3];
+  int k = data_dirs(dirs);
+  for (int i = 0; i < k; i++) {
+    int w = snprintf(buf, n, "%s/%s", dirs[i], rel);
+    if (w > 0 && (size_t)w < n && access(buf, F_OK) == 0) return buf;
   }
-  char exe[4096];
-  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (len > 0) {
-    exe[len] = 0;
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = 0;
-      snprintf(buf, n, "%s/../../shared/%s", exe, rel);
-      char real[PATH_MAX];
-      if (access(buf, F_OK) == 0) {
-        if (realpath(buf, real)) snprintf(buf, n, "%s", real);
-        return buf;
-      }
-    }
-  }
-  snprintf(buf, n, "../shared/%s", rel);
+  snprintf(buf, n, "%s/%s", dirs[0], rel);
   return buf;
 }
 

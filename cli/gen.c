@@ -10,7 +10,7 @@ static int run_paper(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   o.seed = 20240601;
   char becbuf[4096];
-  o.bec = cli_shared_path("data/hs-bec", becbuf, sizeof becbuf);
+  o.bec = cli_data_path("hs-bec", becbuf, sizeof becbuf);
   const char *outdir = NULL, *v;
   for (int i = 1; i < argc; i++) {
     int r;
@@ -83,8 +83,8 @@ const cli_cmd cli_gen_cmds[] = {
      "  --scale S          tiny (200 firms), small (2,000 firms; default) or paper\n"
      "                     (38,804 firms, 197,171 firm-years, the paper's networks)\n"
      "  --bec DIR          HS -> BEC concordance for the customs records (default\n"
-     "                     the shared data's hs-bec: $COINNET_SHARED, else ../shared\n"
-     "                     beside the clone, else ../shared from here)\n"
+     "                     coinnet's data folder's hs-bec: $COINNET_DATA, else\n"
+     "                     PREFIX/share/coinnet, else the source tree's data/)\n"
      "  --rho R            loading of DVAR on last year's endogenous shock (default\n"
      "                     0.06; 0 makes L.ln(1+WDC) exogenous)\n"
      "\nexample:\n"
@@ -113,5 +113,5 @@ const cli_cmd cli_gen_cmds[] = {
      "\nexample:\n"
      "  coinnet gen customs --out gen/ --firms 500 --seed 7\n"
      "  coinnet measure dvar --customs gen/customs.csv --firms gen/firms.csv \\\n"
-     "      --bec ../shared/data/hs-bec --theta gen/theta.csv -o dvar.csv\n"},
+     "      --theta gen/theta.csv -o dvar.csv\n"},
     {NULL, NULL, NULL, NULL, NULL}};

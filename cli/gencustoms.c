@@ -19,7 +19,7 @@ static bool pos_int(const char *s, int64_t *v) {
 
 int cli_gen_customs(int argc, char **argv) {
   char becbuf[4096];
-  const char *outd = NULL, *becp = cli_shared_path("data/hs-bec", becbuf, sizeof becbuf), *seed = NULL, *nf = NULL, *years = NULL, *nrec = NULL,
+  const char *outd = NULL, *becp = cli_data_path("hs-bec", becbuf, sizeof becbuf), *seed = NULL, *nf = NULL, *years = NULL, *nrec = NULL,
              *firmsp = NULL, *thetap = NULL;
   cn_read_opts ro;
   cn_read_opts_init(&ro);

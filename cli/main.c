@@ -83,8 +83,66 @@ static const cli_cmd *find_cmd(int g, const char *name) {
   return NULL;
 }
 
-/* `coinnet help [GROUP [CMD]]` */
+/* Writes text as roff lines: backslashes escaped, lines that would read as
+ * requests guarded, so that help text shows as it is in `man`. */
+static void roff_text(const char *s, size_t n, FILE *fp) {
+  bool bol = true;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (bol && (c == '.' || c == '\'')) fputs("\\&", fp);
+    if (c == '\\') fputs("\\e", fp);
+    else if (c == '-') fputs("\\-", fp);
+    else fputc(c, fp);
+    bol = c == '\n';
+  }
+  if (!bol) fputc('\n', fp);
+}
+
+/* Writes the help of f (one of the printers above) as a no-fill roff block. */
+static void roff_block(void (*f)(const void *, FILE *), const void *arg, FILE *fp) {
+  char *txt = NULL;
+  size_t n = 0;
+  FILE *mem = open_memstream(&txt, &n);
+  if (!mem) return;
+  f(arg, mem);
+  fclose(mem);
+  fputs(".nf\n", fp);
+  roff_text(txt, n, fp);
+  fputs(".fi\n", fp);
+  free(txt);
+}
+
+static void main_help_cb(const void *arg, FILE *fp) { (void)arg; print_main_help(fp); }
+static void cmd_help_cb(const void *arg, FILE *fp) { print_cmd_help(arg, fp); }
+
+/* `coinnet help --man`: the manual page coinnet(1), made of the same help
+ * text that `coinnet help` prints, one section per command. */
+static void print_man(FILE *fp) {
+  fprintf(fp, ".TH COINNET 1 \"\" \"coinnet %s\" \"User Commands\"\n", cn_version());
+  fputs(".SH NAME\ncoinnet \\- collaborative-innovation networks, value-chain measures "
+        "and panel econometrics\n.SH SYNOPSIS\n.B coinnet\n"
+        "\\fICOMMAND\\fR [\\fISUBCOMMAND\\fR] [\\fIARGS\\fR] [\\fIOPTIONS\\fR]\n"
+        ".SH DESCRIPTION\n", fp);
+  roff_block(main_help_cb, NULL, fp);
+  fputs(".SH COMMANDS\n", fp);
+  for (int g = 0; g < NGROUPS; g++)
+    for (const cli_cmd *c = groups[g]; c->name; c++) {
+      fprintf(fp, ".SS \"coinnet %s%s%s\"\n", group_names[g], c->name[0] ? " " : "", c->name);
+      roff_block(cmd_help_cb, c, fp);
+    }
+  fputs(".SH ENVIRONMENT\n.TP\n.B COINNET_DATA\n"
+        "coinnet's data folder (HS \\(-> BEC concordances, the demo's patents). Without it,\n"
+        "the install prefix's share/coinnet, then the source tree's data/ (docs/data.md).\n"
+        ".SH EXIT STATUS\n0 ok, 1 analysis failed, 2 usage, 3 script or formula error, "
+        "4 data error, 5 internal error.\n", fp);
+}
+
+/* `coinnet help [GROUP [CMD]]`, or `coinnet help --man` */
 static int help(int argc, char **argv) {
+  if (argc == 1 && !strcmp(argv[0], "--man")) {
+    print_man(stdout);
+    return 0;
+  }
   if (argc < 1) {
     print_main_help(stdout);
     return 0;

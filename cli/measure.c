@@ -119,7 +119,7 @@ static int run_dvar(int argc, char **argv) {
   cn_read_opts_init(&ro);
   char becbuf[4096];
   const char *customs = NULL, *firmsp = NULL, *thetap = NULL, *outp = NULL, *rule = "any";
-  const char *becp = cli_shared_path("data/hs-bec", becbuf, sizeof becbuf);
+  const char *becp = cli_data_path("hs-bec", becbuf, sizeof becbuf);
   cn_dvar_opts o;
   cn_dvar_opts_init(&o);
   struct {
@@ -252,7 +252,7 @@ const cli_cmd cli_measure_cmds[] = {
      "regime processing|ordinary|other (or the Chinese customs names), value, and\n"
      "an optional name), the firm survey F (firm, year, industry, exports, sales,\n"
      "dii), the HS -> BEC concordance B (a file, or a folder of editions; default\n"
-     "the shared data's hs-bec, see `coinnet gen paper --help`; each year uses the\n"
+     "coinnet's own hs-bec, see `coinnet gen paper --help`; each year uses the\n"
      "latest edition not after it) and\n"
      "industry shares T (industry, theta1, theta2). A firm-year exporting only under\n"
      "processing trade is a processing firm, only ordinary an ordinary firm, else\n"
@@ -282,7 +282,7 @@ const cli_cmd cli_measure_cmds[] = {
      "%s"
      "\nexample:\n"
      "  coinnet measure dvar --customs customs.csv --firms firms.csv \\\n"
-     "      --bec ../shared/data/hs-bec --theta theta.csv -o dvar.csv\n"},
+     "      --theta theta.csv -o dvar.csv\n"},
     {"measure", "prody", cli_measure_prody, "PRODY: income level of each product's exporters",
      "usage: coinnet measure prody EXPORTS --income COL|FILE [--unit C] [--product K]\n"
      "                             [--value V] [--by YEAR] [--income-col Y]\n"

@@ -8,6 +8,11 @@
 extern "C" {
 #endif
 
+/* The font family figures are drawn in, named so that Chinese applicant and
+ * city names render (it has CJK and Latin glyphs; scripts/deps installs it
+ * as fonts-wqy-microhei). Without it fontconfig falls back to another sans. */
+#define CN_PLOT_FONT "WenQuanYi Micro Hei"
+
 /* Draws nseries line panels stacked over a shared x axis (one panel per
  * series, each with its own y scale), as the reference paper's Figure 1.
  * The format follows the extension of path: .svg, .png or .pdf. y values

@@ -27,7 +27,7 @@ static void draw(cairo_t *cr, double W, double H, const char *title, const char 
                  const char *const *names) {
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
-  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   double left = 70, right = 20, top = 40, bottom = 45, gap = 28;
   double ph = (H - top - bottom - gap * (ns - 1)) / ns, pw = W - left - right;
   double xlo = INFINITY, xhi = -INFINITY;

@@ -337,7 +337,7 @@ static void html_link(cn_buf *b, const char *path) {
 
 static const char css[] =
     "body{margin:0;background:#fff;color:#1a1a1a;font:16px/1.5 system-ui,-apple-system,\"Segoe UI\","
-    "\"Noto Sans\",\"Noto Sans CJK SC\",sans-serif}\n"
+    "\"Noto Sans\",\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif}\n"
     "main{max-width:60rem;margin:0 auto;padding:1.5rem}\n"
     "h1,h2,h3,h4,h5,h6{line-height:1.25;margin:1.6em 0 .6em}\n"
     "code{font:.9em/1.4 ui-monospace,\"DejaVu Sans Mono\",monospace;background:#f3f3f3;"

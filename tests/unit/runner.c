@@ -2,13 +2,15 @@
  * test.h, then the CLI golden cases (*.case files, docs/testing.md), and one
  * final line "N passed, N failed".
  *
- *   test-runner [--bin PATH] [--shared DIR] [--data DIR] [--cases DIR]
- *               [--filter SUBSTR] [--redo] [--keep] [-v]
+ *   test-runner [--bin PATH] [--root DIR] [--data DIR] [--cases DIR]
+ *               [--filter SUBSTR] [--skip SUBSTR] [--redo] [--keep] [-v]
  *
  * The runner uses the C library's allocator, never cn_malloc: unit tests
- * replace the library's allocator. Commands run through fork + execve with
- * an environment built beforehand, so that the child calls only
- * async-signal-safe functions (OpenMP threads may exist by then). */
+ * replace the library's allocator. Each unit test runs in a child process
+ * of its own, so that a test that crashes, is killed or hangs is that
+ * test's failure and the run goes on to the count line; the parent never
+ * runs library code, so it has no threads when it forks. Commands run
+ * through fork + execve with an environment built beforehand. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -195,13 +197,15 @@ static bool write_file(const char *path, const char *s, size_t n) {
 /* Options and global state                                            */
 
 static struct {
-  const char *bin, *shared, *data, *cases, *filter;
+  const char *bin, *root, *data, *cases, *filter, *skip;
   bool redo, keep, verbose;
-} opt = {NULL, "../shared", "tests/data", NULL, NULL, false, false, false};
+} opt = {NULL, ".", "tests/data", NULL, NULL, NULL, false, false, false};
 
-static char *g_shared, *g_data, *g_bindir, *g_rundir;
-static int g_passed, g_failed;
-static int g_cwd_fd = -1;
+/* A unit test running longer than this is killed and counted as failed. */
+enum { UNIT_TIMEOUT_S = 300 };
+
+static char *g_root, *g_data, *g_bindir, *g_rundir;
+static int g_passed, g_failed, g_skipped;
 
 /* ------------------------------------------------------------------ */
 /* Unit tests                                                          */
@@ -247,7 +251,7 @@ void cn_test_fail(const char *file, int line, const char *fmt, ...) {
     g_stray_fails++;
 }
 
-const char *cn_test_shared(void) { return g_shared ? g_shared : opt.shared; }
+const char *cn_test_root(void) { return g_root ? g_root : opt.root; }
 const char *cn_test_data(void) { return g_data ? g_data : opt.data; }
 
 const char *cn_test_tmpdir(void) {
@@ -345,29 +349,64 @@ static int cmp_tests(const void *a, const void *b) {
   return c;
 }
 
+/* The exit status of a test child whose checks failed (they printed their
+ * FAIL lines); any other non-zero end is reported by the parent. */
+enum { CHILD_CHECKS_FAILED = 3 };
+
+/* Runs test t in this (child) process and exits with its verdict. exit(),
+ * not _exit(), so that a leak checker still runs at the end. */
+static void run_one_unit(const utest *t, size_t index) {
+  g_cur = t;
+  g_cur_index = index;
+  g_cur_fails = 0;
+  g_cur_tmp = NULL;
+  g_crash_name = t->name;
+  alarm(UNIT_TIMEOUT_S);
+  t->fn();
+  alarm(0);
+  g_crash_name = NULL;
+  g_cur = NULL;
+  free(g_cur_tmp);
+  fflush(NULL);
+  exit(g_cur_fails ? CHILD_CHECKS_FAILED : 0);
+}
+
+/* Whether a test's name asks to run only when the filter names it: the
+ * runner's own self-tests (they fail on purpose). */
+static bool is_selftest(const char *name) { return !strncmp(name, "selftest_", 9); }
+
 static void run_unit_tests(void) {
   if (g_ntests) qsort(g_tests, g_ntests, sizeof *g_tests, cmp_tests);
   for (size_t i = 0; i < g_ntests; i++) {
     const utest *t = &g_tests[i];
-    if (opt.filter && !strstr(t->name, opt.filter)) continue;
-    g_cur = t;
-    g_cur_index = i;
-    g_cur_fails = 0;
-    g_cur_tmp = NULL;
-    g_crash_name = t->name;
+    if (opt.filter ? !strstr(t->name, opt.filter) : is_selftest(t->name)) continue;
+    if (opt.filter && is_selftest(t->name) && !is_selftest(opt.filter)) continue;
+    if (opt.skip && strstr(t->name, opt.skip)) {
+      g_skipped++;
+      continue;
+    }
     double t0 = now_s();
-    t->fn();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) die("fork: %s", strerror(errno));
+    if (pid == 0) run_one_unit(t, i);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0)
+      if (errno != EINTR) die("waitpid: %s", strerror(errno));
     double dt = now_s() - t0;
-    g_crash_name = NULL;
-    g_cur = NULL;
-    free(g_cur_tmp);
-    g_cur_tmp = NULL;
-    if (g_cwd_fd >= 0 && fchdir(g_cwd_fd) != 0) die("fchdir: %s", strerror(errno));
-    if (g_cur_fails) {
-      g_failed++;
-    } else {
+    bool ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+      printf("FAIL unit %s: timed out after %d s\n", t->name, (int)UNIT_TIMEOUT_S);
+    else if (WIFSIGNALED(st))
+      printf("FAIL unit %s: killed by signal %d (%s)\n", t->name, WTERMSIG(st), strsignal(WTERMSIG(st)));
+    else if (WIFEXITED(st) && WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != CHILD_CHECKS_FAILED)
+      printf("FAIL unit %s: the test process exited with status %d (a sanitizer report above?)\n",
+             t->name, WEXITSTATUS(st));
+    if (ok) {
       g_passed++;
       if (opt.verbose) printf("ok unit %s (%.2f s)\n", t->name, dt);
+    } else {
+      g_failed++;
     }
   }
   if (g_stray_fails) g_failed++;
@@ -750,7 +789,7 @@ static char **make_env(const char *casedir) {
   while (environ[n]) n++;
   char **env = xrealloc(NULL, (n + 8) * sizeof *env);
   size_t k = 0;
-  static const char *const drop[] = {"PATH=", "SHARED=", "DATA=", "CASEDIR=", "LC_ALL="};
+  static const char *const drop[] = {"PATH=", "ROOT=", "DATA=", "CASEDIR=", "LC_ALL="};
   const char *path = getenv("PATH");
   for (size_t i = 0; i < n; i++) {
     bool skip = false;
@@ -762,7 +801,7 @@ static char **make_env(const char *casedir) {
     env[k++] = xasprintf("PATH=%s:%s", g_bindir, path ? path : "/usr/bin:/bin");
   else
     env[k++] = xasprintf("PATH=%s", path ? path : "/usr/bin:/bin");
-  env[k++] = xasprintf("SHARED=%s", g_shared);
+  env[k++] = xasprintf("ROOT=%s", g_root);
   env[k++] = xasprintf("DATA=%s", g_data);
   env[k++] = xasprintf("CASEDIR=%s", casedir);
   env[k++] = xstrdup("LC_ALL=C");
@@ -1032,8 +1071,8 @@ static bool run_case(tcase *c, size_t index) {
     printf("FAIL cli %s: timed out after %g s\n  cmd: %s\n", c->path, c->timeout, c->cmd);
     passed = false;
   } else {
-    const char *paths[] = {g_shared, g_data, c->casedir, tmpdir};
-    const char *names[] = {"$SHARED", "$DATA", "$CASEDIR", "$TMP"};
+    const char *paths[] = {g_root, g_data, c->casedir, tmpdir};
+    const char *names[] = {"$ROOT", "$DATA", "$CASEDIR", "$TMP"};
     normalize(&r.out, paths, names, 4);
     normalize(&r.err, paths, names, 4);
     int want = c->has_exit ? c->exit_code : 0;
@@ -1137,6 +1176,12 @@ static void run_cases(void) {
       free(found.v[i]);
       continue;
     }
+    if (opt.skip && strstr(found.v[i], opt.skip)) {
+      printf("skip cli %s (--skip %s)\n", found.v[i], opt.skip);
+      g_skipped++;
+      free(found.v[i]);
+      continue;
+    }
     tcase c;
     memset(&c, 0, sizeof c);
     c.path = found.v[i];
@@ -1155,8 +1200,8 @@ static void run_cases(void) {
 /* ------------------------------------------------------------------ */
 
 static void usage(void) {
-  fputs("usage: test-runner [--bin PATH] [--shared DIR] [--data DIR] [--cases DIR]\n"
-        "                   [--filter SUBSTR] [--redo] [--keep] [-v]\n"
+  fputs("usage: test-runner [--bin PATH] [--root DIR] [--data DIR] [--cases DIR]\n"
+        "                   [--filter SUBSTR] [--skip SUBSTR] [--redo] [--keep] [-v]\n"
         "Runs the unit tests, then every *.case under --cases (docs/testing.md).\n",
         stderr);
   exit(2);
@@ -1168,10 +1213,11 @@ int main(int argc, char **argv) {
     const char *a = argv[i];
     const char **slot = NULL;
     if (!strcmp(a, "--bin")) slot = &opt.bin;
-    else if (!strcmp(a, "--shared")) slot = &opt.shared;
+    else if (!strcmp(a, "--root")) slot = &opt.root;
     else if (!strcmp(a, "--data")) slot = &opt.data;
     else if (!strcmp(a, "--cases")) slot = &opt.cases;
     else if (!strcmp(a, "--filter")) slot = &opt.filter;
+    else if (!strcmp(a, "--skip")) slot = &opt.skip;
     else if (!strcmp(a, "--redo")) opt.redo = true;
     else if (!strcmp(a, "--keep")) opt.keep = true;
     else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) opt.verbose = true;
@@ -1188,7 +1234,7 @@ int main(int argc, char **argv) {
       *slot = argv[++i];
     }
   }
-  g_shared = abs_path(opt.shared);
+  g_root = abs_path(opt.root);
   g_data = abs_path(opt.data);
   if (opt.bin) {
     char *b = abs_path(opt.bin);
@@ -1201,7 +1247,6 @@ int main(int argc, char **argv) {
   g_rundir = realpath(tmpl, NULL);
   if (!g_rundir) g_rundir = xstrdup(tmpl);
   free(tmpl);
-  g_cwd_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   install_handlers();
 
   run_unit_tests();
@@ -1211,12 +1256,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "test-runner: kept %s\n", g_rundir);
   else
     rm_tree(g_rundir);
-  if (g_cwd_fd >= 0) close(g_cwd_fd);
   free(g_tests);
-  free(g_shared);
+  free(g_root);
   free(g_data);
   free(g_bindir);
   free(g_rundir);
-  printf("%d passed, %d failed\n", g_passed, g_failed);
+  if (g_skipped)
+    printf("%d passed, %d failed, %d skipped\n", g_passed, g_failed, g_skipped);
+  else
+    printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed ? 1 : 0;
 }

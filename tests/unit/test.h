@@ -13,8 +13,9 @@ typedef void (*cn_test_fn)(void);
 void cn_test_register(const char *name, const char *file, cn_test_fn fn);
 void cn_test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Directory of the shared data (../shared by default) and of tests/data. */
-const char *cn_test_shared(void);
+/* Absolute paths of the source tree (its data/ is coinnet's run-time data)
+ * and of tests/data. */
+const char *cn_test_root(void);
 const char *cn_test_data(void);
 /* A fresh scratch directory for the current test (removed after the run). */
 const char *cn_test_tmpdir(void);

@@ -171,7 +171,7 @@ TEST(csv_invalid_utf8_suggests_gb18030) {
  * UTF-8 file beside it is its author's own conversion of a subset, an
  * independent check of the decoding. */
 TEST(csv_gb18030_real_export) {
-  const char *p = cn_test_path(cn_test_shared(), "data/cn-rail-patents/patents-gb18030.csv");
+  const char *p = cn_test_path(cn_test_data(), "cn-rail-patents/patents-gb18030.csv");
   cn_diag d = read_err(p, NULL);
   CHECK_INT(d.code, CN_EDATA);
   CHECK_INT(d.line, 1);
@@ -188,7 +188,7 @@ TEST(csv_gb18030_real_export) {
   cn_read_opts u;
   cn_read_opts_init(&u);
   u.no_header = 1;
-  cn_table *ref = read_ok(cn_test_path(cn_test_shared(), "data/cn-rail-patents/joint-patents-utf8.csv"), &u);
+  cn_table *ref = read_ok(cn_test_path(cn_test_data(), "cn-rail-patents/joint-patents-utf8.csv"), &u);
   if (ref) {
     /* every record of the UTF-8 subset appears with the same title and applicants */
     int64_t found = 0;

@@ -130,7 +130,7 @@ static void same_tables(const cn_table *t, const cn_table *u, const char *widene
 TEST(dta_reads_simulated_panel) {
   cn_table *t = NULL;
   cn_diag d;
-  const char *p = cn_test_path(cn_test_shared(), "data/ref/simulated-panel.dta");
+  const char *p = cn_test_path(cn_test_data(), "ref/simulated-panel.dta");
   CHECK_STATUS(cn_table_read(p, NULL, &t, &d), CN_OK, &d);
   if (!t) return;
   CHECK_INT(cn_table_nrow(t), 3000);
@@ -157,7 +157,7 @@ TEST(dta_reads_simulated_panel) {
 TEST(dta_reads_simulated_data) {
   cn_table *t = NULL;
   cn_diag d;
-  const char *p = cn_test_path(cn_test_shared(), "data/ref/simulated-data.dta");
+  const char *p = cn_test_path(cn_test_data(), "ref/simulated-data.dta");
   CHECK_STATUS(cn_table_read(p, NULL, &t, &d), CN_OK, &d);
   if (!t) return;
   CHECK_INT(cn_table_nrow(t), 600);
@@ -415,7 +415,7 @@ TEST(dta_read_errors_name_the_file) {
   /* a directory */
   CHECK_STATUS(cn_table_read_dta(cn_test_tmpdir(), NULL, &u, &d), CN_EDATA, &d);
   /* a truncated file: ReadStat's error comes back */
-  const char *src = cn_test_path(cn_test_shared(), "data/ref/simulated-data.dta");
+  const char *src = cn_test_path(cn_test_data(), "ref/simulated-data.dta");
   size_t n = 0;
   char *bytes = slurp(src, &n);
   CHECK(bytes != NULL && n > 5000);

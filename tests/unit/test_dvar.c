@@ -1,5 +1,5 @@
 /* tests/unit/test_dvar.c — HS → BEC concordances of every edition in
- * ../shared/data/hs-bec and the intermediary rule. Expected counts come from
+ * data/hs-bec and the intermediary rule. Expected counts come from
  * an independent Python reading of the same files (csv module, utf-8-sig):
  *   distinct codes, intermediate under any / all, sum of share weights
  *   hs1996 5113 3216 3102 3155.6666666666697
@@ -32,7 +32,7 @@ TEST(bec_every_edition) {
   for (int r = 0; r < 3; r++) {
     cn_bec *b = NULL;
     cn_diag d;
-    CHECK_INT(cn_bec_read(cn_test_path(cn_test_shared(), "data/hs-bec"), rules[r], &b, &d), CN_OK);
+    CHECK_INT(cn_bec_read(cn_test_path(cn_test_root(), "data/hs-bec"), rules[r], &b, &d), CN_OK);
     if (!b) return;
     CHECK_INT(cn_bec_editions(b), 4);
     for (int e = 0; e < 4; e++) {
@@ -115,7 +115,7 @@ TEST(gen_customs_recovers_truth) {
   for (int rep = 0; rep < 2; rep++) {
     const char *p = cn_test_path(cn_test_tmpdir(), rep ? "c2.csv" : "c1.csv");
     cn_bec *b = NULL;
-    CHECK_INT(cn_bec_read(cn_test_path(cn_test_shared(), "data/hs-bec"), CN_BEC_ANY, &b, &d), CN_OK);
+    CHECK_INT(cn_bec_read(cn_test_path(cn_test_root(), "data/hs-bec"), CN_BEC_ANY, &b, &d), CN_OK);
     FILE *f = fopen(p, "w");
     int64_t n = 0;
     CHECK_INT(cn_gen_customs(firms, theta, b, &o, f, &n, &d), CN_OK);
@@ -141,7 +141,7 @@ TEST(gen_customs_recovers_truth) {
   CHECK(outside > 0);
   for (int r = 0; r < 3; r++) {
     cn_bec *b = NULL;
-    CHECK_INT(cn_bec_read(cn_test_path(cn_test_shared(), "data/hs-bec"), rules[r], &b, &d), CN_OK);
+    CHECK_INT(cn_bec_read(cn_test_path(cn_test_root(), "data/hs-bec"), rules[r], &b, &d), CN_OK);
     cn_dvar_opts opt;
     cn_dvar_opts_init(&opt);
     cn_dvar_report rp;

@@ -307,7 +307,7 @@ TEST(gen_unknown_scale) {
 TEST(gen_paper_customs_truth) {
   const char *dir = cn_test_path(cn_test_tmpdir(), "customs");
   char bec[4096];
-  snprintf(bec, sizeof bec, "%s", cn_test_path(cn_test_shared(), "data/hs-bec"));
+  snprintf(bec, sizeof bec, "%s", cn_test_path(cn_test_root(), "data/hs-bec"));
   cn_gen_opts o = {7, "tiny", false, 0, bec};
   cn_gen_counts c;
   cn_diag d;

@@ -3,7 +3,7 @@
  * Tiny tables are computed by hand in the comments; the leather and WIOD
  * numbers were printed by tests/data/gen/icio_reference.py (numpy, explicit
  * inverses and sums straight from the formulas):
- *   /usr/bin/python3 tests/data/gen/icio_reference.py ../shared/data --wiod */
+ *   /usr/bin/python3 tests/data/gen/icio_reference.py tests/data --wiod */
 #include <stdlib.h>
 #include "test.h"
 
@@ -30,9 +30,9 @@ static cn_icio *icio_of(const char *inter, const char *final, const char *output
 
 static cn_icio *leather(void) {
   char zi[1024], fi[1024], xo[1024];
-  snprintf(zi, sizeof zi, "%s", cn_test_path(cn_test_shared(), "data/icio-leather/inter.csv"));
-  snprintf(fi, sizeof fi, "%s", cn_test_path(cn_test_shared(), "data/icio-leather/final.csv"));
-  snprintf(xo, sizeof xo, "%s", cn_test_path(cn_test_shared(), "data/icio-leather/output.csv"));
+  snprintf(zi, sizeof zi, "%s", cn_test_path(cn_test_data(), "icio-leather/inter.csv"));
+  snprintf(fi, sizeof fi, "%s", cn_test_path(cn_test_data(), "icio-leather/final.csv"));
+  snprintf(xo, sizeof xo, "%s", cn_test_path(cn_test_data(), "icio-leather/output.csv"));
   cn_icio *io = NULL;
   cn_diag d;
   CHECK_STATUS(cn_icio_read(zi, fi, xo, NULL, &io, &d), CN_OK, &d);
@@ -372,9 +372,9 @@ TEST(icio_wiod_gvc) {
   static const char *const cols[9] = {"E", "FV", "IV", "participation", "position", "upstreamness",
                                       "downstreamness", "wwyz_forward", "wwyz_backward"};
   char zi[1024], fi[1024], xo[1024];
-  snprintf(zi, sizeof zi, "%s", cn_test_path(cn_test_shared(), "data/wiod-2011/inter.csv"));
-  snprintf(fi, sizeof fi, "%s", cn_test_path(cn_test_shared(), "data/wiod-2011/final.csv"));
-  snprintf(xo, sizeof xo, "%s", cn_test_path(cn_test_shared(), "data/wiod-2011/output.csv"));
+  snprintf(zi, sizeof zi, "%s", cn_test_path(cn_test_data(), "wiod-2011/inter.csv"));
+  snprintf(fi, sizeof fi, "%s", cn_test_path(cn_test_data(), "wiod-2011/final.csv"));
+  snprintf(xo, sizeof xo, "%s", cn_test_path(cn_test_data(), "wiod-2011/output.csv"));
   cn_icio *io = NULL;
   cn_table *t = NULL;
   cn_diag d;

@@ -167,7 +167,7 @@ TEST(model_empluk) {
   cn_reg_opts_init(&o);
   cn_table *t = NULL;
   cn_diag d;
-  CHECK_STATUS(cn_table_read(cn_test_path(cn_test_shared(), "data/ref/EmplUK.csv"), NULL, &t, &d),
+  CHECK_STATUS(cn_table_read(cn_test_path(cn_test_data(), "ref/EmplUK.csv"), NULL, &t, &d),
                CN_OK, &d);
   cn_model *m = NULL;
   if (t) CHECK_STATUS(cn_reg(t, "Wage ~ Emp | Firm + Year", &o, &m, &d), CN_OK, &d);

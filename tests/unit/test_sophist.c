@@ -2,7 +2,7 @@
  * Every reference number comes from tests/data/gen/sophist_reference.py
  * (numpy/pandas, independent of coinnet), which also wrote the generated
  * tables tests/data/measure/sophist-gen*.csv; the real data is
- * ../shared/data/world-trade-sitc2. */
+ * tests/data/world-trade-sitc2. */
 #include <stdlib.h>
 #include "test.h"
 
@@ -231,8 +231,8 @@ TEST(sophist_expy_generated) {
 }
 
 TEST(sophist_world_trade) {
-  cn_table *t = read_ok(cn_test_path(cn_test_shared(), "data/world-trade-sitc2/trade.csv"));
-  cn_table *g = read_ok(cn_test_path(cn_test_shared(), "data/world-trade-sitc2/gdp.csv"));
+  cn_table *t = read_ok(cn_test_path(cn_test_data(), "world-trade-sitc2/trade.csv"));
+  cn_table *g = read_ok(cn_test_path(cn_test_data(), "world-trade-sitc2/gdp.csv"));
   cn_table *p = NULL, *e = NULL;
   cn_diag d;
   cn_sophist_report r;

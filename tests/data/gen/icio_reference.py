@@ -5,7 +5,7 @@ section 2) and every `coinnet measure gvc` column (section 3,
 docs/measures.md), computed straight from the formulas with numpy: explicit
 inverses (numpy.linalg.inv), explicit sums over countries, no LU tricks.
 
-    /usr/bin/python3 tests/data/gen/icio_reference.py ../shared/data
+    /usr/bin/python3 tests/data/gen/icio_reference.py tests/data
 
 prints C initializers for the leather table (3 countries x 3 industries)
 and, when run with --wiod, spot checks on the WIOD 2011 table (1435 x 1435,
@@ -154,7 +154,7 @@ DECOMPR_FVAX = {(0, 0): 28.52278143, (0, 1): 2.79395126, (8, 8): 34.74381924, (4
 
 
 def main():
-    d = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
+    d = sys.argv[1] if len(sys.argv) > 1 else "tests/data"
     t = load(d + "/icio-leather")
     for ctry in ("Turkey", "Argentina"):
         th = theta(t, ctry)

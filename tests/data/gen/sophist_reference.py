@@ -6,7 +6,7 @@ python3-pandas 1.5 (independent of coinnet). Not run by the tests.
 (a) writes a generated country-product-year table with its income table to
     tests/data/measure/sophist-gen.csv and sophist-gen-income.csv, and prints
     every PRODY and EXPY of it;
-(b) reads the real data ../shared/data/world-trade-sitc2 (trade.csv,
+(b) reads the real data tests/data/world-trade-sitc2 (trade.csv,
     gdp.csv) and prints a sample of PRODY and EXPY with sums, minima, maxima
     and counts.
 
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 OUT = "tests/data/measure/"
-SHARED = sys.argv[1] if len(sys.argv) > 1 else "../shared"
+ROOT = sys.argv[1] if len(sys.argv) > 1 else "tests"
 
 
 def generate():
@@ -114,8 +114,8 @@ def main():
     for r in e.itertuples():
         print('    {"%d", "%s", %s, %d, %s},' % (r.year, r.country, num(r.X), r.n_products, num(r.expy)))
 
-    tr = read(SHARED + "/data/world-trade-sitc2/trade.csv", ["country", "product"])
-    gd = read(SHARED + "/data/world-trade-sitc2/gdp.csv", ["country"]).rename(columns={"value": "gdp"})
+    tr = read(ROOT + "/data/world-trade-sitc2/trade.csv", ["country", "product"])
+    gd = read(ROOT + "/data/world-trade-sitc2/gdp.csv", ["country"]).rename(columns={"value": "gdp"})
     p = prody(tr, gd, [], "country", "product", "value", "gdp")
     e = expy(tr, p, [], "country", "product", "value")
     units = tr["country"].unique()

@@ -29,8 +29,8 @@ PUBLIC := all test asan demo bench fuzz install
 .PHONY: $(PUBLIC) uninstall clean help
 
 ifndef CN_DEPS_DONE
-# -j given on the command line reaches us through MAKEFLAGS' jobserver.
-JFLAG := $(if $(findstring -j,$(MAKEFLAGS))$(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS))
+# -j given on the command line shows in MAKEFLAGS when the recipe runs.
+JFLAG = $(if $(findstring -j,$(MAKEFLAGS))$(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS))
 $(PUBLIC):
 	@scripts/deps $(if $(filter test asan,$@),browser)
 	@$(MAKE) --no-print-directory $(JFLAG) CN_DEPS_DONE=1 $@

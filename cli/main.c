@@ -83,16 +83,28 @@ static const cli_cmd *find_cmd(int g, const char *name) {
   return NULL;
 }
 
-/* Writes text as roff lines: backslashes escaped, lines that would read as
- * requests guarded, so that help text shows as it is in `man`. */
+/* Writes text as roff lines: backslashes and hyphens escaped, non-ASCII
+ * characters named by code point, lines that would read as requests
+ * guarded, so that help text shows as it is in `man`. */
 static void roff_text(const char *s, size_t n, FILE *fp) {
   bool bol = true;
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
     if (bol && (c == '.' || c == '\'')) fputs("\\&", fp);
-    if (c == '\\') fputs("\\e", fp);
-    else if (c == '-') fputs("\\-", fp);
-    else fputc(c, fp);
+    unsigned char u = (unsigned char)c;
+    int extra = u >= 0xF0 ? 3 : u >= 0xE0 ? 2 : u >= 0xC0 ? 1 : 0;
+    if (extra && i + (size_t)extra < n) { /* UTF-8 as \[uXXXX], any troff reads it */
+      unsigned cp = u & (0x3Fu >> extra);
+      for (int k = 1; k <= extra; k++) cp = cp << 6 | ((unsigned char)s[i + (size_t)k] & 0x3Fu);
+      fprintf(fp, "\\[u%04X]", cp);
+      i += (size_t)extra;
+    } else if (c == '\\') {
+      fputs("\\e", fp);
+    } else if (c == '-') {
+      fputs("\\-", fp);
+    } else {
+      fputc(c, fp);
+    }
     bol = c == '\n';
   }
   if (!bol) fputc('\n', fp);

@@ -12,8 +12,8 @@
  * the column text, so that codes such as HS products and IDs keep their
  * digits. Missing: empty fields and the NA tokens ("NA", "." by default).
  * Turning a column into text needs the fields already read, so the reader
- * starts over with the new plan (at most once per column; it happens on the
- * first rows in practice). */
+ * starts over with the new plan (at most once per column): each pass opens
+ * the file afresh and decodes it from its first byte. */
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
@@ -337,9 +337,13 @@ static cn_status check_utf8(reader *r, const field *f, const char *s, size_t n) 
   return CN_EDATA;
 }
 
+/* Opens path for one pass. Every field of the source starts afresh: a pass
+ * that follows another (a column turned text) must read from byte 0 with no
+ * undecoded bytes, no end-of-file flag and a new conversion state, not the
+ * counts the previous pass left behind. */
 static cn_status open_source(reader *r, const char *path) {
+  r->src = (source){.fd = -1, .cd = (iconv_t)-1};
   r->src.fd = open(path, O_RDONLY);
-  r->src.cd = (iconv_t)-1;
   if (r->src.fd < 0)
     return cn_diag_at(r->d, CN_EDATA, r->name, 0, 0, "cannot open: %s",
                       strerror(errno));

@@ -10,10 +10,12 @@
  * exponent, and text as soon as one value is not a number. Numbers written
  * with a leading zero ("007", "0101") and integers too long for int64 make
  * the column text, so that codes such as HS products and IDs keep their
- * digits. Missing: empty fields and the NA tokens ("NA", "." by default).
- * Turning a column into text needs the fields already read, so the reader
- * starts over with the new plan (at most once per column; it happens on the
- * first rows in practice). */
+ * digits; the second case is told in a note naming the cell (a user who
+ * expected a number learns why, and where). Missing: empty fields and the
+ * NA tokens ("NA", "." by default). Turning a column into text needs the
+ * fields already read, so the reader starts over with the new plan (at most
+ * once per column): each pass opens the file afresh and decodes it from its
+ * first byte. */
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
@@ -99,6 +101,7 @@ typedef struct reader {
   size_t fcap;
   unsigned char stop[256]; /* 1 for the separator, CR and LF */
   cn_buf scratch;
+  cn_buf notes; /* NUL-terminated notes, given once the table is read */
 } reader;
 
 /* Refills the buffer keeping bytes from `keep` on; returns 1 when more bytes
@@ -283,6 +286,24 @@ static bool all_digits(const char *s, size_t n) {
   return true;
 }
 
+/* Records the note that column `col` is text because the field f holds
+ * s[0..n), an integer too long for int64: the digits are kept rather than
+ * rounded to a double, and the user learns which cell decided it. The note
+ * is given only when the read succeeds (a later pass does not see the cell
+ * again: the column is text from its start then). */
+static cn_status note_big_int(reader *r, const char *col, const field *f,
+                              const char *s, size_t n) {
+  int shown = n > 40 ? 37 : (int)n;
+  cn__buf_printf(&r->notes,
+                 "%s:%lld:%lld: column \"%s\" is read as text: %.*s%s is an "
+                 "integer too long for 64 bits, kept with all its digits "
+                 "(a double would round it)",
+                 r->name, (long long)f->line, (long long)col_of(f->line_start, s),
+                 col, shown, s, n > 40 ? "..." : "");
+  cn__buf_append(&r->notes, "", 1);
+  return r->notes.failed ? cn_diag_set(r->d, CN_EINTERNAL, "out of memory") : CN_OK;
+}
+
 typedef struct na_set {
   const char *const *tok;
   size_t *len;
@@ -337,9 +358,13 @@ static cn_status check_utf8(reader *r, const field *f, const char *s, size_t n) 
   return CN_EDATA;
 }
 
+/* Opens path for one pass. Every field of the source starts afresh: a pass
+ * that follows another (a column turned text) must read from byte 0 with no
+ * undecoded bytes, no end-of-file flag and a new conversion state, not the
+ * counts the previous pass left behind. */
 static cn_status open_source(reader *r, const char *path) {
+  r->src = (source){.fd = -1, .cd = (iconv_t)-1};
   r->src.fd = open(path, O_RDONLY);
-  r->src.cd = (iconv_t)-1;
   if (r->src.fd < 0)
     return cn_diag_at(r->d, CN_EDATA, r->name, 0, 0, "cannot open: %s",
                       strerror(errno));
@@ -628,13 +653,19 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
           c->dbl[nrow] = x;
           continue;
         }
+        if (all_digits(s, n) && !leading_zero(s, n) &&
+            (st = note_big_int(r, c->name, f, s, n)) != CN_OK)
+          goto done;
         goto to_string;
       } else {
         double x;
         if (cn__parse_double(s, n, &x)) {
           int64_t iv;
-          if (leading_zero(s, n) || (all_digits(s, n) && !cn__parse_int64(s, n, &iv)))
+          if (leading_zero(s, n)) goto to_string;
+          if (all_digits(s, n) && !cn__parse_int64(s, n, &iv)) {
+            if ((st = note_big_int(r, c->name, f, s, n)) != CN_OK) goto done;
             goto to_string;
+          }
           c->dbl[nrow] = x;
           continue;
         }
@@ -655,6 +686,8 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
   }
   if (*restart) goto done;
   t->nrow = nrow;
+  for (size_t at = 0; at < r->notes.len; at += strlen(r->notes.data + at) + 1)
+    cn__log(CN_LOG_INFO, "%s", r->notes.data + at);
   if (blank) cn__log(CN_LOG_INFO, "%s: skipped %lld blank line%s", r->name,
                      (long long)blank, blank == 1 ? "" : "s");
   if (r->src.size > 0) cn__progress(r->name, (double)r->src.size, (double)r->src.size);
@@ -712,6 +745,7 @@ done:
   }
   cn_free(plan);
   cn__buf_free(&r.scratch);
+  cn__buf_free(&r.notes);
   cn_free(r.f);
   return st;
 }

@@ -359,3 +359,112 @@ TEST(csv_nul_byte_is_an_error) {
   CHECK_INT(d.column, 4);
   CHECK(strstr(d.message, "NUL") != NULL);
 }
+
+/* ---- integers too long for 64 bits (issue 23 item 7) ---- */
+
+static char big_log[2048];
+static int big_log_n;
+static void capture_big_log(void *ud, cn_log_level level, const char *msg) {
+  (void)ud;
+  CHECK_INT(level, CN_LOG_INFO);
+  size_t n = strlen(big_log);
+  snprintf(big_log + n, sizeof big_log - n, "%s\n", msg);
+  big_log_n++;
+}
+
+/* Reads path with the log captured into big_log. */
+static cn_table *read_logged(const char *path, const cn_read_opts *o) {
+  big_log[0] = '\0';
+  big_log_n = 0;
+  cn_set_log(capture_big_log, NULL);
+  cn_table *t = read_ok(path, o);
+  cn_set_log(NULL, NULL);
+  return t;
+}
+
+/* A 20-digit integer keeps the column text, as before, but no longer
+ * silently: a note names the file, line, column and the cell. The limit is
+ * INT64_MAX = 9223372036854775807 (2^63 - 1): that value stays an integer,
+ * one more makes the column text. In a double column the same holds (a
+ * double would round 20 digits: 12345678901234567891 is not one). */
+TEST(csv_big_integer_is_text_with_a_note) {
+  const char *p = FILE_OF("big.csv", "id,acct,x,ok\n"
+                                     "1,5,1.5,9223372036854775807\n"
+                                     "2,12345678901234567891,2,-9223372036854775807\n"
+                                     "3,7,-98765432109876543210,1\n");
+  cn_table *t = read_logged(p, NULL);
+  if (!t) return;
+  CHECK_INT(cn_table_type(t, 0), CN_INT64);
+  CHECK_INT(cn_table_type(t, 1), CN_STRING);
+  CHECK_INT(cn_table_type(t, 2), CN_STRING);
+  CHECK_INT(cn_table_type(t, 3), CN_INT64);
+  CHECK_STR(cn_test_level(t, 1, 1), "12345678901234567891");
+  CHECK_STR(cn_test_level(t, 1, 0), "5");
+  CHECK_STR(cn_test_level(t, 2, 2), "-98765432109876543210");
+  CHECK_STR(cn_test_level(t, 2, 0), "1.5");
+  CHECK_INT(cn_table_i64(t, 3)[0], INT64_MAX);
+  cn_table_free(t);
+  char want[1024];
+  snprintf(want, sizeof want,
+           "%s:3:3: column \"acct\" is read as text: 12345678901234567891 is an "
+           "integer too long for 64 bits, kept with all its digits (a double "
+           "would round it)\n"
+           "%s:4:5: column \"x\" is read as text: -98765432109876543210 is an "
+           "integer too long for 64 bits, kept with all its digits (a double "
+           "would round it)\n",
+           p, p);
+  CHECK_STR(big_log, want);
+  CHECK_INT(big_log_n, 2);
+}
+
+/* The note is given once per column, also when the reader starts over for
+ * another column later; not at all when the column is declared text, is
+ * text already, or has a leading zero (codes are text on purpose); and a
+ * long cell is cut in the note. */
+TEST(csv_big_integer_note_once_and_only_when_it_decides) {
+  const char *p = cn_test_path(cn_test_tmpdir(), "many.csv");
+  FILE *fp = fopen(p, "wb");
+  fprintf(fp, "a,b,c,d\n");
+  for (int i = 0; i < 50000; i++) fprintf(fp, "%d,%d,%d,%d\n", i, i, i, i);
+  fprintf(fp, "1,123456789012345678901234567890123456789012345,00012345678901234567890,"
+              "99999999999999999999\n");
+  fprintf(fp, "late,5,99999999999999999999,1\n");
+  fclose(fp);
+  cn_table *t = read_logged(p, NULL);
+  if (!t) return;
+  CHECK_INT(cn_table_type(t, 0), CN_STRING);
+  CHECK_INT(cn_table_type(t, 1), CN_STRING);
+  CHECK_INT(cn_table_type(t, 2), CN_STRING);
+  CHECK_INT(cn_table_type(t, 3), CN_STRING);
+  cn_table_free(t);
+  char want[1024];
+  snprintf(want, sizeof want,
+           "%s:50002:3: column \"b\" is read as text: "
+           "1234567890123456789012345678901234567... is an integer too long for "
+           "64 bits, kept with all its digits (a double would round it)\n"
+           "%s:50002:73: column \"d\" is read as text: 99999999999999999999 is an "
+           "integer too long for 64 bits, kept with all its digits (a double "
+           "would round it)\n",
+           p, p);
+  CHECK_STR(big_log, want);
+  /* declared text: nothing to say */
+  static const char *const cols[] = {"b", "d"};
+  cn_read_opts o;
+  cn_read_opts_init(&o);
+  o.string_cols = cols;
+  o.n_string_cols = 2;
+  t = read_logged(p, &o);
+  CHECK_INT(big_log_n, 0);
+  cn_table_free(t);
+  /* a read that fails says nothing but its error */
+  fp = fopen(p, "ab");
+  fprintf(fp, "1,2\n");
+  fclose(fp);
+  big_log[0] = '\0';
+  big_log_n = 0;
+  cn_set_log(capture_big_log, NULL);
+  cn_diag d = read_err(p, NULL);
+  cn_set_log(NULL, NULL);
+  CHECK_INT(d.line, 50004);
+  CHECK_INT(big_log_n, 0);
+}

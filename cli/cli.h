@@ -47,6 +47,9 @@ extern const cli_cmd cli_demo_cmds[];
  * commands keep no state between calls, so `coinnet run` calls this once
  * per step. Sets cli_prefix to the command's. */
 int cli_dispatch(int argc, char **argv);
+/* Frees the --string / --na lists that the reading options of the command
+ * just run made; cli_dispatch calls it when a command ends. */
+void cli_free_lists(void);
 /* A path under coinnet's data folder (docs/data.md): REL under the first of
  * $COINNET_DATA, the install prefix's share/coinnet and the source tree's
  * data/ that holds it; when none does, REL under the first of them (so that

@@ -53,13 +53,40 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
 
 bool cli_flag(char **argv, int i, const char *name) { return !strcmp(argv[i], name); }
 
-/* Splits "a,b,c" into a NULL-terminated list kept until exit. */
+/* The lists split_list made for the command running now: each is the list
+ * and its text, freed together by cli_free_lists when the command ends. */
+static void **g_lists;
+static size_t g_nlists, g_caplists;
+
+void cli_free_lists(void) {
+  for (size_t i = 0; i < g_nlists; i++) free(g_lists[i]);
+  free(g_lists);
+  g_lists = NULL;
+  g_nlists = g_caplists = 0;
+}
+
+/* Remembers p for cli_free_lists; false (p not kept) when out of memory. */
+static bool keep_list(void *p) {
+  if (g_nlists == g_caplists) {
+    size_t c = g_caplists ? 2 * g_caplists : 8;
+    void **q = realloc(g_lists, c * sizeof *q);
+    if (!q) return false;
+    g_lists = q;
+    g_caplists = c;
+  }
+  g_lists[g_nlists++] = p;
+  return true;
+}
+
+/* Splits "a,b,c" into a NULL-terminated list that lives until the command
+ * ends (cli_free_lists); NULL with *n = 0 when out of memory. */
 static const char **split_list(const char *s, int *n) {
   int k = 1;
   for (const char *p = s; *p; p++) k += *p == ',';
   const char **out = calloc((size_t)k + 1, sizeof *out);
   char *copy = strdup(s);
-  if (!out || !copy) {
+  if (!out || !copy || !keep_list(out) || !keep_list(copy)) {
+    if (g_nlists && g_lists[g_nlists - 1] == out) g_nlists--;
     free(out);
     free(copy);
     *n = 0;

@@ -235,6 +235,7 @@ int cli_dispatch(int argc, char **argv) {
         return 0;
       }
     int rc = c->run(argc, argv);
+    cli_free_lists();
     if (fflush(stdout) != 0 && rc == 0) {
       fprintf(stderr, "%s: cannot write the output\n", cli_prefix);
       rc = 5;
@@ -253,6 +254,7 @@ int cli_dispatch(int argc, char **argv) {
       return 0;
     }
   int rc = c->run(argc - 1, argv + 1);
+  cli_free_lists();
   if (fflush(stdout) != 0 && rc == 0) {
     fprintf(stderr, "%s: cannot write the output\n", cli_prefix);
     rc = 5;

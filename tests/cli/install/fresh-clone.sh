@@ -9,7 +9,9 @@
 set -u
 ROOT=$1
 T=$(pwd)
-unset COINNET_DATA MAKEFLAGS MFLAGS MAKELEVEL
+# The outer make's variables (BUILD=build-asan SAN=... under `make asan`)
+# reach us through the environment; a new user has none of them.
+unset COINNET_DATA MAKEFLAGS MFLAGS MAKELEVEL BUILD OPT SAN PREFIX DESTDIR JOBS CN_DEPS_DONE REDO
 step() { # step NAME LOG CMD...: runs CMD, prints NAME ok or the log's tail
   name=$1 log=$2
   shift 2

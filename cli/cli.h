@@ -51,6 +51,10 @@ int cli_dispatch(int argc, char **argv);
  * else ../../shared/REL beside the coinnet binary (a clone's build folder),
  * else ../shared/REL from the working folder. Writes into buf. */
 const char *cli_shared_path(const char *rel, char *buf, size_t n);
+/* x as %WIDTH.PRECf, or "." (Stata's missing) right-aligned in WIDTH when
+ * it is NaN or infinite, so that no printout shows nan or inf. The result
+ * lives in one of 16 rotating static buffers: use it in the same printf. */
+const char *cli_fixed(double x, int width, int prec);
 /* Reads a whole file into a new malloc'd buffer (NUL-terminated, its length
  * in *len); NULL when it cannot. */
 char *cli_slurp(const char *path, size_t *len);

@@ -1,5 +1,6 @@
 /* cli/common.c — option parsing and error printing shared by commands. */
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,4 +243,13 @@ char *cli_slurp(const char *path, size_t *len) {
   if (s) s[n] = '\0';
   *len = n;
   return s;
+}
+
+const char *cli_fixed(double x, int width, int prec) {
+  static char buf[16][64];
+  static int next;
+  char *b = buf[next++ % 16];
+  if (isfinite(x)) snprintf(b, sizeof buf[0], "%*.*f", width, prec, x);
+  else snprintf(b, sizeof buf[0], "%*s", width, ".");
+  return b;
 }

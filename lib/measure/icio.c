@@ -132,6 +132,14 @@ static cn_status check_accounts(cn_icio *io, const char *const names[3], cn_diag
   }
   for (int64_t c = 0; c < nfd; c++)
     for (int64_t i = 0; i < n; i++) fr[i] += M_(io->F, i, c, n), gross[i] += fabs(M_(io->F, i, c, n));
+  for (int64_t i = 0; i < n; i++)
+    if (!isfinite(gross[i]) || !isfinite(zc[i])) { /* finite cells whose sums overflow */
+      st = cn_diag_at(d, CN_EDATA, names[0], i + 2, 0,
+                      "row %s: the sums of its uses or inputs overflow a double (above 1.8e308); "
+                      "express the table in larger units",
+                      io->label[i]);
+      goto done;
+    }
   for (int64_t i = 0; i < n; i++) {
     double x = io->x[i], gap = zr[i] + fr[i] - x, size = fabs(x) > gross[i] ? fabs(x) : gross[i];
     if (fabs(gap) > ACCOUNT_TOL * size) {

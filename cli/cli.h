@@ -55,6 +55,14 @@ void cli_free_lists(void);
  * data/ that holds it; when none does, REL under the first of them (so that
  * the error names a path). Writes into buf (n bytes) and returns it. */
 const char *cli_data_path(const char *rel, char *buf, size_t n);
+/* x as %WIDTH.PRECf, or "." (Stata's missing) right-aligned in WIDTH when
+ * it is NaN or infinite, so that no printout shows nan or inf. The result
+ * lives in one of 16 rotating static buffers: use it in the same printf. */
+const char *cli_fixed(double x, int width, int prec);
+/* Parses s as a whole decimal number in [lo, hi] into *out; false (out
+ * untouched) for anything else: empty, trailing text, out of range, or too
+ * large for long long (never cut to fit an int). */
+bool cli_int_arg(const char *s, long long lo, long long hi, long long *out);
 /* Reads a whole file into a new malloc'd buffer (NUL-terminated, its length
  * in *len); NULL when it cannot. */
 char *cli_slurp(const char *path, size_t *len);

@@ -1,5 +1,7 @@
 /* cli/common.c — option parsing and error printing shared by commands. */
+#include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,4 +269,23 @@ char *cli_slurp(const char *path, size_t *len) {
   if (s) s[n] = '\0';
   *len = n;
   return s;
+}
+
+const char *cli_fixed(double x, int width, int prec) {
+  static char buf[16][64];
+  static int next;
+  char *b = buf[next++ % 16];
+  if (isfinite(x)) snprintf(b, sizeof buf[0], "%*.*f", width, prec, x);
+  else snprintf(b, sizeof buf[0], "%*s", width, ".");
+  return b;
+}
+
+bool cli_int_arg(const char *s, long long lo, long long hi, long long *out) {
+  char *end;
+  if (!s || !*s || (*s != '-' && *s != '+' && (*s < '0' || *s > '9'))) return false;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || *end || v < lo || v > hi) return false;
+  *out = v;
+  return true;
 }

@@ -52,11 +52,13 @@ int cli_gen_customs(int argc, char **argv) {
     o.records = v;
   }
   if (years) {
-    int a, b;
-    char c;
-    if (sscanf(years, "%d-%d%c", &a, &b, &c) != 2 || a > b || a < 1900 || b > 2100)
-      return cli_usage("customs", "--years wants FIRST-LAST, e.g. 2000-2015");
-    o.first_year = a, o.last_year = b;
+    /* two whole numbers: sscanf's %d would overflow silently on 20 digits */
+    char a[32] = "", *dash = strchr(years, '-');
+    long long ya, yb;
+    if (dash && (size_t)(dash - years) < sizeof a) memcpy(a, years, (size_t)(dash - years));
+    if (!dash || !cli_int_arg(a, 1900, 2100, &ya) || !cli_int_arg(dash + 1, 1900, 2100, &yb) || ya > yb)
+      return cli_usage("customs", "--years wants FIRST-LAST from 1900 to 2100, e.g. 2000-2015");
+    o.first_year = (int)ya, o.last_year = (int)yb;
   }
   if (mkdir(outd, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prefix, outd, strerror(errno));

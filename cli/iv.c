@@ -87,12 +87,12 @@ static void print_iv(const cn_model *m, FILE *fp) {
              (long long)m->n_clusters[q]);
   snprintf(a, sizeof a, "F(%4d,%7.0f)", k, m->df_r);
   fprintf(fp, "%-52sNumber of obs     = %10lld\n", left[0], (long long)m->nobs);
-  fprintf(fp, "%-52s%-18s= %10.2f\n", left[1], a, m->F);
-  fprintf(fp, "%-52sProb > F          = %10.4f\n", left[2], m->F_p);
-  fprintf(fp, "%-52sR-squared         = %10.4f\n", left[3], m->r2);
-  fprintf(fp, "%-52sAdj R-squared     = %10.4f\n", left[4], m->r2_a);
-  if (m->n_fe) fprintf(fp, "%-52sWithin R-sq.      = %10.4f\n", left[5], m->r2_within);
-  fprintf(fp, "%-52sRoot MSE          = %10.4f\n\n", "", m->rmse);
+  fprintf(fp, "%-52s%-18s= %s\n", left[1], a, cli_fixed(m->F, 10, 2));
+  fprintf(fp, "%-52sProb > F          = %s\n", left[2], cli_fixed(m->F_p, 10, 4));
+  fprintf(fp, "%-52sR-squared         = %s\n", left[3], cli_fixed(m->r2, 10, 4));
+  fprintf(fp, "%-52sAdj R-squared     = %s\n", left[4], cli_fixed(m->r2_a, 10, 4));
+  if (m->n_fe) fprintf(fp, "%-52sWithin R-sq.      = %s\n", left[5], cli_fixed(m->r2_within, 10, 4));
+  fprintf(fp, "%-52sRoot MSE          = %s\n\n", "", cli_fixed(m->rmse, 10, 4));
   fputs(rule, fp);
   fprintf(fp, "%12.12s | Coefficient  Std. err.      t    P>|t|     [95%% conf. interval]\n", m->depvar);
   fprintf(fp, "-------------+----------------------------------------------------------------\n");
@@ -103,7 +103,7 @@ static void print_iv(const cn_model *m, FILE *fp) {
     stata_num(lo, sizeof lo, c->ci_low, 10);
     stata_num(hi, sizeof hi, c->ci_high, 11);
     name12(fp, c->name);
-    fprintf(fp, " | %s  %s %8.2f   %6.3f   %s %s\n", a, b, c->t, c->p, lo, hi);
+    fprintf(fp, " | %s  %s %s   %s   %s %s\n", a, b, cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
   }
   fputs(rule, fp);
   /* first stages */
@@ -117,7 +117,7 @@ static void print_iv(const cn_model *m, FILE *fp) {
     for (int j = 0; j < m->n_first; j++) {
       const cn_first_stage *f = &m->first[j];
       name12(fp, f->endog);
-      fprintf(fp, " | %12.2f   %8.4f   %10.4f\n", f->F, f->F_p, f->partial_r2);
+      fprintf(fp, " | %s   %s   %s\n", cli_fixed(f->F, 12, 2), cli_fixed(f->F_p, 8, 4), cli_fixed(f->partial_r2, 10, 4));
     }
     fprintf(fp, "-------------+---------------------------------------\n\n");
   }
@@ -125,20 +125,20 @@ static void print_iv(const cn_model *m, FILE *fp) {
   char lab[128];
   snprintf(lab, sizeof lab, "Underidentification test (%s):",
            rob ? "Kleibergen-Paap rk LM statistic" : "Anderson canon. corr. LM statistic");
-  fprintf(fp, "%-68s%10.3f\n", lab, m->kp_lm);
+  fprintf(fp, "%-68s%s\n", lab, cli_fixed(m->kp_lm, 10, 3));
   snprintf(lab, sizeof lab, "%51sChi-sq(%.0f) P-val =", "", m->kp_lm_df);
-  fprintf(fp, "%-68s%10.4f\n", lab, m->kp_lm_p);
+  fprintf(fp, "%-68s%s\n", lab, cli_fixed(m->kp_lm_p, 10, 4));
   fputs(rule, fp);
-  fprintf(fp, "%-68s%10.3f\n", "Weak identification test (Cragg-Donald Wald F statistic):", m->cd_f);
+  fprintf(fp, "%-68s%s\n", "Weak identification test (Cragg-Donald Wald F statistic):", cli_fixed(m->cd_f, 10, 3));
   if (rob)
-    fprintf(fp, "%-68s%10.3f\n", "                         (Kleibergen-Paap rk Wald F statistic):",
-            m->kp_wald_f);
+    fprintf(fp, "%-68s%s\n", "                         (Kleibergen-Paap rk Wald F statistic):",
+            cli_fixed(m->kp_wald_f, 10, 3));
   if (isfinite(m->sy_crit[0])) {
     static const char *const pct[4] = {"10%", "15%", "20%", "25%"};
     for (int q = 0; q < 4; q++) {
       snprintf(lab, sizeof lab, "%-41s%s maximal IV size", q ? "" : "Stock-Yogo weak ID test critical values:",
                pct[q]);
-      fprintf(fp, "%-68s%10.2f\n", lab, m->sy_crit[q]);
+      fprintf(fp, "%-68s%s\n", lab, cli_fixed(m->sy_crit[q], 10, 2));
     }
     fprintf(fp, "Source: Stock-Yogo (2005).  Reproduced by permission.\n");
     if (rob) fprintf(fp, "NB: Critical values are for Cragg-Donald F statistic and i.i.d. errors.\n");

@@ -24,10 +24,24 @@ static int icio_args(int argc, char **argv, const char *cmd, const char *const *
   return 0;
 }
 
-/* Reads the table, printing the error; returns 0 or an exit code. */
+/* Reads the table, printing the error, and notes the rows with negative
+ * value added (accepted: docs/measures.md); returns 0 or an exit code. */
 static int read_icio(const char *files[3], const cn_read_opts *ro, cn_icio **io) {
   cn_diag d;
   if (cn_icio_read(files[0], files[1], files[2], ro, io, &d) != CN_OK) return cli_fail(&d);
+  const cn_icio *t = *io;
+  int64_t k = t->n_va_negative;
+  if (k) {
+    fprintf(stderr, "%s: note: %lld country-industr%s with inputs above output (negative value added), kept:",
+            cli_prefix, (long long)k, k == 1 ? "y" : "ies");
+    for (int64_t q = 0; q < k && q < 5; q++) {
+      int64_t j = t->va_negative[q];
+      double in = 0;
+      for (int64_t i = 0; i < t->n; i++) in += t->Z[i + j * t->n];
+      fprintf(stderr, "%s %s (output %.10g, inputs %.10g)", q ? ";" : "", t->label[j], t->x[j], in);
+    }
+    fprintf(stderr, "%s\n", k > 5 ? "; ..." : "");
+  }
   return 0;
 }
 

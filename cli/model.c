@@ -71,12 +71,12 @@ static void print_table(const cn_model *m, FILE *fp) {
              (long long)m->n_clusters[q]);
   snprintf(a, sizeof a, "F(%4d,%7.0f)", k, m->df_r);
   fprintf(fp, "%-52sNumber of obs     = %10lld\n", left[0], (long long)m->nobs);
-  fprintf(fp, "%-52s%-18s= %10.2f\n", left[1], a, m->F);
-  fprintf(fp, "%-52sProb > F          = %10.4f\n", left[2], m->F_p);
-  fprintf(fp, "%-52sR-squared         = %10.4f\n", left[3], m->r2);
-  fprintf(fp, "%-52sAdj R-squared     = %10.4f\n", left[4], m->r2_a);
-  fprintf(fp, "%-52sWithin R-sq.      = %10.4f\n", left[5], m->r2_within);
-  fprintf(fp, "%-52sRoot MSE          = %10.4f\n\n", left[6], m->rmse);
+  fprintf(fp, "%-52s%-18s= %s\n", left[1], a, cli_fixed(m->F, 10, 2));
+  fprintf(fp, "%-52sProb > F          = %s\n", left[2], cli_fixed(m->F_p, 10, 4));
+  fprintf(fp, "%-52sR-squared         = %s\n", left[3], cli_fixed(m->r2, 10, 4));
+  fprintf(fp, "%-52sAdj R-squared     = %s\n", left[4], cli_fixed(m->r2_a, 10, 4));
+  fprintf(fp, "%-52sWithin R-sq.      = %s\n", left[5], cli_fixed(m->r2_within, 10, 4));
+  fprintf(fp, "%-52sRoot MSE          = %s\n\n", left[6], cli_fixed(m->rmse, 10, 4));
   fprintf(fp, "------------------------------------------------------------------------------\n");
   fprintf(fp, "%12.12s | Coefficient  Std. err.      t    P>|t|     [95%% conf. interval]\n",
           m->depvar);
@@ -91,8 +91,8 @@ static void print_table(const cn_model *m, FILE *fp) {
     char nb[64];
     const char *name = abbrev(c->name, nb, sizeof nb);
     int64_t wname = cn_text_width(name);
-    fprintf(fp, "%*s%s | %s  %s %8.2f   %6.3f   %s %s\n", (int)(wname < 12 ? 12 - wname : 0), "",
-            name, a, b, c->t, c->p, lo, hi);
+    fprintf(fp, "%*s%s | %s  %s %s   %s   %s %s\n", (int)(wname < 12 ? 12 - wname : 0), "",
+            name, a, b, cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
   }
   fprintf(fp, "------------------------------------------------------------------------------\n");
   if (m->n_fe) {
@@ -132,9 +132,9 @@ static void print_ml(const cn_model *m, FILE *fp) {
   }
   snprintf(a, sizeof a, "Std. errors: %s",
            m->vce == CN_VCE_ROBUST ? "robust" : m->vce == CN_VCE_CLUSTER ? "cluster" : "oim");
-  fprintf(fp, "%-52sLR chi2           = %10.2f\n", a, 2 * (m->ll - m->ll0));
-  fprintf(fp, "%-52sPseudo R2         = %10.4f\n", "", m->pseudo_r2);
-  fprintf(fp, "Log likelihood = %.4f\n\n", m->ll);
+  fprintf(fp, "%-52sLR chi2           = %s\n", a, cli_fixed(2 * (m->ll - m->ll0), 10, 2));
+  fprintf(fp, "%-52sPseudo R2         = %s\n", "", cli_fixed(m->pseudo_r2, 10, 4));
+  fprintf(fp, "Log likelihood = %s\n\n", cli_fixed(m->ll, 0, 4));
   fprintf(fp, "------------------------------------------------------------------------------\n");
   fprintf(fp, "%12.12s | Coefficient  Std. err.      z    P>|z|     [95%% conf. interval]\n", m->depvar);
   fprintf(fp, "-------------+----------------------------------------------------------------\n");
@@ -147,8 +147,8 @@ static void print_ml(const cn_model *m, FILE *fp) {
     char nb[64];
     const char *nm = abbrev(c->name, nb, sizeof nb);
     int64_t w = cn_text_width(nm);
-    fprintf(fp, "%*s%s | %s  %s %8.2f   %6.3f   %s %s\n", (int)(w < 12 ? 12 - w : 0), "", nm, a, b,
-            c->t, c->p, lo, hi);
+    fprintf(fp, "%*s%s | %s  %s %s   %s   %s %s\n", (int)(w < 12 ? 12 - w : 0), "", nm, a, b,
+            cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
   }
   if (m->n_margins) {
     fprintf(fp, "------------------------------------------------------------------------------\n");
@@ -192,11 +192,11 @@ static void print_heckman(const cn_model *m, FILE *fp) {
     char nb[64];
     const char *nm = abbrev(strncmp(c->name, "select:", 7) ? c->name : c->name + 7, nb, sizeof nb);
     int64_t w = cn_text_width(nm);
-    fprintf(fp, "%*s%s | %s  %s %8.2f   %6.3f   %s %s\n", (int)(w < 12 ? 12 - w : 0), "", nm, a, b, c->t,
-            c->p, lo, hi);
+    fprintf(fp, "%*s%s | %s  %s %s   %s   %s %s\n", (int)(w < 12 ? 12 - w : 0), "", nm, a, b,
+            cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
   }
   fprintf(fp, "-------------+----------------------------------------------------------------\n");
-  fprintf(fp, "         rho | %10.5f\n       sigma | %10.5f\n", m->rho, m->sigma);
+  fprintf(fp, "         rho | %s\n       sigma | %s\n", cli_fixed(m->rho, 10, 5), cli_fixed(m->sigma, 10, 5));
   fprintf(fp, "------------------------------------------------------------------------------\n");
 }
 

@@ -50,10 +50,10 @@ static int run_build(int argc, char **argv) {
       continue;
     }
     if ((r = cli_opt(argc, argv, &i, "--window", &v)) != 0) {
-      char *end;
-      bo.window = r > 0 ? (int)strtol(v, &end, 10) : -1;
-      if (r < 0 || *end || bo.window < 1 || bo.window > 50)
+      long long w;
+      if (r < 0 || !cli_int_arg(v, 1, 50, &w))
         return cli_usage("build", "--window takes a number of years from 1 to 50");
+      bo.window = (int)w;
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1]) return cli_usage("build", "unknown option %s", argv[i]);
@@ -142,10 +142,10 @@ static int run_metrics(int argc, char **argv) {
       continue;
     }
     if ((r = cli_opt(argc, argv, &i, "--threads", &v)) != 0) {
-      char *end;
-      no.threads = r > 0 ? (int)strtol(v, &end, 10) : -1;
-      if (r < 0 || *end || no.threads < 1)
-        return cli_usage("metrics", "--threads takes a count >= 1");
+      long long th;
+      if (r < 0 || !cli_int_arg(v, 1, 1024, &th))
+        return cli_usage("metrics", "--threads takes a count from 1 to 1024");
+      no.threads = (int)th;
       continue;
     }
     if ((r = cli_opt(argc, argv, &i, "--bc-alpha", &v)) != 0) {

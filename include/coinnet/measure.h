@@ -130,6 +130,10 @@ typedef struct cn_icio {
   double *Z;             /* n x n */
   double *F;             /* n x nfd */
   double *x;             /* n */
+  /* rows with x > 0 whose inputs exceed their output (negative value added
+   * x_j − Σ_i Z_ij): accepted, for the caller to report (in row order) */
+  int64_t n_va_negative;
+  int64_t *va_negative;  /* n_va_negative row indices */
 } cn_icio;
 
 /* Reads the three files (inter: first column the row labels, then one
@@ -138,7 +142,11 @@ typedef struct cn_icio {
  * second column) and checks them: Z's column labels equal its row labels,
  * the row labels of final and output equal Z's, in the same order, every
  * label has a country part, every final-demand country has rows, every
- * cell is a number. Problems are CN_EDATA naming file:line. o may be NULL. */
+ * cell is a finite number, and the accounts balance (docs/measures.md):
+ * Z ≥ 0, Σ_j Z_ij + Σ_c F_ic = x_i within 0.1% of the row's size, and a row
+ * with x ≤ 0 neither supplies nor uses intermediates. Problems are CN_EDATA
+ * naming file:line and the offending rows with their values; negative
+ * value added is accepted and listed in va_negative. o may be NULL. */
 cn_status cn_icio_read(const char *inter, const char *final, const char *output,
                        const cn_read_opts *o, cn_icio **out, cn_diag *d);
 /* The same from tables already read; names[0..2] name them in messages

@@ -9,6 +9,7 @@
 #include <lapacke.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "../base/base_int.h"
@@ -28,7 +29,7 @@ void cn_icio_free(cn_icio *io) {
   for (int64_t c = 0; io->fd_label && c < io->nfd; c++) cn_free(io->fd_label[c]);
   cn_free(io->label), cn_free(io->industry), cn_free(io->country), cn_free(io->country_name);
   cn_free(io->fd_label), cn_free(io->fd_country);
-  cn_free(io->Z), cn_free(io->F), cn_free(io->x);
+  cn_free(io->Z), cn_free(io->F), cn_free(io->x), cn_free(io->va_negative);
   cn_free(io);
 }
 
@@ -67,6 +68,114 @@ static cn_status check_label(const cn_table *t, int64_t i, const char *want, con
     return cn_diag_at(d, CN_EDATA, name, i + 2, 1, "row label \"%.*s\" does not match row %lld of the intermediate table (\"%s\")",
                       s ? (int)(len > 64 ? 64 : len) : 0, s ? s : "", (long long)i + 1, want);
   return CN_OK;
+}
+
+/* How far a row's uses may miss its output, relative to the larger of
+ * |x_i| and its gross uses: rounding in published tables stays far below. */
+#define ACCOUNT_TOL 1e-3
+/* Offending rows named in one message. */
+#define ACCOUNT_SHOW 5
+
+/* Appends "; " or ": " and one offending row's text to the message
+ * buffer (at most ACCOUNT_SHOW rows, then a count of the rest). */
+static void list_row(char *msg, size_t size, int64_t k, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void list_row(char *msg, size_t size, int64_t k, const char *fmt, ...) {
+  size_t len = strlen(msg);
+  if (k >= ACCOUNT_SHOW || len + 1 >= size) return;
+  snprintf(msg + len, size - len, "%s", k ? "; " : ": ");
+  len = strlen(msg);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg + len, size - len, fmt, ap);
+  va_end(ap);
+}
+
+/* The accounting identities of the table (docs/measures.md, "Checks on
+ * the table"). Errors (CN_EDATA, at the line of the first offending row,
+ * naming up to ACCOUNT_SHOW rows with their values): a non-finite number,
+ * negative intermediate use, uses that do not add up to output, a row
+ * with output ≤ 0 that supplies or uses intermediates. Rows with negative
+ * value added are recorded in io->va_negative. */
+static cn_status check_accounts(cn_icio *io, const char *const names[3], cn_diag *d) {
+  int64_t n = io->n, nfd = io->nfd, bad = 0, first = -1;
+  cn_status st = CN_OK;
+  char msg[700] = "";
+  double *zr = dalloc((size_t)n), *zc = dalloc((size_t)n), *fr = dalloc((size_t)n), *gross = dalloc((size_t)n);
+  if (!zr || !zc || !fr || !gross) {
+    st = oom(d);
+    goto done;
+  }
+  for (int k = 0; k < 3; k++) { /* numbers such as 1e999 or inf */
+    int64_t m = k == 0 ? n * n : k == 1 ? n * nfd : n;
+    const double *v = k == 0 ? io->Z : k == 1 ? io->F : io->x;
+    for (int64_t q = 0; q < m; q++)
+      if (!isfinite(v[q])) {
+        st = cn_diag_at(d, CN_EDATA, names[k], q % n + 2, 0, "row %s: %g is not a finite number",
+                        io->label[q % n], v[q]);
+        goto done;
+      }
+  }
+  for (int64_t j = 0; j < n; j++)
+    for (int64_t i = 0; i < n; i++) {
+      double z = M_(io->Z, i, j, n);
+      if (z < 0) {
+        if (first < 0) first = i;
+        list_row(msg, sizeof msg, bad++, "%s -> %s = %g", io->label[i], io->label[j], z);
+      }
+      zr[i] += z, zc[j] += z, gross[i] += fabs(z);
+    }
+  if (bad) {
+    st = cn_diag_at(d, CN_EDATA, names[0], first + 2, 0, "%lld negative intermediate use%s%s%s", (long long)bad,
+                    bad == 1 ? "" : "s", msg, bad > ACCOUNT_SHOW ? "; ..." : "");
+    goto done;
+  }
+  for (int64_t c = 0; c < nfd; c++)
+    for (int64_t i = 0; i < n; i++) fr[i] += M_(io->F, i, c, n), gross[i] += fabs(M_(io->F, i, c, n));
+  for (int64_t i = 0; i < n; i++)
+    if (!isfinite(gross[i]) || !isfinite(zc[i])) { /* finite cells whose sums overflow */
+      st = cn_diag_at(d, CN_EDATA, names[0], i + 2, 0,
+                      "row %s: the sums of its uses or inputs overflow a double (above 1.8e308); "
+                      "express the table in larger units",
+                      io->label[i]);
+      goto done;
+    }
+  for (int64_t i = 0; i < n; i++) {
+    double x = io->x[i], gap = zr[i] + fr[i] - x, size = fabs(x) > gross[i] ? fabs(x) : gross[i];
+    if (fabs(gap) > ACCOUNT_TOL * size) {
+      if (first < 0) first = i;
+      list_row(msg, sizeof msg, bad++, "%s: intermediate %.10g + final %.10g = %.10g, output %.10g", io->label[i],
+               zr[i], fr[i], zr[i] + fr[i], x);
+    }
+  }
+  if (bad) {
+    st = cn_diag_at(d, CN_EDATA, names[2], first + 2, 0,
+                    "%lld row%s where intermediate use + final use differs from output by more than %g%%%s%s",
+                    (long long)bad, bad == 1 ? "" : "s", ACCOUNT_TOL * 100, msg, bad > ACCOUNT_SHOW ? "; ..." : "");
+    goto done;
+  }
+  for (int64_t i = 0; i < n; i++)
+    if (!(io->x[i] > 0) && (zr[i] > 0 || zc[i] > 0)) {
+      if (first < 0) first = i;
+      list_row(msg, sizeof msg, bad++, "%s: output %.10g, intermediate use %.10g, inputs %.10g", io->label[i],
+               io->x[i], zr[i], zc[i]);
+    }
+  if (bad) {
+    st = cn_diag_at(d, CN_EDATA, names[2], first + 2, 0,
+                    "%lld row%s with output <= 0 that supply or use intermediates%s%s", (long long)bad,
+                    bad == 1 ? "" : "s", msg, bad > ACCOUNT_SHOW ? "; ..." : "");
+    goto done;
+  }
+  for (int64_t j = 0; j < n; j++) bad += io->x[j] > 0 && io->x[j] - zc[j] < 0;
+  if (bad && !(io->va_negative = cn_calloc((size_t)bad, sizeof *io->va_negative))) {
+    st = oom(d);
+    goto done;
+  }
+  for (int64_t j = 0; j < n; j++)
+    if (io->x[j] > 0 && io->x[j] - zc[j] < 0) io->va_negative[io->n_va_negative++] = j;
+done:
+  cn_free(zr), cn_free(zc), cn_free(fr), cn_free(gross);
+  return st;
 }
 
 cn_status cn_icio_from_tables(const cn_table *inter, const cn_table *final, const cn_table *output,
@@ -164,6 +273,7 @@ cn_status cn_icio_from_tables(const cn_table *inter, const cn_table *final, cons
     if ((st = num_column(final, (int)c + 1, n, io->F + (size_t)c * (size_t)n, names[1], d)) != CN_OK) goto done;
   }
   if ((st = num_column(output, 1, n, io->x, names[2], d)) != CN_OK) goto done;
+  st = check_accounts(io, names, d);
   goto done;
 fail_oom:
   st = oom(d);

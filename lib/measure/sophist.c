@@ -26,6 +26,18 @@ static void cells_free(cells *c) {
   cn_free(c->c_u), cn_free(c->c_p), cn_free(c->c_x);
 }
 
+/* The data error for a sum that left the range of a double (above about
+ * 1.8e308): it names the data row i (1-based), the key in column kc and
+ * what was summed, and asks for smaller units. Returns CN_EDATA. */
+static cn_status too_large(const cn_table *t, int kc, int64_t i, const char *what, cn_diag *d) {
+  char key[256];
+  cn_table_cell_text(t, kc, i, key, sizeof key);
+  return cn_diag_set(d, CN_EDATA,
+                     "data row %lld (%s \"%s\"): the %s overflow a double (above 1.8e308); "
+                     "express the values in larger units (thousands, millions)",
+                     (long long)i + 1, cn_table_name(t, kc), key, what);
+}
+
 /* Builds the cells of t from the columns by (may be -1), unit, product and
  * value; counts invalid and merged rows into r. Returns CN_OK or
  * CN_EINTERNAL (out of memory, d filled). */
@@ -69,6 +81,10 @@ static cn_status cells_build(const cn_table *t, int cb, int cu, int cp, int cv, 
     if (k == c->nc) c->c_u[k] = u, c->c_p[k] = p, c->nc++;
     else r->rows_merged++;
     c->c_x[k] += v;
+    if (!isfinite(c->c_x[k])) { /* two rows near 1.8e308 */
+      st = too_large(t, cu, i, "exports of one unit and product", d);
+      goto done;
+    }
     c->row_u[i] = u;
     c->u_rows[u]++;
   }
@@ -222,7 +238,11 @@ cn_status cn_measure_prody(const cn_table *t, const cn_prody_spec *s, cn_table *
   st = s->income ? income_from_table(t, cb, cu, s->income, ib, iu, ic, &c, inc, &rep, d)
                  : income_from_column(t, ic, &c, inc, &rep, d);
   if (st != CN_OK) goto done;
-  for (int64_t k = 0; k < c.nc; k++) xtot[c.c_u[k]] += c.c_x[k];
+  for (int64_t k = 0; k < c.nc; k++)
+    if (!isfinite(xtot[c.c_u[k]] += c.c_x[k])) {
+      st = too_large(t, cu, c.u_first[c.c_u[k]], "exports of this unit", d);
+      goto done;
+    }
   /* drop the units without income or without exports: xtot = 0 marks them */
   for (int64_t u = 0; u < c.nu; u++) {
     if (isnan(inc[u])) {
@@ -239,6 +259,10 @@ cn_status cn_measure_prody(const cn_table *t, const cn_prody_spec *s, cn_table *
     ssum[p] += sh;
     num[p] += sh * inc[u];
     nun[p]++;
+    if (!isfinite(num[p])) { /* incomes near 1.8e308 */
+      st = too_large(t, cp, c.p_first[p], "share-weighted incomes of this product", d);
+      goto done;
+    }
   }
   if (!(res = cn_table_new(c.np))) goto oom;
   int kcols[2] = {cb, cp};
@@ -323,6 +347,12 @@ cn_status cn_measure_expy(const cn_table *t, const cn_expy_spec *s, cn_table **o
     xtot[u] += x;
     num[u] += x * pv[p];
     npr[u] += x > 0;
+    if (!isfinite(xtot[u]) || !isfinite(num[u]) || !isfinite(rep.value_total)) {
+      st = too_large(t, cu, c.u_first[u], !isfinite(num[u]) && isfinite(xtot[u])
+                                              ? "PRODY-weighted exports of this unit"
+                                              : "exports", d);
+      goto done;
+    }
   }
   for (int64_t p = 0; p < c.np; p++) rep.products_unmatched += miss[p];
   if (!(res = cn_table_new(c.nu))) goto oom;

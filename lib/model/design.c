@@ -272,6 +272,45 @@ static cn_status fe_as_terms(cn_formula *f, const cn_table *t, cn_diag *d) {
 
 static int f_nfe_of(const cn_formula *f) { return f ? f->nfe : 0; }
 
+/* Whether the factors a and b are the same variable: the same column
+ * (shifted alike, for lags) or the same expression text. */
+static bool same_factor(const cn__factor *a, const cn__factor *b) {
+  if (a->kind != b->kind) return false;
+  if (a->kind == CN_FK_VAR) return a->col == b->col;
+  if (a->kind == CN_FK_LAG) return a->col == b->col && a->shift == b->shift && a->diff == b->diff;
+  return a->kind == CN_FK_EXPR && !strcmp(a->text, b->text);
+}
+
+/* Formulas that leave nothing to estimate (CN_ESCRIPT with a caret): the
+ * dependent variable written again as a regressor (R² = 1 by
+ * construction, zero standard errors), and an equation with no regressor,
+ * no constant and no fixed effect (`y ~ 0`). */
+/* A degenerate model is an analysis that cannot be done (exit 1), though
+ * its diagnostic points into the formula like a formula error. */
+static cn_status degenerate(cn_diag *d) {
+  if (d) d->code = CN_EANALYSIS;
+  return CN_EANALYSIS;
+}
+
+static cn_status degenerate_formula(const cn_formula *f, cn_diag *d) {
+  const cn__terms *sets[2] = {&f->rhs, &f->endog};
+  for (int s = 0; s < 2; s++)
+    for (int q = 0; q < sets[s]->n; q++) {
+      const cn__term *tm = &sets[s]->t[q];
+      if (tm->nf != 1 || !same_factor(&tm->f[0], &f->dep)) continue;
+      cn__formula_error(d, f->text, 0, "%s is the dependent variable; it cannot also be a regressor",
+                        tm->f[0].text);
+      if (d) d->column = d->snippet_col = tm->f[0].pos;
+      return degenerate(d);
+    }
+  if (f->rhs.n == 0 && !f->cons && f->nfe == 0 && f->endog.n == 0) {
+    cn__formula_error(d, f->text, strlen(f->text),
+                      "nothing to estimate: no regressor, no constant and no fixed effect");
+    return degenerate(d);
+  }
+  return CN_OK;
+}
+
 cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_opts *opts,
                            unsigned flags, cn__design *ds, cn_model *m, cn_diag *d) {
   cn_status st = CN_OK;
@@ -300,6 +339,7 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
     goto done;
   }
   if ((flags & CN_DESIGN_DUMMIES) && (st = fe_as_terms(f, t, d)) != CN_OK) goto done;
+  if ((st = degenerate_formula(f, d)) != CN_OK) goto done;
   sets[0] = &f->rhs;
   sets[1] = &f->endog;
   sets[2] = &f->inst;
@@ -522,6 +562,16 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
       G[q] = cn__group_ids(kbuf, n, 1, clid[q]);
     }
     cn_free(kbuf);
+    /* G/(G − 1) and the G − 1 degrees of freedom need two clusters; Stata
+     * would report missing errors, we stop and say why */
+    for (int q = 0; q < ncl; q++)
+      if (G[q] == 1) {
+        st = cn_diag_set(d, CN_EANALYSIS,
+                         "--cluster %s: the estimation sample has 1 cluster; clustered standard "
+                         "errors need at least 2",
+                         opts->cluster[q]);
+        goto done;
+      }
   }
   m->nobs = n;
   goto done;

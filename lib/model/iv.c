@@ -627,8 +627,11 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
   }
   /* means (for the constant), then y and every column demeaned */
   if ((st = cn__absorb_prepare(&ds.ab, d)) != CN_OK) goto done;
-  double ybar = wmean(y, w, n), tss = 0;
-  for (int64_t i = 0; i < n; i++) tss += WT(i) * (y[i] - ybar) * (y[i] - ybar);
+  double ybar = wmean(y, w, n), tss = 0, yy = 0;
+  for (int64_t i = 0; i < n; i++) {
+    tss += WT(i) * (y[i] - ybar) * (y[i] - ybar);
+    yy += WT(i) * y[i] * y[i];
+  }
   int nv = 1 + nex + nen + nin;
   dm = cn_calloc((size_t)nv + 1, sizeof *dm);
   if (!dm) goto oom;
@@ -901,6 +904,16 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     for (int a = 0; a < ka; a++) fit += X[a][i] * b[a];
     e[i] = y[i] - fit;
     rss += WT(i) * e[i] * e[i];
+  }
+  /* an exact fit: no residual variance, so no standard errors (as reg) */
+  if (tss <= 1e-24 * yy || rss <= 1e-12 * tss) {
+    st = tss > 1e-24 * yy ? cn_diag_set(d, CN_EANALYSIS,
+                                        "the regressors fit %s exactly (R-squared = 1 up to rounding): "
+                                        "standard errors and tests are not defined",
+                                        ds.f->dep.text)
+                          : cn_diag_set(d, CN_EANALYSIS, "%s does not vary in the estimation sample",
+                                        ds.f->dep.text);
+    goto done;
   }
   double used = N - dk - sdof;
   m->df_r = cluster ? Gmin - 1 : used;

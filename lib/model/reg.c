@@ -151,8 +151,11 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   if ((st = cn__absorb_prepare(&ab, d)) != CN_OK) goto done;
   double ybar = wmean(y, w, n);
   for (int j = 0; j < ncol; j++) cols[j].mean = wmean(cols[j].x, w, n);
-  double tss = 0;
-  for (int64_t i = 0; i < n; i++) tss += (w ? w[i] : 1) * (y[i] - ybar) * (y[i] - ybar);
+  double tss = 0, yy = 0;
+  for (int64_t i = 0; i < n; i++) {
+    tss += (w ? w[i] : 1) * (y[i] - ybar) * (y[i] - ybar);
+    yy += (w ? w[i] : 1) * y[i] * y[i];
+  }
   int iters = 0, maxit = 0;
   cn_status sts = CN_OK;
   cn_diag dd;
@@ -303,6 +306,16 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     for (int a = 0; a < ka; a++) fit += xa[a][i] * b[a];
     e[i] = y[i] - fit;
     rss += (w ? w[i] : 1) * e[i] * e[i];
+  }
+  /* an exact fit leaves no residual variance: every standard error would
+   * be 0 (or rounding noise) and every test infinite */
+  if (tss <= 1e-24 * yy || rss <= 1e-12 * tss) {
+    st = tss > 1e-24 * yy ? cn_diag_set(d, CN_EANALYSIS,
+                               "the regressors%s fit %s exactly (R-squared = 1 up to rounding): "
+                               "standard errors and tests are not defined",
+                               nfe > 0 ? " and fixed effects" : "", f->dep.text)
+                 : cn_diag_set(d, CN_EANALYSIS, "%s does not vary in the estimation sample", f->dep.text);
+    goto free_b;
   }
   /* degrees of freedom absorbed (reghdfe dof(all)) */
   m->n_fe = nfe;

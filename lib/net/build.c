@@ -412,7 +412,17 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     if (c_pub >= 0) {
       year = year_of(cell_view(t, c_pub, r, date, sizeof date, &dn));
     } else if (c_year >= 0) {
+      /* a whole year in the range dates are read in (year_of); anything
+       * else is refused rather than cast (1e9 made a graph in year 10⁹,
+       * 2019.5 was cut to 2019 and 1e300 overflowed) */
       double y = cn_table_get_num(t, c_year, r);
+      if (!isnan(y) && !(y == floor(y) && y >= 1800 && y <= 2200)) {
+        char cell[64];
+        cn_table_cell_text(t, c_year, r, cell, sizeof cell);
+        st = cn_diag_set(d, CN_EDATA, "record %lld: --year column \"%s\" holds %s, not a year from 1800 to 2200",
+                         (long long)r + 1, o->year, cell);
+        goto done;
+      }
       year = isnan(y) ? CN_NA_INT64 : (int64_t)y;
     } else {
       year = year_of(cell_view(t, c_date, r, date, sizeof date, &dn));

@@ -559,6 +559,130 @@ static void read_model(reader *r, const jval *root, cn_model *m) {
   }
 }
 
+/* ---- what the numbers may be ------------------------------------------- */
+
+/* The number under key (NULL when absent or null), for the checks below. */
+static const jval *num_at(const jval *obj, const char *key) {
+  const jval *v = get(obj, key);
+  return v && v->kind == J_NUM ? v : NULL;
+}
+
+/* An error unless the number under key lies in [lo, hi] (absent and null
+ * pass: they read as missing, which a table leaves empty). */
+static void check_range(reader *r, const jval *obj, const char *key, double lo, double hi,
+                        const char *want) {
+  const jval *v = num_at(obj, key);
+  if (r->st || !v || (v->num >= lo && v->num <= hi)) return;
+  r->st = PERR(r->p, v->off, "\"%s\" should be %s, not %.17g", key, want, v->num);
+}
+
+/* An error unless key holds a number (not null, not absent). */
+static void check_present(reader *r, const jval *obj, const char *key, const char *what) {
+  const jval *v = get(obj, key);
+  if (r->st || (v && v->kind == J_NUM)) return;
+  r->st = PERR(r->p, v ? v->off : obj->off, "%s needs \"%s\" (a number)", what, key);
+}
+
+/* Checks coefficients: a name used once, a number for b, se >= 0, p in
+ * [0, 1], ci_low <= ci_high. */
+static void check_coefs(reader *r, const jval *arr, const cn_coef *c, int n) {
+  for (int a = 0; arr && a < n && !r->st; a++) {
+    const jval *o = &arr->items[a];
+    check_present(r, o, "b", "a coefficient");
+    check_range(r, o, "se", 0, INFINITY, "a standard error >= 0");
+    check_range(r, o, "p", 0, 1, "a p-value in [0, 1]");
+    for (int q = 0; q < a && !r->st; q++)
+      if (!strcmp(c[q].name, c[a].name))
+        r->st = PERR(r->p, o->off, "coefficient \"%s\" appears twice", c[a].name);
+    if (!r->st && isfinite(c[a].ci_low) && isfinite(c[a].ci_high) && c[a].ci_low > c[a].ci_high)
+      r->st = PERR(r->p, get(o, "ci_low")->off, "\"ci_low\" is above \"ci_high\"");
+  }
+}
+
+/* A saved model is read back only when its numbers are ones coinnet could
+ * have written: counts that are counts, degrees of freedom that are
+ * positive, lists of matching lengths, statistics in their ranges.
+ * Anything else is a damaged or hand-edited file (CN_EDATA at the value). */
+static void check_model(reader *r, const jval *root, const cn_model *m) {
+  if (r->st) return;
+  const double BIG = 9007199254740992.0; /* 2^53: counts beyond are not exact */
+  if (!get(root, "nobs")) r->st = PERR(r->p, root->off, "no \"nobs\" in the model");
+  check_range(r, root, "nobs", 1, BIG, "the number of observations (an integer >= 1)");
+  check_range(r, root, "singletons", 0, BIG, "a count (>= 0)");
+  const jval *nf = num_at(root, "nobs_full");
+  if (!r->st && nf && m->nobs_full < m->nobs)
+    r->st = PERR(r->p, nf->off, "\"nobs_full\" (%lld) is below \"nobs\" (%lld)",
+                 (long long)m->nobs_full, (long long)m->nobs);
+  check_range(r, root, "df_r", 1e-300, INFINITY, "residual degrees of freedom > 0");
+  check_range(r, root, "df_a", 0, INFINITY, "absorbed degrees of freedom >= 0");
+  check_range(r, root, "iterations", 0, INFINITY, "a count (>= 0)");
+  const jval *fe = get(root, "fixed_effects");
+  for (int g = 0; fe && g < m->n_fe && !r->st; g++) {
+    const jval *f = &fe->items[g];
+    check_range(r, f, "levels", 1, BIG, "a number of levels (>= 1)");
+    check_range(r, f, "redundant", 0, (double)m->fe[g].levels, "a count between 0 and \"levels\"");
+  }
+  const jval *vce = get(root, "vce");
+  if (!r->st && vce && vce->kind == J_OBJ) {
+    const jval *cl = get(vce, "cluster"), *ncl = get(vce, "n_clusters");
+    int ncl_n = ncl && ncl->kind == J_ARR ? ncl->n : 0;
+    if (cl && ncl && ncl_n != m->n_cluster)
+      r->st = PERR(r->p, ncl ? ncl->off : vce->off,
+                   "\"n_clusters\" should have one count per cluster variable (%d), not %d", m->n_cluster,
+                   ncl_n);
+    if (!r->st && !cl && ncl) r->st = PERR(r->p, ncl->off, "\"n_clusters\" without \"cluster\"");
+    for (int q = 0; !r->st && ncl && q < m->n_cluster; q++)
+      if (m->n_clusters[q] < 2)
+        r->st = PERR(r->p, ncl->items[q].off,
+                     "\"n_clusters\" should be at least 2 (clustered errors need two clusters), not %lld",
+                     (long long)m->n_clusters[q]);
+    if (!r->st && m->vce == CN_VCE_CLUSTER && m->n_cluster == 0)
+      r->st = PERR(r->p, vce->off, "a clustered model needs \"cluster\" (the variables)");
+  }
+  const jval *co = get(root, "coefficients");
+  if (!r->st && m->ncoef == 0) r->st = PERR(r->p, co->off, "a model needs at least one coefficient");
+  check_coefs(r, co, m->coef, m->ncoef);
+  const jval *s = get(root, "stats");
+  if (s && s->kind == J_OBJ) {
+    check_range(r, s, "r2", -INFINITY, 1, "an R-squared <= 1");
+    check_range(r, s, "r2_within", -INFINITY, 1, "an R-squared <= 1");
+    check_range(r, s, "r2_a", -INFINITY, 1, "an R-squared <= 1");
+    check_range(r, s, "r2_within_a", -INFINITY, 1, "an R-squared <= 1");
+    check_range(r, s, "pseudo_r2", -INFINITY, 1, "a pseudo R-squared <= 1");
+    check_range(r, s, "rmse", 0, INFINITY, "a root MSE >= 0");
+    check_range(r, s, "rss", 0, INFINITY, "a residual sum of squares >= 0");
+    check_range(r, s, "F", 0, INFINITY, "an F statistic >= 0");
+    check_range(r, s, "F_p", 0, 1, "a p-value in [0, 1]");
+    check_range(r, s, "kp_lm", 0, INFINITY, "a statistic >= 0");
+    check_range(r, s, "kp_lm_df", 1, INFINITY, "degrees of freedom >= 1");
+    check_range(r, s, "kp_lm_p", 0, 1, "a p-value in [0, 1]");
+    check_range(r, s, "kp_wald_f", 0, INFINITY, "a statistic >= 0");
+    check_range(r, s, "cd_f", 0, INFINITY, "a statistic >= 0");
+    check_range(r, s, "sigma", 0, INFINITY, "a standard deviation >= 0");
+    check_range(r, s, "sigma_se", 0, INFINITY, "a standard error >= 0");
+    check_range(r, s, "lambda_se", 0, INFINITY, "a standard error >= 0");
+    check_range(r, s, "n_left", 0, (double)m->nobs, "a count between 0 and \"nobs\"");
+    check_range(r, s, "n_unc", 0, (double)m->nobs, "a count between 0 and \"nobs\"");
+    check_range(r, s, "n_right", 0, (double)m->nobs, "a count between 0 and \"nobs\"");
+  }
+  const jval *fs = get(root, "first_stage");
+  for (int q = 0; fs && q < m->n_first && !r->st; q++) {
+    const jval *f = &fs->items[q];
+    check_range(r, f, "F", 0, INFINITY, "an F statistic >= 0");
+    check_range(r, f, "F_df1", 1, INFINITY, "degrees of freedom >= 1");
+    check_range(r, f, "F_df2", 1e-300, INFINITY, "degrees of freedom > 0");
+    check_range(r, f, "F_p", 0, 1, "a p-value in [0, 1]");
+    check_range(r, f, "partial_r2", 0, 1, "a partial R-squared in [0, 1]");
+    check_coefs(r, get(f, "coefficients"), m->first[q].coef, m->first[q].ncoef);
+  }
+  const jval *dr = get(root, "dropped");
+  if (dr && dr->kind == J_OBJ) {
+    check_range(r, dr, "missing", 0, BIG, "a count (>= 0)");
+    check_range(r, dr, "if", 0, BIG, "a count (>= 0)");
+    check_range(r, dr, "singletons", 0, BIG, "a count (>= 0)");
+  }
+}
+
 cn_status cn_model_parse_json(const char *text, size_t len, const char *name, cn_model **out,
                               cn_diag *d) {
   jparser p = {text, len, 0, name ? name : "model", d, {0}};
@@ -591,6 +715,7 @@ cn_status cn_model_parse_json(const char *text, size_t len, const char *name, cn
   m->ll0 = m->sigma = m->sigma_se = m->rho = m->lambda = m->lambda_se = NAN;
   reader r = {&p, CN_OK};
   read_model(&r, &root, m);
+  check_model(&r, &root, m);
   st = r.st;
 done:
   jval_free(&root);

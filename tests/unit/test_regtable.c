@@ -63,14 +63,14 @@ TEST(regtable_json_round_trip) {
 TEST(regtable_json_strings_and_numbers) {
   cn_diag d;
   cn_model *m = parse("{\"schema_version\": 1, \"depvar\": \"caf\\u00e9 \\ud83d\\ude00\\n\\\"q\\\"\",\n"
-                      " \"nobs\": 1031, \"df_r\": -1.5e-3, \"extra\": {\"a\": [true, false, null, []]},\n"
+                      " \"nobs\": 1031, \"df_r\": 1.5e-3, \"extra\": {\"a\": [true, false, null, []]},\n"
                       " \"coefficients\": [{\"name\": \"x\", \"b\": 2, \"se\": null}]}",
                       &d);
   CHECK(m != NULL);
   if (!m) return;
   CHECK_STR(m->depvar, "caf\xc3\xa9 \xf0\x9f\x98\x80\n\"q\"");
   CHECK_INT(m->nobs, 1031);
-  CHECK_NEAR(m->df_r, -1.5e-3, 1e-15);
+  CHECK_NEAR(m->df_r, 1.5e-3, 1e-15);
   CHECK(isnan(m->coef[0].se));
   CHECK(isnan(m->r2));
   cn_model_free(m);

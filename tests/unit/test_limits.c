@@ -388,3 +388,45 @@ TEST(sqlite_query_row_limit) {
   if (t) CHECK_INT(cn_table_nrow(t), 30);
   cn_table_free(t);
 }
+
+/* ---- names made from long variable names ------------------------------ */
+
+/* A variable named with 600 bytes: its lag is "L_" + the whole name and
+ * winsor --replace replaces it. Both names used to be cut at 511 bytes:
+ * the lag got a cut name and --replace added a new (cut) column. Panel
+ * firm 1, years 2001-2003, x = 1, 2, 3: the lag is ., 1, 2 (by hand). */
+TEST(prep_long_variable_names) {
+  char *x = repeat('x', 600, "");
+  const char *p = cn_test_path(cn_test_tmpdir(), "panel.csv");
+  FILE *fp = fopen(p, "w");
+  if (!fp) return;
+  fprintf(fp, "firm,year,%s\n1,2001,1\n1,2002,2\n1,2003,3\n", x);
+  fclose(fp);
+  cn_table *t = NULL;
+  cn_diag d;
+  CHECK_STATUS(cn_table_read(p, NULL, &t, &d), CN_OK, &d);
+  if (t) {
+    int64_t miss = -1;
+    CHECK_STATUS(cn_prep_lag(&t, x, "firm", "year", 1, 0, NULL, &miss, &d), CN_OK, &d);
+    char *lag = malloc(strlen(x) + 3);
+    sprintf(lag, "L_%s", x);
+    int c = cn_table_find(t, lag);
+    CHECK(c >= 0);
+    CHECK_INT(miss, 1);
+    if (c >= 0) {
+      CHECK(isnan(cn_table_get_num(t, c, 0)));
+      CHECK_NEAR(cn_table_get_num(t, c, 2), 2, 0);
+    }
+    int ncol = cn_table_ncol(t);
+    cn_winsor_opts o;
+    cn_winsor_opts_init(&o);
+    o.lo = 1, o.hi = 99, o.replace = 1;
+    const char *vars[1] = {x};
+    CHECK_STATUS(cn_prep_winsor(&t, vars, 1, &o, NULL, &d), CN_OK, &d);
+    CHECK_INT(cn_table_ncol(t), ncol); /* replaced, not added */
+    CHECK(cn_table_find(t, x) >= 0);
+    free(lag);
+  }
+  cn_table_free(t);
+  free(x);
+}

@@ -101,7 +101,7 @@ bool cli_flag(char **argv, int i, const char *name);
 bool cli_is_help(const char *arg);
 
 /* Options every reader takes (--sep, --encoding, --table, --query,
- * --string, --na, --no-header); returns as cli_opt does. Lists given with
+ * --max-rows, --string, --na, --no-header); returns as cli_opt does. Lists given with
  * commas are split into storage owned by the CLI until exit. */
 int cli_read_opt(int argc, char **argv, int *i, cn_read_opts *o);
 extern const char cli_read_help[];

@@ -118,7 +118,9 @@ const char cli_read_help[] =
     "  --na TOKENS        CSV tokens read as missing (default: empty, NA and .)\n"
     "  --no-header        the CSV has no header row (columns v1, v2, ...)\n"
     "  --table NAME       SQLite: the table to read\n"
-    "  --query SQL        SQLite: the query to run\n";
+    "  --query SQL        SQLite: the query to run\n"
+    "  --max-rows N       SQLite: refuse a query result of more than N rows\n"
+    "                     (default 10000000; 0: no limit)\n";
 
 int cli_read_opt(int argc, char **argv, int *i, cn_read_opts *o) {
   const char *v;
@@ -137,6 +139,16 @@ int cli_read_opt(int argc, char **argv, int *i, cn_read_opts *o) {
   }
   if ((r = cli_opt(argc, argv, i, "--query", &v)) != 0) {
     if (r > 0) o->sqlite_query = v;
+    return r;
+  }
+  if ((r = cli_opt(argc, argv, i, "--max-rows", &v)) != 0) {
+    if (r > 0) {
+      char *end;
+      errno = 0;
+      long long n = strtoll(v, &end, 10);
+      if (!*v || *end || errno || n < 0) return -1;
+      o->max_rows = n == 0 ? -1 : (int64_t)n;
+    }
     return r;
   }
   if ((r = cli_opt(argc, argv, i, "--string", &v)) != 0) {

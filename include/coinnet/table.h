@@ -107,7 +107,15 @@ typedef struct cn_read_opts {
   const char *sqlite_table; /* SQLite: read this table, or */
   const char *sqlite_query; /* run this query */
   const char *display_name; /* name used in messages instead of the path */
+  int64_t max_rows; /* SQLite query: a result of more rows is an error (CN_EDATA)
+                     * rather than a table that grows until memory runs out
+                     * (a recursive query without an end); 0: CN_MAX_ROWS_DEFAULT,
+                     * negative: no limit. A --table is read whole. */
 } cn_read_opts;
+
+/* The default of cn_read_opts.max_rows: 10 million rows (a few GB at most
+ * for a wide result; reached in seconds by a runaway recursive query). */
+#define CN_MAX_ROWS_DEFAULT ((int64_t)10000000)
 
 void cn_read_opts_init(cn_read_opts *o);
 

@@ -2,6 +2,7 @@
 #ifndef CN_BASE_INT_H
 #define CN_BASE_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include "coinnet/base.h"
 
@@ -16,6 +17,8 @@ bool cn__buf_reserve(cn_buf *b, size_t extra); /* room for extra more bytes */
 bool cn__buf_append(cn_buf *b, const void *p, size_t n);
 bool cn__buf_printf(cn_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+bool cn__buf_vprintf(cn_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void cn__buf_free(cn_buf *b);
 
 /* Asks for transparent huge pages on a large block (8 MiB or more) so that

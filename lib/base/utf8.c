@@ -89,20 +89,29 @@ int64_t cn__utf8_width(const char *str, size_t n) {
   return w;
 }
 
+bool cn__buf_vprintf(cn_buf *b, const char *fmt, va_list ap) {
+  va_list again;
+  va_copy(again, ap);
+  char tmp[256]; /* most pieces are short: one formatting pass */
+  int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  bool ok = false;
+  if (k < 0) b->failed = true;
+  else if ((size_t)k < sizeof tmp) ok = cn__buf_append(b, tmp, (size_t)k);
+  else if (cn__buf_reserve(b, (size_t)k)) {
+    vsnprintf(b->data + b->len, (size_t)k + 1, fmt, again);
+    b->len += (size_t)k;
+    ok = true;
+  }
+  va_end(again);
+  return ok;
+}
+
 bool cn__buf_printf(cn_buf *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char tmp[256];
-  int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  bool ok = cn__buf_vprintf(b, fmt, ap);
   va_end(ap);
-  if (k < 0) return false;
-  if ((size_t)k < sizeof tmp) return cn__buf_append(b, tmp, (size_t)k);
-  if (!cn__buf_reserve(b, (size_t)k)) return false;
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)k + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)k;
-  return true;
+  return ok;
 }
 
 int64_t cn_text_width(const char *s) { return s ? cn__utf8_width(s, strlen(s)) : 0; }

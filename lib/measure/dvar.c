@@ -9,6 +9,7 @@
 #include <string.h>
 #include "coinnet/dvar.h"
 #include "measure_int.h"
+#include "../table/table_int.h"
 
 enum { C_FIRM, C_YEAR, C_HS6, C_FLOW, C_REGIME, C_VALUE, C_NAME, NCC };
 enum { REG_PROC = 0, REG_ORD = 1, REG_OTHER = 2 };
@@ -565,6 +566,7 @@ cn_status cn_measure_dvar(const char *customs_path, const cn_table *firms, const
   int64_t *survey_row = NULL;
   outrow *rows = NULL;
   cn_table *res = NULL;
+  cn_buf cell = {0};
   memset(rep, 0, sizeof *rep);
   *out = NULL;
 
@@ -595,12 +597,11 @@ cn_status cn_measure_dvar(const char *customs_path, const cn_table *firms, const
     goto oom;
   for (size_t i = 0; i < s.nfy; i++) survey_row[i] = -1;
   for (int64_t i = 0; i < nsv; i++) {
-    char buf[1024];
     double yv = cn_table_get_num(firms, sy, i);
     int32_t firm = -1, fy = -1;
-    if (!cn_table_is_na(firms, sf, i)) {
-      size_t n = cn_table_cell_text(firms, sf, i, buf, sizeof buf);
-      firm = cn__strmap_get(&s.firms, buf, n);
+    if (!cn_table_is_na(firms, sf, i)) { /* the whole id: a cut one could match another firm */
+      if (!cn__cell_text(firms, sf, i, &cell)) goto oom;
+      firm = cn__strmap_get(&s.firms, cell.data, cell.len);
     }
     if (firm >= 0 && yv >= YEAR_MIN && yv <= YEAR_MAX && yv == floor(yv)) fy = fy_get(&s, firm, (int)yv);
     if (fy < 0) {
@@ -608,7 +609,7 @@ cn_status cn_measure_dvar(const char *customs_path, const cn_table *firms, const
       continue;
     }
     if (survey_row[fy] >= 0) {
-      st = cn_diag_set(d, CN_EDATA, "firms: firm \"%s\" year %g appears twice (rows %lld and %lld)", buf, yv,
+      st = cn_diag_set(d, CN_EDATA, "firms: firm \"%s\" year %g appears twice (rows %lld and %lld)", cell.data, yv,
                        (long long)survey_row[fy] + 1, (long long)i + 1);
       goto done;
     }
@@ -711,5 +712,6 @@ done:
   cn_free(survey_row);
   cn_free(rows);
   cn_table_free(res);
+  cn__buf_free(&cell);
   return st;
 }

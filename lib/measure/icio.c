@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "../base/base_int.h"
+#include "../table/table_int.h"
 #include "coinnet/measure.h"
 
 #define M_(m, i, j, n) (m)[(size_t)(i) + (size_t)(j) * (size_t)(n)]
@@ -418,7 +419,7 @@ static cn_status theta_concord(const cn_icio *io, const int64_t *cols, int64_t m
   const char **un_name = NULL, **un_src = NULL;
   int64_t nun = 0;
   cn_table *res = NULL, *ures = NULL;
-  char buf[512], code[512];
+  cn_buf indb = {0}, codeb = {0}; /* a concordance row's industry and code, whole */
   if (cn_table_ncol(concord) < 2)
     return cn_diag_set(d, CN_EUSAGE, "the concordance needs two columns: table industry, code");
   used = cn_calloc((size_t)m + 1, sizeof *used);
@@ -435,9 +436,12 @@ static cn_status theta_concord(const cn_icio *io, const int64_t *cols, int64_t m
   }
   for (int64_t k = 0; k < nr; k++) {
     if (cn_table_is_na(concord, 0, k) || cn_table_is_na(concord, 1, k)) continue;
-    cn_table_cell_text(concord, 0, k, buf, sizeof buf);
-    cn_table_cell_text(concord, 1, k, code, sizeof code);
-    int32_t g = cn__strmap_intern(&codes, code, strlen(code));
+    if (!cn__cell_text(concord, 0, k, &indb) || !cn__cell_text(concord, 1, k, &codeb)) {
+      st = oom(d);
+      break;
+    }
+    const char *buf = indb.data;
+    int32_t g = cn__strmap_intern(&codes, codeb.data, codeb.len);
     if (g < 0) {
       st = oom(d);
       break;
@@ -511,6 +515,7 @@ done:
   cn__strmap_free(&codes);
   cn_free(used), cn_free(w1), cn_free(s1), cn_free(w2), cn_free(s2), cn_free(wx), cn_free(cnt);
   cn_free(un_name), cn_free(un_src);
+  cn__buf_free(&indb), cn__buf_free(&codeb);
   return st;
 }
 

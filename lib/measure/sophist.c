@@ -134,10 +134,10 @@ static cn_status keyed_read(const cn_table *kt, const int kc[2], int vc, bool no
     if (id < 0) goto oom;
     if ((size_t)id == before) k->val[id] = v;
     else if (k->val[id] != v) {
-      char text[256];
-      cn_table_cell_text(kt, kc[1], i, text, sizeof text);
+      /* the key's second part whole (b is free again: this is the error exit) */
+      if (!cn__row_key(kt, &kc[1], 1, i, &b)) goto oom;
       st = cn_diag_set(d, CN_EDATA, "%s, data row %lld: %s \"%s\" has two %s, %.17g and %.17g", what,
-                       (long long)i + 1, key, text, value, k->val[id], v);
+                       (long long)i + 1, key, b.data, value, k->val[id], v);
       goto done;
     }
   }

@@ -94,12 +94,16 @@ static void column_keys(const cn_table *t, int col, int64_t nrow, int64_t *key, 
   }
 }
 
-/* The text of a categorical level of column col at row r. */
-static void level_text(const cn_table *t, int col, int64_t r, char *buf, size_t n) {
+/* The text of a categorical level of column col at row r, whole (a level
+ * of any length: cutting it would give two levels one name); a new string,
+ * NULL when out of memory. */
+static char *level_text(const cn_table *t, int col, int64_t r) {
   cn_type ty = cn_table_type(t, col);
-  if (ty == CN_INT64) snprintf(buf, n, "%lld", (long long)cn_table_i64(t, col)[r]);
-  else if (ty == CN_DOUBLE) cn__fmt_double(cn_table_dbl(t, col)[r], buf, n);
-  else snprintf(buf, n, "%s", cn_table_level(t, col, cn_table_codes(t, col)[r]));
+  char num[64];
+  if (ty == CN_STRING) return cn_strdup(cn_table_level(t, col, cn_table_codes(t, col)[r]));
+  if (ty == CN_INT64) snprintf(num, sizeof num, "%lld", (long long)cn_table_i64(t, col)[r]);
+  else cn__fmt_double(cn_table_dbl(t, col)[r], num, sizeof num); /* at most 24 bytes */
+  return cn_strdup(num);
 }
 
 typedef struct lev {
@@ -195,9 +199,10 @@ static cn_status term_columns(ctx *c, const cn__term *term, double *const *fv, c
   if (fa->ref) {
     ref = -1;
     for (int64_t l = 0; l < L && ref < 0; l++) {
-      char buf[256];
-      level_text(c->t, fa->col, levs[l].row, buf, sizeof buf);
-      if (!strcmp(buf, fa->ref)) ref = l;
+      char *lab = level_text(c->t, fa->col, levs[l].row);
+      if (!lab) goto oom;
+      if (!strcmp(lab, fa->ref)) ref = l;
+      cn_free(lab);
     }
     if (ref < 0) {
       st = cn__formula_error(c->d, c->f->text, 0, "level \"%s\" of %s is not in the estimation sample",
@@ -208,10 +213,13 @@ static cn_status term_columns(ctx *c, const cn__term *term, double *const *fv, c
   }
   for (int64_t l = 0; l < L; l++) {
     if (l == ref) continue;
-    char buf[300], lab[256];
-    level_text(c->t, fa->col, levs[l].row, lab, sizeof lab);
-    snprintf(buf, sizeof buf, "%s::%s", cn_table_name(c->t, fa->col), lab);
-    char *nm = cn_strdup(buf);
+    char *lab = level_text(c->t, fa->col, levs[l].row), *nm = NULL;
+    if (lab) {
+      const char *var = cn_table_name(c->t, fa->col);
+      size_t n = strlen(var) + 2 + strlen(lab) + 1;
+      if ((nm = cn_malloc(n))) snprintf(nm, n, "%s::%s", var, lab);
+      cn_free(lab);
+    }
     for (int j = 0; nm && j < term->nf; j++) {
       if (j == fac) continue;
       char *nn = j < fac ? joined(term->f[j].text, nm) : joined(nm, term->f[j].text);

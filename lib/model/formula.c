@@ -89,14 +89,14 @@ static char *dup_span(const char *s, span x) {
   return r;
 }
 
-/* The column whose name is exactly the span, or -1. */
+/* The column whose name is exactly the span (of any length): its index,
+ * -1 when there is none, -2 when out of memory. */
 static int find_col(const cn_table *t, const char *s, span x) {
-  char buf[512];
-  size_t n = x.b - x.a;
-  if (n >= sizeof buf) return -1;
-  memcpy(buf, s + x.a, n);
-  buf[n] = 0;
-  return cn_table_find(t, buf);
+  char *name = dup_span(s, x);
+  if (!name) return -2;
+  int col = cn_table_find(t, name);
+  cn_free(name);
+  return col;
 }
 
 static bool ident_char(unsigned char c) {
@@ -117,11 +117,8 @@ static cn_status column_arg(const char *s, span x, const cn_table *t, int *col, 
   x = trim(s, x);
   if (x.a == x.b) return cn__formula_error(d, s, x.a, "expected a variable");
   *col = find_col(t, s, x);
-  if (*col < 0) {
-    char name[256];
-    snprintf(name, sizeof name, "%.*s", (int)(x.b - x.a), s + x.a);
-    return cn__formula_error(d, s, x.a, "unknown variable \"%s\"", name);
-  }
+  if (*col == -2) return oom(d);
+  if (*col < 0) return cn__formula_error(d, s, x.a, "unknown variable \"%.*s\"", (int)(x.b - x.a), s + x.a);
   return CN_OK;
 }
 
@@ -154,6 +151,7 @@ static cn_status parse_factor(const char *s, span x, const cn_table *t, cn__fact
     f->kind = CN_FK_VAR;
     return CN_OK;
   }
+  if (f->col == -2) return oom(d);
   size_t n = x.b - x.a;
   const char *p = s + x.a;
   /* function-style: i(...), l(...), f(...), d(...) */
@@ -330,25 +328,30 @@ static cn_status parse_terms(const char *s, span x, const cn_table *t, cn__terms
       st = cn__formula_error(d, s, p.a, "at most 8 factors joined by '*'");
       goto done;
     }
+    /* the factors parsed so far are fs[0..nfs): every exit below frees
+     * them (an error in the second group used to leak the first's) */
     cn__factor fs[64];
     int nfs = 0;
     int first[9];
-    for (int k = 0; k < ns; k++) {
+    for (int k = 0; k < ns && st == CN_OK; k++) {
       span colon[8];
       int nc = split(tmp, star[k], ':', colon, 8, &bad);
       if (nc > 8 || nfs + nc > 64) {
         st = cn__formula_error(d, s, star[k].a, "too many factors in one term");
-        goto done;
+        break;
       }
       first[k] = nfs;
       for (int c = 0; c < nc; c++) {
         if ((st = parse_factor(s, colon[c], t, &fs[nfs], d)) != CN_OK) {
-          factor_free(&fs[nfs]);
-          for (int q = 0; q < nfs; q++) factor_free(&fs[q]);
-          goto done;
+          factor_free(&fs[nfs]); /* what the failed factor had allocated */
+          break;
         }
         nfs++;
       }
+    }
+    if (st != CN_OK) {
+      for (int q = 0; q < nfs; q++) factor_free(&fs[q]);
+      goto done;
     }
     first[ns] = nfs;
     for (int size = 1; size <= ns && st == CN_OK; size++)

@@ -69,16 +69,19 @@ static void gram(double *const *x, int k, const double *w, int64_t n, double *g)
 
 static cn_status add_note(cn_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static cn_status add_note(cn_model *m, const char *fmt, ...) {
-  char buf[1024];
+  cn_buf b = {0}; /* whole: a note names coefficients of any length */
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  cn__buf_vprintf(&b, fmt, ap);
   va_end(ap);
-  char **nn = cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
-  if (!nn) return CN_EINTERNAL;
+  cn__buf_append(&b, "", 0);
+  char **nn = b.failed ? NULL : cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
+  if (!nn) {
+    cn__buf_free(&b);
+    return CN_EINTERNAL;
+  }
   m->notes = nn;
-  if (!(nn[m->n_notes] = cn_strdup(buf))) return CN_EINTERNAL;
-  m->n_notes++;
+  nn[m->n_notes++] = b.data;
   return CN_OK;
 }
 
@@ -615,14 +618,14 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
   int nex = ds.nset[0], nen = ds.nset[1], nin = ds.nset[2], nfe = f->nfe;
   bool cluster = opts->vce == CN_VCE_CLUSTER;
   if (nin < nen) {
-    char names[256] = "";
-    for (int j = 0; j < nen; j++)
-      if (strlen(names) + strlen(en[j].name) + 3 < sizeof names)
-        strcat(strcat(names, j ? ", " : ""), en[j].name);
+    cn_buf names = {0}; /* every name, whole (the message may still be cut) */
+    for (int j = 0; j < nen; j++) cn__buf_printf(&names, "%s%s", j ? ", " : "", en[j].name);
+    cn__buf_append(&names, "", 0);
     st = cn_diag_set(d, CN_ESCRIPT,
                      "underidentified: %d endogenous regressor%s (%s) but %d excluded instrument%s; "
                      "give at least as many instruments as endogenous regressors",
-                     nen, nen == 1 ? "" : "s", names, nin, nin == 1 ? "" : "s");
+                     nen, nen == 1 ? "" : "s", names.data ? names.data : "", nin, nin == 1 ? "" : "s");
+    cn__buf_free(&names);
     goto done;
   }
   /* means (for the constant), then y and every column demeaned */
@@ -678,14 +681,15 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     goto done;
   }
   if (L1 < K1) {
-    char names[256] = "";
+    cn_buf names = {0}; /* every name, whole (the message may still be cut) */
     for (int j = 0; j < nin; j++)
-      if (!kin[j] && strlen(names) + strlen(in[j].name) + 3 < sizeof names)
-        strcat(strcat(names, names[0] ? ", " : ""), in[j].name);
+      if (!kin[j]) cn__buf_printf(&names, "%s%s", names.len ? ", " : "", in[j].name);
+    cn__buf_append(&names, "", 0);
     st = cn_diag_set(d, CN_ESCRIPT,
                      "underidentified: %d endogenous regressor%s but only %d excluded instrument%s "
                      "left after dropping the collinear %s",
-                     K1, K1 == 1 ? "" : "s", L1, L1 == 1 ? "" : "s", names);
+                     K1, K1 == 1 ? "" : "s", L1, L1 == 1 ? "" : "s", names.data ? names.data : "");
+    cn__buf_free(&names);
     goto done;
   }
   /* X = [endogenous, exogenous], Z = [excluded instruments, exogenous] */

@@ -322,16 +322,16 @@ static cn_status ml_columns(cn__design *ds, cn_model *m, bool cons, mlx *X, doub
     }
     if (ok) kept[k++] = j;
     else {
-      char note[600];
-      snprintf(note, sizeof note, "%s omitted because of collinearity", c->name);
-      char **nn = cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
-      if (!nn || !(nn[m->n_notes] = cn_strdup(note))) {
-        if (nn) m->notes = nn;
+      cn_buf note = {0}; /* the name whole, whatever its length */
+      cn__buf_printf(&note, "%s omitted because of collinearity", c->name);
+      char **nn = note.failed ? NULL : cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
+      if (!nn) {
+        cn__buf_free(&note);
         cn_free(A), cn_free(kept);
         return oom(d);
       }
       m->notes = nn;
-      m->n_notes++;
+      nn[m->n_notes++] = note.data;
     }
   }
   for (int a = 0; a < k; a++) {

@@ -107,16 +107,19 @@ done:
 
 static cn_status add_note(cn_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static cn_status add_note(cn_model *m, const char *fmt, ...) {
-  char buf[1024];
+  cn_buf b = {0}; /* whole: a note names coefficients of any length */
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  cn__buf_vprintf(&b, fmt, ap);
   va_end(ap);
-  char **nn = cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
-  if (!nn) return CN_EINTERNAL;
+  cn__buf_append(&b, "", 0);
+  char **nn = b.failed ? NULL : cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
+  if (!nn) {
+    cn__buf_free(&b);
+    return CN_EINTERNAL;
+  }
   m->notes = nn;
-  if (!(nn[m->n_notes] = cn_strdup(buf))) return CN_EINTERNAL;
-  m->n_notes++;
+  nn[m->n_notes++] = b.data;
   return CN_OK;
 }
 

@@ -105,11 +105,11 @@ cn_status cn_name_normalize(const char *in, char **out, cn_diag *d) {
 
 static bool has(const char *s, const char *w) { return strstr(s, w) != NULL; }
 
-/* English words match as whole words of the upper-cased name. */
-static bool has_word(const char *up, const char *w) {
+/* English words (upper case) match as whole words of s, ASCII case ignored. */
+static bool has_word(const char *s, const char *w) {
   size_t k = strlen(w);
-  for (const char *p = strstr(up, w); p; p = strstr(p + 1, w)) {
-    bool left = p == up || !isalpha((unsigned char)p[-1]);
+  for (const char *p = strcasestr(s, w); p; p = strcasestr(p + 1, w)) {
+    bool left = p == s || !isalpha((unsigned char)p[-1]);
     bool right = !isalpha((unsigned char)p[k]);
     if (left && right) return true;
   }
@@ -171,11 +171,9 @@ cn_entity_type cn_name_classify(const char *name, const char **rule) {
                                         "RESEARCH", "CENTRE", "CENTER", NULL};
   static const char *const en_gov[] = {"MINISTRY", "BUREAU", "ADMINISTRATION", "COMMISSION",
                                        "DEPARTMENT", "GOVERNMENT", "AGENCY", "OFFICE", NULL};
-  char up[1024];
-  size_t n = strlen(name);
-  if (n >= sizeof up) n = sizeof up - 1;
-  for (size_t i = 0; i < n; i++) up[i] = (char)toupper((unsigned char)name[i]);
-  up[n] = '\0';
+  /* the English words are matched without regard to ASCII case over the
+   * whole name (an upper-cased copy in a fixed buffer cut long names) */
+  const char *up = name;
   const char *r = "none";
   cn_entity_type t = CN_ENT_OTHER;
   /* the name ends in a company form: a firm whatever else it says */

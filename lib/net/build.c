@@ -261,9 +261,9 @@ static bool push(void **arr, size_t *n, size_t *cap, const void *x, size_t elem)
   return true;
 }
 
-/* The text of cell (row, col) as cn_table_cell_text gives it in a buffer
- * of n bytes: a NUL-terminated pointer into the table when the column holds
- * text that fits, else into buf; its length in *len. */
+/* The text of cell (row, col) as cn_table_cell_text gives it: a
+ * NUL-terminated pointer into the table when the column holds text (of any
+ * length), else into buf (n bytes: room for a number); its length in *len. */
 static const char *cell_view(const cn_table *t, int col, int64_t row, char *buf, size_t n,
                              size_t *len) {
   const cn_column *c = t->cols[col];
@@ -274,12 +274,11 @@ static const char *cell_view(const cn_table *t, int col, int64_t row, char *buf,
       *len = 0;
       return buf;
     }
+    /* the text up to its first NUL, as cn_table_cell_text would give it */
     const char *s = c->levels.strs[k];
-    size_t l = c->levels.lens[k];
-    if (l < n && !memchr(s, '\0', l)) {
-      *len = l;
-      return s;
-    }
+    const char *z = memchr(s, '\0', c->levels.lens[k]);
+    *len = z ? (size_t)(z - s) : c->levels.lens[k];
+    return s;
   }
   cn_table_cell_text(t, col, row, buf, n);
   *len = strlen(buf);
@@ -292,23 +291,24 @@ typedef struct key_cols {
   int id, aid, date, year;
 } key_cols;
 
-/* Writes into key (room for 1024 bytes) the application key of row r:
+/* Writes into key (over its old contents) the application key of row r:
  * "a:" and the application number when there is one, else "p:", the stem
- * of the publication number, "|" and the application date (or year).
- * Returns its length; *kind (may be NULL) receives the first letter of the
- * publication number's kind code ('\0' when it has none). */
-static size_t app_key(const key_cols *kc, int64_t r, char *key, char *kind) {
-  char idb[512], aidb[512], dateb[128];
+ * of the publication number, "|" and the application date (or year), each
+ * whole (numbers cut at a fixed length used to merge distinct long ones).
+ * Returns false when out of memory; *kind (may be NULL) receives the first
+ * letter of the publication number's kind code ('\0' when it has none). */
+static bool app_key(const key_cols *kc, int64_t r, cn_buf *key, char *kind) {
+  char idb[64], aidb[64], dateb[64]; /* numbers only: text is read in place */
   size_t idn, n;
   const char *id = cell_view(kc->t, kc->id, r, idb, sizeof idb, &idn);
   const char *kd = "";
   size_t stem = pub_stem(id, idn, &kd);
   if (kind) *kind = kd[0];
+  key->len = 0;
   if (kc->aid >= 0 && !cn_table_is_na(kc->t, kc->aid, r)) {
     const char *aid = cell_view(kc->t, kc->aid, r, aidb, sizeof aidb, &n);
-    memcpy(key, "a:", 2);
-    memcpy(key + 2, aid, n);
-    return n + 2;
+    cn__buf_append(key, "a:", 2);
+    return cn__buf_append(key, aid, n);
   }
   /* the application date (or year) tells reissued numbers apart; with
    * only a publication date, the stem alone identifies the application */
@@ -316,11 +316,11 @@ static size_t app_key(const key_cols *kc, int64_t r, char *key, char *kind) {
   n = 0;
   if (kc->date >= 0) date = cell_view(kc->t, kc->date, r, dateb, sizeof dateb, &n);
   else if (kc->year >= 0) date = cell_view(kc->t, kc->year, r, dateb, sizeof dateb, &n);
-  memcpy(key, "p:", 2);
-  memcpy(key + 2, id, stem);
-  key[2 + stem] = '|';
-  memcpy(key + 3 + stem, date, n);
-  return stem + 3 + n;
+  cn__buf_append(key, "p:", 2);
+  cn__buf_append(key, id, stem);
+  cn__buf_append(key, "|", 1);
+  cn__buf_append(key, date, n);
+  return !key->failed;
 }
 
 /* Gives back the unused capacity of *arr (n items of elem bytes, capacity
@@ -359,7 +359,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   size_t nenttype = 0, capenttype = 0, nmembers = 0, capmembers = 0, nycs = 0, capycs = 0;
   size_t nraw = 0, capraw = 0;
   yc *ycs = NULL;
-  char *norm = NULL, cell[4096];
+  char *norm = NULL;
+  cn_buf cell = {0}, key = {0}, other = {0}; /* whole cells and application keys */
   cn_table *nodes = NULL, *edges = NULL, *ny = NULL, *years = NULL;
   const char *sep = o->app_sep ? o->app_sep : " | ";
   size_t seplen = strlen(sep);
@@ -404,10 +405,15 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   slots = cn_calloc(nslots, sizeof *slots);
   if (!slots) goto oom;
   for (int64_t r = 0; r < t->nrow; r++) {
-    char key[1024], other[1024], date[128], kind;
-    size_t kn = app_key(&kc, r, key, &kind), dn;
-    int type = c_type >= 0 ? (cn_table_cell_text(t, c_type, r, cell, sizeof cell), type_of_text(cell))
-                           : type_of_kind(kind);
+    char date[64], kind;
+    size_t dn;
+    if (!app_key(&kc, r, &key, &kind)) goto oom;
+    size_t kn = key.len;
+    int type = type_of_kind(kind);
+    if (c_type >= 0) {
+      if (!cn__cell_text(t, c_type, r, &cell)) goto oom;
+      type = type_of_text(cell.data);
+    }
     int64_t year = CN_NA_INT64;
     if (c_pub >= 0) {
       year = year_of(cell_view(t, c_pub, r, date, sizeof date, &dn));
@@ -429,14 +435,15 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     }
     bool grant = type == T_INVENTION && (toupper((unsigned char)kind) == 'B' ||
                                          toupper((unsigned char)kind) == 'C');
-    uint64_t h = cn__hash(key, kn);
+    uint64_t h = cn__hash(key.data, kn);
     uint32_t tag = (uint32_t)(h >> 32);
     size_t at = (size_t)h & (nslots - 1);
     int64_t found = -1;
     for (; slots[at]; at = (at + 1) & (nslots - 1)) {
       if ((uint32_t)(slots[at] >> 32) != tag) continue;
       size_t k = (size_t)(uint32_t)slots[at] - 1;
-      if (app_key(&kc, apps[k].row, other, NULL) == kn && !memcmp(other, key, kn)) {
+      if (!app_key(&kc, apps[k].row, &other, NULL)) goto oom;
+      if (other.len == kn && !memcmp(other.data, key.data, kn)) {
         found = (int64_t)k;
         break;
       }
@@ -548,8 +555,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     /* entity-year records, one per IPC subclass when there are any */
     const char *ip = NULL;
     if (c_ipc >= 0 && !cn_table_is_na(t, c_ipc, a->row)) {
-      cn_table_cell_text(t, c_ipc, a->row, cell, sizeof cell);
-      ip = cell;
+      if (!cn__cell_text(t, c_ipc, a->row, &cell)) goto oom;
+      ip = cell.data;
     }
     for (size_t p = 0; p < nmembers; p++) {
       const char *q = ip;
@@ -733,5 +740,8 @@ done:
   cn_free(is_node);
   cn_free(members);
   cn_free(norm);
+  cn__buf_free(&cell);
+  cn__buf_free(&key);
+  cn__buf_free(&other);
   return st;
 }

@@ -125,10 +125,36 @@ static void grid_free(grid *g) {
   cn_free(g->se_note);
 }
 
-static const char *label_of(const cn_regtable_opts *o, const char *name) {
-  for (int i = 0; i < o->n_labels; i++)
-    if (o->label_names[i] && o->labels[i] && !strcmp(o->label_names[i], name)) return o->labels[i];
-  return NULL;
+/* Index of the labels of o (name -> label), the first label of a name
+ * winning; labels[id] is the label of the name with map id `id`. */
+typedef struct label_index {
+  cn_strmap map;
+  const char **labels;
+  size_t cap;
+} label_index;
+
+/* Fills li from o; false when out of memory. */
+static bool label_index_build(label_index *li, const cn_regtable_opts *o) {
+  for (int i = 0; i < o->n_labels; i++) {
+    const char *nm = o->label_names[i], *lb = o->labels[i];
+    if (!nm || !lb) continue;
+    size_t before = li->map.n;
+    int32_t id = cn__strmap_intern(&li->map, nm, strlen(nm));
+    if (id < 0 || !cn__grow((void **)&li->labels, &li->cap, li->map.n, sizeof *li->labels)) return false;
+    if ((size_t)id == before) li->labels[id] = lb;
+  }
+  return true;
+}
+
+static void label_index_free(label_index *li) {
+  cn__strmap_free(&li->map);
+  cn_free(li->labels);
+}
+
+/* The label of name, or NULL. */
+static const char *label_of(const label_index *li, const char *name) {
+  int32_t id = cn__strmap_get(&li->map, name, strlen(name));
+  return id >= 0 ? li->labels[id] : NULL;
 }
 
 static bool matches_any(const char *const *pat, int n, const char *name) {
@@ -137,10 +163,46 @@ static bool matches_any(const char *const *pat, int n, const char *name) {
   return false;
 }
 
-static const cn_coef *find_coef(const cn_model *m, const char *name) {
-  for (int a = 0; a < m->ncoef; a++)
-    if (m->coef[a].name && !strcmp(m->coef[a].name, name)) return &m->coef[a];
-  return NULL;
+/* The coefficients of one model by name: the map's id k is m->coef[k]'s
+ * name when the model's names are distinct (coefficients without a name
+ * are skipped: at[k] is the coefficient of id k). */
+typedef struct coef_index {
+  cn_strmap map;
+  int *at;
+} coef_index;
+
+/* Indexes m's coefficients. Two coefficients with the same name would
+ * leave one of them out of the table: that is refused as a data error
+ * naming the model's column (col, 1-based) and the name. */
+static cn_status coef_index_build(coef_index *ci, const cn_model *m, int col, cn_diag *d) {
+  if (!(ci->at = cn_malloc(((size_t)(m->ncoef > 0 ? m->ncoef : 0) + 1) * sizeof *ci->at)))
+    return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  for (int a = 0; a < m->ncoef; a++) {
+    const char *nm = m->coef[a].name;
+    if (!nm) continue;
+    size_t before = ci->map.n;
+    int32_t id = cn__strmap_intern(&ci->map, nm, strlen(nm));
+    if (id < 0) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    if ((size_t)id != before) {
+      cn_diag_set(d, CN_EDATA, "model (%d) has two coefficients named \"%s\" (numbers %d and %d)",
+                  col, nm, ci->at[id] + 1, a + 1);
+      cn_diag_hint(d, "a table row is one coefficient name: rename one of them");
+      return CN_EDATA;
+    }
+    ci->at[id] = a;
+  }
+  return CN_OK;
+}
+
+static void coef_index_free(coef_index *ci) {
+  cn__strmap_free(&ci->map);
+  cn_free(ci->at);
+}
+
+/* Coefficient `name` of the model indexed by ci, or NULL. */
+static const cn_coef *find_coef(const cn_model *m, const coef_index *ci, const char *name) {
+  int32_t id = cn__strmap_get(&ci->map, name, strlen(name));
+  return id >= 0 ? &m->coef[ci->at[id]] : NULL;
 }
 
 static int stars_of(const cn_regtable_opts *o, double p) {
@@ -216,26 +278,32 @@ done:
 }
 
 /* Lays the models out. Usage errors (patterns matching nothing, nothing
- * left) are CN_EUSAGE. */
+ * left) are CN_EUSAGE; a model with two coefficients of one name is
+ * CN_EDATA. Names are looked up through hash maps, so the time grows
+ * with the number of coefficients, not its square. */
 static cn_status build_grid(const cn_model *const *m, int n, const cn_regtable_opts *o, grid *g,
                             cn_diag *d) {
   cn_status st = CN_OK;
   const char **names = NULL;
   size_t nnames = 0, capnames = 0;
+  cn_strmap seen = {0};
+  label_index li = {0};
+  coef_index *ci = cn_calloc((size_t)n + 1, sizeof *ci);
   g->ncol = n;
+  if (!ci || !label_index_build(&li, o)) goto oom;
+  for (int j = 0; j < n; j++)
+    if ((st = coef_index_build(&ci[j], m[j], j + 1, d)) != CN_OK) goto done;
   /* coefficient names: first appearance, _cons last */
   for (int pass = 0; pass < 2; pass++)
     for (int j = 0; j < n; j++)
       for (int a = 0; a < m[j]->ncoef; a++) {
         const char *nm = m[j]->coef[a].name;
         if (!nm || (strcmp(nm, "_cons") == 0) != (pass == 1)) continue;
-        bool seen = false;
-        for (size_t q = 0; q < nnames && !seen; q++) seen = !strcmp(names[q], nm);
-        if (seen) continue;
-        if (!cn__grow((void **)&names, &capnames, nnames + 1, sizeof *names)) {
-          st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-          goto done;
-        }
+        size_t before = seen.n;
+        int32_t id = cn__strmap_intern(&seen, nm, strlen(nm));
+        if (id < 0) goto oom;
+        if ((size_t)id != before) continue;
+        if (!cn__grow((void **)&names, &capnames, nnames + 1, sizeof *names)) goto oom;
         names[nnames++] = nm;
       }
   for (int pass = 0; pass < 2; pass++) {
@@ -266,14 +334,14 @@ static cn_status build_grid(const cn_model *const *m, int n, const cn_regtable_o
   for (int j = 0; h1 && h2 && j < n; j++) {
     h1->c[j] = (cell){.kind = CK_TEXT, .text = ownf(g, "(%d)", j + 1)};
     const char *dv = m[j]->depvar ? m[j]->depvar : "";
-    const char *lb = label_of(o, dv);
+    const char *lb = label_of(&li, dv);
     h2->c[j] = (cell){.kind = CK_TEXT, .text = lb ? lb : dv};
   }
   for (size_t q = 0; q < nnames && !g->failed; q++) {
-    const char *lb = label_of(o, names[q]);
+    const char *lb = label_of(&li, names[q]);
     row *rb = add_row(g, 1, LK_TEXT, lb ? lb : names[q]), *rs = add_row(g, 1, LK_TEXT, "");
     for (int j = 0; rb && rs && j < n; j++) {
-      const cn_coef *c = find_coef(m[j], names[q]);
+      const cn_coef *c = find_coef(m[j], &ci[j], names[q]);
       if (!c) continue;
       if (isfinite(c->b)) rb->c[j] = (cell){.kind = CK_B, .x = c->b, .stars = stars_of(o, c->p)};
       if (isfinite(c->se)) rs->c[j] = (cell){.kind = CK_SE, .x = c->se};
@@ -289,7 +357,7 @@ static cn_status build_grid(const cn_model *const *m, int n, const cn_regtable_o
           seen = m[k]->fe[f2].name && !strcmp(m[k]->fe[f2].name, fe);
       for (int f2 = 0; f2 < f && !seen; f2++) seen = m[j]->fe[f2].name && !strcmp(m[j]->fe[f2].name, fe);
       if (seen) continue;
-      const char *lb = label_of(o, fe);
+      const char *lb = label_of(&li, fe);
       row *r = add_row(g, 2, LK_TEXT, lb ? lb : ownf(g, "%s FE", fe));
       for (int k = 0; r && k < n; k++)
         for (int f2 = 0; f2 < m[k]->n_fe; f2++)
@@ -355,7 +423,14 @@ static cn_status build_grid(const cn_model *const *m, int n, const cn_regtable_o
   }
   if (!(g->se_note = se_note(m, n))) g->failed = true;
   if (g->failed) st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
+  for (int j = 0; ci && j < n; j++) coef_index_free(&ci[j]);
+  cn_free(ci);
+  label_index_free(&li);
+  cn__strmap_free(&seen);
   cn_free(names);
   return st;
 }
@@ -381,23 +456,32 @@ static void fmt_count(char *buf, size_t size, int64_t n, bool sep) {
 }
 
 /* The plain text of a cell as a core (right-aligned part) and a tail
- * (stars, the closing parenthesis). */
-static void cell_parts(const cell *c, const cn_regtable_opts *o, bool sep, char *core,
-                       size_t ncore, char *tail, size_t ntail) {
-  core[0] = tail[0] = '\0';
+ * (stars, the closing parenthesis), each written over the buffer's old
+ * contents and NUL-terminated. A text cell (a variable name, a label, a
+ * list of clusters) is kept whole, whatever its length; out of memory
+ * marks the buffer failed. */
+static void cell_parts(const cell *c, const cn_regtable_opts *o, bool sep, cn_buf *core,
+                       cn_buf *tail) {
+  char num[64];
+  core->len = tail->len = 0;
+  cn__buf_append(core, "", 0);
+  cn__buf_append(tail, "", 0);
   switch (c->kind) {
   case CK_EMPTY: break;
-  case CK_TEXT: snprintf(core, ncore, "%s", c->text ? c->text : ""); break;
+  case CK_TEXT: cn__buf_printf(core, "%s", c->text ? c->text : ""); break;
   case CK_B:
-    snprintf(core, ncore, "%.*f", o->digits, c->x);
-    snprintf(tail, ntail, "%.*s", c->stars, "*****");
+    cn__buf_printf(core, "%.*f", o->digits, c->x);
+    cn__buf_printf(tail, "%.*s", c->stars, "*****");
     break;
   case CK_SE:
-    snprintf(core, ncore, "(%.*f", o->digits, c->x);
-    snprintf(tail, ntail, ")");
+    cn__buf_printf(core, "(%.*f", o->digits, c->x);
+    cn__buf_printf(tail, ")");
     break;
-  case CK_N: fmt_count(core, ncore, c->n, sep); break;
-  case CK_STAT: snprintf(core, ncore, "%.*f", o->digits, c->x); break;
+  case CK_N:
+    fmt_count(num, sizeof num, c->n, sep);
+    cn__buf_printf(core, "%s", num);
+    break;
+  case CK_STAT: cn__buf_printf(core, "%.*f", o->digits, c->x); break;
   }
 }
 
@@ -572,6 +656,7 @@ static cn_status render_aligned(const grid *g, const cn_regtable_opts *o, cn_buf
   rendered *rc = cn_calloc(ncell ? ncell : 1, sizeof *rc);
   char **labels = cn_calloc((size_t)g->nrow + 1, sizeof *labels);
   int64_t *wc = cn_calloc((size_t)nc * 3 + 1, sizeof *wc), *wt = wc + nc, *ww = wt + nc, wl = 0;
+  cn_buf core = {0}, tail = {0};
   if (!rc || !labels || !wc) goto oom;
   for (int i = 0; i < g->nrow; i++) {
     const row *r = &g->rows[i];
@@ -586,11 +671,10 @@ static cn_status render_aligned(const grid *g, const cn_regtable_opts *o, cn_buf
     int64_t w = cn_text_width(labels[i]);
     if (w > wl) wl = w;
     for (int j = 0; j < nc; j++) {
-      char core[128], tail[16];
-      cell_parts(&r->c[j], o, true, core, sizeof core, tail, sizeof tail);
+      cell_parts(&r->c[j], o, true, &core, &tail);
       rendered *x = &rc[(size_t)i * nc + j];
-      if (!(x->core = render_part(f, core, false, r->section > 0)) ||
-          !(x->tail = render_part(f, tail, true, false)))
+      if (core.failed || tail.failed || !(x->core = render_part(f, core.data, false, r->section > 0)) ||
+          !(x->tail = render_part(f, tail.data, true, false)))
         goto oom;
       x->wcore = cn_text_width(x->core), x->wtail = cn_text_width(x->tail);
       if (r->section == 0) {
@@ -662,6 +746,8 @@ oom:
 done:
   for (size_t k = 0; rc && k < ncell; k++) cn_free(rc[k].core), cn_free(rc[k].tail);
   for (int i = 0; labels && i < g->nrow; i++) cn_free(labels[i]);
+  cn__buf_free(&core);
+  cn__buf_free(&tail);
   cn_free(rc);
   cn_free(labels);
   cn_free(wc);
@@ -677,21 +763,25 @@ static void put_cells(cn_buf *b, const grid *g, const cn_regtable_opts *o, const
   if (f == CN_REGTABLE_HTML) cn__buf_printf(b, head ? "<th>" : "<td>");
   put_label(b, f, r);
   if (f == CN_REGTABLE_HTML) cn__buf_printf(b, head ? "</th>" : "</td>");
+  cn_buf core = {0}, tail = {0};
   for (int j = 0; j < g->ncol; j++) {
-    char core[128], tail[16];
-    cell_parts(&r->c[j], o, f != CN_REGTABLE_CSV, core, sizeof core, tail, sizeof tail);
+    cell_parts(&r->c[j], o, f != CN_REGTABLE_CSV, &core, &tail);
+    if (core.failed || tail.failed) break;
     cn__buf_printf(b, "%s", sep);
     if (f == CN_REGTABLE_CSV) { /* quoting covers the whole cell */
-      char whole[160];
-      snprintf(whole, sizeof whole, "%s%s", core, tail);
-      esc_csv(b, whole);
+      cn__buf_append(&core, tail.data, tail.len);
+      if (core.failed) break;
+      esc_csv(b, core.data);
       continue;
     }
     if (f == CN_REGTABLE_HTML) cn__buf_printf(b, head ? "<th>" : "<td>");
-    if (head) esc(b, f, core);
-    else put_core(b, f, core), put_tail(b, f, tail);
+    if (head) esc(b, f, core.data);
+    else put_core(b, f, core.data), put_tail(b, f, tail.data);
     if (f == CN_REGTABLE_HTML) cn__buf_printf(b, head ? "</th>" : "</td>");
   }
+  if (core.failed || tail.failed) b->failed = true;
+  cn__buf_free(&core);
+  cn__buf_free(&tail);
   cn__buf_printf(b, "%s\n", close);
 }
 
@@ -809,6 +899,7 @@ static cn_status render_xlsx(const grid *g, const cn_regtable_opts *o, const cha
   lxw_worksheet *ws = workbook_add_worksheet(wb, "Table");
   lxw_row_t r0 = 0;
   double wl = 8;
+  cn_buf core = {0}, tail = {0};
   if (!ws) {
     st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
     goto done;
@@ -820,22 +911,24 @@ static cn_status render_xlsx(const grid *g, const cn_regtable_opts *o, const cha
     bool bottom = i == g->nrow - 1 || (r->section == 0 && g->rows[i + 1].section != 0);
     int border = (top ? 1 : 0) | (bottom ? 2 : 0);
     lxw_row_t rr = r0 + (lxw_row_t)i;
-    char lbl[256];
-    snprintf(lbl, sizeof lbl, "%s", r->lk == LK_R2 ? "R\xc2\xb2" : r->lk == LK_WR2 ? "Within R\xc2\xb2" : r->label);
+    const char *lbl = r->lk == LK_R2 ? "R\xc2\xb2" : r->lk == LK_WR2 ? "Within R\xc2\xb2" : r->label;
     if ((double)cn_text_width(lbl) + 2 > wl) wl = (double)cn_text_width(lbl) + 2;
     worksheet_write_string(ws, rr, 0, lbl, xfmt(&x, XF_LABEL, border));
     for (int j = 0; j < g->ncol; j++) {
       const cell *c = &r->c[j];
       lxw_col_t cc = (lxw_col_t)(j + 1);
-      char core[128], tail[16], whole[160];
       switch (c->kind) {
       case CK_B: worksheet_write_number(ws, rr, cc, c->x, xfmt(&x, XF_B + c->stars, border)); break;
       case CK_N: worksheet_write_number(ws, rr, cc, (double)c->n, xfmt(&x, XF_N, border)); break;
       case CK_STAT: worksheet_write_number(ws, rr, cc, c->x, xfmt(&x, XF_STAT, border)); break;
       default:
-        cell_parts(c, o, true, core, sizeof core, tail, sizeof tail);
-        snprintf(whole, sizeof whole, "%s%s", core, tail);
-        if (whole[0]) worksheet_write_string(ws, rr, cc, whole, xfmt(&x, r->section ? XF_TEXT : XF_HEAD, border));
+        cell_parts(c, o, true, &core, &tail);
+        cn__buf_append(&core, tail.data, tail.len);
+        if (core.failed || tail.failed) {
+          st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+          goto done;
+        }
+        if (core.data[0]) worksheet_write_string(ws, rr, cc, core.data, xfmt(&x, r->section ? XF_TEXT : XF_HEAD, border));
         else worksheet_write_blank(ws, rr, cc, xfmt(&x, XF_TEXT, border));
       }
     }
@@ -852,6 +945,8 @@ static cn_status render_xlsx(const grid *g, const cn_regtable_opts *o, const cha
   worksheet_set_column(ws, 0, 0, wl, NULL);
   worksheet_set_column(ws, 1, (lxw_col_t)g->ncol, 12, NULL);
 done:;
+  cn__buf_free(&core);
+  cn__buf_free(&tail);
   lxw_error e = workbook_close(wb);
   if (e != LXW_NO_ERROR && st == CN_OK)
     st = cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "cannot write: %s", lxw_strerror(e));

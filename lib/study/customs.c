@@ -10,6 +10,7 @@
 #include <string.h>
 #include "coinnet/dvar.h"
 #include "../measure/measure_int.h"
+#include "../table/table_int.h"
 
 #define NHS 1000000
 #define YEAR_MIN 1900
@@ -133,6 +134,7 @@ cn_status cn_gen_customs(const cn_table *firms, const cn_table *theta, const cn_
   double *prod[YEAR_MAX - YEAR_MIN + 1];
   memset(prod, 0, sizeof prod);
   cn__theta th = {0};
+  cn_buf firmb = {0}, nameb = {0};
   *nrec = 0;
   const char *fname = o->col_firm ? o->col_firm : "firm", *iname = o->col_industry ? o->col_industry : "industry";
   const char *ft = "firm table";
@@ -159,10 +161,10 @@ cn_status cn_gen_customs(const cn_table *firms, const cn_table *theta, const cn_
   for (int64_t i = 0; i < nrow; i++) {
     double dv = cn_table_get_num(firms, cv, i), X = cn_table_get_num(firms, cx, i);
     if (isnan(dv) || !(X > 0)) continue;
-    char firm[256], name[512];
-    cn_table_cell_text(firms, cf, i, firm, sizeof firm);
-    if (cn >= 0) cn_table_cell_text(firms, cn, i, name, sizeof name);
-    else snprintf(name, sizeof name, "%s", firm);
+    /* ids and names whole: a cut id could merge two firms in the records */
+    if (!cn__cell_text(firms, cf, i, &firmb) || !cn__cell_text(firms, cn >= 0 ? cn : cf, i, &nameb))
+      goto oom;
+    const char *firm = firmb.data, *name = nameb.data;
     double yv = cn_table_get_num(firms, cy, i), sales = cn_table_get_num(firms, cs, i),
            dii = cn_table_get_num(firms, cd, i);
     int32_t id = cn__theta_find(&th, firms, ci, i);
@@ -265,6 +267,8 @@ done:
   pools_free(pools, 16);
   for (int i = 0; i <= YEAR_MAX - YEAR_MIN; i++) cn_free(prod[i]);
   cn__theta_free(&th);
+  cn__buf_free(&firmb);
+  cn__buf_free(&nameb);
   return st;
 }
 

@@ -272,6 +272,76 @@ static bool need_number(parser *p, int k, size_t at) {
   return false;
 }
 
+/* A name after its token: a call name(args) when a '(' follows (unless
+ * the name was quoted), else a column. name is the whole name, of any
+ * length (a cut name could find no column, or another one). */
+static int parse_named(parser *p, size_t at, bool quoted, const char *name) {
+  if (!quoted && p->t == T_LP) {
+    size_t f = 0, nf = sizeof funcs / sizeof *funcs;
+    while (f < nf && strcmp(funcs[f].name, name)) f++;
+    if (f == nf) {
+      fail_at(p, at, "unknown function \"%s\"", name);
+      return -1;
+    }
+    int kids[64], nk = 0;
+    next(p);
+    if (p->t != T_RP)
+      for (;;) {
+        size_t aat = p->tstart;
+        if (nk == funcs[f].max_args) {
+          char msg[600];
+          snprintf(msg, sizeof msg, "%s() takes at most %d argument%s", name,
+                   funcs[f].max_args, funcs[f].max_args == 1 ? "" : "s");
+          fail_at(p, aat, "%s", msg);
+          return -1;
+        }
+        int k = parse_or(p);
+        if (k < 0) return -1;
+        bool text_ok = funcs[f].fn == F_MISSING;
+        if (!text_ok && !need_number(p, k, aat)) return -1;
+        kids[nk++] = k;
+        if (p->t == T_COMMA) {
+          next(p);
+          continue;
+        }
+        if (p->t != T_RP) {
+          unexpected(p, nk == funcs[f].max_args ? "expected \")\"" : "expected \",\" or \")\"");
+          return -1;
+        }
+        break;
+      }
+    if (nk < funcs[f].min_args) {
+      char msg[600];
+      snprintf(msg, sizeof msg, "%s() takes %s%d argument%s", name,
+               funcs[f].max_args > funcs[f].min_args ? "at least " : "",
+               funcs[f].min_args, funcs[f].min_args == 1 ? "" : "s");
+      fail_at(p, p->tstart, "%s", msg);
+      return -1;
+    }
+    next(p);
+    int k = add_node(p, E_FUNC, kids, nk);
+    if (k >= 0) p->e->nodes[k].fn = funcs[f].fn;
+    return k;
+  }
+  int col = cn_table_find(p->tab, name);
+  if (col < 0) {
+    fail_at(p, at, "unknown variable \"%s\"", name);
+    return -1;
+  }
+  int slot = col_slot(p, col);
+  if (slot < 0) {
+    if (!p->failed) cn_diag_set(p->d, CN_EINTERNAL, "out of memory");
+    p->failed = true;
+    return -1;
+  }
+  int k = add_node(p, E_COL, NULL, 0);
+  if (k >= 0) {
+    p->e->nodes[k].slot = slot;
+    p->e->nodes[k].text = p->e->coltext[slot];
+  }
+  return k;
+}
+
 /* primary := number | . | "text" | name | name(args) | `name` | (expr) */
 static int parse_primary(parser *p) {
   size_t at = p->tstart;
@@ -309,74 +379,16 @@ static int parse_primary(parser *p) {
     }
     case T_IDENT:
     case T_QIDENT: {
-      char name[512];
       bool quoted = p->t == T_QIDENT;
-      if (quoted) snprintf(name, sizeof name, "%s", p->str);
-      else snprintf(name, sizeof name, "%.*s", (int)(p->tlen < 511 ? p->tlen : 511), p->s + p->tstart);
-      next(p);
-      if (!quoted && p->t == T_LP) {
-        size_t f = 0, nf = sizeof funcs / sizeof *funcs;
-        while (f < nf && strcmp(funcs[f].name, name)) f++;
-        if (f == nf) {
-          fail_at(p, at, "unknown function \"%s\"", name);
-          return -1;
-        }
-        int kids[64], nk = 0;
-        next(p);
-        if (p->t != T_RP)
-          for (;;) {
-            size_t aat = p->tstart;
-            if (nk == funcs[f].max_args) {
-              char msg[600];
-              snprintf(msg, sizeof msg, "%s() takes at most %d argument%s", name,
-                       funcs[f].max_args, funcs[f].max_args == 1 ? "" : "s");
-              fail_at(p, aat, "%s", msg);
-              return -1;
-            }
-            int k = parse_or(p);
-            if (k < 0) return -1;
-            bool text_ok = funcs[f].fn == F_MISSING;
-            if (!text_ok && !need_number(p, k, aat)) return -1;
-            kids[nk++] = k;
-            if (p->t == T_COMMA) {
-              next(p);
-              continue;
-            }
-            if (p->t != T_RP) {
-              unexpected(p, nk == funcs[f].max_args ? "expected \")\"" : "expected \",\" or \")\"");
-              return -1;
-            }
-            break;
-          }
-        if (nk < funcs[f].min_args) {
-          char msg[600];
-          snprintf(msg, sizeof msg, "%s() takes %s%d argument%s", name,
-                   funcs[f].max_args > funcs[f].min_args ? "at least " : "",
-                   funcs[f].min_args, funcs[f].min_args == 1 ? "" : "s");
-          fail_at(p, p->tstart, "%s", msg);
-          return -1;
-        }
-        next(p);
-        int k = add_node(p, E_FUNC, kids, nk);
-        if (k >= 0) p->e->nodes[k].fn = funcs[f].fn;
-        return k;
-      }
-      int col = cn_table_find(p->tab, name);
-      if (col < 0) {
-        fail_at(p, at, "unknown variable \"%s\"", name);
-        return -1;
-      }
-      int slot = col_slot(p, col);
-      if (slot < 0) {
+      char *name = quoted ? cn_strdup(p->str) : cn_strndup(p->s + p->tstart, p->tlen);
+      if (!name) {
         if (!p->failed) cn_diag_set(p->d, CN_EINTERNAL, "out of memory");
         p->failed = true;
         return -1;
       }
-      int k = add_node(p, E_COL, NULL, 0);
-      if (k >= 0) {
-        p->e->nodes[k].slot = slot;
-        p->e->nodes[k].text = p->e->coltext[slot];
-      }
+      next(p);
+      int k = parse_named(p, at, quoted, name);
+      cn_free(name);
       return k;
     }
     case T_ASSIGN:

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../base/base_int.h"
 #include "prep_int.h"
 
 typedef struct pt {
@@ -99,7 +100,7 @@ cn_status cn_prep_lag(cn_table **t, const char *var, const char *id,
                       int64_t *n_missing, cn_diag *d) {
   int vc = cn_table_find(*t, var), ic = cn_table_find(*t, id), tc = cn_table_find(*t, time);
   double *x = NULL, *y = NULL;
-  char nm[512];
+  cn_buf nm = {0}; /* the default name, whole for a variable of any length */
   cn_status st = CN_OK;
   cn_diag_clear(d);
   if (vc < 0 || ic < 0 || tc < 0)
@@ -111,14 +112,15 @@ cn_status cn_prep_lag(cn_table **t, const char *var, const char *id,
   if (!name) {
     int a = k < 0 ? -k : k;
     const char *op = diff ? (k == 1 ? "D" : "S") : k > 0 ? "L" : "F";
-    if (a == 1 || (diff && k == 1)) snprintf(nm, sizeof nm, "%s_%s", op, var);
-    else snprintf(nm, sizeof nm, "%s%d_%s", op, a, var);
-    name = nm;
+    if (a == 1 || (diff && k == 1)) cn__buf_printf(&nm, "%s_%s", op, var);
+    else cn__buf_printf(&nm, "%s%d_%s", op, a, var);
+    if (nm.failed) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    name = nm.data;
   }
   if (cn_table_find(*t, name) >= 0) {
     st = cn_diag_set(d, CN_EUSAGE, "variable \"%s\" already exists", name);
     cn_diag_hint(d, "pick another name with --name");
-    return st;
+    goto done;
   }
   int64_t n = cn_table_nrow(*t);
   x = cn_malloc((size_t)(n > 0 ? n : 1) * sizeof *x);
@@ -144,5 +146,6 @@ cn_status cn_prep_lag(cn_table **t, const char *var, const char *id,
 done:
   cn_free(x);
   cn_free(y);
+  cn__buf_free(&nm);
   return st;
 }

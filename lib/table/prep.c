@@ -469,7 +469,7 @@ cn_status cn_prep_winsor(cn_table **t, const char *const *vars, int nvars,
   int by[64];
   double *v = NULL;
   cn_status st = CN_OK;
-  char name[512];
+  cn_buf name = {0}; /* an output name, whole for a variable of any length */
   cn_diag_clear(d);
   if (!o) {
     cn_winsor_opts_init(&def);
@@ -486,26 +486,33 @@ cn_status cn_prep_winsor(cn_table **t, const char *const *vars, int nvars,
     if (col < 0) return cn_diag_set(d, CN_EUSAGE, "unknown variable \"%s\"", vars[j]);
     if (cn_table_type(*t, col) == CN_STRING)
       return cn_diag_set(d, CN_EUSAGE, "variable \"%s\" is text; winsorizing needs numbers", vars[j]);
-    snprintf(name, sizeof name, "%s%s", vars[j], suffix);
-    if (!o->replace && cn_table_find(*t, name) >= 0) {
-      st = cn_diag_set(d, CN_EUSAGE, "variable \"%s\" already exists", name);
+    name.len = 0;
+    if (!cn__buf_printf(&name, "%s%s", vars[j], suffix)) goto oom;
+    if (!o->replace && cn_table_find(*t, name.data) >= 0) {
+      st = cn_diag_set(d, CN_EUSAGE, "variable \"%s\" already exists", name.data);
       cn_diag_hint(d, "pick another --suffix, or --replace the variables");
-      return st;
+      goto done;
     }
   }
   int64_t n = cn_table_nrow(*t);
   v = cn_malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
-  if (!v) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  if (!v) goto oom;
   for (int j = 0; j < nvars; j++) {
     int col = cn_table_find(*t, vars[j]);
     if ((st = cn_winsor_column(*t, col, by, o->n_by, o->lo, o->hi, o->trim, v,
                                counts ? &counts[j] : NULL, d)) != CN_OK)
       break;
-    snprintf(name, sizeof name, "%s%s", vars[j], o->replace ? "" : suffix);
-    if ((st = store_column(t, name, v, d)) != CN_OK) break;
+    name.len = 0;
+    if (!cn__buf_printf(&name, "%s%s", vars[j], o->replace ? "" : suffix)) goto oom;
+    if ((st = store_column(t, name.data, v, d)) != CN_OK) break;
     /* the group columns may have moved when the table was rebuilt */
     for (int g = 0; g < o->n_by; g++) by[g] = cn_table_find(*t, o->by[g]);
   }
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  cn__buf_free(&name);
   cn_free(v);
   return st;
 }

@@ -276,8 +276,9 @@ static bool retype_empty(cn_column *c, int64_t rows, cn_type type) {
  * (o->sqlite_query) or the database's only table into a new table *out.
  * The file is opened read-only and never created. Errors: both options or
  * several tables and neither option → CN_EUSAGE; a missing file, an unknown
- * table, an SQL error (located in the query text), a BLOB, invalid UTF-8, or
- * an integer equal to CN_NA_INT64 → CN_EDATA; out of memory → CN_EINTERNAL. */
+ * table, an SQL error (located in the query text), a BLOB, invalid UTF-8,
+ * an integer equal to CN_NA_INT64, or a query result of more than
+ * o->max_rows rows → CN_EDATA; out of memory → CN_EINTERNAL. */
 cn_status cn_table_read_sqlite(const char *path, const cn_read_opts *o,
                                cn_table **out, cn_diag *d) {
   cn_read_opts def;
@@ -431,7 +432,16 @@ cn_status cn_table_read_sqlite(const char *path, const cn_read_opts *o,
   int64_t row = 0;
   int step;
   char num[64];
+  int64_t max_rows = !query ? -1 : o->max_rows == 0 ? CN_MAX_ROWS_DEFAULT : o->max_rows;
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (max_rows >= 0 && row >= max_rows) {
+      ret = cn_diag_at(d, CN_EDATA, name, 0, 0,
+                       "the query returns more than %lld rows (the limit of --max-rows)",
+                       (long long)max_rows);
+      cn_diag_hint(d, "a recursive query needs an end (a WHERE in its recursive part, or "
+                      "LIMIT); for a larger result raise --max-rows (0: no limit)");
+      goto done;
+    }
     for (int j = 0; j < nc; j++) {
       rcol *r = &rc[j];
       cn_column *c = r->c;

@@ -300,6 +300,18 @@ size_t cn_table_cell_text(const cn_table *t, int col, int64_t row, char *buf,
   return 0;
 }
 
+bool cn__cell_text(const cn_table *t, int col, int64_t row, cn_buf *b) {
+  b->len = 0;
+  if (t->cols[col]->type == CN_STRING) {
+    size_t len = 0;
+    const char *s = cn_table_str(t, col, row, &len);
+    return cn__buf_append(b, s ? s : "", s ? len : 0);
+  }
+  char num[64]; /* an int64 or the shortest digits of a double: < 32 bytes */
+  size_t len = cn_table_cell_text(t, col, row, num, sizeof num);
+  return cn__buf_append(b, num, len);
+}
+
 cn_status cn_table_summarize(const cn_table *t, int col, cn_col_summary *s,
                              cn_diag *d) {
   const cn_column *c = t->cols[col];

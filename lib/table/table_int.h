@@ -68,4 +68,9 @@ bool cn__col_dict(cn_column *c, int64_t nrow);
 /* The format by path extension: "csv", "tsv", "txt", "dta", "sqlite" or NULL. */
 const char *cn__format_of(const char *path);
 
+/* The whole text of cell (row, col), as cn_table_cell_text writes it but
+ * of any length, over b's old contents (b->len = its length, NUL-
+ * terminated; "" when missing). False when out of memory. */
+bool cn__cell_text(const cn_table *t, int col, int64_t row, cn_buf *b);
+
 #endif

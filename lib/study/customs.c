@@ -89,14 +89,16 @@ static void put_text(FILE *fp, const char *s) {
   fputc('"', fp);
 }
 
-/* Writes one record; values with 17 significant digits so that they read
- * back exactly. */
+/* Writes one record; values in the shortest decimal that reads back to the
+ * same double (exact, and as a person would write it). */
 static void put(FILE *fp, const char *firm, const char *name, int year, int32_t hs, const char *flow,
                 const char *regime, double v) {
   put_text(fp, firm);
   fputc(',', fp);
   put_text(fp, name);
-  fprintf(fp, ",%d,%06d,%s,%s,%.17g\n", year, (int)hs, flow, regime, v);
+  char num[32];
+  cn__fmt_double(v, num, sizeof num);
+  fprintf(fp, ",%d,%06d,%s,%s,%s\n", year, (int)hs, flow, regime, num);
 }
 
 /* Splits total into n positive parts with random weights. */

@@ -759,8 +759,13 @@ static cn_status write_firms(gen *g, const char *dir, cn_gen_counts *c, cn_diag 
               e->base, inds[f->ind].code, inds[f->ind].code, f->ind4, cities[f->city].prov, cities[f->city].name,
               f->founded, t, assets, output, emp, sales, exports, interest, fixed, rd, ownerships[f->own], group,
               exporter, dii);
-      if (exporter) fprintf(fp, "%.17g\n", dvar);
-      else fputc('\n', fp);
+      if (exporter) {
+        char num[32];
+        cn__fmt_double(dvar, num, sizeof num);
+        fprintf(fp, "%s\n", num);
+      } else {
+        fputc('\n', fp);
+      }
       c->firm_years++;
     }
   }

@@ -47,6 +47,14 @@ extern const cli_cmd cli_demo_cmds[];
  * commands keep no state between calls, so `coinnet run` calls this once
  * per step. Sets cli_prefix to the command's. */
 int cli_dispatch(int argc, char **argv);
+/* The command being run (set by cli_dispatch; NULL outside one). */
+extern const cli_cmd *cli_current;
+/* Usage error for an unknown option arg of command cmd (as cli_usage takes
+ * it): the valid options are those the command's help text names, listed,
+ * with a "did you mean" when one is close to arg. Returns 2. */
+int cli_unknown_option(const char *cmd, const char *arg);
+/* cli_opt for exactly one spelling (cli_opt also takes --out for -o). */
+int cli_opt1(int argc, char **argv, int *i, const char *name, const char **val);
 /* Frees the --string / --na lists that the reading options of the command
  * just run made; cli_dispatch calls it when a command ends. */
 void cli_free_lists(void);
@@ -93,7 +101,8 @@ extern char cli_last_usage[512];
 
 /* Option scanning: argv[*i] is an option; when it is `name` (with a value
  * given as the next argument or after '='), stores the value and advances
- * *i. Returns 1 when matched, 0 when not, -1 when the value is missing. */
+ * *i. Returns 1 when matched, 0 when not, -1 when the value is missing.
+ * `-o` and `--out` are the same option: asking for either takes both. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 /* A flag without value. */
 bool cli_flag(char **argv, int i, const char *name);

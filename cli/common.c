@@ -24,6 +24,8 @@ int cli_usage(const char *cmd, const char *fmt, ...) {
   va_copy(aq, ap);
   vsnprintf(cli_last_usage, sizeof cli_last_usage, fmt, aq);
   va_end(aq);
+  char *nl = strchr(cli_last_usage, '\n'); /* the message, without its lists */
+  if (nl) *nl = '\0';
   fprintf(stderr, "%s: ", cli_prefix);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
@@ -35,11 +37,111 @@ int cli_usage(const char *cmd, const char *fmt, ...) {
   return 2;
 }
 
+/* Edit distance between a and b (bytes), stopping early past 3. */
+static int edit_distance(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b);
+  if (na > 64 || nb > 64) return 99;
+  int prev[65], cur[65];
+  for (size_t j = 0; j <= nb; j++) prev[j] = (int)j;
+  for (size_t i = 1; i <= na; i++) {
+    cur[0] = (int)i;
+    for (size_t j = 1; j <= nb; j++) {
+      int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      if (prev[j] + 1 < c) c = prev[j] + 1;
+      if (cur[j - 1] + 1 < c) c = cur[j - 1] + 1;
+      cur[j] = c;
+    }
+    memcpy(prev, cur, sizeof cur);
+  }
+  return prev[nb];
+}
+
+/* Whether c may stand just before an option's name in help text. */
+static bool opt_boundary(char c) { return c == ' ' || c == '\n' || c == '[' || c == '|' || c == '(' || c == ','; }
+
+/* Appends to list (NUL-separated, *n bytes used, cap bytes) every option
+ * named in help text s before its examples: a word starting with "-" and a
+ * letter after a blank, "[", "|", "(" or ",". Each is listed once; --help
+ * is left out (every command takes it). */
+static void options_of(const char *s, char *list, size_t cap, size_t *n) {
+  const char *end = s ? strstr(s, "\nexample") : NULL;
+  if (s && !end) end = s + strlen(s);
+  for (const char *p = s; p && p < end; p++) {
+    if (*p != '-' || (p > s && !opt_boundary(p[-1]))) continue;
+    const char *q = p + 1;
+    if (*q == '-') q++;
+    if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))) continue;
+    while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-') q++;
+    while (q > p && q[-1] == '-') q--;
+    size_t len = (size_t)(q - p);
+    const char *word = p;
+    if (len == 6 && !memcmp(p, "--help", 6)) {
+      p = q - 1;
+      continue;
+    }
+    if ((len == 2 && !memcmp(p, "-o", 2)) || (len == 5 && !memcmp(p, "--out", 5)))
+      word = "-o/--out", len = 8; /* one option, two spellings */
+    bool seen = false;
+    for (size_t k = 0; k < *n && !seen; k += strlen(list + k) + 1)
+      seen = strlen(list + k) == len && !memcmp(list + k, word, len);
+    if (!seen && *n + len + 1 < cap) {
+      memcpy(list + *n, word, len);
+      list[*n + len] = '\0';
+      *n += len + 1;
+    }
+    p = q - 1;
+  }
+}
+
+const cli_cmd *cli_current;
+
+int cli_unknown_option(const char *cmd, const char *arg) {
+  static char list[8192];
+  size_t n = 0;
+  if (cli_current && cli_current->help) {
+    options_of(cli_current->help, list, sizeof list, &n);
+    if (strstr(cli_current->help, "%s")) options_of(cli_read_help, list, sizeof list, &n);
+  }
+  char name[128];
+  snprintf(name, sizeof name, "%s", arg);
+  char *eq = strchr(name, '=');
+  if (eq) *eq = '\0';
+  const char *best = NULL;
+  int bd = 99;
+  for (size_t k = 0; k < n; k += strlen(list + k) + 1) {
+    bool out = !strcmp(list + k, "-o/--out");
+    int dist = edit_distance(name, out ? "--out" : list + k);
+    if (dist < bd) bd = dist, best = out ? "--out" : list + k;
+  }
+  size_t ln = strlen(name);
+  bool near = best && bd <= (ln > 8 ? 3 : ln > 4 ? 2 : 1);
+  if (!n) return cli_usage(cmd, "unknown option %s", arg);
+  char valid[8192];
+  size_t w = 0;
+  for (size_t k = 0; k < n && w + 1 < sizeof valid; k += strlen(list + k) + 1) {
+    int r = snprintf(valid + w, sizeof valid - w, "%s%s", w ? " " : "", list + k);
+    if (r < 0 || (size_t)r >= sizeof valid - w) break;
+    w += (size_t)r;
+  }
+  if (near)
+    return cli_usage(cmd, "unknown option %s; did you mean %s?\nvalid options: %s", arg, best, valid);
+  return cli_usage(cmd, "unknown option %s\nvalid options: %s", arg, valid);
+}
+
 bool cli_is_help(const char *arg) {
   return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
+  /* -o and --out are one option on every command (docs/cli.md) */
+  if (!strcmp(name, "-o") || !strcmp(name, "--out")) {
+    int r = cli_opt1(argc, argv, i, "-o", val);
+    return r ? r : cli_opt1(argc, argv, i, "--out", val);
+  }
+  return cli_opt1(argc, argv, i, name, val);
+}
+
+int cli_opt1(int argc, char **argv, int *i, const char *name, const char **val) {
   const char *a = argv[*i];
   size_t n = strlen(name);
   if (strncmp(a, name, n) != 0) return 0;
@@ -246,7 +348,7 @@ int cli_named_args(int argc, char **argv, const char *cmd, const char *const *na
         hit = true;
       }
     if (hit) continue;
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage(cmd, "unknown option %s", argv[i]);
+    if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option(cmd, argv[i]);
     if (!in) return cli_usage(cmd, "unexpected argument \"%s\" (%s)", argv[i], missing);
     if (*in) return cli_usage(cmd, "one input only (got \"%s\" too)", argv[i]);
     *in = argv[i];

@@ -99,7 +99,7 @@ static int run_describe(int argc, char **argv) {
       if (r < 0) return cli_usage("describe", "option %s needs a valid value", argv[i]);
       continue;
     }
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage("describe", "unknown option %s", argv[i]);
+    if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("describe", argv[i]);
     if (in) return cli_usage("describe", "one DATA file only (got \"%s\" too)", argv[i]);
     in = argv[i];
   }
@@ -151,7 +151,7 @@ static int run_convert(int argc, char **argv) {
       wo.dta_version = (int)ver;
       continue;
     }
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage("convert", "unknown option %s", argv[i]);
+    if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("convert", argv[i]);
     if (in) return cli_usage("convert", "one input file only (got \"%s\" too)", argv[i]);
     in = argv[i];
   }
@@ -216,7 +216,7 @@ static int run_gen(int argc, char **argv) {
       continue;
     }
     if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
-      rc = cli_usage("gen", "unknown option %s", argv[i]);
+      rc = cli_unknown_option("gen", argv[i]);
       goto done;
     }
     if (!in) in = argv[i];
@@ -269,7 +269,7 @@ done:
 static int run_keep(int argc, char **argv) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
-  const char *in = NULL, *outp = NULL;
+  const char *in = NULL, *outp = NULL, *ifx = NULL;
   char **pos0 = calloc((size_t)argc, sizeof *pos0), **pos = pos0, *text = NULL;
   int npos = 0, rc = 0;
   cn_table *t = NULL, *k = NULL;
@@ -277,7 +277,8 @@ static int run_keep(int argc, char **argv) {
   if (!pos) return 5;
   for (int i = 1; i < argc; i++) {
     int r;
-    if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0) {
+    if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--if", &ifx)) != 0) {
       if (r < 0) {
         rc = cli_usage("keep", "option %s needs a valid value", argv[i]);
         goto done;
@@ -285,7 +286,7 @@ static int run_keep(int argc, char **argv) {
       continue;
     }
     if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
-      rc = cli_usage("keep", "unknown option %s", argv[i]);
+      rc = cli_unknown_option("keep", argv[i]);
       goto done;
     }
     if (!in) in = argv[i];
@@ -297,6 +298,11 @@ static int run_keep(int argc, char **argv) {
   }
   if (npos && !strcmp(pos[0], "if")) pos++, npos--;
   else if (npos && !strncmp(pos[0], "if ", 3)) pos[0] += 3;
+  if (ifx && npos) {
+    rc = cli_usage("keep", "give the condition once: `--if EXPR` or `if EXPR`");
+    goto done;
+  }
+  if (ifx) pos[npos++] = (char *)ifx;
   if (!npos) {
     rc = cli_usage("keep", "expected: keep DATA if EXPR");
     goto done;
@@ -389,7 +395,7 @@ static int run_winsor(int argc, char **argv) {
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1]) {
-      rc = cli_usage("winsor", "unknown option %s", argv[i]);
+      rc = cli_unknown_option("winsor", argv[i]);
       goto done;
     }
     if (!in) {
@@ -465,7 +471,7 @@ static int run_merge(int argc, char **argv) {
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1]) {
-      rc = cli_usage("merge", "unknown option %s", argv[i]);
+      rc = cli_unknown_option("merge", argv[i]);
       goto done;
     }
     if (nin == 2) {
@@ -579,7 +585,7 @@ static int run_lag(int argc, char **argv) {
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1]) {
-      rc = cli_usage("lag", "unknown option %s", argv[i]);
+      rc = cli_unknown_option("lag", argv[i]);
       goto done;
     }
     if (!in) in = argv[i];
@@ -679,11 +685,13 @@ const cli_cmd cli_data_cmds[] = {
      "  coinnet data gen firms.csv 'lsales = log(sales)' -o firms2.csv\n"},
     {"data", "keep", run_keep,
      "keep the rows where a condition holds",
-     "usage: coinnet data keep DATA if EXPR [-o OUT]\n\n"
+     "usage: coinnet data keep DATA if EXPR [-o OUT]\n"
+     "       coinnet data keep DATA --if EXPR [-o OUT]\n\n"
      "Keeps the rows where EXPR is true (nonzero); rows where it is false or\n"
      "missing are dropped and counted on stderr. EXPR as in 'data gen'.\n\n"
      "options:\n"
-     "  -o OUT             output file (format by extension; default: CSV on stdout)\n"
+     "  --if EXPR          the condition, as the estimation commands take it\n"
+     "  -o, --out OUT      output file (format by extension; default: CSV on stdout)\n"
      "%s"
      "\nexample:\n"
      "  coinnet data keep firms.csv if 'year >= 2005 & !missing(sales)' -o sub.csv\n"},

@@ -174,7 +174,7 @@ static int run_demo(int argc, char **argv) {
       if (r < 0) return cli_usage("demo", "option %s needs a value", argv[i]);
       continue;
     }
-    return cli_usage("demo", "unknown argument %s", argv[i]);
+    return (argv[i][0] == '-' ? cli_unknown_option("demo", argv[i]) : cli_usage("demo", "unexpected argument %s", argv[i]));
   }
   if (strcmp(scale, "small") && strcmp(scale, "paper") && strcmp(scale, "tiny"))
     return cli_usage("demo", "--scale is small or paper (got \"%s\")", scale);

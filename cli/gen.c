@@ -36,7 +36,7 @@ static int run_paper(int argc, char **argv) {
       o.set_rho = true;
       continue;
     }
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage("paper", "unknown option %s", argv[i]);
+    if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("paper", argv[i]);
     return cli_usage("paper", "unexpected argument \"%s\"", argv[i]);
   }
   if (!outdir) return cli_usage("paper", "--out DIR is missing");

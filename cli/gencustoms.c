@@ -32,7 +32,7 @@ int cli_gen_customs(int argc, char **argv) {
       if (r < 0) return cli_usage("customs", "option %s needs a value", argv[i]);
       continue;
     }
-    return cli_usage("customs", "unknown argument %s", argv[i]);
+    return (argv[i][0] == '-' ? cli_unknown_option("customs", argv[i]) : cli_usage("customs", "unexpected argument %s", argv[i]));
   }
   if (!outd) return cli_usage("customs", "--out DIR is needed");
   if (!firmsp != !thetap) return cli_usage("customs", "--from-firms and --theta go together");

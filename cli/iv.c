@@ -212,7 +212,7 @@ static int run_iv(int argc, char **argv) {
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1] && !strchr(argv[i], '~'))
-      return cli_usage("iv", "unknown option %s", argv[i]);
+      return cli_unknown_option("iv", argv[i]);
     if (!in) in = argv[i];
     else if (!formula) formula = argv[i];
     else return cli_usage("iv", "one data file and one formula (got \"%s\" too)", argv[i]);

@@ -234,7 +234,9 @@ int cli_dispatch(int argc, char **argv) {
         print_cmd_help(c, stdout);
         return 0;
       }
+    cli_current = c;
     int rc = c->run(argc, argv);
+    cli_current = NULL;
     cli_free_lists();
     if (fflush(stdout) != 0 && rc == 0) {
       fprintf(stderr, "%s: cannot write the output\n", cli_prefix);
@@ -253,7 +255,9 @@ int cli_dispatch(int argc, char **argv) {
       print_cmd_help(c, stdout);
       return 0;
     }
+  cli_current = c;
   int rc = c->run(argc - 1, argv + 1);
+  cli_current = NULL;
   cli_free_lists();
   if (fflush(stdout) != 0 && rc == 0) {
     fprintf(stderr, "%s: cannot write the output\n", cli_prefix);

@@ -152,7 +152,7 @@ static int run_dvar(int argc, char **argv) {
     if (!strcmp(argv[i], "--theta2-share")) o.theta2_share = true;
     else if (!strcmp(argv[i], "--clip")) o.outside = CN_DVAR_CLIP;
     else if (!strcmp(argv[i], "--drop-outside")) o.outside = CN_DVAR_DROP;
-    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("dvar", "unknown option %s", argv[i]);
+    else if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("dvar", argv[i]);
     else return cli_usage("dvar", "unexpected argument \"%s\" (inputs go with --customs, --firms, --bec, --theta)",
                           argv[i]);
   }

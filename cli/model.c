@@ -264,7 +264,7 @@ static int run_model(int argc, char **argv, const char *cmd) {
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1] && !strchr(argv[i], '~'))
-      return cli_usage(cmd, "unknown option %s", argv[i]);
+      return cli_unknown_option(cmd, argv[i]);
     if (!in) in = argv[i];
     else if (!formula) formula = argv[i];
     else return cli_usage(cmd, "one data file and one formula (got \"%s\" too)", argv[i]);

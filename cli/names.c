@@ -57,7 +57,7 @@ static int run_names(int argc, char **argv, bool classify) {
       if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
       continue;
     }
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage(cmd, "unknown option %s", argv[i]);
+    if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option(cmd, argv[i]);
     if (in) return cli_usage(cmd, "one input only (got \"%s\" too)", argv[i]);
     in = argv[i];
   }

@@ -56,7 +56,7 @@ static int run_build(int argc, char **argv) {
       bo.window = (int)w;
       continue;
     }
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage("build", "unknown option %s", argv[i]);
+    if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("build", argv[i]);
     if (in) return cli_usage("build", "one input only (got \"%s\" too)", argv[i]);
     in = argv[i];
   }
@@ -155,7 +155,7 @@ static int run_metrics(int argc, char **argv) {
         return cli_usage("metrics", "--bc-alpha takes a positive number");
       continue;
     }
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage("metrics", "unknown option %s", argv[i]);
+    if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("metrics", argv[i]);
     if (in) return cli_usage("metrics", "one input only (got \"%s\" too)", argv[i]);
     in = argv[i];
   }
@@ -223,7 +223,7 @@ static int run_summary(int argc, char **argv) {
       cp_valued = true;
       continue;
     }
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage("summary", "unknown option %s", argv[i]);
+    if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("summary", argv[i]);
     if (in) return cli_usage("summary", "one input only (got \"%s\" too)", argv[i]);
     in = argv[i];
   }

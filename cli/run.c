@@ -358,7 +358,7 @@ static int run_study(int argc, char **argv) {
       if (r < 0) return cli_usage("run", "option %s needs a value", argv[i]);
       continue;
     }
-    if (argv[i][0] == '-' && argv[i][1]) return cli_usage("run", "unknown option %s", argv[i]);
+    if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("run", argv[i]);
     if (script) return cli_usage("run", "one study script only (got \"%s\" too)", argv[i]);
     script = argv[i];
   }

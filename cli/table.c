@@ -104,7 +104,7 @@ static int table_main(int argc, char **argv, const cn_regtable_format *force, ch
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1]) {
-      rc = cli_usage("table", "unknown option %s", argv[i]);
+      rc = cli_unknown_option("table", argv[i]);
       goto done;
     }
     paths[n++] = argv[i];

@@ -37,25 +37,6 @@ int cli_usage(const char *cmd, const char *fmt, ...) {
   return 2;
 }
 
-/* Edit distance between a and b (bytes), stopping early past 3. */
-static int edit_distance(const char *a, const char *b) {
-  size_t na = strlen(a), nb = strlen(b);
-  if (na > 64 || nb > 64) return 99;
-  int prev[65], cur[65];
-  for (size_t j = 0; j <= nb; j++) prev[j] = (int)j;
-  for (size_t i = 1; i <= na; i++) {
-    cur[0] = (int)i;
-    for (size_t j = 1; j <= nb; j++) {
-      int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      if (prev[j] + 1 < c) c = prev[j] + 1;
-      if (cur[j - 1] + 1 < c) c = cur[j - 1] + 1;
-      cur[j] = c;
-    }
-    memcpy(prev, cur, sizeof cur);
-  }
-  return prev[nb];
-}
-
 /* Whether c may stand just before an option's name in help text. */
 static bool opt_boundary(char c) { return c == ' ' || c == '\n' || c == '[' || c == '|' || c == '(' || c == ','; }
 
@@ -110,7 +91,7 @@ int cli_unknown_option(const char *cmd, const char *arg) {
   int bd = 99;
   for (size_t k = 0; k < n; k += strlen(list + k) + 1) {
     bool out = !strcmp(list + k, "-o/--out");
-    int dist = edit_distance(name, out ? "--out" : list + k);
+    int dist = cn_text_distance(name, out ? "--out" : list + k);
     if (dist < bd) bd = dist, best = out ? "--out" : list + k;
   }
   size_t ln = strlen(name);

@@ -65,11 +65,14 @@ static int run_names(int argc, char **argv, bool classify) {
   if (!col) return cli_usage(cmd, "--col COL is missing");
   if (!*sep) return cli_usage(cmd, "--app-sep cannot be empty");
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
-  int c = cn_table_find(t, col);
-  if (c < 0 || cn_table_type(t, c) != CN_STRING) {
-    fprintf(stderr, "%s: %s: %s\n", cli_prefix, in,
-            c < 0 ? "no such column" : "the column does not hold text");
-    rc = c < 0 ? 2 : 4;
+  int c = cn_table_col(t, col, in, &d);
+  if (c < 0) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  if (cn_table_type(t, c) != CN_STRING) {
+    fprintf(stderr, "%s: %s: column \"%s\" does not hold text\n", cli_prefix, in, col);
+    rc = 4;
     goto done;
   }
   for (int64_t r = 0; r < cn_table_nrow(t); r++) {

@@ -115,3 +115,21 @@ bool cn__buf_printf(cn_buf *b, const char *fmt, ...) {
 }
 
 int64_t cn_text_width(const char *s) { return s ? cn__utf8_width(s, strlen(s)) : 0; }
+
+int cn_text_distance(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b);
+  if (na > 64 || nb > 64) return 99;
+  int prev[65], cur[65];
+  for (size_t j = 0; j <= nb; j++) prev[j] = (int)j;
+  for (size_t i = 1; i <= na; i++) {
+    cur[0] = (int)i;
+    for (size_t j = 1; j <= nb; j++) {
+      int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      if (prev[j] + 1 < c) c = prev[j] + 1;
+      if (cur[j - 1] + 1 < c) c = cur[j - 1] + 1;
+      cur[j] = c;
+    }
+    memcpy(prev, cur, sizeof cur);
+  }
+  return prev[nb];
+}

@@ -57,9 +57,9 @@ cn_status cn__copy_keys(cn_table *out, const cn_table *t, const int *cols, int n
 
 
 int cn__need_col(const cn_table *t, const char *name, const char *what, cn_diag *d) {
-  int c = name ? cn_table_find(t, name) : -1;
-  if (c < 0) cn_diag_set(d, CN_EUSAGE, "no column \"%s\" in the %s", name ? name : "(none)", what);
-  return c;
+  char where[160];
+  snprintf(where, sizeof where, "the %s", what);
+  return cn_table_col(t, name, where, d);
 }
 
 int cn__need_num(const cn_table *t, const char *name, const char *what, cn_diag *d) {

@@ -356,11 +356,9 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
     goto done;
   }
   if (opts->panel_id) {
-    c.idc = cn_table_find(t, opts->panel_id);
-    c.tmc = cn_table_find(t, opts->panel_time);
-    if (c.idc < 0 || c.tmc < 0) {
-      st = cn_diag_set(d, CN_EUSAGE, "--panel: no variable \"%s\"",
-                       c.idc < 0 ? opts->panel_id : opts->panel_time);
+    if ((c.idc = cn_table_col(t, opts->panel_id, "the data for --panel", d)) < 0 ||
+        (c.tmc = cn_table_col(t, opts->panel_time, "the data for --panel", d)) < 0) {
+      st = d ? d->code : CN_EDATA;
       goto done;
     }
   }
@@ -411,9 +409,9 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
       }
     }
   if (opts->weights) {
-    int wc = cn_table_find(t, opts->weights);
+    int wc = cn_table_col(t, opts->weights, "the data for --weights", d);
     if (wc < 0) {
-      st = cn_diag_set(d, CN_EUSAGE, "--weights: no variable \"%s\"", opts->weights);
+      st = d ? d->code : CN_EDATA;
       goto done;
     }
     wall = cn_malloc(((size_t)nrow + 1) * sizeof *wall);
@@ -450,10 +448,10 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
   int *clcol = cn_calloc((size_t)ncl + 1, sizeof *clcol);
   if (!clcol) goto oom;
   for (int q = 0; q < ncl; q++) {
-    clcol[q] = cn_table_find(t, opts->cluster[q]);
+    clcol[q] = cn_table_col(t, opts->cluster[q], "the data for --cluster", d);
     if (clcol[q] < 0) {
       cn_free(clcol);
-      st = cn_diag_set(d, CN_EUSAGE, "--cluster: no variable \"%s\"", opts->cluster[q]);
+      st = d ? d->code : CN_EDATA;
       goto done;
     }
     int64_t *blk = keyat + (size_t)(nfe + q) * (size_t)nrow * (size_t)maxnv;

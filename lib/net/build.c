@@ -248,9 +248,9 @@ static int64_t year_of(const char *s) {
 }
 
 static int col_or_fail(const cn_table *t, const char *name, const char *what, cn_diag *d) {
-  int c = cn_table_find(t, name);
-  if (c < 0) cn_diag_set(d, CN_EUSAGE, "no column \"%s\" for %s", name, what);
-  return c;
+  char where[160];
+  snprintf(where, sizeof where, "the patent records (for %s)", what);
+  return cn_table_col(t, name, where, d);
 }
 
 /* Appends x (elem bytes) to *arr holding *n of capacity *cap. */

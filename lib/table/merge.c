@@ -51,11 +51,9 @@ cn_status cn_prep_merge(const cn_table *master, const cn_table *using_,
     return cn_diag_set(d, CN_EUSAGE, "unknown merge type");
   const char *type = type_names[o->type];
   for (int j = 0; j < nk; j++) {
-    mk[j] = cn_table_find(master, o->keys[j]);
-    uk[j] = cn_table_find(using_, o->keys[j]);
-    if (mk[j] < 0 || uk[j] < 0)
-      return cn_diag_set(d, CN_EUSAGE, "key \"%s\" is not a column of %s", o->keys[j],
-                         mk[j] < 0 ? mname : uname);
+    if ((mk[j] = cn_table_col(master, o->keys[j], mname, d)) < 0 ||
+        (uk[j] = cn_table_col(using_, o->keys[j], uname, d)) < 0)
+      return d ? d->code : CN_EDATA;
     bool mt = cn_table_type(master, mk[j]) == CN_STRING, ut = cn_table_type(using_, uk[j]) == CN_STRING;
     if (mt != ut)
       return cn_diag_set(d, CN_EDATA, "key \"%s\" is %s in %s but %s in %s", o->keys[j],

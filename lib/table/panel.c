@@ -103,8 +103,10 @@ cn_status cn_prep_lag(cn_table **t, const char *var, const char *id,
   cn_buf nm = {0}; /* the default name, whole for a variable of any length */
   cn_status st = CN_OK;
   cn_diag_clear(d);
-  if (vc < 0 || ic < 0 || tc < 0)
-    return cn_diag_set(d, CN_EUSAGE, "unknown variable \"%s\"", vc < 0 ? var : ic < 0 ? id : time);
+  if (vc < 0 || ic < 0 || tc < 0) {
+    cn_table_col(*t, vc < 0 ? var : ic < 0 ? id : time, "the data", d);
+    return CN_EDATA;
+  }
   if (cn_table_type(*t, vc) == CN_STRING)
     return cn_diag_set(d, CN_EUSAGE, "variable \"%s\" is text; lags need numbers", var);
   if (k == 0 || (diff && k < 1))

@@ -477,13 +477,12 @@ cn_status cn_prep_winsor(cn_table **t, const char *const *vars, int nvars,
   }
   if (o->n_by > 64) return cn_diag_set(d, CN_EUSAGE, "at most 64 group variables");
   for (int g = 0; g < o->n_by; g++)
-    if ((by[g] = cn_table_find(*t, o->by[g])) < 0)
-      return cn_diag_set(d, CN_EUSAGE, "unknown variable \"%s\" (in --by)", o->by[g]);
+    if ((by[g] = cn_table_col(*t, o->by[g], "the data for --by", d)) < 0) return CN_EDATA;
   const char *suffix = o->suffix ? o->suffix : o->trim ? "_tr" : "_w";
   /* check every name first so that nothing changes on error */
   for (int j = 0; j < nvars; j++) {
-    int col = cn_table_find(*t, vars[j]);
-    if (col < 0) return cn_diag_set(d, CN_EUSAGE, "unknown variable \"%s\"", vars[j]);
+    int col = cn_table_col(*t, vars[j], "the data", d);
+    if (col < 0) return CN_EDATA;
     if (cn_table_type(*t, col) == CN_STRING)
       return cn_diag_set(d, CN_EUSAGE, "variable \"%s\" is text; winsorizing needs numbers", vars[j]);
     name.len = 0;

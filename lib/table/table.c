@@ -124,6 +124,39 @@ int cn_table_find(const cn_table *t, const char *name) {
   return -1;
 }
 
+int cn_table_col(const cn_table *t, const char *name, const char *where, cn_diag *d) {
+  int c = name ? cn_table_find(t, name) : -1;
+  if (c >= 0) return c;
+  const char *best = NULL;
+  int bd = 99;
+  size_t ln = name ? strlen(name) : 0;
+  for (int i = 0; i < t->ncol && name; i++) {
+    const char *nm = t->cols[i]->name;
+    int dist = strcasecmp(nm, name) == 0 ? 0 : cn_text_distance(name, nm);
+    if (dist < bd) bd = dist, best = nm;
+  }
+  bool near = best && bd <= (ln > 8 ? 3 : ln > 3 ? 2 : 1);
+  char cols[400];
+  size_t w = 0;
+  cols[0] = '\0';
+  for (int i = 0; i < t->ncol && t->ncol <= 12; i++) {
+    int r = snprintf(cols + w, sizeof cols - w, "%s%s", i ? ", " : "", t->cols[i]->name);
+    if (r < 0 || (size_t)r >= sizeof cols - w) {
+      cols[0] = '\0';
+      break;
+    }
+    w += (size_t)r;
+  }
+  if (near)
+    cn_diag_set(d, CN_EDATA, "no column \"%s\" in %s; did you mean \"%s\"?", name ? name : "", where, best);
+  else if (cols[0])
+    cn_diag_set(d, CN_EDATA, "no column \"%s\" in %s (its columns: %s)", name ? name : "", where, cols);
+  else
+    cn_diag_set(d, CN_EDATA, "no column \"%s\" in %s (%d columns; `coinnet data describe` lists them)",
+                name ? name : "", where, t->ncol);
+  return -1;
+}
+
 const char *cn_table_name(const cn_table *t, int col) { return t->cols[col]->name; }
 cn_type cn_table_type(const cn_table *t, int col) { return t->cols[col]->type; }
 

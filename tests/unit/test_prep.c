@@ -322,7 +322,8 @@ TEST(prep_merge_m1_and_duplicates) {
   const char *keys2[] = {"firm", "year"};
   o.keys = keys2;
   o.n_keys = 2;
-  CHECK_INT(cn_prep_merge(m, u, &o, &r, &c, &d), CN_EUSAGE); /* year not in using */
+  CHECK_INT(cn_prep_merge(m, u, &o, &r, &c, &d), CN_EDATA); /* year not in using */
+  CHECK(strstr(d.message, "no column \"year\" in ") != NULL);
   cn_table_free(m);
   cn_table_free(u);
 }

@@ -47,6 +47,10 @@ extern const cli_cmd cli_demo_cmds[];
  * commands keep no state between calls, so `coinnet run` calls this once
  * per step. Sets cli_prefix to the command's. */
 int cli_dispatch(int argc, char **argv);
+/* Reports that path cannot be written (errno says why: a missing folder,
+ * no permission, a full disk) and returns 4, the data-error exit code:
+ * the output named on the command line is at fault, not coinnet. */
+int cli_cannot_write(const char *path);
 /* The command being run (set by cli_dispatch; NULL outside one). */
 extern const cli_cmd *cli_current;
 /* Usage error for an unknown option arg of command cmd (as cli_usage takes

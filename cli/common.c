@@ -109,6 +109,11 @@ int cli_unknown_option(const char *cmd, const char *arg) {
   return cli_usage(cmd, "unknown option %s\nvalid options: %s", arg, valid);
 }
 
+int cli_cannot_write(const char *path) {
+  fprintf(stderr, "%s: %s: cannot write: %s\n", cli_prefix, path, strerror(errno ? errno : EIO));
+  return 4;
+}
+
 bool cli_is_help(const char *arg) {
   return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
@@ -280,9 +285,8 @@ int cli_save_model(const cn_model *m, const char *name) {
   }
   FILE *fp = fopen(path, "w");
   if (!fp || fputs(s, fp) < 0 || fclose(fp) != 0) {
+    rc = cli_cannot_write(path);
     if (fp) fclose(fp);
-    fprintf(stderr, "%s: cannot write %s\n", cli_prefix, path);
-    rc = 5;
   }
 done:
   cn_free(s);

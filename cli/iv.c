@@ -286,8 +286,7 @@ static int run_iv(int argc, char **argv) {
   if (outp && strcmp(outp, "-")) {
     fp = fopen(outp, "w");
     if (!fp) {
-      fprintf(stderr, "%s: cannot write %s\n", cli_prefix, outp);
-      rc = 5;
+      rc = cli_cannot_write(outp);
       goto done;
     }
     size_t L = strlen(outp);
@@ -301,10 +300,7 @@ static int run_iv(int argc, char **argv) {
   } else {
     print_iv(m, fp);
   }
-  if (fp != stdout && fclose(fp) != 0) {
-    fprintf(stderr, "%s: cannot write %s\n", cli_prefix, outp);
-    rc = 5;
-  }
+  if (fp != stdout && fclose(fp) != 0) rc = cli_cannot_write(outp);
 done:
   cn_model_free(m);
   cn_table_free(t);

@@ -239,8 +239,7 @@ int cli_dispatch(int argc, char **argv) {
     cli_current = NULL;
     cli_free_lists();
     if (fflush(stdout) != 0 && rc == 0) {
-      fprintf(stderr, "%s: cannot write the output\n", cli_prefix);
-      rc = 5;
+      rc = cli_cannot_write("the standard output");
     }
     return rc;
   }
@@ -260,8 +259,7 @@ int cli_dispatch(int argc, char **argv) {
   cli_current = NULL;
   cli_free_lists();
   if (fflush(stdout) != 0 && rc == 0) {
-    fprintf(stderr, "%s: cannot write the output\n", cli_prefix);
-    rc = 5;
+    rc = cli_cannot_write("the standard output");
   }
   return rc;
 }

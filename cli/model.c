@@ -396,8 +396,7 @@ static int run_model(int argc, char **argv, const char *cmd) {
   if (outp && strcmp(outp, "-")) {
     fp = fopen(outp, "w");
     if (!fp) {
-      fprintf(stderr, "%s: cannot write %s\n", cli_prefix, outp);
-      rc = 5;
+      rc = cli_cannot_write(outp);
       goto done;
     }
     size_t L = strlen(outp);
@@ -415,10 +414,7 @@ static int run_model(int argc, char **argv, const char *cmd) {
   } else {
     print_ml(m, fp);
   }
-  if (fp != stdout && fclose(fp) != 0) {
-    fprintf(stderr, "%s: cannot write %s\n", cli_prefix, outp);
-    rc = 5;
-  }
+  if (fp != stdout && fclose(fp) != 0) rc = cli_cannot_write(outp);
   if (rc == 0 && saving) rc = cli_write(t, saving);
 done:
   free(f2);

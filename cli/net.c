@@ -104,10 +104,7 @@ static int run_build(int argc, char **argv) {
   char path[4096];
   snprintf(path, sizeof path, "%s/build-report.txt", outdir);
   FILE *fp = fopen(path, "w");
-  if (!fp || fputs(report, fp) < 0) {
-    fprintf(stderr, "%s: %s: cannot write\n", cli_prefix, path);
-    rc = 4;
-  }
+  if (!fp || fputs(report, fp) < 0) rc = cli_cannot_write(path);
   if (fp) fclose(fp);
 done:
   cn_table_free(t);

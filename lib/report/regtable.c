@@ -888,7 +888,7 @@ static cn_status render_xlsx(const grid *g, const cn_regtable_opts *o, const cha
   cn_status st = CN_OK;
   /* libxlsxwriter prints its errors: check the file can be made first */
   FILE *probe = fopen(path, "wb");
-  if (!probe) return cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "cannot write: %s", strerror(errno));
+  if (!probe) return cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
   fclose(probe);
   lxw_workbook *wb = workbook_new(path);
   if (!wb) return cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "cannot create the workbook");
@@ -949,7 +949,7 @@ done:;
   cn__buf_free(&tail);
   lxw_error e = workbook_close(wb);
   if (e != LXW_NO_ERROR && st == CN_OK)
-    st = cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "cannot write: %s", lxw_strerror(e));
+    st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", lxw_strerror(e));
   return st;
 }
 
@@ -1077,13 +1077,13 @@ cn_status cn_regtable_write(const cn_model *const *models, int n, const cn_regta
   if ((st = cn_regtable_text(models, n, o, &text, d)) != CN_OK) return st;
   FILE *fp = fopen(path, "wb");
   if (!fp) {
-    st = cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "cannot write: %s", strerror(errno));
+    st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
     goto done;
   }
   size_t len = strlen(text);
   bool ok = fwrite(text, 1, len, fp) == len;
   if (fclose(fp) != 0) ok = false;
-  if (!ok) st = cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "cannot write: %s", strerror(errno));
+  if (!ok) st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
 done:
   cn_free(text);
   return st;

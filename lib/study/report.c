@@ -460,11 +460,11 @@ cn_status cn_report_write(const cn_report *r, const char *md_path, const char *h
     goto done;
   }
   if (md_path && !write_all(md_path, &md)) {
-    st = cn_diag_set(d, CN_EINTERNAL, "cannot write %s: %s", md_path, strerror(errno));
+    st = cn_diag_set(d, CN_EDATA, "cannot write %s: %s", md_path, strerror(errno));
     goto done;
   }
   if (html_path && !write_all(html_path, &html))
-    st = cn_diag_set(d, CN_EINTERNAL, "cannot write %s: %s", html_path, strerror(errno));
+    st = cn_diag_set(d, CN_EDATA, "cannot write %s: %s", html_path, strerror(errno));
 done:
   cn__buf_free(&md);
   cn__buf_free(&html);

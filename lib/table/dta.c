@@ -1126,7 +1126,7 @@ cn_status cn_table_write_dta(const cn_table *t, const char *path, const cn_write
   int rc = close(x.fd);
   x.fd = -1;
   if (rc != 0 || rename(tmp, path) != 0) {
-    st = cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "cannot write: %s", strerror(errno));
+    st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
     goto done;
   }
   cn__progress(path, (double)t->nrow, (double)t->nrow);

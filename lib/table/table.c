@@ -1,4 +1,5 @@
 /* lib/table/table.c — the columnar table: columns, access, labels, summaries. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -437,13 +438,22 @@ cn_status cn_table_write(const cn_table *t, const char *path,
     o = &def;
   }
   const char *f = pick_format(o->format, path);
+  if (!f && !o->format) {
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (dot && (!slash || dot > slash) && dot[1]) {
+      cn_diag_at(d, CN_EUSAGE, path, 0, 0, "unknown output format \"%s\"", dot);
+      cn_diag_hint(d, "tables are written as .csv, .tsv, .txt, .dta or .sqlite (.sqlite3, .db); "
+                      "a name without an extension, or -, is CSV");
+      return CN_EUSAGE;
+    }
+  }
   if (!f || !strcmp(f, "csv") || !strcmp(f, "tsv") || !strcmp(f, "txt")) {
     char sep = o->sep ? o->sep : (f && !strcmp(f, "tsv")) ? '\t' : ',';
     FILE *fp = fopen(path, "wb");
-    if (!fp) return cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot open for writing");
+    if (!fp) return cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
     cn_status st = cn_table_write_csv_fp(t, fp, sep, d);
     if (fclose(fp) != 0 && st == CN_OK)
-      st = cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "write failed");
+      st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
     return st;
   }
   if (!strcmp(f, "dta")) return cn_table_write_dta(t, path, o, d);

@@ -298,10 +298,10 @@ TEST(regtable_xlsx_file) {
   CHECK(n1 > 1000 && n1 < sizeof a);
   CHECK(!memcmp(a, "PK\x03\x04", 4)); /* a zip container */
   CHECK(n1 == n2 && !memcmp(a, b, n1)); /* the same table gives the same file */
-  CHECK_INT(cn_regtable_write(ms, 2, &o, "/nonexistent-dir/t.xlsx", &d), CN_EINTERNAL);
+  CHECK_INT(cn_regtable_write(ms, 2, &o, "/nonexistent-dir/t.xlsx", &d), CN_EDATA);
   CHECK(strstr(d.file, "nonexistent") != NULL);
   o.format = CN_REGTABLE_TXT;
-  CHECK_INT(cn_regtable_write(ms, 2, &o, "/nonexistent-dir/t.txt", &d), CN_EINTERNAL);
+  CHECK_INT(cn_regtable_write(ms, 2, &o, "/nonexistent-dir/t.txt", &d), CN_EDATA);
   cn_regtable_format f;
   CHECK(cn_regtable_format_by_path("a/b.tex", &f) && f == CN_REGTABLE_TEX);
   CHECK(cn_regtable_format_by_path("b.htm", &f) && f == CN_REGTABLE_HTML);

@@ -558,7 +558,9 @@ done:
  * database at path, which is created when absent. An existing table of that
  * name is replaced; everything happens in one transaction, rolled back on
  * failure (a database file this call created is then removed). Missing
- * values and NaN become NULL. Errors: SQL, locking or not a database →
+ * values and NaN become NULL. SQLite compares column names without case, so
+ * a column whose name differs from an earlier one only in case is written
+ * as NAME_2 (_3, ...), with a note. Errors: SQL, locking or not a database →
  * CN_EDATA; out of memory, disk full or I/O → CN_EINTERNAL. */
 cn_status cn_table_write_sqlite(const cn_table *t, const char *path,
                                 const cn_write_opts *o, cn_diag *d) {
@@ -569,6 +571,7 @@ cn_status cn_table_write_sqlite(const cn_table *t, const char *path,
   cn_status rc = CN_OK;
   bool in_tx = false;
   bool existed = access(path, F_OK) == 0;
+  char **names = NULL; /* names[j]: column j's name in SQLite, when renamed */
   cn_diag_clear(d);
   if (t->ncol == 0) {
     rc = cn_diag_at(d, CN_EDATA, path, 0, 0,
@@ -590,12 +593,32 @@ cn_status cn_table_write_sqlite(const cn_table *t, const char *path,
   if (b.failed) goto oom;
   if (sqlite3_exec(db, b.data, NULL, NULL, NULL) != SQLITE_OK) goto sqlerr;
   b.len = 0;
+  if (!(names = cn_calloc((size_t)t->ncol, sizeof *names))) goto oom;
+  for (int j = 0; j < t->ncol; j++) {
+    const char *nm = t->cols[j]->name;
+    for (int k = 2;; k++) {
+      bool clash = false;
+      for (int q = 0; q < j && !clash; q++)
+        clash = !strcasecmp(names[q] ? names[q] : t->cols[q]->name, names[j] ? names[j] : nm);
+      if (!clash) break;
+      cn_buf nb = {0};
+      if (!cn__buf_printf(&nb, "%s_%d", nm, k)) {
+        cn__buf_free(&nb);
+        goto oom;
+      }
+      cn_free(names[j]);
+      names[j] = nb.data;
+    }
+    if (names[j])
+      cn__log(CN_LOG_INFO, "%s: column \"%s\" is stored as \"%s\" (SQLite column names ignore case)", path,
+              nm, names[j]);
+  }
   cn__buf_append(&b, "CREATE TABLE ", 13);
   quote_ident(&b, tab);
   cn__buf_append(&b, " (", 2);
   for (int j = 0; j < t->ncol; j++) {
     if (j) cn__buf_append(&b, ", ", 2);
-    quote_ident(&b, t->cols[j]->name);
+    quote_ident(&b, names[j] ? names[j] : t->cols[j]->name);
     const char *ty = t->cols[j]->type == CN_INT64    ? " INTEGER"
                      : t->cols[j]->type == CN_DOUBLE ? " REAL"
                                                      : " TEXT";
@@ -644,5 +667,7 @@ done:
   sqlite3_close(db);
   if (rc != CN_OK && db && !existed) unlink(path);
   cn__buf_free(&b);
+  for (int j = 0; names && j < t->ncol; j++) cn_free(names[j]);
+  cn_free(names);
   return rc;
 }

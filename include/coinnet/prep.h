@@ -142,6 +142,13 @@ cn_status cn_prep_rename(cn_table *t, const char *const *from,
 cn_status cn_prep_select(const cn_table *t, const char *const *names, int n,
                          int drop, cn_table **out, cn_diag *d);
 
+/* drop if EXPR (rows): the rows where expr is not true. Stata drops the
+ * rows where the condition is true; where coinnet's condition is missing
+ * (a comparison with a missing value) the row is kept, and counted in
+ * c->dropped_missing, which here means "kept because missing". */
+cn_status cn_prep_drop_if(const cn_table *t, const char *expr, cn_table **out,
+                          cn_keep_counts *c, cn_diag *d);
+
 /* Statistics of collapse and egen. */
 typedef enum cn_stat {
   CN_STAT_MEAN = 0, CN_STAT_SUM, CN_STAT_COUNT, CN_STAT_MIN, CN_STAT_MAX,

@@ -11,23 +11,26 @@
 
 /* ---- shared helpers ---- */
 
-/* Edit distance of a and b (bytes), or cap + 1 once it exceeds cap. */
+/* Edit distance of a and b (bytes; a swap of two neighbours counts one
+ * edit, so "frim" is one edit from "firm"), or cap + 1 once it is beyond
+ * cap. */
 static int edit_distance(const char *a, const char *b, int cap) {
   size_t na = strlen(a), nb = strlen(b);
   if (na > 64 || nb > 64) return cap + 1;
   if ((na > nb ? na - nb : nb - na) > (size_t)cap) return cap + 1;
-  int row[65], prev[65];
-  for (size_t j = 0; j <= nb; j++) prev[j] = (int)j;
-  for (size_t i = 1; i <= na; i++) {
-    row[0] = (int)i;
+  int m[65][65];
+  for (size_t i = 0; i <= na; i++) m[i][0] = (int)i;
+  for (size_t j = 0; j <= nb; j++) m[0][j] = (int)j;
+  for (size_t i = 1; i <= na; i++)
     for (size_t j = 1; j <= nb; j++) {
-      int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      int del = prev[j] + 1, ins = row[j - 1] + 1;
-      row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+      int v = m[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (m[i - 1][j] + 1 < v) v = m[i - 1][j] + 1;
+      if (m[i][j - 1] + 1 < v) v = m[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && m[i - 2][j - 2] + 1 < v)
+        v = m[i - 2][j - 2] + 1;
+      m[i][j] = v;
     }
-    memcpy(prev, row, (nb + 1) * sizeof *row);
-  }
-  return prev[nb];
+  return m[na][nb] > cap ? cap + 1 : m[na][nb];
 }
 
 /* Nonzero when a and b are equal but for ASCII case. */
@@ -45,14 +48,14 @@ int cn__col_need(const cn_table *t, const char *name, const char *what, cn_diag 
   if (col >= 0) return col;
   cn_diag_set(d, CN_EUSAGE, "unknown variable \"%s\"%s%s%s", name, what ? " (in " : "",
               what ? what : "", what ? ")" : "");
-  /* the nearest name: another case first, else at most 2 edits and fewer
-   * than half the name's letters (so that "x" does not suggest "y") */
+  /* the nearest name: another case first, else at most 2 edits and at
+   * most half the name's letters (so that "x" does not suggest "y") */
   int best = -1, bestd = 3;
   size_t len = strlen(name);
   for (int j = 0; j < cn_table_ncol(t); j++) {
     const char *c = cn_table_name(t, j);
     int dist = same_but_case(name, c) ? 0 : edit_distance(name, c, 2);
-    if (dist < bestd && (dist == 0 || 2 * (size_t)dist < len)) best = j, bestd = dist;
+    if (dist < bestd && (dist == 0 || 2 * (size_t)dist <= len)) best = j, bestd = dist;
   }
   if (best >= 0) cn_diag_hint(d, "did you mean \"%s\"?", cn_table_name(t, best));
   return -1;
@@ -234,6 +237,40 @@ cn_status cn_prep_select(const cn_table *t, const char *const *names, int n,
 done:
   cn_table_free(r);
   cn_free(named);
+  return st;
+}
+
+/* ---- drop if ---- */
+
+cn_status cn_prep_drop_if(const cn_table *t, const char *expr, cn_table **out,
+                          cn_keep_counts *c, cn_diag *d) {
+  int64_t n = cn_table_nrow(t), k = 0, miss = 0;
+  cn_expr *e = NULL;
+  double *v = cn_malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+  int64_t *rows = cn_malloc((size_t)(n > 0 ? n : 1) * sizeof *rows);
+  cn_status st = CN_OK;
+  *out = NULL;
+  cn_diag_clear(d);
+  if (!v || !rows) {
+    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  if ((st = cn_expr_parse(expr, t, &e, d)) != CN_OK || (st = cn_expr_eval(e, t, v, d)) != CN_OK)
+    goto done;
+  for (int64_t i = 0; i < n; i++) {
+    if (isnan(v[i])) miss++;
+    if (isnan(v[i]) || v[i] == 0) rows[k++] = i;
+  }
+  if ((st = cn_prep_take(t, rows, k, out, d)) != CN_OK) goto done;
+  if (c) {
+    c->kept = k;
+    c->dropped = n - k;
+    c->dropped_missing = miss;
+  }
+done:
+  cn_expr_free(e);
+  cn_free(v);
+  cn_free(rows);
   return st;
 }
 

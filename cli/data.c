@@ -1201,6 +1201,7 @@ const cli_cmd cli_data_cmds[] = {
      "expressions: numbers, columns (`name with spaces` in backquotes), \"text\",\n"
      "  + - * / ^, == != < <= > >=, & | ! (and, or, not), x == . (missing),\n"
      "  log ln log10 log1p exp sqrt abs floor ceil int round min max missing cond\n"
+     "  dates: date(s, \"YMD\") mdy year month day quarter dow doy ym mofd yq qofd\n"
      "  (a comparison with a missing value is missing: see docs/data.md)\n\n"
      "options:\n"
      "  --replace          overwrite NAME when it exists (it becomes double)\n"

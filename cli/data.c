@@ -266,70 +266,102 @@ done:
   return rc;
 }
 
-static int run_keep(int argc, char **argv) {
+/* `data keep` and `data drop`: rows (if EXPR, --if EXPR) or columns
+ * (VARS, with * and ? wildcards), as Stata's keep / drop. */
+static int keep_or_drop(int argc, char **argv, int drop) {
+  const char *cmd = drop ? "drop" : "keep";
   cn_read_opts ro;
   cn_read_opts_init(&ro);
   const char *in = NULL, *outp = NULL, *ifx = NULL;
   char **pos0 = calloc((size_t)argc, sizeof *pos0), **pos = pos0, *text = NULL;
-  int npos = 0, rc = 0;
+  const char **vars = calloc((size_t)argc + 1, sizeof *vars);
+  int npos = 0, nvars = 0, rc = 0;
   cn_table *t = NULL, *k = NULL;
   cn_diag d;
-  if (!pos) return 5;
+  if (!pos || !vars) {
+    rc = 5;
+    goto done;
+  }
   for (int i = 1; i < argc; i++) {
     int r;
     if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
-        (r = cli_opt(argc, argv, &i, "--if", &ifx)) != 0) {
+        (r = cli_opt(argc, argv, &i, "--out", &outp)) != 0 || (r = cli_opt(argc, argv, &i, "--if", &ifx)) != 0) {
       if (r < 0) {
-        rc = cli_usage("keep", "option %s needs a valid value", argv[i]);
+        rc = cli_usage(cmd, "option %s needs a valid value", argv[i]);
         goto done;
       }
       continue;
     }
     if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
-      rc = cli_unknown_option("keep", argv[i]);
+      rc = cli_unknown_option(cmd, argv[i]);
       goto done;
     }
     if (!in) in = argv[i];
     else pos[npos++] = argv[i];
   }
   if (!in) {
-    rc = cli_usage("keep", "DATA is missing");
+    rc = cli_usage(cmd, "DATA is missing");
     goto done;
   }
-  if (npos && !strcmp(pos[0], "if")) pos++, npos--;
-  else if (npos && !strncmp(pos[0], "if ", 3)) pos[0] += 3;
+  bool rows = ifx != NULL;
+  if (!ifx && npos && !strcmp(pos[0], "if")) pos++, npos--, rows = true;
+  else if (!ifx && npos && !strncmp(pos[0], "if ", 3)) pos[0] += 3, rows = true;
   if (ifx && npos) {
-    rc = cli_usage("keep", "give the condition once: `--if EXPR` or `if EXPR`");
+    rc = cli_usage(cmd, "--if EXPR takes the whole condition (got \"%s\" too)", pos[0]);
     goto done;
   }
-  if (ifx) pos[npos++] = (char *)ifx;
-  if (!npos) {
-    rc = cli_usage("keep", "expected: keep DATA if EXPR");
+  if (!rows && !npos) {
+    rc = cli_usage(cmd, "expected: %s DATA VARS, or %s DATA if EXPR", cmd, cmd);
     goto done;
   }
-  if (!(text = join_args(pos, npos))) {
+  if (rows && !ifx && !npos) {
+    rc = cli_usage(cmd, "expected an expression after if");
+    goto done;
+  }
+  if (rows && !ifx && !(text = join_args(pos, npos))) {
     rc = 5;
     goto done;
   }
+  if (!rows)
+    for (int j = 0; j < npos; j++)
+      for (char *tok = strtok(pos[j], ", "); tok; tok = strtok(NULL, ", ")) vars[nvars++] = tok;
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  if (!rows) {
+    if (cn_prep_select(t, vars, nvars, drop, &k, &d) != CN_OK) {
+      rc = cli_fail(&d);
+      goto done;
+    }
+    int gone = cn_table_ncol(t) - cn_table_ncol(k);
+    fprintf(stderr, "%s: note: %d column%s dropped, %d kept\n", cli_prefix, gone,
+            gone == 1 ? "" : "s", cn_table_ncol(k));
+    rc = write_result(k, outp);
+    goto done;
+  }
   cn_keep_counts c;
-  if (cn_prep_keep(t, text, &k, &c, &d) != CN_OK) {
+  const char *cond = ifx ? ifx : text;
+  if ((drop ? cn_prep_drop_if(t, cond, &k, &c, &d) : cn_prep_keep(t, cond, &k, &c, &d)) != CN_OK) {
     rc = cli_fail(&d);
     goto done;
   }
   fprintf(stderr, "%s: note: %lld row%s dropped, %lld kept", cli_prefix, (long long)c.dropped,
           plural(c.dropped), (long long)c.kept);
   if (c.dropped_missing)
-    fprintf(stderr, " (%lld dropped because the condition is missing)", (long long)c.dropped_missing);
+    fprintf(stderr, drop ? " (%lld kept because the condition is missing)"
+                         : " (%lld dropped because the condition is missing)",
+            (long long)c.dropped_missing);
   fputc('\n', stderr);
   rc = write_result(k, outp);
 done:
   free(pos0);
+  free(vars);
   cn_table_free(t);
   cn_table_free(k);
   free(text);
   return rc;
 }
+
+static int run_keep(int argc, char **argv) { return keep_or_drop(argc, argv, 0); }
+static int run_drop(int argc, char **argv) { return keep_or_drop(argc, argv, 1); }
 
 /* Splits "a,b c" (commas or spaces) into items appended to list. */
 static int split_names(char *s, const char **list, int n, int cap) {
@@ -636,6 +668,499 @@ done:
   return rc;
 }
 
+/* ---- rename, collapse, egen, append, reshape, duplicates, destring ---- */
+
+/* A value option (val) or a flag (flag) of a verb. */
+typedef struct vopt {
+  const char *name;
+  const char **val;
+  int *flag;
+} vopt;
+
+/* Scans a verb's arguments: the reader options, -o / --out, the options
+ * opts, and the positional arguments into pos[*npos]. Options start with
+ * "--" (or "-" and a letter); an unknown one is refused. Returns 0 or the
+ * usage exit code. */
+static int verb_args(int argc, char **argv, const char *cmd, cn_read_opts *ro, const char **outp,
+                     const vopt *opts, int nopts, char **pos, int *npos) {
+  *npos = 0;
+  for (int i = 1; i < argc; i++) {
+    int r;
+    if ((r = cli_read_opt(argc, argv, &i, ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", outp)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--out", outp)) != 0) {
+      if (r < 0) return cli_usage(cmd, "option %s needs a valid value", argv[i]);
+      continue;
+    }
+    bool hit = false;
+    for (int k = 0; k < nopts && !hit; k++) {
+      if (opts[k].flag) {
+        if ((hit = !strcmp(argv[i], opts[k].name))) *opts[k].flag = 1;
+        continue;
+      }
+      if ((r = cli_opt(argc, argv, &i, opts[k].name, opts[k].val)) != 0) {
+        if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
+        hit = true;
+      }
+    }
+    if (hit) continue;
+    const char *a = argv[i];
+    if (a[0] == '-' && ((a[1] == '-' && a[2]) || (a[1] >= 'a' && a[1] <= 'z') || (a[1] >= 'A' && a[1] <= 'Z')))
+      return cli_unknown_option(cmd, a);
+    pos[(*npos)++] = argv[i];
+  }
+  return 0;
+}
+
+/* Copies of argument text that the command splits; freed when it ends. */
+typedef struct dups {
+  char *s[64];
+  int n;
+} dups;
+
+static void dups_free(dups *k) {
+  for (int i = 0; i < k->n; i++) free(k->s[i]);
+  k->n = 0;
+}
+
+/* Splits a copy of s at commas and spaces into list[n..cap); returns the
+ * new count, or -1 when out of memory. */
+static int split_copy(dups *k, const char *s, const char **list, int n, int cap) {
+  if (k->n == 64 || !(k->s[k->n] = strdup(s))) return -1;
+  return split_names(k->s[k->n++], list, n, cap);
+}
+
+static int run_rename(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *outp = NULL;
+  char **pos = calloc((size_t)argc, sizeof *pos);
+  const char **from = calloc((size_t)argc, sizeof *from), **to = calloc((size_t)argc, sizeof *to);
+  int npos = 0, rc = 0;
+  cn_table *t = NULL;
+  cn_diag d;
+  if (!pos || !from || !to) {
+    rc = 5;
+    goto done;
+  }
+  if ((rc = verb_args(argc, argv, "rename", &ro, &outp, NULL, 0, pos, &npos)) != 0) goto done;
+  if (npos < 3 || npos % 2 == 0) {
+    rc = cli_usage("rename", "expected: rename DATA OLD NEW [OLD2 NEW2 ...]");
+    goto done;
+  }
+  int n = 0;
+  for (int k = 1; k + 1 < npos; k += 2, n++) from[n] = pos[k], to[n] = pos[k + 1];
+  if ((rc = cli_read(pos[0], &ro, &t)) != 0) goto done;
+  if (cn_prep_rename(t, from, to, n, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  rc = write_result(t, outp);
+done:
+  free(pos);
+  free(from);
+  free(to);
+  cn_table_free(t);
+  return rc;
+}
+
+/* Parses --weight aw=W / fw=W (also Stata's "[aw=W]"). */
+static bool weight_of(const char *v, cn_weight_kind *k, const char **name, dups *keep) {
+  if (keep->n == 64 || !(keep->s[keep->n] = strdup(v))) return false;
+  char *s = keep->s[keep->n++], *e;
+  if (*s == '[' && (e = strchr(s, ']')) && !e[1]) s++, *e = '\0';
+  if (!strncmp(s, "aw=", 3) || !strncmp(s, "aweight=", 8)) *k = CN_WEIGHT_AW;
+  else if (!strncmp(s, "fw=", 3) || !strncmp(s, "fweight=", 8)) *k = CN_WEIGHT_FW;
+  else return false;
+  *name = strchr(s, '=') + 1;
+  return **name != '\0';
+}
+
+static int run_collapse(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  cn_collapse_opts co;
+  memset(&co, 0, sizeof co);
+  const char *outp = NULL, *byv = NULL, *wv = NULL, *by[64];
+  char **pos = calloc((size_t)argc, sizeof *pos), *spec = NULL;
+  cn_collapse_item *items = calloc((size_t)argc * 2 + 1, sizeof *items);
+  int npos = 0, rc = 0, nitems = 0, nby = 0;
+  cn_table *t = NULL, *r = NULL;
+  cn_collapse_counts cc;
+  dups keep = {{0}, 0};
+  cn_diag d;
+  vopt opts[] = {{"--by", &byv, NULL}, {"--weight", &wv, NULL}, {"--if", &co.if_expr, NULL}};
+  if (!pos || !items) {
+    rc = 5;
+    goto done;
+  }
+  if ((rc = verb_args(argc, argv, "collapse", &ro, &outp, opts, 3, pos, &npos)) != 0) goto done;
+  if (npos < 2) {
+    rc = cli_usage("collapse", "expected: collapse DATA (STAT) VARS ... [--by G]");
+    goto done;
+  }
+  if (byv && (nby = split_copy(&keep, byv, by, 0, 64)) < 0) {
+    rc = 5;
+    goto done;
+  }
+  if (wv && !weight_of(wv, &co.wkind, &co.weight, &keep)) {
+    rc = cli_usage("collapse", "--weight takes aw=VAR (analytic) or fw=VAR (frequency)");
+    goto done;
+  }
+  if (!(spec = join_args(pos + 1, npos - 1))) {
+    rc = 5;
+    goto done;
+  }
+  /* (stat) [NAME=]VAR ... ; the statistic is mean until one is named */
+  cn_stat stat = CN_STAT_MEAN;
+  double p = 50;
+  for (char *tok = strtok(spec, " "); tok; tok = strtok(NULL, " ")) {
+    size_t len = strlen(tok);
+    if (tok[0] == '(') {
+      if (len < 3 || tok[len - 1] != ')') {
+        rc = cli_usage("collapse", "expected (STAT), got \"%s\"", tok);
+        goto done;
+      }
+      tok[len - 1] = '\0';
+      if (cn_stat_parse(tok + 1, &stat, &p, &d) != CN_OK) {
+        rc = cli_fail(&d);
+        goto done;
+      }
+      continue;
+    }
+    char *eq = strchr(tok, '=');
+    items[nitems].stat = stat;
+    items[nitems].p = p;
+    if (eq) {
+      *eq = '\0';
+      items[nitems].name = tok;
+      items[nitems].var = eq + 1;
+      if (!*tok || !eq[1]) {
+        rc = cli_usage("collapse", "expected NEW=VAR");
+        goto done;
+      }
+    } else {
+      items[nitems].var = tok;
+    }
+    nitems++;
+  }
+  if (!nitems) {
+    rc = cli_usage("collapse", "name the variables to collapse");
+    goto done;
+  }
+  co.items = items;
+  co.n_items = nitems;
+  co.by = by;
+  co.n_by = nby;
+  if ((rc = cli_read(pos[0], &ro, &t)) != 0) goto done;
+  if (cn_prep_collapse(t, &co, &r, &cc, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  fprintf(stderr, "%s: note: %lld row%s collapsed into %lld group%s", cli_prefix,
+          (long long)(cn_table_nrow(t) - cc.dropped_if - cc.dropped_weight),
+          plural(cn_table_nrow(t) - cc.dropped_if - cc.dropped_weight), (long long)cc.groups,
+          plural(cc.groups));
+  if (cc.dropped_if) fprintf(stderr, "; %lld left out by --if", (long long)cc.dropped_if);
+  if (cc.dropped_weight)
+    fprintf(stderr, "; %lld left out for a missing or zero weight", (long long)cc.dropped_weight);
+  fputc('\n', stderr);
+  rc = write_result(r, outp);
+done:
+  dups_free(&keep);
+  free(pos);
+  free(items);
+  free(spec);
+  cn_table_free(t);
+  cn_table_free(r);
+  return rc;
+}
+
+static int run_egen(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *outp = NULL, *byv = NULL, *ifx = NULL, *by[64];
+  char **pos = calloc((size_t)argc, sizeof *pos), *text = NULL;
+  int npos = 0, rc = 0, nby = 0;
+  cn_table *t = NULL;
+  dups keep = {{0}, 0};
+  cn_diag d;
+  vopt opts[] = {{"--by", &byv, NULL}, {"--if", &ifx, NULL}};
+  if (!pos) return 5;
+  if ((rc = verb_args(argc, argv, "egen", &ro, &outp, opts, 2, pos, &npos)) != 0) goto done;
+  if (npos < 2) {
+    rc = cli_usage("egen", "expected: egen DATA NAME = STAT(VAR) [--by G]");
+    goto done;
+  }
+  if (byv && (nby = split_copy(&keep, byv, by, 0, 64)) < 0) {
+    rc = 5;
+    goto done;
+  }
+  if (!(text = join_args(pos + 1, npos - 1))) {
+    rc = 5;
+    goto done;
+  }
+  /* NAME = FN(VAR) or FN(VAR, P) */
+  char name[256], fn[64], var[256], rest[64] = "";
+  if (sscanf(text, " %255[^= ] = %63[^( ] ( %255[^,) ] %63[^)] )", name, fn, var, rest) < 3 ||
+      !strchr(text, ')')) {
+    rc = cli_usage("egen", "expected NAME = STAT(VAR), e.g. m = mean(sales)");
+    goto done;
+  }
+  cn_stat stat;
+  double p = 50;
+  if (!strcmp(fn, "pctile")) {
+    char *end;
+    const char *q = rest[0] == ',' ? rest + 1 : rest;
+    p = strtod(q, &end);
+    stat = CN_STAT_PCTILE;
+    if (!rest[0]) p = 50;
+    else if (end == q) {
+      rc = cli_usage("egen", "pctile(VAR, P) takes a percentile P");
+      goto done;
+    }
+  } else if (cn_stat_parse(fn, &stat, &p, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  if ((rc = cli_read(pos[0], &ro, &t)) != 0) goto done;
+  int64_t miss = 0;
+  if (cn_prep_egen(&t, name, stat, p, var, by, nby, ifx, &miss, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  if (miss)
+    fprintf(stderr, "%s: note: %lld missing value%s generated\n", cli_prefix, (long long)miss, plural(miss));
+  rc = write_result(t, outp);
+done:
+  dups_free(&keep);
+  free(pos);
+  free(text);
+  cn_table_free(t);
+  return rc;
+}
+
+static int run_append(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *outp = NULL, *gen = NULL;
+  char **pos = calloc((size_t)argc, sizeof *pos);
+  cn_table **tabs = calloc((size_t)argc, sizeof *tabs), *r = NULL;
+  int npos = 0, rc = 0, nt = 0;
+  cn_diag d;
+  vopt opts[] = {{"--gen", &gen, NULL}};
+  if (!pos || !tabs) {
+    rc = 5;
+    goto done;
+  }
+  if ((rc = verb_args(argc, argv, "append", &ro, &outp, opts, 1, pos, &npos)) != 0) goto done;
+  if (npos < 2) {
+    rc = cli_usage("append", "expected two or more files: append A B [C ...]");
+    goto done;
+  }
+  for (nt = 0; nt < npos; nt++)
+    if ((rc = cli_read(pos[nt], &ro, &tabs[nt])) != 0) goto done;
+  if (cn_prep_append((const cn_table *const *)tabs, (const char *const *)pos, nt, gen, &r, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  for (int k = 0; k < nt; k++)
+    for (int j = 0; j < cn_table_ncol(r); j++) {
+      const char *nm = cn_table_name(r, j);
+      if ((gen && !strcmp(nm, gen)) || cn_table_find(tabs[k], nm) >= 0 || !cn_table_nrow(tabs[k])) continue;
+      fprintf(stderr, "%s: note: %s has no column \"%s\": missing on its %lld row%s\n", cli_prefix, pos[k],
+              nm, (long long)cn_table_nrow(tabs[k]), plural(cn_table_nrow(tabs[k])));
+    }
+  rc = write_result(r, outp);
+done:
+  for (int k = 0; tabs && k < nt; k++) cn_table_free(tabs[k]);
+  free(tabs);
+  free(pos);
+  cn_table_free(r);
+  return rc;
+}
+
+static int run_reshape(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *outp = NULL, *iv = NULL, *jv = NULL, *ivars[64], **stubs = NULL;
+  char **pos = calloc((size_t)argc, sizeof *pos);
+  int npos = 0, rc = 0, jstring = 0, ni = 0, ns = 0;
+  cn_table *t = NULL, *r = NULL;
+  dups keep = {{0}, 0};
+  cn_diag d;
+  vopt opts[] = {{"--i", &iv, NULL}, {"--j", &jv, NULL}, {"--string", NULL, &jstring}};
+  if (!pos || !(stubs = calloc((size_t)argc * 2 + 1, sizeof *stubs))) {
+    rc = 5;
+    goto done;
+  }
+  if ((rc = verb_args(argc, argv, "reshape", &ro, &outp, opts, 3, pos, &npos)) != 0) goto done;
+  if (npos < 3 || (strcmp(pos[0], "long") && strcmp(pos[0], "wide"))) {
+    rc = cli_usage("reshape", "expected: reshape long|wide DATA STUBS --i ID --j J");
+    goto done;
+  }
+  if (!iv || !jv) {
+    rc = cli_usage("reshape", "--i ID and --j J are needed");
+    goto done;
+  }
+  bool wide = !strcmp(pos[0], "wide");
+  if (wide && jstring) {
+    rc = cli_usage("reshape", "--string is for reshape long (wide takes text j as it is)");
+    goto done;
+  }
+  if ((ni = split_copy(&keep, iv, ivars, 0, 64)) < 0) {
+    rc = 5;
+    goto done;
+  }
+  for (int k = 2; k < npos; k++)
+    if ((ns = split_copy(&keep, pos[k], stubs, ns, argc * 2)) < 0) {
+      rc = 5;
+      goto done;
+    }
+  if ((rc = cli_read(pos[1], &ro, &t)) != 0) goto done;
+  cn_status st = wide ? cn_prep_reshape_wide(t, stubs, ns, ivars, ni, jv, &r, &d)
+                      : cn_prep_reshape_long(t, stubs, ns, ivars, ni, jv, jstring, &r, &d);
+  if (st != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  fprintf(stderr, "%s: note: reshape %s: %lld row%s, %d columns became %lld row%s, %d columns\n", cli_prefix,
+          pos[0], (long long)cn_table_nrow(t), plural(cn_table_nrow(t)), cn_table_ncol(t),
+          (long long)cn_table_nrow(r), plural(cn_table_nrow(r)), cn_table_ncol(r));
+  rc = write_result(r, outp);
+done:
+  dups_free(&keep);
+  free(pos);
+  free(stubs);
+  cn_table_free(t);
+  cn_table_free(r);
+  return rc;
+}
+
+static int run_duplicates(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  const char *outp = NULL, **vars = NULL;
+  char **pos = calloc((size_t)argc, sizeof *pos);
+  int npos = 0, rc = 0, nv = 0;
+  cn_table *t = NULL, *r = NULL;
+  dups keep = {{0}, 0};
+  cn_diag d;
+  if (!pos || !(vars = calloc((size_t)argc * 2 + 1, sizeof *vars))) {
+    rc = 5;
+    goto done;
+  }
+  if ((rc = verb_args(argc, argv, "duplicates", &ro, &outp, NULL, 0, pos, &npos)) != 0) goto done;
+  if (npos < 2 || (strcmp(pos[0], "report") && strcmp(pos[0], "drop"))) {
+    rc = cli_usage("duplicates", "expected: duplicates report|drop DATA [VARS]");
+    goto done;
+  }
+  for (int k = 2; k < npos; k++)
+    if ((nv = split_copy(&keep, pos[k], vars, nv, argc * 2)) < 0) {
+      rc = 5;
+      goto done;
+    }
+  if ((rc = cli_read(pos[1], &ro, &t)) != 0) goto done;
+  if (!strcmp(pos[0], "report")) {
+    if (cn_prep_duplicates_report(t, vars, nv, &r, &d) != CN_OK) {
+      rc = cli_fail(&d);
+      goto done;
+    }
+    if (outp) {
+      rc = write_result(r, outp);
+      goto done;
+    }
+    printf("duplicates in terms of %s\n\n", nv ? "the named variables" : "all variables");
+    print_text_table(r, stdout);
+    goto done;
+  }
+  int64_t dropped = 0;
+  if (cn_prep_duplicates_drop(t, vars, nv, &r, &dropped, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  fprintf(stderr, "%s: note: %lld duplicate row%s dropped (the first of each kept), %lld kept\n", cli_prefix,
+          (long long)dropped, plural(dropped), (long long)cn_table_nrow(r));
+  rc = write_result(r, outp);
+done:
+  dups_free(&keep);
+  free(pos);
+  free(vars);
+  cn_table_free(t);
+  cn_table_free(r);
+  return rc;
+}
+
+static int run_destring(int argc, char **argv) {
+  cn_read_opts ro;
+  cn_read_opts_init(&ro);
+  cn_destring_opts dopt;
+  memset(&dopt, 0, sizeof dopt);
+  const char *outp = NULL, **vars = NULL, **na = NULL;
+  char **pos = calloc((size_t)argc, sizeof *pos);
+  int npos = 0, rc = 0, nv = 0;
+  cn_table *t = NULL;
+  cn_destring_counts *dc = NULL;
+  dups keep = {{0}, 0};
+  cn_diag d;
+  vopt opts[] = {{"--ignore", &dopt.ignore, NULL}, {"--suffix", &dopt.suffix, NULL},
+                 {"--percent", NULL, &dopt.percent}, {"--force", NULL, &dopt.force}};
+  if (!pos || !(vars = calloc((size_t)argc * 2 + 1, sizeof *vars))) {
+    rc = 5;
+    goto done;
+  }
+  if ((rc = verb_args(argc, argv, "destring", &ro, &outp, opts, 4, pos, &npos)) != 0) goto done;
+  if (npos < 2) {
+    rc = cli_usage("destring", "expected: destring DATA VARS");
+    goto done;
+  }
+  for (int k = 1; k < npos; k++)
+    if ((nv = split_copy(&keep, pos[k], vars, nv, argc * 2)) < 0) {
+      rc = 5;
+      goto done;
+    }
+  /* missing: ".", "NA" and the --na codes (the CSV reader reads those as
+   * missing already; other formats' text is checked here) */
+  if (!(na = calloc((size_t)ro.n_na_strings + 3, sizeof *na)) || !(dc = calloc((size_t)nv, sizeof *dc))) {
+    rc = 5;
+    goto done;
+  }
+  na[0] = ".";
+  na[1] = "NA";
+  for (int k = 0; k < ro.n_na_strings; k++) na[2 + k] = ro.na_strings[k];
+  dopt.na = na;
+  dopt.n_na = 2 + ro.n_na_strings;
+  if ((rc = cli_read(pos[0], &ro, &t)) != 0) goto done;
+  if (cn_prep_destring(&t, vars, nv, &dopt, dc, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  for (int k = 0; k < nv; k++) {
+    if (dc[k].already_numeric) {
+      fprintf(stderr, "%s: note: %s is a number already; left as it is\n", cli_prefix, vars[k]);
+      continue;
+    }
+    char nm[512];
+    snprintf(nm, sizeof nm, "%s%s", vars[k], dopt.suffix ? dopt.suffix : "");
+    int c = cn_table_find(t, nm);
+    fprintf(stderr, "%s: note: %s: %lld number%s, %lld missing; %s is %s", cli_prefix, vars[k],
+            (long long)dc[k].numbers, plural(dc[k].numbers), (long long)dc[k].missing, nm,
+            cn_type_name(cn_table_type(t, c)));
+    if (dc[k].forced)
+      fprintf(stderr, "; %lld cell%s not a number made missing (the first: row %lld, \"%s\")",
+              (long long)dc[k].forced, plural(dc[k].forced), (long long)dc[k].first_bad, dc[k].first_bad_text);
+    fputc('\n', stderr);
+  }
+  rc = write_result(t, outp);
+done:
+  dups_free(&keep);
+  free(pos);
+  free(vars);
+  free(na);
+  free(dc);
+  cn_table_free(t);
+  return rc;
+}
+
 #define READ_HELP_TAIL                                                       \
   "\nCSV columns are int64 while every value is an integer, double when one\n" \
   "has a fraction, text otherwise; numbers with a leading zero (\"0101\") stay\n" \
@@ -676,6 +1201,7 @@ const cli_cmd cli_data_cmds[] = {
      "expressions: numbers, columns (`name with spaces` in backquotes), \"text\",\n"
      "  + - * / ^, == != < <= > >=, & | ! (and, or, not), x == . (missing),\n"
      "  log ln log10 log1p exp sqrt abs floor ceil int round min max missing cond\n"
+     "  dates: date(s, \"YMD\") mdy year month day quarter dow doy ym mofd yq qofd\n"
      "  (a comparison with a missing value is missing: see docs/data.md)\n\n"
      "options:\n"
      "  --replace          overwrite NAME when it exists (it becomes double)\n"
@@ -684,17 +1210,49 @@ const cli_cmd cli_data_cmds[] = {
      "\nexample:\n"
      "  coinnet data gen firms.csv 'lsales = log(sales)' -o firms2.csv\n"},
     {"data", "keep", run_keep,
-     "keep the rows where a condition holds",
+     "keep rows where a condition holds, or keep columns",
      "usage: coinnet data keep DATA if EXPR [-o OUT]\n"
-     "       coinnet data keep DATA --if EXPR [-o OUT]\n\n"
+     "       coinnet data keep DATA --if EXPR [-o OUT]\n"
+     "       coinnet data keep DATA VARS [-o OUT]\n\n"
      "Keeps the rows where EXPR is true (nonzero); rows where it is false or\n"
-     "missing are dropped and counted on stderr. EXPR as in 'data gen'.\n\n"
+     "missing are dropped and counted on stderr. EXPR as in 'data gen'. With\n"
+     "VARS instead (Stata's keep varlist), keeps those columns in the table's\n"
+     "order; names take the wildcards * and ? (inc* is every column starting\n"
+     "with inc).\n\n"
      "options:\n"
-     "  --if EXPR          the condition, as the estimation commands take it\n"
+     "  --if EXPR          the condition as one argument\n"
+     "  -o, --out OUT      output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexamples:\n"
+     "  coinnet data keep firms.csv if 'year >= 2005 & !missing(sales)' -o sub.csv\n"
+     "  coinnet data keep firms.csv firm year 'sales*' -o narrow.csv\n"},
+    {"data", "drop", run_drop,
+     "drop rows where a condition holds, or drop columns",
+     "usage: coinnet data drop DATA if EXPR [-o OUT]\n"
+     "       coinnet data drop DATA --if EXPR [-o OUT]\n"
+     "       coinnet data drop DATA VARS [-o OUT]\n\n"
+     "Drops the rows where EXPR is true (Stata's drop if); a row whose\n"
+     "condition is missing (a comparison with a missing value) is kept, and\n"
+     "counted on stderr. With VARS instead, drops those columns (wildcards *\n"
+     "and ? as in 'data keep').\n\n"
+     "options:\n"
+     "  --if EXPR          the condition as one argument\n"
+     "  -o, --out OUT      output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexamples:\n"
+     "  coinnet data drop firms.csv if 'sales < 0' -o clean.csv\n"
+     "  coinnet data drop firms.csv 'tmp_*' -o clean.csv\n"},
+    {"data", "rename", run_rename,
+     "rename columns (Stata rename)",
+     "usage: coinnet data rename DATA OLD NEW [OLD2 NEW2 ...] [-o OUT]\n\n"
+     "Renames OLD to NEW, keeping the column's place. A NEW that exists already\n"
+     "is an error (unless that column is renamed away in the same command, so\n"
+     "that a b b a swaps two names).\n\n"
+     "options:\n"
      "  -o, --out OUT      output file (format by extension; default: CSV on stdout)\n"
      "%s"
      "\nexample:\n"
-     "  coinnet data keep firms.csv if 'year >= 2005 & !missing(sales)' -o sub.csv\n"},
+     "  coinnet data rename firms.csv sales revenue yr year -o firms2.csv\n"},
     {"data", "winsor", run_winsor,
      "winsorize or trim at percentiles (winsor2)",
      "usage: coinnet data winsor DATA VARS [--cuts LOW HIGH] [--by G] [--trim]\n"
@@ -755,4 +1313,100 @@ const cli_cmd cli_data_cmds[] = {
      "%s"
      "\nexample:\n"
      "  coinnet data lag firms.csv sales --panel firm,year --k 1 -o firms_l.csv\n"},
+    {"data", "collapse", run_collapse,
+     "group statistics, one row per group (Stata collapse)",
+     "usage: coinnet data collapse DATA (STAT) [NEW=]VAR ... [(STAT) ...] [--by G[,G2]]\n"
+     "                             [--weight aw=W|fw=W] [--if EXPR] [-o OUT]\n\n"
+     "As Stata's collapse: one row per group of --by (missing is a group),\n"
+     "sorted by the groups, with the statistic of each VAR (named VAR, or NEW\n"
+     "with NEW=VAR). The statistic is mean until one is named in parentheses.\n"
+     "Missing values are left out of every statistic: count counts the\n"
+     "nonmissing values; sum of none is 0; the others are missing then.\n\n"
+     "statistics: mean sum count min max first last firstnm lastnm sd (n-1)\n"
+     "  median p1..p99 (Stata's percentile rule; see docs/data.md)\n\n"
+     "options:\n"
+     "  --by G[,G2]        the group variables (none: one row)\n"
+     "  --weight aw=W      analytic weights: weighted mean, sd and percentiles\n"
+     "  --weight fw=W      frequency weights (whole numbers): each row counts W times\n"
+     "  --if EXPR          only the rows where EXPR is true\n"
+     "  -o, --out OUT      output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data collapse firms.csv '(mean) sales (sum) total=sales (count) n=sales' --by year\n"},
+    {"data", "egen", run_egen,
+     "a group statistic on every row (Stata egen)",
+     "usage: coinnet data egen DATA NAME = STAT(VAR) [--by G[,G2]] [--if EXPR] [-o OUT]\n\n"
+     "Adds the double column NAME holding, on each row, STAT of VAR over the\n"
+     "rows of its --by group (bysort G: egen NAME = STAT(VAR)). Rows where --if\n"
+     "is not true are left out and get missing. Missing values of VAR are left\n"
+     "out; total() of none is 0.\n\n"
+     "statistics: mean total (= sum) count min max sd median pctile(VAR, P) pP\n\n"
+     "options:\n"
+     "  --by G[,G2]        the group variables (none: the whole table)\n"
+     "  --if EXPR          only the rows where EXPR is true\n"
+     "  -o, --out OUT      output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data egen firms.csv 'msales = mean(sales)' --by industry,year\n"},
+    {"data", "append", run_append,
+     "stack the rows of several tables (Stata append)",
+     "usage: coinnet data append A B [C ...] [--gen NAME] [-o OUT]\n\n"
+     "The rows of A, then B, ... Columns are matched by name, in the order they\n"
+     "first appear; a column missing from a file is missing on its rows (noted).\n"
+     "Integers with doubles give doubles; text with numbers is an error.\n\n"
+     "options:\n"
+     "  --gen NAME         add NAME: 0 for the rows of A, 1 for B, ... (generate())\n"
+     "  -o, --out OUT      output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data append trade2001.csv trade2002.csv --gen source -o trade.csv\n"},
+    {"data", "reshape", run_reshape,
+     "reshape long or wide (Stata reshape)",
+     "usage: coinnet data reshape long DATA STUBS --i ID[,ID2] --j J [--string] [-o OUT]\n"
+     "       coinnet data reshape wide DATA STUBS --i ID[,ID2] --j J [-o OUT]\n\n"
+     "long: the columns STUB1990, STUB1991, ... become rows with J = 1990, 1991,\n"
+     "... and one column STUB (missing where a STUB has no column for a J); the\n"
+     "other columns are repeated. Rows are sorted by ID, then J. ID must\n"
+     "identify the rows. wide: the inverse; one row per ID, columns STUB+J; the\n"
+     "other columns must be constant within ID. Errors name the rows.\n\n"
+     "options:\n"
+     "  --i ID[,ID2]       the variables that identify a unit\n"
+     "  --j J              the suffix variable (long: made; wide: read)\n"
+     "  --string           long: any suffix is a J value (text), not only numbers\n"
+     "  -o, --out OUT      output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data reshape long wide.csv inc --i id --j year -o long.csv\n"},
+    {"data", "duplicates", run_duplicates,
+     "report or drop repeated rows (Stata duplicates)",
+     "usage: coinnet data duplicates report DATA [VARS] [-o OUT]\n"
+     "       coinnet data duplicates drop DATA [VARS] [-o OUT]\n\n"
+     "report: how many rows come in 1, 2, ... copies of the same values of VARS\n"
+     "(all columns without VARS), and the surplus copies. drop: keeps the first\n"
+     "row of each set of copies, in the table's order, and counts the others.\n\n"
+     "options:\n"
+     "  -o, --out OUT      report: write the table; drop: the output file\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data duplicates drop trade.csv exporter importer year -o unique.csv\n"},
+    {"data", "destring", run_destring,
+     "turn text columns into numbers (Stata destring)",
+     "usage: coinnet data destring DATA VARS [--ignore CHARS] [--percent] [--na CODES]\n"
+     "                             [--force] [--suffix S] [-o OUT]\n\n"
+     "Reads each text column VAR as numbers, in place (or into VAR+S). Spaces\n"
+     "around a value are ignored; thousands separators are read (1,234,567:\n"
+     "a comma every three digits; 1,5 is not a number); empty, . and NA are\n"
+     "missing. The column becomes int64 when every value is an integer, double\n"
+     "otherwise. A cell that is not a number is an error naming its row and\n"
+     "text (nothing is changed) unless --force.\n\n"
+     "options:\n"
+     "  --ignore CHARS     remove these characters first ($ for \"$1,200\")\n"
+     "  --percent          read 12.5% as 0.125\n"
+     "  --na CODES         more codes read as missing (comma-separated, e.g. n/a,-)\n"
+     "  --force            make the cells that are not numbers missing (counted)\n"
+     "  --suffix S         new columns VAR+S instead of replacing VAR\n"
+     "  -o, --out OUT      output file (format by extension; default: CSV on stdout)\n"
+     "%s"
+     "\nexample:\n"
+     "  coinnet data destring firms.csv sales,assets --na n/a -o firms2.csv\n"},
     {NULL, NULL, NULL, NULL, NULL}};

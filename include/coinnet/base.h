@@ -64,9 +64,10 @@ size_t cn_diag_format(const cn_diag *d, const char *prefix, char *buf, size_t n)
 /* Display width of UTF-8 text in a terminal (East Asian wide characters
  * count 2), for aligning tables. */
 int64_t cn_text_width(const char *s);
-/* Edit (Levenshtein) distance between a and b, counted in bytes; strings
- * over 64 bytes are never near: the result is then 99. For suggesting the
- * name the user meant. */
+/* Edit distance between a and b, counted in bytes: insertions, deletions,
+ * substitutions and swaps of two neighbours ("frim" is one edit from
+ * "firm"); strings over 64 bytes are never near: the result is then 99.
+ * For suggesting the name the user meant. */
 int cn_text_distance(const char *a, const char *b);
 
 /* The single allocator. fn(ud, ptr, size) behaves like realloc, and like free

@@ -7,7 +7,9 @@
  * + - * / ^ (right-associative, tighter than unary minus), comparisons
  * == != ~= < <= > >=, logic & | ! ~ and, or, not, parentheses, and the
  * functions log ln log10 log1p ln1p exp sqrt abs floor ceil int round
- * min max missing cond.
+ * min max missing cond, and Stata's date functions: date(s, "YMD") (text
+ * to days since 1 Jan 1960), mdy, year, month, day, quarter, dow, doy, ym,
+ * mofd, yq, qofd.
  *
  * Missing values: arithmetic with a missing operand is missing, and so is
  * every result that is not a finite number (x/0, log(0), sqrt(-1)); a

@@ -44,7 +44,7 @@ int cn_table_find(const cn_table *t, const char *name);
 /* Index of the column called name that a command needs; when there is
  * none, -1 with d filled (CN_EDATA): `no column "name" in WHERE`, then
  * `; did you mean "x"?` when a column's name is near (the same but for
- * case, or a few letters off), else the table's columns when it has at
+ * case, or at most 3 edits and half the name's letters off), else the table's columns when it has at
  * most 12. WHERE names the table as the user knows it ("patents.csv",
  * "the customs table"). Every "column not found" goes through here. */
 int cn_table_col(const cn_table *t, const char *name, const char *where, cn_diag *d);

@@ -119,17 +119,17 @@ int64_t cn_text_width(const char *s) { return s ? cn__utf8_width(s, strlen(s)) :
 int cn_text_distance(const char *a, const char *b) {
   size_t na = strlen(a), nb = strlen(b);
   if (na > 64 || nb > 64) return 99;
-  int prev[65], cur[65];
-  for (size_t j = 0; j <= nb; j++) prev[j] = (int)j;
-  for (size_t i = 1; i <= na; i++) {
-    cur[0] = (int)i;
+  int m[65][65]; /* m[i][j]: distance of a's first i bytes to b's first j */
+  for (size_t i = 0; i <= na; i++) m[i][0] = (int)i;
+  for (size_t j = 0; j <= nb; j++) m[0][j] = (int)j;
+  for (size_t i = 1; i <= na; i++)
     for (size_t j = 1; j <= nb; j++) {
-      int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      if (prev[j] + 1 < c) c = prev[j] + 1;
-      if (cur[j - 1] + 1 < c) c = cur[j - 1] + 1;
-      cur[j] = c;
+      int v = m[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (m[i - 1][j] + 1 < v) v = m[i - 1][j] + 1;
+      if (m[i][j - 1] + 1 < v) v = m[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && m[i - 2][j - 2] + 1 < v)
+        v = m[i - 2][j - 2] + 1; /* two neighbours swapped: one edit */
+      m[i][j] = v;
     }
-    memcpy(prev, cur, sizeof cur);
-  }
-  return prev[nb];
+  return m[na][nb];
 }

@@ -304,6 +304,25 @@ static cn_status note_big_int(reader *r, const char *col, const field *f,
   return r->notes.failed ? cn_diag_set(r->d, CN_EINTERNAL, "out of memory") : CN_OK;
 }
 
+/* Records the note that column `col`, whose `nums` values above were
+ * numbers, is text because the field f holds s[0..n), which is not a number
+ * ("1,234", "n/a", "12%"): without it a user meets the column only later,
+ * as text where a regression wanted a number, and does not learn which cell
+ * did it. Like note_big_int, it is given when the read succeeds. */
+static cn_status note_not_number(reader *r, const char *col, const field *f,
+                                 const char *s, size_t n, int64_t nums) {
+  size_t ok = cn__utf8_valid(s, n > 40 ? 40 : n); /* show whole characters only */
+  cn__buf_printf(&r->notes,
+                 "%s:%lld:%lld: column \"%s\" is read as text: \"%.*s%s\" is not a "
+                 "number (after %lld number%s in that column); 'coinnet data "
+                 "destring' converts such text, --na names missing codes",
+                 r->name, (long long)f->line, (long long)col_of(f->line_start, s),
+                 col, (int)ok, s, ok < n ? "..." : "", (long long)nums,
+                 nums == 1 ? "" : "s");
+  cn__buf_append(&r->notes, "", 1);
+  return r->notes.failed ? cn_diag_set(r->d, CN_EINTERNAL, "out of memory") : CN_OK;
+}
+
 typedef struct na_set {
   const char *const *tok;
   size_t *len;
@@ -436,6 +455,7 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
   cn_column **cols = NULL;
   char **names = NULL;
   size_t *na_len = NULL;
+  int64_t *nums = NULL; /* per column: numbers read so far in this pass */
   int ncol = 0;
   int64_t nrow = 0, blank = 0;
   na_set na = {0};
@@ -507,7 +527,8 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
   ncol = (int)nf;
   names = cn_calloc((size_t)ncol, sizeof *names);
   cols = cn_calloc((size_t)ncol, sizeof *cols);
-  if (!names || !cols) {
+  nums = cn_calloc((size_t)ncol, sizeof *nums);
+  if (!names || !cols || !nums) {
     st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
     goto done;
   }
@@ -641,6 +662,7 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
         if (cn__parse_int64(s, n, &v)) {
           if (leading_zero(s, n)) goto to_string;
           c->i64[nrow] = v;
+          nums[j]++;
           continue;
         }
         if (is_na(&na, s, n)) {
@@ -651,10 +673,14 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
         if (!all_digits(s, n) && !leading_zero(s, n) && cn__parse_double(s, n, &x)) {
           cn__col_to_double(c, nrow);
           c->dbl[nrow] = x;
+          nums[j]++;
           continue;
         }
         if (all_digits(s, n) && !leading_zero(s, n) &&
             (st = note_big_int(r, c->name, f, s, n)) != CN_OK)
+          goto done;
+        if (!all_digits(s, n) && !leading_zero(s, n) && nums[j] > 0 &&
+            (st = note_not_number(r, c->name, f, s, n, nums[j])) != CN_OK)
           goto done;
         goto to_string;
       } else {
@@ -667,12 +693,15 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
             goto to_string;
           }
           c->dbl[nrow] = x;
+          nums[j]++;
           continue;
         }
         if (is_na(&na, s, n)) {
           c->dbl[nrow] = NAN;
           continue;
         }
+        if (nums[j] > 0 && (st = note_not_number(r, c->name, f, s, n, nums[j])) != CN_OK)
+          goto done;
         goto to_string;
       }
     to_string:
@@ -699,6 +728,7 @@ done:
   for (int j = 0; names && j < ncol; j++) cn_free(names[j]);
   cn_free(names);
   cn_free(cols);
+  cn_free(nums);
   cn_free(na_len);
   cn_free(r->buf);
   r->buf = NULL;

@@ -17,7 +17,10 @@ enum op {
 
 enum fn {
   F_LOG, F_LOG10, F_LOG1P, F_EXP, F_SQRT, F_ABS, F_FLOOR, F_CEIL, F_INT,
-  F_ROUND, F_MIN, F_MAX, F_MISSING, F_COND
+  F_ROUND, F_MIN, F_MAX, F_MISSING, F_COND,
+  /* Stata's dates: daily dates count days from 1 Jan 1960 */
+  F_DATE, F_MDY, F_YEAR, F_MONTH, F_DAY, F_QUARTER, F_DOW, F_DOY,
+  F_YM, F_MOFD, F_YQ, F_QOFD
 };
 
 static const struct {
@@ -30,6 +33,10 @@ static const struct {
     {"ceil", F_CEIL, 1, 1},   {"int", F_INT, 1, 1},      {"round", F_ROUND, 1, 2},
     {"min", F_MIN, 1, 64},    {"max", F_MAX, 1, 64},     {"missing", F_MISSING, 1, 1},
     {"cond", F_COND, 3, 4},
+    {"date", F_DATE, 2, 2},   {"mdy", F_MDY, 3, 3},      {"year", F_YEAR, 1, 1},
+    {"month", F_MONTH, 1, 1}, {"day", F_DAY, 1, 1},      {"quarter", F_QUARTER, 1, 1},
+    {"dow", F_DOW, 1, 1},     {"doy", F_DOY, 1, 1},      {"ym", F_YM, 2, 2},
+    {"mofd", F_MOFD, 1, 1},   {"yq", F_YQ, 2, 2},        {"qofd", F_QOFD, 1, 1},
 };
 
 typedef struct node {
@@ -272,6 +279,25 @@ static bool need_number(parser *p, int k, size_t at) {
   return false;
 }
 
+/* date(s, mask): s is text, mask a text literal naming the order of
+ * year, month and day ("YMD", "DMY", "MDY", ...). */
+static bool date_arg_ok(parser *p, int argn, int k, size_t at) {
+  const node *x = &p->e->nodes[k];
+  if (argn == 0 && !x->text) {
+    fail_at(p, at, "%s", "date() reads text: date(s, \"YMD\") with s a text column");
+    return false;
+  }
+  if (argn == 1) {
+    const char *m = x->op == E_STR ? x->str : "";
+    bool ok = strlen(m) == 3 && strchr(m, 'Y') && strchr(m, 'M') && strchr(m, 'D');
+    if (!ok) {
+      fail_at(p, at, "%s", "the mask of date() is \"YMD\", \"DMY\", \"MDY\" or another order of Y, M and D");
+      return false;
+    }
+  }
+  return true;
+}
+
 /* A name after its token: a call name(args) when a '(' follows (unless
  * the name was quoted), else a column. name is the whole name, of any
  * length (a cut name could find no column, or another one). */
@@ -297,8 +323,9 @@ static int parse_named(parser *p, size_t at, bool quoted, const char *name) {
         }
         int k = parse_or(p);
         if (k < 0) return -1;
-        bool text_ok = funcs[f].fn == F_MISSING;
+        bool text_ok = funcs[f].fn == F_MISSING || (funcs[f].fn == F_DATE && nk < 2);
         if (!text_ok && !need_number(p, k, aat)) return -1;
+        if (funcs[f].fn == F_DATE && !date_arg_ok(p, nk, k, aat)) return -1;
         kids[nk++] = k;
         if (p->t == T_COMMA) {
           next(p);
@@ -650,6 +677,117 @@ static inline const char *text_at(const node *x, const cn_table *t, const int *r
   return s ? s : "";
 }
 
+/* ---- dates: day numbers from 1 Jan 1960 (Stata's %td) ---- */
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+static bool leap_year(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+/* Leap years among the years before y (from an arbitrary origin). */
+static int64_t leaps_before(int64_t y) {
+  return floor_div(y - 1, 4) - floor_div(y - 1, 100) + floor_div(y - 1, 400);
+}
+/* Day number of 1 January of year y. */
+static int64_t year_start(int64_t y) {
+  return 365 * (y - 1960) + leaps_before(y) - leaps_before(1960);
+}
+static const int month_start[13] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
+static int month_days(int64_t y, int m) {
+  return month_start[m] - month_start[m - 1] + (m == 2 && leap_year(y));
+}
+/* The day number of y-m-d, NaN when the date does not exist or the year is
+ * outside 100..9999 (Stata's range). */
+static double day_number(double y, double m, double d) {
+  if (isnan(y) || isnan(m) || isnan(d) || y != floor(y) || m != floor(m) || d != floor(d)) return NAN;
+  if (y < 100 || y > 9999 || m < 1 || m > 12 || d < 1 || d > month_days((int64_t)y, (int)m)) return NAN;
+  int64_t yy = (int64_t)y;
+  int mm = (int)m;
+  return (double)(year_start(yy) + month_start[mm - 1] + (mm > 2 && leap_year(yy)) + (int64_t)d - 1);
+}
+/* Year, month (1-12), day (1-31) and day of the year (1-366) of day number
+ * t; false when t is missing or outside years 100..9999. */
+static bool civil_date(double t, int64_t *y, int *m, int *d, int *doy) {
+  if (isnan(t) || fabs(t) > 3e6) return false;
+  int64_t days = (int64_t)floor(t);
+  int64_t yy = 1960 + floor_div(days * 400, 146097);
+  while (year_start(yy) > days) yy--;
+  while (year_start(yy + 1) <= days) yy++;
+  if (yy < 100 || yy > 9999) return false;
+  int r = (int)(days - year_start(yy)), mm = 1;
+  while (mm < 12 && r >= month_start[mm] + (mm >= 2 && leap_year(yy))) mm++;
+  *y = yy;
+  *m = mm;
+  *d = r - month_start[mm - 1] - (mm > 2 && leap_year(yy)) + 1;
+  *doy = r + 1;
+  return true;
+}
+
+/* Month number of a month name or its first three letters (any case);
+ * 0 when it is none. */
+static int month_of_name(const char *s, size_t n) {
+  static const char *const names[] = {"january", "february", "march", "april", "may", "june", "july",
+                                      "august", "september", "october", "november", "december"};
+  if (n < 3) return 0;
+  for (int k = 0; k < 12; k++) {
+    size_t i = 0;
+    while (i < n && names[k][i] && (s[i] | 0x20) == names[k][i]) i++;
+    if (i == n) return k + 1;
+  }
+  return 0;
+}
+
+/* Stata's date(s, mask): the day number of the text s, whose year, month
+ * and day come in the order of mask. Parts are runs of digits or letters
+ * (a month name); anything else separates them; 8 digits in one run split
+ * as the mask says (20010304 with "YMD"). Years need four digits. NaN when
+ * s is not such a date. */
+static double parse_date(const char *s, const char *mask) {
+  const char *part[4];
+  size_t len[4];
+  int np = 0;
+  for (const char *c = s; *c && np <= 3;) {
+    bool digit = *c >= '0' && *c <= '9', alpha = ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z');
+    if (!digit && !alpha) {
+      c++;
+      continue;
+    }
+    const char *b = c;
+    while (*c && (digit ? (*c >= '0' && *c <= '9') : ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z'))) c++;
+    if (np == 3) return NAN;
+    part[np] = b;
+    len[np++] = (size_t)(c - b);
+  }
+  if (np == 1 && len[0] == 8) {
+    const char *b = part[0];
+    size_t at = 0;
+    for (int k = 0; k < 3; k++) {
+      size_t w = mask[k] == 'Y' ? 4 : 2;
+      part[k] = b + at;
+      len[k] = w;
+      at += w;
+    }
+    np = 3;
+  }
+  if (np != 3) return NAN;
+  double y = NAN, m = NAN, d = NAN;
+  for (int k = 0; k < 3; k++) {
+    char num[16];
+    bool digits = part[k][0] >= '0' && part[k][0] <= '9';
+    double v = NAN;
+    if (digits && len[k] < sizeof num) {
+      memcpy(num, part[k], len[k]);
+      num[len[k]] = '\0';
+      v = atof(num);
+    }
+    if (mask[k] == 'M' && !digits) {
+      int mn = month_of_name(part[k], len[k]);
+      v = mn ? mn : NAN;
+    }
+    if (mask[k] == 'Y') y = digits && len[k] == 4 ? v : NAN;
+    else if (mask[k] == 'M') m = v;
+    else d = v;
+  }
+  return day_number(y, m, d);
+}
+
 /* Evaluates function node x over one block (children already in buf). */
 static void eval_func(const cn_expr *e, const node *x, const cn_table *t, const int *rcol,
                       double *const *kid, double *r, int64_t row0, int nb) {
@@ -699,6 +837,44 @@ static void eval_func(const cn_expr *e, const node *x, const cn_table *t, const 
       for (int i = 0; i < nb; i++)
         r[i] = isnan(a[i]) ? (x->nargs == 4 ? kid[3][i] : NAN)
                            : a[i] != 0 ? kid[1][i] : kid[2][i];
+      break;
+    case F_DATE: {
+      const node *y = &e->nodes[e->args[x->arg0]];
+      const char *mask = e->nodes[e->args[x->arg0 + 1]].str;
+      for (int i = 0; i < nb; i++) r[i] = parse_date(text_at(y, t, rcol, row0 + i), mask);
+      break;
+    }
+    case F_MDY:
+      for (int i = 0; i < nb; i++) r[i] = day_number(kid[2][i], a[i], kid[1][i]);
+      break;
+    case F_YM:
+    case F_YQ:
+      for (int i = 0; i < nb; i++) {
+        double per = x->fn == F_YM ? 12 : 4, y = a[i], k = kid[1][i];
+        bool ok = y == floor(y) && k == floor(k) && k >= 1 && k <= per && y >= 100 && y <= 9999;
+        r[i] = ok ? (y - 1960) * per + k - 1 : NAN;
+      }
+      break;
+    default: /* the parts of a daily date */
+      for (int i = 0; i < nb; i++) {
+        int64_t y;
+        int m, dd, doy;
+        if (!civil_date(a[i], &y, &m, &dd, &doy)) {
+          r[i] = NAN;
+          continue;
+        }
+        switch (x->fn) {
+          case F_YEAR: r[i] = (double)y; break;
+          case F_MONTH: r[i] = m; break;
+          case F_DAY: r[i] = dd; break;
+          case F_QUARTER: r[i] = (m + 2) / 3; break;
+          case F_DOY: r[i] = doy; break;
+          case F_DOW: r[i] = (double)(((int64_t)floor(a[i]) % 7 + 7 + 5) % 7); break; /* 1 Jan 1960 was a Friday */
+          case F_MOFD: r[i] = (double)((y - 1960) * 12 + m - 1); break;
+          case F_QOFD: r[i] = (double)((y - 1960) * 4 + (m + 2) / 3 - 1); break;
+          default: r[i] = NAN;
+        }
+      }
       break;
   }
 }

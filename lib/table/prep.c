@@ -187,6 +187,10 @@ static cn_status copy_labels(cn_table *dst, int dc, const cn_table *s, int c) {
   return CN_OK;
 }
 
+cn_status cn__copy_labels(cn_table *dst, int dc, const cn_table *s, int c) {
+  return copy_labels(dst, dc, s, c);
+}
+
 cn_status cn__take_col(cn_table *dst, const char *name, const cn_table *s1,
                        int c1, const int64_t *r1, const cn_table *s2, int c2,
                        const int64_t *r2, cn_diag *d) {

@@ -27,8 +27,27 @@ cn_status cn__take_col(cn_table *dst, const char *name, const cn_table *s1,
                        int c1, const int64_t *r1, const cn_table *s2, int c2,
                        const int64_t *r2, cn_diag *d);
 
+/* Copies the variable label, display format and value labels of column c
+ * of s to column dc of dst; CN_EINTERNAL when out of memory (prep.c). */
+cn_status cn__copy_labels(cn_table *dst, int dc, const cn_table *s, int c);
+
 /* Formats the key of row `row` as "a = 1, b = x" into buf. */
 void cn__key_text(const cn_table *t, const int *cols, int ncols, int64_t row,
                   char *buf, size_t n);
+
+/* The index of column name of t; when there is none, -1 with CN_EUSAGE
+ * `unknown variable "name"` (+ " (in WHAT)" when what is not NULL) and a
+ * "did you mean" hint naming a near column (verbs.c). */
+int cn__col_need(const cn_table *t, const char *name, const char *what, cn_diag *d);
+
+/* Stata's sort order of rows a and b on the columns cols: numbers
+ * ascending with missing last, text by bytes with missing ("") first.
+ * Returns <0, 0, >0. */
+int cn__row_cmp(const cn_table *t, const int *cols, int ncols, int64_t a, int64_t b);
+
+/* use[i] = 1 where expr is true on row i of t, 0 elsewhere (expr NULL: all
+ * 1); *dropped (may be NULL) gets the count of 0s. */
+cn_status cn__if_mask(const cn_table *t, const char *expr, unsigned char *use,
+                      int64_t *dropped, cn_diag *d);
 
 #endif

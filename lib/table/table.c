@@ -136,7 +136,9 @@ int cn_table_col(const cn_table *t, const char *name, const char *where, cn_diag
     int dist = strcasecmp(nm, name) == 0 ? 0 : cn_text_distance(name, nm);
     if (dist < bd) bd = dist, best = nm;
   }
-  bool near = best && bd <= (ln > 8 ? 3 : ln > 3 ? 2 : 1);
+  /* near: another case, or at most 3 edits and at most half the name's
+   * letters (so that "x" does not suggest "y") */
+  bool near = best && (bd == 0 || (bd <= 3 && 2 * (size_t)bd <= ln));
   char cols[400];
   size_t w = 0;
   cols[0] = '\0';

@@ -269,7 +269,14 @@ static cn_status term_columns(ctx *c, const cn__term *term, double *const *fv, c
                               int64_t n, rcol **cols, int *ncol) {
   cn_status st = CN_OK;
   int nfac = 0;
-  for (int j = 0; j < term->nf; j++) nfac += term->f[j].kind == CN_FK_FACTOR;
+  for (int j = 0; j < term->nf; j++) {
+    if (term->f[j].kind != CN_FK_FACTOR) continue;
+    nfac++;
+    for (int g = 0; g < j; g++)
+      if (cn__factor_same(&term->f[g], &term->f[j]))
+        return factor_error(c, &term->f[j], "%s%s is a factor of this term twice",
+                            cn_table_name(c->t, term->f[j].col), "");
+  }
   double *prod = cn_malloc(((size_t)n + 1) * sizeof *prod);
   facl *fl = cn_calloc((size_t)nfac + 1, sizeof *fl);
   int64_t *combo = cn_calloc((size_t)nfac + 1, sizeof *combo);

@@ -630,7 +630,13 @@ static cn_status parse_fe(const char *s, span x, const cn_table *t, cn_formula *
     if (!fe->cols || !fe->name) return oom(d);
     fe->nv = nv;
     for (int k = 0; k < nv; k++) {
-      cn_status st = column_arg(s, vs[k], t, &fe->cols[k], d);
+      span v = trim(s, vs[k]);
+      cn_status st = column_arg(s, v, t, &fe->cols[k], d);
+      /* Stata's and fixest's dummy spellings are terms, not fixed effects */
+      if (st == CN_ESCRIPT && v.b - v.a > 2 && s[v.a] == 'i' && (s[v.a + 1] == '.' || s[v.a + 1] == '('))
+        return cn__formula_error(d, s, v.a, "a fixed effect is a plain variable (write the "
+                                            "name alone, a^b for an interaction); i() goes "
+                                            "before the first '|'");
       if (st != CN_OK) return st;
     }
     /* a^b written with spaces: name it without them */

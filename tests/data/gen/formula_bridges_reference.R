@@ -23,7 +23,7 @@ d$hf <- factor(d$h)
 # map: lm's coefficient names, in coinnet's order (its _cons last), named by
 # coinnet's names
 show <- function(title, fit, map) {
-  cat("#", title, "\n")
+  cat("# ", title, "\n", sep = "")
   cf <- summary(fit)$coefficients # aliased coefficients are left out here
   if (nrow(cf) != length(map) || !all(map %in% rownames(cf)))
     stop(title, ": lm has ", paste(rownames(cf), collapse = " "))

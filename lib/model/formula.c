@@ -193,6 +193,24 @@ static cn_status parse_inner(const char *s, span in, const cn_table *t, cn__fact
     factor_free(&g);
     return st;
   }
+  /* arithmetic that coinnet's own spelling puts in parentheses: so named */
+  if (g.kind == CN_FK_EXPR && g.text[0] != '(') {
+    span all = {0, strlen(g.text)}, parts[2];
+    size_t bad;
+    bool op = false;
+    for (const char *o = "*:+-"; *o && !op; o++) op = split(g.text, all, *o, parts, 2, &bad) > 1;
+    size_t n = strlen(g.text) + 3;
+    char *w = op ? cn_malloc(n) : NULL;
+    if (op && !w) {
+      factor_free(&g);
+      return oom(d);
+    }
+    if (w) {
+      snprintf(w, n, "(%s)", g.text);
+      cn_free(g.text);
+      g.text = w;
+    }
+  }
   factor_free(f);
   *f = g;
   return CN_OK;
@@ -221,7 +239,7 @@ static cn_status parse_i(const char *s, span x, const cn_table *t, cn__factor *f
                                (int)(name.b - name.a), s + name.a, usage);
     if (!named && positional == 1) { /* the variable interacted with the dummies */
       positional++;
-      if (!f2) return cn__formula_error(d, s, r.a, "i(v, x) is a regressor; not allowed here");
+      if (!f2) return cn__formula_error(d, s, r.a, "i(v, x) is not allowed here");
       if ((st = parse_factor(s, r, t, f2, NULL, d)) != CN_OK) return st;
       /* fixest: a text variable there is a second factor */
       if (f2->kind == CN_FK_VAR && cn_table_type(t, f2->col) == CN_STRING) f2->kind = CN_FK_FACTOR;

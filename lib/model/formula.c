@@ -6,10 +6,14 @@
  * Parts are split at top-level '|': the first holds "depvar ~ terms", the
  * last part that contains '~' is the IV part, a part in between holds the
  * fixed effects. Terms are split at top-level '+'; at the top level of a
- * term '*' expands (a*b = a + b + a:b) and ':' multiplies. A factor is a
- * column name, i(v[, ref = L]) or i.v, a lag l()/f()/d() or L./F./D., or
- * any other expression (handed to cn_expr_parse). Arithmetic with '*' or
- * '-' inside a term needs parentheses. */
+ * term '*' expands (a*b = a + b + a:b) and ':' multiplies; Stata's '##'
+ * and '#' are read as '*' and ':'. A factor is a column name, i(v[, x]
+ * [, ref = L]) (fixest: i(v, x) is i(v):x), Stata's i.v, ib2.v, ibn.v,
+ * ib(first|last|freq|#k).v, a lag l()/f()/d() or L./F./D., Stata's c.x or
+ * R's I(expr) (the variable or expression itself), or any other
+ * expression (handed to cn_expr_parse). Arithmetic with '*' or '-' inside
+ * a term needs parentheses (or I()). Which level of an i() is left out is
+ * decided later, by the design (R's rule, design.c). */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>

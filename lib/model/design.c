@@ -126,106 +126,200 @@ static char *joined(const char *a, const char *b) {
   return r;
 }
 
-/* Appends the regressors of one term over the sample rows (rows[0..n)) to
- * cols: the product of its numeric factors, times one dummy per level of
- * its i() factor (the reference level left out). */
-static cn_status term_columns(ctx *c, const cn__term *term, double *const *fv, const int64_t *rows,
-                              int64_t n, rcol **cols, int *ncol) {
+/* The levels of one i() factor of a term over the sample rows. */
+typedef struct facl {
+  lev *levs;    /* in sorted order */
+  int64_t L;    /* number of levels in the sample */
+  int32_t *id;  /* sample row -> level id */
+  int64_t *pos; /* level id -> sorted position */
+  int64_t drop; /* the sorted position left out, -1 for none */
+} facl;
+
+static void facl_free(facl *fl) {
+  cn_free(fl->levs);
+  cn_free(fl->id);
+  cn_free(fl->pos);
+}
+
+/* A formula error at factor fa's column. */
+static cn_status factor_error(ctx *c, const cn__factor *fa, const char *fmt, const char *a,
+                              const char *b) {
+  cn_status st = cn__formula_error(c->d, c->f->text, 0, fmt, a, b);
+  c->d->column = c->d->snippet_col = fa->pos;
+  return st;
+}
+
+/* The sorted levels of i() factor fa over rows[0..n) into *fl, and the
+ * level its base mode leaves out. Frees what it allocated on an error. */
+static cn_status factor_levels(ctx *c, const cn__factor *fa, const int64_t *rows, int64_t n,
+                               facl *fl) {
   cn_status st = CN_OK;
-  int fac = -1;
-  for (int j = 0; j < term->nf; j++)
-    if (term->f[j].kind == CN_FK_FACTOR) {
-      if (fac >= 0) {
-        st = cn__formula_error(c->d, c->f->text, 0, "one i() per term");
-        c->d->column = c->d->snippet_col = term->f[j].pos;
-        return st;
-      }
-      fac = j;
-    }
-  double *prod = cn_malloc(((size_t)n + 1) * sizeof *prod);
-  char *name = NULL;
-  lev *levs = NULL;
-  int64_t *key = NULL;
-  int32_t *id = NULL;
-  unsigned char *na = NULL;
-  if (!prod) return oom(c->d);
-  for (int64_t i = 0; i < n; i++) prod[i] = 1;
-  size_t nl = 1;
-  for (int j = 0; j < term->nf; j++) {
-    nl += strlen(term->f[j].text) + 1;
-    if (j == fac) continue;
-    for (int64_t i = 0; i < n; i++) prod[i] *= fv[j][rows[i]];
-  }
-  if (fac < 0) {
-    name = cn_malloc(nl);
-    if (!name) goto oom;
-    name[0] = 0;
-    for (int j = 0; j < term->nf; j++) {
-      if (j) strcat(name, ":");
-      strcat(name, term->f[j].text);
-    }
-    rcol *nc = cn_reallocarray(*cols, (size_t)*ncol + 1, sizeof *nc);
-    if (!nc) goto oom;
-    *cols = nc;
-    nc[(*ncol)++] = (rcol){name, prod, 0, false};
-    return CN_OK;
-  }
-  /* dummies for the levels of the i() factor, in sorted order */
-  const cn__factor *fa = &term->f[fac];
-  key = cn_malloc(((size_t)n + 1) * sizeof *key);
-  id = cn_malloc(((size_t)n + 1) * sizeof *id);
-  na = cn_calloc((size_t)c->nrow + 1, 1);
+  memset(fl, 0, sizeof *fl);
+  int64_t *key = cn_malloc(((size_t)n + 1) * sizeof *key);
   int64_t *allkey = cn_malloc(((size_t)c->nrow + 1) * sizeof *allkey);
-  if (!key || !id || !na || !allkey) {
-    cn_free(allkey);
-    goto oom;
-  }
+  int64_t *count = NULL;
+  unsigned char *na = cn_calloc((size_t)c->nrow + 1, 1);
+  fl->id = cn_malloc(((size_t)n + 1) * sizeof *fl->id);
+  if (!key || !allkey || !na || !fl->id) goto oom;
   column_keys(c->t, fa->col, c->nrow, allkey, 1, 0, na);
   for (int64_t i = 0; i < n; i++) key[i] = allkey[rows[i]];
-  cn_free(allkey);
-  int64_t L = cn__group_ids(key, n, 1, id);
+  int64_t L = fl->L = cn__group_ids(key, n, 1, fl->id);
   if (L < 0) goto oom;
-  levs = cn_calloc((size_t)L + 1, sizeof *levs);
-  if (!levs) goto oom;
-  for (int64_t i = n - 1; i >= 0; i--) levs[id[i]].row = rows[i], levs[id[i]].id = id[i];
+  fl->levs = cn_calloc((size_t)L + 1, sizeof *fl->levs);
+  fl->pos = cn_malloc(((size_t)L + 1) * sizeof *fl->pos);
+  count = cn_calloc((size_t)L + 1, sizeof *count);
+  if (!fl->levs || !fl->pos || !count) goto oom;
+  for (int64_t i = n - 1; i >= 0; i--) {
+    fl->levs[fl->id[i]].row = rows[i], fl->levs[fl->id[i]].id = fl->id[i];
+    count[fl->id[i]]++;
+  }
   cn_type ty = cn_table_type(c->t, fa->col);
   for (int64_t l = 0; l < L; l++) {
     if (ty == CN_STRING)
-      levs[l].txt = cn_table_level(c->t, fa->col, cn_table_codes(c->t, fa->col)[levs[l].row]);
-    else levs[l].num = cn_table_get_num(c->t, fa->col, levs[l].row);
+      fl->levs[l].txt = cn_table_level(c->t, fa->col, cn_table_codes(c->t, fa->col)[fl->levs[l].row]);
+    else fl->levs[l].num = cn_table_get_num(c->t, fa->col, fl->levs[l].row);
   }
-  qsort(levs, (size_t)L, sizeof *levs, by_level);
-  int64_t ref = 0;
-  if (fa->ref) {
-    ref = -1;
-    for (int64_t l = 0; l < L && ref < 0; l++) {
-      char *lab = level_text(c->t, fa->col, levs[l].row);
-      if (!lab) goto oom;
-      if (!strcmp(lab, fa->ref)) ref = l;
-      cn_free(lab);
-    }
-    if (ref < 0) {
-      st = cn__formula_error(c->d, c->f->text, 0, "level \"%s\" of %s is not in the estimation sample",
-                             fa->ref, cn_table_name(c->t, fa->col));
+  qsort(fl->levs, (size_t)L, sizeof *fl->levs, by_level);
+  for (int64_t l = 0; l < L; l++) fl->pos[fl->levs[l].id] = l;
+  const char *var = cn_table_name(c->t, fa->col);
+  switch (fa->base) {
+  case CN_FB_AUTO: fl->drop = fa->full ? -1 : 0; break;
+  case CN_FB_NONE: fl->drop = -1; break;
+  case CN_FB_FIRST: fl->drop = 0; break;
+  case CN_FB_LAST: fl->drop = L - 1; break;
+  case CN_FB_FREQ: /* the most frequent level, the first (in sorted order) of a tie */
+    fl->drop = 0;
+    for (int64_t l = 1; l < L; l++)
+      if (count[fl->levs[l].id] > count[fl->levs[fl->drop].id]) fl->drop = l;
+    break;
+  case CN_FB_INDEX:
+    fl->drop = fa->base_k - 1;
+    if (fl->drop >= L) {
+      char k[32], nl[32];
+      snprintf(k, sizeof k, "%d", fa->base_k);
+      snprintf(nl, sizeof nl, "%lld", (long long)L);
+      st = cn__formula_error(c->d, c->f->text, 0, "ib(#%s): %s has only %s levels in the estimation sample",
+                             k, var, nl);
       c->d->column = c->d->snippet_col = fa->pos;
       goto done;
     }
-  }
-  for (int64_t l = 0; l < L; l++) {
-    if (l == ref) continue;
-    char *lab = level_text(c->t, fa->col, levs[l].row), *nm = NULL;
-    if (lab) {
-      const char *var = cn_table_name(c->t, fa->col);
-      size_t n = strlen(var) + 2 + strlen(lab) + 1;
-      if ((nm = cn_malloc(n))) snprintf(nm, n, "%s::%s", var, lab);
+    break;
+  case CN_FB_LEVEL:
+    fl->drop = -1;
+    for (int64_t l = 0; l < L && fl->drop < 0; l++) {
+      char *lab = level_text(c->t, fa->col, fl->levs[l].row);
+      if (!lab) goto oom;
+      if (!strcmp(lab, fa->ref)) fl->drop = l;
       cn_free(lab);
     }
-    for (int j = 0; nm && j < term->nf; j++) {
-      if (j == fac) continue;
-      char *nn = j < fac ? joined(term->f[j].text, nm) : joined(nm, term->f[j].text);
-      cn_free(nm);
-      nm = nn;
+    if (fl->drop < 0) {
+      st = factor_error(c, fa, "level \"%s\" of %s is not in the estimation sample", fa->ref, var);
+      goto done;
     }
+    break;
+  }
+  goto done;
+oom:
+  st = oom(c->d);
+done:
+  cn_free(key);
+  cn_free(allkey);
+  cn_free(na);
+  cn_free(count);
+  if (st != CN_OK) facl_free(fl);
+  return st;
+}
+
+/* The name of one column of a term: its factors joined by ':', an i()
+ * factor as var::level at the level's sorted position combo[k] (k counts
+ * the term's i() factors). A new string, NULL when out of memory. */
+static char *column_name(ctx *c, const cn__term *term, const facl *fl, const int64_t *combo) {
+  char *name = cn_strdup("");
+  for (int j = 0, k = 0; name && j < term->nf; j++) {
+    const cn__factor *fa = &term->f[j];
+    char *part = NULL;
+    if (fa->kind == CN_FK_FACTOR) {
+      char *lab = level_text(c->t, fa->col, fl[k].levs[combo[k]].row);
+      k++;
+      if (lab) {
+        const char *var = cn_table_name(c->t, fa->col);
+        size_t n = strlen(var) + 2 + strlen(lab) + 1;
+        if ((part = cn_malloc(n))) snprintf(part, n, "%s::%s", var, lab);
+        cn_free(lab);
+      }
+    } else part = cn_strdup(fa->text);
+    char *nn = !part ? NULL : j ? joined(name, part) : cn_strdup(part);
+    cn_free(part);
+    cn_free(name);
+    name = nn;
+  }
+  return name;
+}
+
+/* At most this many dummies for a product of i() factors (i(a):i(b)):
+ * beyond, absorbing a^b as a fixed effect is the way. */
+#define CN_MAX_CELLS 100000
+
+/* Appends the regressors of one term over the sample rows (rows[0..n)) to
+ * cols: the product of its numeric factors, times one dummy per level of
+ * each of its i() factors (per combination of levels when there are
+ * several: the first factor's level changes slowest, as Stata lists a#b),
+ * without the level each one leaves out. */
+static cn_status term_columns(ctx *c, const cn__term *term, double *const *fv, const int64_t *rows,
+                              int64_t n, rcol **cols, int *ncol) {
+  cn_status st = CN_OK;
+  int nfac = 0;
+  for (int j = 0; j < term->nf; j++) {
+    if (term->f[j].kind != CN_FK_FACTOR) continue;
+    nfac++;
+    for (int g = 0; g < j; g++)
+      if (cn__factor_same(&term->f[g], &term->f[j]))
+        return factor_error(c, &term->f[j], "%s%s is a factor of this term twice",
+                            cn_table_name(c->t, term->f[j].col), "");
+  }
+  double *prod = cn_malloc(((size_t)n + 1) * sizeof *prod);
+  facl *fl = cn_calloc((size_t)nfac + 1, sizeof *fl);
+  int64_t *combo = cn_calloc((size_t)nfac + 1, sizeof *combo);
+  int nfl = 0;
+  if (!prod || !fl || !combo) goto oom;
+  for (int64_t i = 0; i < n; i++) prod[i] = 1;
+  for (int j = 0; j < term->nf; j++)
+    if (term->f[j].kind != CN_FK_FACTOR)
+      for (int64_t i = 0; i < n; i++) prod[i] *= fv[j][rows[i]];
+  if (nfac == 0) {
+    char *name = column_name(c, term, NULL, NULL);
+    rcol *nc = name ? cn_reallocarray(*cols, (size_t)*ncol + 1, sizeof *nc) : NULL;
+    if (!nc) {
+      cn_free(name);
+      goto oom;
+    }
+    *cols = nc;
+    nc[(*ncol)++] = (rcol){name, prod, 0, false};
+    prod = NULL;
+    goto done;
+  }
+  double cells = 1;
+  for (int j = 0; j < term->nf; j++) {
+    if (term->f[j].kind != CN_FK_FACTOR) continue;
+    if ((st = factor_levels(c, &term->f[j], rows, n, &fl[nfl])) != CN_OK) goto done;
+    cells *= (double)(fl[nfl].L - (fl[nfl].drop >= 0));
+    nfl++;
+  }
+  if (nfac > 1 && cells > CN_MAX_CELLS) {
+    char num[32], lim[32];
+    snprintf(num, sizeof num, "%.0f", cells);
+    snprintf(lim, sizeof lim, "%d", CN_MAX_CELLS);
+    st = factor_error(c, &term->f[0], "this product of i() factors makes %s dummies (at most %s): "
+                      "absorb it as a fixed effect a^b after '|'", num, lim);
+    goto done;
+  }
+  /* the first combination: every factor at its first level kept */
+  for (int k = 0; k < nfac; k++) combo[k] = fl[k].drop == 0 ? 1 : 0;
+  bool more = true;
+  for (int k = 0; k < nfac; k++)
+    if (combo[k] >= fl[k].L) more = false; /* a factor with no level kept */
+  while (more) {
+    char *nm = column_name(c, term, fl, combo);
     double *x = cn_malloc(((size_t)n + 1) * sizeof *x);
     rcol *nc = cn_reallocarray(*cols, (size_t)*ncol + 1, sizeof *nc);
     if (nc) *cols = nc;
@@ -234,18 +328,115 @@ static cn_status term_columns(ctx *c, const cn__term *term, double *const *fv, c
       cn_free(x);
       goto oom;
     }
-    for (int64_t i = 0; i < n; i++) x[i] = id[i] == levs[l].id ? prod[i] : 0;
+    for (int64_t i = 0; i < n; i++) {
+      bool in = true;
+      for (int k = 0; k < nfac && in; k++) in = fl[k].pos[fl[k].id[i]] == combo[k];
+      x[i] = in ? prod[i] : 0;
+    }
     nc[(*ncol)++] = (rcol){nm, x, 0, false};
+    /* the next combination: the last factor changes fastest */
+    more = false;
+    for (int k = nfac - 1; k >= 0 && !more; k--) {
+      do combo[k]++;
+      while (combo[k] == fl[k].drop);
+      if (combo[k] < fl[k].L) more = true;
+      else combo[k] = fl[k].drop == 0 ? 1 : 0;
+    }
   }
   goto done;
 oom:
   st = oom(c->d);
 done:
-  if (fac >= 0 || st != CN_OK) cn_free(prod);
-  cn_free(levs);
-  cn_free(key);
-  cn_free(id);
-  cn_free(na);
+  cn_free(prod);
+  for (int k = 0; k < nfl; k++) facl_free(&fl[k]);
+  cn_free(fl);
+  cn_free(combo);
+  return st;
+}
+
+/* Whether factor j of term tm is coded by contrasts (a level left out)
+ * under R's rule: the term without it is empty (the constant) or lies
+ * within a term that comes before (order[0..k) holds those). */
+static bool contrasts(const cn__term *const *list, const int *order, int k, int j) {
+  const cn__term *tm = list[order[k]];
+  bool empty = true;
+  for (int g = 0; g < tm->nf; g++)
+    if (!cn__factor_same(&tm->f[g], &tm->f[j])) empty = false;
+  if (empty) return true;
+  for (int u = 0; u < k; u++) {
+    const cn__term *pre = list[order[u]];
+    bool within = true;
+    for (int g = 0; g < tm->nf && within; g++) {
+      if (cn__factor_same(&tm->f[g], &tm->f[j])) continue;
+      bool found = false;
+      for (int h = 0; h < pre->nf && !found; h++) found = cn__factor_same(&tm->f[g], &pre->f[h]);
+      within = found;
+    }
+    if (within) return true;
+  }
+  return false;
+}
+
+/* The number of distinct variables of a term (x:x has one). */
+static int term_degree(const cn__term *tm) {
+  int deg = 0;
+  for (int j = 0; j < tm->nf; j++) {
+    bool seen = false;
+    for (int g = 0; g < j && !seen; g++) seen = cn__factor_same(&tm->f[g], &tm->f[j]);
+    deg += !seen;
+  }
+  return deg;
+}
+
+/* R's coding of factors (Chambers & Hastie, Statistical Models in S, p. 38,
+ * as model.matrix applies it): sets ->full of every i() factor of base
+ * AUTO in list[from..n) — the terms of one model, as written. Terms are
+ * taken by degree, then as written; a factor gets contrasts (the first
+ * level left out) when contrasts() says so, else a dummy for every level,
+ * so that x:i(f) without x has a slope for every level of f. Without a
+ * constant (fixed effects count as one) the first factor of the first
+ * term that has one gets every level too. */
+static cn_status code_factors(const cn__term *const *list, int n, int from, bool intercept,
+                              cn_diag *d) {
+  int *order = cn_malloc(((size_t)n + 1) * sizeof *order);
+  if (!order) return oom(d);
+  int k = 0, maxdeg = 0;
+  for (int q = 0; q < n; q++)
+    if (term_degree(list[q]) > maxdeg) maxdeg = term_degree(list[q]);
+  for (int deg = 0; deg <= maxdeg; deg++)
+    for (int q = 0; q < n; q++)
+      if (term_degree(list[q]) == deg) order[k++] = q;
+  bool first = !intercept;
+  for (k = 0; k < n; k++) {
+    cn__term *tm = (cn__term *)list[order[k]];
+    for (int j = 0; j < tm->nf; j++) {
+      cn__factor *fa = &tm->f[j];
+      if (fa->kind != CN_FK_FACTOR) continue;
+      bool full = !contrasts(list, order, k, j) || first;
+      first = false;
+      if (order[k] >= from && fa->base == CN_FB_AUTO) fa->full = full;
+    }
+  }
+  cn_free(order);
+  return CN_OK;
+}
+
+/* Codes the factors of the regressors with the endogenous ones (the
+ * second stage's formula), then those of the instruments with the
+ * regressors (the first stage's). */
+static cn_status code_formula(cn_formula *f, cn_diag *d) {
+  int n = f->rhs.n + f->endog.n + f->inst.n;
+  const cn__term **list = cn_malloc(((size_t)n + 1) * sizeof *list);
+  if (!list) return oom(d);
+  bool intercept = f->cons || f->nfe > 0;
+  int k = 0;
+  for (int q = 0; q < f->rhs.n; q++) list[k++] = &f->rhs.t[q];
+  for (int q = 0; q < f->endog.n; q++) list[k++] = &f->endog.t[q];
+  cn_status st = code_factors(list, k, 0, intercept, d);
+  k = f->rhs.n;
+  for (int q = 0; q < f->inst.n; q++) list[k++] = &f->inst.t[q];
+  if (st == CN_OK) st = code_factors(list, k, f->rhs.n, intercept, d);
+  cn_free(list);
   return st;
 }
 
@@ -280,15 +471,6 @@ static cn_status fe_as_terms(cn_formula *f, const cn_table *t, cn_diag *d) {
 
 static int f_nfe_of(const cn_formula *f) { return f ? f->nfe : 0; }
 
-/* Whether the factors a and b are the same variable: the same column
- * (shifted alike, for lags) or the same expression text. */
-static bool same_factor(const cn__factor *a, const cn__factor *b) {
-  if (a->kind != b->kind) return false;
-  if (a->kind == CN_FK_VAR) return a->col == b->col;
-  if (a->kind == CN_FK_LAG) return a->col == b->col && a->shift == b->shift && a->diff == b->diff;
-  return a->kind == CN_FK_EXPR && !strcmp(a->text, b->text);
-}
-
 /* Formulas that leave nothing to estimate (CN_ESCRIPT with a caret): the
  * dependent variable written again as a regressor (R² = 1 by
  * construction, zero standard errors), and an equation with no regressor,
@@ -305,7 +487,7 @@ static cn_status degenerate_formula(const cn_formula *f, cn_diag *d) {
   for (int s = 0; s < 2; s++)
     for (int q = 0; q < sets[s]->n; q++) {
       const cn__term *tm = &sets[s]->t[q];
-      if (tm->nf != 1 || !same_factor(&tm->f[0], &f->dep)) continue;
+      if (tm->nf != 1 || !cn__factor_same(&tm->f[0], &f->dep)) continue;
       cn__formula_error(d, f->text, 0, "%s is the dependent variable; it cannot also be a regressor",
                         tm->f[0].text);
       if (d) d->column = d->snippet_col = tm->f[0].pos;
@@ -348,6 +530,7 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
   }
   if ((flags & CN_DESIGN_DUMMIES) && (st = fe_as_terms(f, t, d)) != CN_OK) goto done;
   if ((st = degenerate_formula(f, d)) != CN_OK) goto done;
+  if ((st = code_formula(f, d)) != CN_OK) goto done;
   sets[0] = &f->rhs;
   sets[1] = &f->endog;
   sets[2] = &f->inst;

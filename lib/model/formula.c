@@ -6,10 +6,14 @@
  * Parts are split at top-level '|': the first holds "depvar ~ terms", the
  * last part that contains '~' is the IV part, a part in between holds the
  * fixed effects. Terms are split at top-level '+'; at the top level of a
- * term '*' expands (a*b = a + b + a:b) and ':' multiplies. A factor is a
- * column name, i(v[, ref = L]) or i.v, a lag l()/f()/d() or L./F./D., or
- * any other expression (handed to cn_expr_parse). Arithmetic with '*' or
- * '-' inside a term needs parentheses. */
+ * term '*' expands (a*b = a + b + a:b) and ':' multiplies; Stata's '##'
+ * and '#' are read as '*' and ':'. A factor is a column name, i(v[, x]
+ * [, ref = L]) (fixest: i(v, x) is i(v):x), Stata's i.v, ib2.v, ibn.v,
+ * ib(first|last|freq|#k).v, a lag l()/f()/d() or L./F./D., Stata's c.x or
+ * R's I(expr) (the variable or expression itself), or any other
+ * expression (handed to cn_expr_parse). Arithmetic with '*' or '-' inside
+ * a term needs parentheses (or I()). Which level of an i() is left out is
+ * decided later, by the design (R's rule, design.c). */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -137,11 +141,215 @@ static cn_status int_arg(const char *s, span x, int *k, cn_diag *d) {
   return CN_OK;
 }
 
-/* Parses one factor. */
+static void factor_free(cn__factor *f) {
+  cn_free(f->text);
+  cn_free(f->ref);
+  cn_expr_free(f->expr);
+  memset(f, 0, sizeof *f);
+  f->col = -1;
+}
+
+/* Whether the '(' at byte x.a + open closes at the last byte of x (so that
+ * "i(a)*(b)" is not read as i() of "a)*(b"). */
+static bool wraps(const char *s, span x, size_t open) {
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = x.a + open; i < x.b; i++) {
+    char c = s[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '`') quote = c;
+    else if (c == '(') depth++;
+    else if (c == ')' && --depth == 0) return i == x.b - 1;
+  }
+  return false;
+}
+
+/* "NAME = VALUE" inside i(): the name's span in *name and the value's
+ * (quotes removed) in *val; false when the argument is not of that form. */
+static bool named_arg(const char *s, span x, span *name, span *val) {
+  size_t i = x.a;
+  while (i < x.b && ident_char((unsigned char)s[i])) i++;
+  *name = (span){x.a, i};
+  if (i == x.a) return false;
+  while (i < x.b && isspace((unsigned char)s[i])) i++;
+  if (i >= x.b || s[i] != '=' || (i + 1 < x.b && s[i + 1] == '=')) return false;
+  *val = trim(s, (span){i + 1, x.b});
+  if (val->b - val->a >= 2 && s[val->a] == '"' && s[val->b - 1] == '"') val->a++, val->b--;
+  return true;
+}
+
 static cn_status parse_factor(const char *s, span x, const cn_table *t, cn__factor *f,
-                              cn_diag *d) {
+                              cn__factor *f2, cn_diag *d);
+
+/* The factor inside a wrapper that only marks it (R's I(), Stata's c.):
+ * parsed as a factor of its own and named by its inner text, so that
+ * I(x^2) is the term x^2 and c.x the term x. A factor is refused. */
+static cn_status parse_inner(const char *s, span in, const cn_table *t, cn__factor *f,
+                             const char *what, cn_diag *d) {
+  cn__factor g;
+  in = trim(s, in);
+  cn_status st = parse_factor(s, in, t, &g, NULL, d);
+  if (st == CN_OK && g.kind == CN_FK_FACTOR) st = cn__formula_error(d, s, in.a, "%s", what);
+  if (st != CN_OK) {
+    factor_free(&g);
+    return st;
+  }
+  /* arithmetic that coinnet's own spelling puts in parentheses: so named */
+  if (g.kind == CN_FK_EXPR && g.text[0] != '(') {
+    span all = {0, strlen(g.text)}, parts[2];
+    size_t bad;
+    bool op = false;
+    for (const char *o = "*:+-"; *o && !op; o++) op = split(g.text, all, *o, parts, 2, &bad) > 1;
+    size_t n = strlen(g.text) + 3;
+    char *w = op ? cn_malloc(n) : NULL;
+    if (op && !w) {
+      factor_free(&g);
+      return oom(d);
+    }
+    if (w) {
+      snprintf(w, n, "(%s)", g.text);
+      cn_free(g.text);
+      g.text = w;
+    }
+  }
+  factor_free(f);
+  *f = g;
+  return CN_OK;
+}
+
+/* fixest's i(v[, x][, ref][, ref = L]): the factor into f; a second
+ * argument x (interacted with the dummies, as i(v):x) into f2. */
+static cn_status parse_i(const char *s, span x, const cn_table *t, cn__factor *f, cn__factor *f2,
+                         cn_diag *d) {
+  static const char usage[] = "i() takes i(v), i(v, x), i(v, ref = L) or i(v, x, ref = L)";
+  span args[5];
+  size_t bad = 0;
+  int na = split(s, (span){x.a + 2, x.b - 1}, ',', args, 5, &bad);
+  if (na < 0) return cn__formula_error(d, s, bad, "unbalanced parentheses");
+  if (na > 4) return cn__formula_error(d, s, args[4].a, "%s", usage);
+  f->kind = CN_FK_FACTOR;
+  f->base = CN_FB_AUTO;
+  cn_status st = column_arg(s, args[0], t, &f->col, d);
+  int positional = 1;
+  for (int k = 1; k < na && st == CN_OK; k++) {
+    span r = trim(s, args[k]), name, val;
+    if (r.a == r.b) return cn__formula_error(d, s, r.a, "%s", usage);
+    bool named = named_arg(s, r, &name, &val);
+    if (named && !is_text(s, name, "ref"))
+      return cn__formula_error(d, s, r.a, "i(): only ref = is supported (fixest's %.*s = is not); %s",
+                               (int)(name.b - name.a), s + name.a, usage);
+    if (!named && positional == 1) { /* the variable interacted with the dummies */
+      positional++;
+      if (!f2) return cn__formula_error(d, s, r.a, "i(v, x) is not allowed here");
+      if ((st = parse_factor(s, r, t, f2, NULL, d)) != CN_OK) return st;
+      /* fixest: a text variable there is a second factor */
+      if (f2->kind == CN_FK_VAR && cn_table_type(t, f2->col) == CN_STRING) f2->kind = CN_FK_FACTOR;
+      continue;
+    }
+    if (!named && positional++ > 2) return cn__formula_error(d, s, r.a, "%s", usage);
+    if (!named) { /* fixest's third argument is ref */
+      val = r;
+      if (val.b - val.a >= 2 && s[val.a] == '"' && s[val.b - 1] == '"') val.a++, val.b--;
+    }
+    if (f->ref) return cn__formula_error(d, s, r.a, "i(): the reference level is given twice");
+    if (val.a >= val.b) return cn__formula_error(d, s, val.a, "expected the reference level");
+    if (val.b - val.a >= 2 && s[val.a] == 'c' && s[val.a + 1] == '(')
+      return cn__formula_error(d, s, val.a,
+                               "i(): one reference level only (fixest's ref = c(...) is not supported)");
+    if (!(f->ref = dup_span(s, val))) return oom(d);
+    f->base = CN_FB_LEVEL;
+  }
+  return st;
+}
+
+/* Whether the n bytes at p are digits or spaces, at least one digit. */
+static bool all_digits(const char *p, size_t n) {
+  bool any = false;
+  for (size_t i = 0; i < n; i++) {
+    if (isdigit((unsigned char)p[i])) any = true;
+    else if (p[i] != ' ') return false;
+  }
+  return any;
+}
+
+/* Stata's factor-variable prefix before the '.' at byte dot of x (i, ibn,
+ * ib#, ib(first), ib(last), ib(freq), ib(#k)): the factor into f. Returns
+ * CN_OK with f->kind left VAR when the text is not such a prefix. */
+static cn_status parse_stata_i(const char *s, span x, size_t dot, const cn_table *t,
+                               cn__factor *f, cn_diag *d) {
+  span pre = {x.a, dot}, var = {dot + 1, x.b};
+  const char *p = s + x.a;
+  size_t n = dot - x.a;
+  cn__fbase base;
+  span ref = {0, 0};
+  if (n == 1) base = CN_FB_AUTO; /* i. */
+  else if (is_text(s, pre, "ibn")) base = CN_FB_NONE;
+  else if (is_text(s, pre, "ib(first)")) base = CN_FB_FIRST;
+  else if (is_text(s, pre, "ib(last)")) base = CN_FB_LAST;
+  else if (is_text(s, pre, "ib(freq)")) base = CN_FB_FREQ;
+  else if (n > 5 && memcmp(p, "ib(#", 4) == 0 && p[n - 1] == ')') {
+    base = CN_FB_INDEX;
+    cn_status st = int_arg(s, (span){x.a + 4, dot - 1}, &f->base_k, d);
+    if (st != CN_OK) return st;
+    if (f->base_k < 1) return cn__formula_error(d, s, x.a + 4, "ib(#k): k counts from 1");
+  } else if (n > 2 && p[1] == 'b' && all_digits(p + 2, n - 2)) {
+    base = CN_FB_LEVEL;
+    ref = (span){x.a + 2, dot};
+  } else if (all_digits(p + 1, n - 1) ||
+             (n > 3 && p[1] == '(' && p[n - 1] == ')' && all_digits(p + 2, n - 3)))
+    return cn__formula_error(d, s, x.a,
+                             "Stata's %.*s.%.*s (dummies for chosen levels) is not supported: "
+                             "write (%.*s == LEVEL) for one level, or i.%.*s",
+                             (int)n, p, (int)(var.b - var.a), s + var.a, (int)(var.b - var.a),
+                             s + var.a, (int)(var.b - var.a), s + var.a);
+  else return CN_OK;
+  if (var.a < var.b && s[var.a] == '(')
+    return cn__formula_error(d, s, var.a, "Stata's i.(a b) is not supported: write i.a + i.b");
+  f->kind = CN_FK_FACTOR;
+  f->base = base;
+  if (ref.b > ref.a && !(f->ref = dup_span(s, ref))) return oom(d);
+  return column_arg(s, var, t, &f->col, d);
+}
+
+/* A call of another program's formula function, NAME(...): the supported
+ * spelling of the same thing, or NULL. */
+static const char *foreign_hint(const char *s, span x) {
+  static const struct {
+    const char *name, *hint;
+  } hints[] = {
+      {"factor", "R's factor(): write i(v) (or Stata's i.v)"},
+      {"as.factor", "R's as.factor(): write i(v) (or Stata's i.v)"},
+      {"C", "C(): write i(v), or i(v, ref = L) for another reference level"},
+      {"poly", "poly(x, k) is not supported: write x + x^2 (raw powers)"},
+      {"sw", "fixest's stepwise sw() is not supported: run one formula per model"},
+      {"sw0", "fixest's stepwise sw0() is not supported: run one formula per model"},
+      {"csw", "fixest's stepwise csw() is not supported: run one formula per model"},
+      {"csw0", "fixest's stepwise csw0() is not supported: run one formula per model"},
+      {"mvsw", "fixest's stepwise mvsw() is not supported: run one formula per model"},
+      {"ns", "splines (ns()) are not supported"},
+      {"bs", "splines (bs()) are not supported"},
+      {"offset", "offset() is not supported"},
+  };
+  size_t i = x.a;
+  while (i < x.b && (ident_char((unsigned char)s[i]) || s[i] == '.')) i++;
+  if (i == x.a || i >= x.b || s[i] != '(' || !wraps(s, x, i - x.a)) return NULL;
+  for (size_t k = 0; k < sizeof hints / sizeof *hints; k++)
+    if (is_text(s, (span){x.a, i}, hints[k].name)) return hints[k].hint;
+  return NULL;
+}
+
+/* Parses one factor into f. f2, when not NULL, receives a second factor
+ * that the text implies (fixest's i(v, x) is the two factors i(v) and x);
+ * its text stays NULL when there is none. On an error the caller frees
+ * both (factor_free). */
+static cn_status parse_factor(const char *s, span x, const cn_table *t, cn__factor *f,
+                              cn__factor *f2, cn_diag *d) {
   x = trim(s, x);
   memset(f, 0, sizeof *f);
+  if (f2) memset(f2, 0, sizeof *f2), f2->col = -1;
   f->pos = (int)(cn__utf8_chars(s, x.a) + 1);
   f->col = -1;
   if (x.a == x.b) return cn__formula_error(d, s, x.a, "expected a term");
@@ -154,33 +362,21 @@ static cn_status parse_factor(const char *s, span x, const cn_table *t, cn__fact
   if (f->col == -2) return oom(d);
   size_t n = x.b - x.a;
   const char *p = s + x.a;
+  /* R's I(expr) and Stata's c.x: the expression or variable itself */
+  if (n >= 3 && p[0] == 'I' && p[1] == '(' && wraps(s, x, 1))
+    return parse_inner(s, (span){x.a + 2, x.b - 1}, t, f,
+                       "I() holds arithmetic; write i(v) for dummies", d);
+  if (n > 2 && p[0] == 'c' && p[1] == '.')
+    return parse_inner(s, (span){x.a + 2, x.b}, t, f,
+                       "c. marks a continuous variable; write i.v for dummies", d);
   /* function-style: i(...), l(...), f(...), d(...) */
-  if (n >= 3 && p[1] == '(' && s[x.b - 1] == ')' && strchr("ilfd", p[0])) {
+  if (n >= 3 && p[1] == '(' && wraps(s, x, 1) && strchr("ilfd", p[0])) {
+    if (p[0] == 'i') return parse_i(s, x, t, f, f2, d);
     span inner = {x.a + 2, x.b - 1};
     span args[3];
     size_t bad = 0;
     int na = split(s, inner, ',', args, 3, &bad);
     if (na < 0) return cn__formula_error(d, s, bad, "unbalanced parentheses");
-    if (p[0] == 'i') {
-      f->kind = CN_FK_FACTOR;
-      if (na > 2) return cn__formula_error(d, s, args[2].a, "i() takes a variable and ref = LEVEL");
-      cn_status st = column_arg(s, args[0], t, &f->col, d);
-      if (st != CN_OK) return st;
-      if (na == 2) {
-        span r = trim(s, args[1]);
-        if (r.b - r.a < 3 || strncmp(s + r.a, "ref", 3) != 0)
-          return cn__formula_error(d, s, r.a, "expected ref = LEVEL");
-        r.a += 3;
-        r = trim(s, r);
-        if (r.a >= r.b || s[r.a] != '=') return cn__formula_error(d, s, r.a, "expected '='");
-        r.a++;
-        r = trim(s, r);
-        if (r.b - r.a >= 2 && s[r.a] == '"' && s[r.b - 1] == '"') r.a++, r.b--;
-        if (r.a >= r.b) return cn__formula_error(d, s, r.a, "expected the reference level");
-        if (!(f->ref = dup_span(s, r))) return oom(d);
-      }
-      return CN_OK;
-    }
     f->kind = CN_FK_LAG;
     if (na > 2) return cn__formula_error(d, s, args[2].a, "expected %c(VARIABLE, K)", p[0]);
     int k = 1;
@@ -191,11 +387,13 @@ static cn_status parse_factor(const char *s, span x, const cn_table *t, cn__fact
     f->diff = p[0] == 'd';
     return CN_OK;
   }
-  /* i.v and Stata's L.x L2.x F.x F3.x D.x */
-  if (n > 2 && p[0] == 'i' && p[1] == '.') {
-    f->kind = CN_FK_FACTOR;
-    return column_arg(s, (span){x.a + 2, x.b}, t, &f->col, d);
+  /* Stata's i.v, ib2.v, ibn.v, ... */
+  const char *dot = memchr(p, '.', n);
+  if (n > 2 && p[0] == 'i' && dot) {
+    cn_status st = parse_stata_i(s, x, (size_t)(dot - s), t, f, d);
+    if (st != CN_OK || f->kind == CN_FK_FACTOR) return st;
   }
+  /* Stata's L.x L2.x F.x F3.x D.x */
   if (n > 2 && (p[0] == 'L' || p[0] == 'F' || p[0] == 'D')) {
     size_t i = 1;
     while (i < n && isdigit((unsigned char)p[i])) i++;
@@ -212,6 +410,8 @@ static cn_status parse_factor(const char *s, span x, const cn_table *t, cn__fact
     }
   }
   if (is_ident(s, x)) return cn__formula_error(d, s, x.a, "unknown variable \"%s\"", f->text);
+  const char *hint = foreign_hint(s, x);
+  if (hint) return cn__formula_error(d, s, x.a, "%s", hint);
   /* any other expression */
   f->kind = CN_FK_EXPR;
   cn_status st = cn_expr_parse(f->text, t, &f->expr, d);
@@ -227,10 +427,14 @@ static cn_status parse_factor(const char *s, span x, const cn_table *t, cn__fact
   return CN_OK;
 }
 
-static void factor_free(cn__factor *f) {
-  cn_free(f->text);
-  cn_free(f->ref);
-  cn_expr_free(f->expr);
+/* Whether two factors are the same variable: the same column (shifted
+ * alike, for lags; whatever the reference level, for i()) or the same
+ * expression text. */
+bool cn__factor_same(const cn__factor *a, const cn__factor *b) {
+  if (a->kind != b->kind) return false;
+  if (a->kind == CN_FK_VAR || a->kind == CN_FK_FACTOR) return a->col == b->col;
+  if (a->kind == CN_FK_LAG) return a->col == b->col && a->shift == b->shift && a->diff == b->diff;
+  return a->kind == CN_FK_EXPR && !strcmp(a->text, b->text);
 }
 
 static void terms_free(cn__terms *ts) {
@@ -241,6 +445,25 @@ static void terms_free(cn__terms *ts) {
   cn_free(ts->t);
   ts->t = NULL;
   ts->n = 0;
+}
+
+/* Whether two terms hold the same factors (in any order). */
+static bool term_same(const cn__term *a, const cn__term *b) {
+  if (a->nf != b->nf) return false;
+  for (int i = 0; i < a->nf; i++) {
+    int na = 0, nb = 0;
+    for (int j = 0; j < a->nf; j++) na += cn__factor_same(&a->f[i], &a->f[j]);
+    for (int j = 0; j < b->nf; j++) nb += cn__factor_same(&a->f[i], &b->f[j]);
+    if (na != nb) return false;
+  }
+  return true;
+}
+
+/* Removes and frees the last term of ts. */
+static void term_drop_last(cn__terms *ts) {
+  cn__term *tm = &ts->t[--ts->n];
+  for (int j = 0; j < tm->nf; j++) factor_free(&tm->f[j]);
+  cn_free(tm->f);
 }
 
 /* Appends the term made of factors src[mask bits]; copies the factors. */
@@ -297,6 +520,25 @@ static cn_status parse_terms(const char *s, span x, const cn_table *t, cn__terms
       }
     }
   }
+  /* Stata's a##b is a*b and a#b is a:b: rewritten in the copy, with the
+   * lengths kept so that offsets still point into the formula as written
+   * (the factors' spans are trimmed in the copy, where "##" became "* ") */
+  char quote = 0;
+  depth = 0;
+  for (size_t i = x.a; i < x.b; i++) {
+    char c = tmp[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '`') quote = c;
+    else if (c == '(') depth++;
+    else if (c == ')') depth--;
+    else if (c == '#' && depth == 0) {
+      if (i + 1 < x.b && tmp[i + 1] == '#') tmp[i] = '*', tmp[++i] = ' ';
+      else tmp[i] = ':';
+    }
+  }
   int np = split(tmp, x, '+', parts, 256, &bad);
   cn_status st = CN_OK;
   if (np < 0) {
@@ -342,11 +584,17 @@ static cn_status parse_terms(const char *s, span x, const cn_table *t, cn__terms
       }
       first[k] = nfs;
       for (int c = 0; c < nc; c++) {
-        if ((st = parse_factor(s, colon[c], t, &fs[nfs], d)) != CN_OK) {
-          factor_free(&fs[nfs]); /* what the failed factor had allocated */
+        if (nfs + 2 > 64) {
+          st = cn__formula_error(d, s, star[k].a, "too many factors in one term");
           break;
         }
-        nfs++;
+        /* i(v, x) gives two factors: fs[nfs] and fs[nfs + 1] */
+        if ((st = parse_factor(s, trim(tmp, colon[c]), t, &fs[nfs], &fs[nfs + 1], d)) != CN_OK) {
+          factor_free(&fs[nfs]); /* what the failed factor had allocated */
+          factor_free(&fs[nfs + 1]);
+          break;
+        }
+        nfs += fs[nfs + 1].text ? 2 : 1;
       }
     }
     if (st != CN_OK) {
@@ -354,6 +602,7 @@ static cn_status parse_terms(const char *s, span x, const cn_table *t, cn__terms
       goto done;
     }
     first[ns] = nfs;
+    int group = ts->n; /* the terms of this a*b*c */
     for (int size = 1; size <= ns && st == CN_OK; size++)
       for (unsigned sub = 1; sub < (1u << ns) && st == CN_OK; sub++) {
         if (__builtin_popcount(sub) != size) continue;
@@ -366,6 +615,12 @@ static cn_status parse_terms(const char *s, span x, const cn_table *t, cn__terms
           break;
         }
         st = add_term(ts, fs, nfs, mask, t, s, d);
+        /* Stata's c.x##c.x: x once, as in Stata and R */
+        for (int q = group; st == CN_OK && q < ts->n - 1; q++)
+          if (term_same(&ts->t[q], &ts->t[ts->n - 1])) {
+            term_drop_last(ts);
+            break;
+          }
       }
     for (int q = 0; q < nfs; q++) factor_free(&fs[q]);
     if (st != CN_OK) goto done;
@@ -397,7 +652,13 @@ static cn_status parse_fe(const char *s, span x, const cn_table *t, cn_formula *
     if (!fe->cols || !fe->name) return oom(d);
     fe->nv = nv;
     for (int k = 0; k < nv; k++) {
-      cn_status st = column_arg(s, vs[k], t, &fe->cols[k], d);
+      span v = trim(s, vs[k]);
+      cn_status st = column_arg(s, v, t, &fe->cols[k], d);
+      /* Stata's and fixest's dummy spellings are terms, not fixed effects */
+      if (st == CN_ESCRIPT && v.b - v.a > 2 && s[v.a] == 'i' && (s[v.a + 1] == '.' || s[v.a + 1] == '('))
+        return cn__formula_error(d, s, v.a, "a fixed effect is a plain variable (write the "
+                                            "name alone, a^b for an interaction); i() goes "
+                                            "before the first '|'");
       if (st != CN_OK) return st;
     }
     /* a^b written with spaces: name it without them */
@@ -445,7 +706,7 @@ cn_status cn_formula_parse(const char *text, const cn_table *t, cn_formula **out
                                    : "more than one '~' before the first '|'");
     goto done;
   }
-  if ((st = parse_factor(s, lr[0], t, &f->dep, d)) != CN_OK) goto done;
+  if ((st = parse_factor(s, lr[0], t, &f->dep, NULL, d)) != CN_OK) goto done;
   if (f->dep.kind == CN_FK_FACTOR) {
     st = cn__formula_error(d, s, lr[0].a, "the dependent variable cannot be i()");
     goto done;

@@ -11,6 +11,19 @@
  * or a lag / lead / difference of a column. */
 typedef enum cn__fkind { CN_FK_VAR, CN_FK_EXPR, CN_FK_FACTOR, CN_FK_LAG } cn__fkind;
 
+/* FACTOR: which level is left out. AUTO is R's rule (the first level,
+ * unless the term's other factors are not in the model: then none);
+ * every other mode is what the user wrote and holds whatever the model. */
+typedef enum cn__fbase {
+  CN_FB_AUTO,  /* i(v), i.v */
+  CN_FB_LEVEL, /* i(v, ref = L), Stata ibL.v: the level written in ref */
+  CN_FB_NONE,  /* Stata ibn.v: every level */
+  CN_FB_FIRST, /* ib(first).v */
+  CN_FB_LAST,  /* ib(last).v */
+  CN_FB_FREQ,  /* ib(freq).v: the most frequent level (the first of a tie) */
+  CN_FB_INDEX  /* ib(#k).v: the k-th level in sorted order (base_k) */
+} cn__fbase;
+
 typedef struct cn__factor {
   cn__fkind kind;
   char *text;   /* as written, trimmed: the coefficient name */
@@ -18,7 +31,10 @@ typedef struct cn__factor {
   int col;      /* VAR, FACTOR, LAG: the table column */
   int shift;    /* LAG: k > 0 lag by k, k < 0 lead by −k */
   int diff;     /* LAG: 1 fixest d(x, k) = x − l(x, k); 2 Stata Dk.x, k-th difference */
-  char *ref;    /* FACTOR: the left-out level as written, NULL: the first */
+  char *ref;    /* FACTOR, base LEVEL: the left-out level as written */
+  cn__fbase base; /* FACTOR: the left-out level */
+  int base_k;   /* FACTOR, base INDEX: 1-based position of the level */
+  bool full;    /* FACTOR, base AUTO: every level (set by the design, R's rule) */
   cn_expr *expr; /* EXPR */
 } cn__factor;
 
@@ -49,6 +65,9 @@ struct cn_formula {
   bool iv;
   cn__terms endog, inst;
 };
+
+/* Whether two factors are the same variable (formula.c). */
+bool cn__factor_same(const cn__factor *a, const cn__factor *b);
 
 /* Formula error at byte offset off of text: CN_ESCRIPT, "formula:1:COL". */
 cn_status cn__formula_error(cn_diag *d, const char *text, size_t off, const char *fmt, ...)

@@ -116,13 +116,30 @@ static bool is_ident(const char *s, span x) {
 
 static cn_status oom(cn_diag *d) { return cn_diag_set(d, CN_EINTERNAL, "out of memory"); }
 
+/* The error for a name that is no column of t: the words of every missing
+ * column (cn_table_col, exit 4, with "did you mean"), with the caret under
+ * the name in the formula. */
+static cn_status no_column(const char *s, span x, const cn_table *t, cn_diag *d) {
+  if (!is_ident(s, x))
+    return cn__formula_error(d, s, x.a, "expected a variable name, not \"%.*s\"", (int)(x.b - x.a), s + x.a);
+  char *name = dup_span(s, x);
+  if (!name) return oom(d);
+  cn_diag tmp;
+  cn_diag_clear(&tmp);
+  cn_table_col(t, name, "the data", &tmp);
+  cn_free(name);
+  cn__formula_error(d, s, x.a, "%s", tmp.message);
+  if (d) d->code = CN_EDATA;
+  return CN_EDATA;
+}
+
 /* A column given by name inside a factor (i(), l(), L.): must exist. */
 static cn_status column_arg(const char *s, span x, const cn_table *t, int *col, cn_diag *d) {
   x = trim(s, x);
   if (x.a == x.b) return cn__formula_error(d, s, x.a, "expected a variable");
   *col = find_col(t, s, x);
   if (*col == -2) return oom(d);
-  if (*col < 0) return cn__formula_error(d, s, x.a, "unknown variable \"%.*s\"", (int)(x.b - x.a), s + x.a);
+  if (*col < 0) return no_column(s, x, t, d);
   return CN_OK;
 }
 
@@ -409,7 +426,7 @@ static cn_status parse_factor(const char *s, span x, const cn_table *t, cn__fact
       return column_arg(s, (span){x.a + i + 1, x.b}, t, &f->col, d);
     }
   }
-  if (is_ident(s, x)) return cn__formula_error(d, s, x.a, "unknown variable \"%s\"", f->text);
+  if (is_ident(s, x)) return no_column(s, x, t, d);
   const char *hint = foreign_hint(s, x);
   if (hint) return cn__formula_error(d, s, x.a, "%s", hint);
   /* any other expression */

@@ -352,7 +352,11 @@ static int parse_named(parser *p, size_t at, bool quoted, const char *name) {
   }
   int col = cn_table_find(p->tab, name);
   if (col < 0) {
-    fail_at(p, at, "unknown variable \"%s\"", name);
+    cn_diag tmp;
+    cn_diag_clear(&tmp);
+    cn_table_col(p->tab, name, "the data", &tmp);
+    fail_at(p, at, "%s", tmp.message);
+    if (p->d) p->d->code = CN_EDATA; /* as every missing column */
     return -1;
   }
   int slot = col_slot(p, col);

@@ -177,10 +177,10 @@ static int table_main(int argc, char **argv, const cn_regtable_format *force, ch
       }
       continue;
     }
+    const char *opt = argv[i];
     if ((r = cli_opt(argc, argv, &i, "--labels", &v)) != 0 || (r = cli_opt(argc, argv, &i, "--rename", &v)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--indicate", &v)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--add-row", &v)) != 0 || (r = cli_opt(argc, argv, &i, "--note", &v)) != 0) {
-      const char *opt = argv[i - (r > 0 && !strchr(argv[i], '='))];
       if (r < 0) {
         rc = cli_usage("table", "option %s needs a value", argv[i]);
         goto done;
@@ -237,7 +237,7 @@ static int table_main(int argc, char **argv, const cn_regtable_format *force, ch
     goto done;
   }
   if ((o.format == CN_REGTABLE_XLSX || o.format == CN_REGTABLE_DOCX) && !to_file) {
-    rc = cli_usage("table", "an %s table needs -o FILE.%s", o.format == CN_REGTABLE_XLSX ? "xlsx" : "docx",
+    rc = cli_usage("table", "%s table needs -o FILE.%s", o.format == CN_REGTABLE_XLSX ? "an xlsx" : "a docx",
                    o.format == CN_REGTABLE_XLSX ? "xlsx" : "docx");
     goto done;
   }

@@ -399,12 +399,14 @@ static cn_status coef_index_build(coef_index *ci, const cn_model *m, int col, co
     size_t before = ci->map.n;
     int32_t id = cn__strmap_intern(&ci->map, nm, strlen(nm));
     if (id < 0) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
-    if ((size_t)id != before) {
-      cn_diag_set(d, CN_EDATA, "model (%d) has two coefficients named \"%s\" (numbers %d and %d)",
-                  col, nm, ci->at[id] + 1, a + 1);
-      cn_diag_hint(d, o->n_rename ? "a table row is one coefficient name: check the renaming"
-                                  : "a table row is one coefficient name: rename one of them");
-      return CN_EDATA;
+    if ((size_t)id != before) { /* a usage error when the renaming made it */
+      bool renamed = nm != m->coef[a].name || ci->name[ci->at[id]] != m->coef[ci->at[id]].name;
+      cn_status code = renamed ? CN_EUSAGE : CN_EDATA;
+      cn_diag_set(d, code, "model (%d) has two coefficients named \"%s\" (numbers %d and %d)%s", col, nm,
+                  ci->at[id] + 1, a + 1, renamed ? " after renaming" : "");
+      cn_diag_hint(d, renamed ? "a table row is one coefficient name: check --rename"
+                              : "a table row is one coefficient name: rename one of them");
+      return code;
     }
     ci->at[id] = a;
   }

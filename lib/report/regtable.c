@@ -186,7 +186,9 @@ static const char *ownf(grid *g, const char *fmt, ...) {
   return own(g, s);
 }
 
-/* A new row of empty cells at the end; NULL when out of memory. */
+/* A new row of empty cells at the end; NULL when out of memory. The rows
+ * move when they grow: a pointer to a row is good until the next add_row
+ * (pair_rows gives two at once). */
 static row *add_row(grid *g, int section, lkind lk, const char *label) {
   if (!cn__grow((void **)&g->rows, &g->caprows, (size_t)g->nrow + 1, sizeof *g->rows)) {
     g->failed = true;
@@ -201,6 +203,14 @@ static row *add_row(grid *g, int section, lkind lk, const char *label) {
   g->nrow++;
   r->section = section, r->lk = lk, r->label = label ? label : "";
   return r;
+}
+
+/* Two new rows at the end, in *a and *b (NULL both when out of memory). */
+static void pair_rows(grid *g, int section, lkind lk, const char *label, const char *label2, row **a, row **b) {
+  *a = *b = NULL;
+  int at = g->nrow;
+  if (!add_row(g, section, lk, label) || !add_row(g, section, LK_TEXT, label2)) return;
+  *a = &g->rows[at], *b = &g->rows[at + 1];
 }
 
 static void grid_free(grid *g) {
@@ -556,7 +566,8 @@ static bool namelist_add(namelist *l, const char *nm, int panel) {
  * the parentheses hold. */
 static void coef_rows(grid *g, const cn_model *const *m, const coef_index *ci, const cn_regtable_opts *o,
                       int section, const char *name, const char *label) {
-  row *rb = add_row(g, section, LK_TEXT, label), *rs = add_row(g, section, LK_TEXT, "");
+  row *rb, *rs;
+  pair_rows(g, section, LK_TEXT, label, "", &rb, &rs);
   for (int j = 0; rb && rs && j < g->ncol; j++) {
     const cn_coef *c = find_coef(m[j], &ci[j], name);
     if (!c) continue;
@@ -728,7 +739,8 @@ static cn_status build_grid(const cn_model *const *m, int n, const cn_regtable_o
       for (int j = a + 1; j <= b; j++) r->c[j].kind = CK_COVERED;
     }
   }
-  row *h1 = add_row(g, S_HEAD, LK_TEXT, ""), *h2 = add_row(g, S_HEAD, LK_TEXT, "");
+  row *h1, *h2;
+  pair_rows(g, S_HEAD, LK_TEXT, "", "", &h1, &h2);
   for (int j = 0; h1 && h2 && j < n; j++) {
     h1->c[j] = (cell){.kind = CK_TEXT, .text = ownf(g, "(%d)", j + 1)};
     const char *t = j < o->n_mtitles && o->mtitles[j] && *o->mtitles[j] ? o->mtitles[j] : NULL;
@@ -757,7 +769,8 @@ static cn_status build_grid(const cn_model *const *m, int n, const cn_regtable_o
     static const char *const nm[] = {"lambda", "rho", "sigma"};
     if ((aux < 2 && !any_heck) || (aux == 2 && !any_sigma)) continue;
     const char *lb = label_of(&li, nm[aux]);
-    row *rb = add_row(g, S_AUX, lb ? LK_TEXT : LK_GREEK, lb ? lb : nm[aux]), *rs = add_row(g, S_AUX, LK_TEXT, "");
+    row *rb, *rs;
+    pair_rows(g, S_AUX, lb ? LK_TEXT : LK_GREEK, lb ? lb : nm[aux], "", &rb, &rs);
     bool any_paren = false;
     for (int j = 0; rb && rs && j < n; j++) {
       const char *est = m[j]->estimator ? m[j]->estimator : "";

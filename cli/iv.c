@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "coeftab.h"
 
 /* Splits "a,b" into a NULL-terminated list (free_list releases it);
  * returns the count, -1 when out of memory. */
@@ -52,11 +53,6 @@ static void stata_num(char *buf, size_t n, double x, int w) {
 static const char rule[] =
     "------------------------------------------------------------------------------\n";
 
-/* A name right-aligned in 12 columns (longer names as they are). */
-static void name12(FILE *fp, const char *name) {
-  int64_t w = cn_text_width(name);
-  fprintf(fp, "%*s%s", (int)(w < 12 ? 12 - w : 0), "", name);
-}
 
 /* "label: a b c" wrapped at 78 columns, continuation lines indented. */
 static void name_list(FILE *fp, const char *label, const cn_coef *c, int from, int to) {
@@ -93,33 +89,46 @@ static void print_iv(const cn_model *m, FILE *fp) {
   fprintf(fp, "%-52sAdj R-squared     = %s\n", left[4], cli_fixed(m->r2_a, 10, 4));
   if (m->n_fe) fprintf(fp, "%-52sWithin R-sq.      = %s\n", left[5], cli_fixed(m->r2_within, 10, 4));
   fprintf(fp, "%-52sRoot MSE          = %s\n\n", "", cli_fixed(m->rmse, 10, 4));
-  fputs(rule, fp);
-  fprintf(fp, "%12.12s | Coefficient  Std. err.      t    P>|t|     [95%% conf. interval]\n", m->depvar);
-  fprintf(fp, "-------------+----------------------------------------------------------------\n");
+  int w = cli_name_width(m);
+  cli_dashes(fp, w + 66);
+  fputc('\n', fp);
+  cli_put_name(fp, m->depvar, w);
+  fprintf(fp, " | Coefficient  Std. err.      t    P>|t|     [95%% conf. interval]\n");
+  cli_dashes(fp, w + 1);
+  fprintf(fp, "+----------------------------------------------------------------\n");
   for (int i = 0; i < m->ncoef; i++) {
     const cn_coef *c = &m->coef[i];
     stata_num(a, sizeof a, c->b, 10);
     stata_num(b, sizeof b, c->se, 10);
     stata_num(lo, sizeof lo, c->ci_low, 10);
     stata_num(hi, sizeof hi, c->ci_high, 11);
-    name12(fp, c->name);
+    cli_put_name(fp, c->name, w);
     fprintf(fp, " | %s  %s %s   %s   %s %s\n", a, b, cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
   }
-  fputs(rule, fp);
+  cli_dashes(fp, w + 66);
+  fputc('\n', fp);
   /* first stages */
   if (m->n_first > 0) {
     const cn_first_stage *f0 = &m->first[0];
+    const char **en = calloc((size_t)m->n_first + 1, sizeof *en);
+    for (int j = 0; en && j < m->n_first; j++) en[j] = m->first[j].endog;
+    int we = en ? cli_names_width(en, m->n_first, 12) : 12;
+    free(en);
     fprintf(fp, "\nFirst-stage regressions: F test of excluded instruments\n");
-    fprintf(fp, "-------------+---------------------------------------\n");
+    cli_dashes(fp, we + 1);
+    fprintf(fp, "+---------------------------------------\n");
     snprintf(a, sizeof a, "F(%3.0f,%6.0f)", f0->F_df1, f0->F_df2);
-    fprintf(fp, "    Variable | %-14s    P-val   Partial R2\n", a);
-    fprintf(fp, "-------------+---------------------------------------\n");
+    cli_put_name(fp, "Variable", we);
+    fprintf(fp, " | %-14s    P-val   Partial R2\n", a);
+    cli_dashes(fp, we + 1);
+    fprintf(fp, "+---------------------------------------\n");
     for (int j = 0; j < m->n_first; j++) {
       const cn_first_stage *f = &m->first[j];
-      name12(fp, f->endog);
+      cli_put_name(fp, f->endog, we);
       fprintf(fp, " | %s   %s   %s\n", cli_fixed(f->F, 12, 2), cli_fixed(f->F_p, 8, 4), cli_fixed(f->partial_r2, 10, 4));
     }
-    fprintf(fp, "-------------+---------------------------------------\n\n");
+    cli_dashes(fp, we + 1);
+    fprintf(fp, "+---------------------------------------\n\n");
   }
   /* identification: labels in 68 columns, the number in the next 10 */
   char lab[128];
@@ -140,8 +149,8 @@ static void print_iv(const cn_model *m, FILE *fp) {
                pct[q]);
       fprintf(fp, "%-68s%s\n", lab, cli_fixed(m->sy_crit[q], 10, 2));
     }
-    fprintf(fp, "Source: Stock-Yogo (2005).  Reproduced by permission.\n");
-    if (rob) fprintf(fp, "NB: Critical values are for Cragg-Donald F statistic and i.i.d. errors.\n");
+    fprintf(fp, "Critical values: Stock and Yogo (2005), Table 5.2 (5%% Wald test of TSLS).\n");
+    if (rob) fprintf(fp, "They are tabulated for the Cragg-Donald F with i.i.d. errors.\n");
   } else {
     fprintf(fp, "Stock-Yogo weak ID test critical values: not tabulated for this case\n");
   }
@@ -157,19 +166,27 @@ static void print_iv(const cn_model *m, FILE *fp) {
     fputs(rule, fp);
   }
   if (m->n_fe) {
+    const char **fen = calloc((size_t)m->n_fe + 1, sizeof *fen);
+    for (int g = 0; fen && g < m->n_fe; g++) fen[g] = m->fe[g].name;
+    int wf = fen ? cli_names_width(fen, m->n_fe, 12) : 12;
+    free(fen);
     fprintf(fp, "\nAbsorbed degrees of freedom:\n");
-    fprintf(fp, "-----------------------------------------------------+\n");
-    fprintf(fp, " Absorbed FE | Categories  - Redundant  = Num. Coefs |\n");
-    fprintf(fp, "-------------+---------------------------------------|\n");
+    cli_dashes(fp, wf + 41);
+    fprintf(fp, "+\n");
+    cli_put_name(fp, "Absorbed FE", wf);
+    fprintf(fp, " | Categories  - Redundant  = Num. Coefs |\n");
+    cli_dashes(fp, wf + 1);
+    fprintf(fp, "+---------------------------------------|\n");
     bool nested = false;
     for (int g = 0; g < m->n_fe; g++) {
       const cn_fe_info *f = &m->fe[g];
-      name12(fp, f->name);
+      cli_put_name(fp, f->name, wf);
       fprintf(fp, " | %10lld %11lld %12lld   %s|\n", (long long)f->levels, (long long)f->redundant,
               (long long)(f->levels - f->redundant), f->nested ? "*" : " ");
       nested |= f->nested;
     }
-    fprintf(fp, "-----------------------------------------------------+\n");
+    cli_dashes(fp, wf + 41);
+    fprintf(fp, "+\n");
     if (nested) fprintf(fp, "* = FE nested within cluster; treated as redundant for DoF computation\n");
   }
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "coeftab.h"
 
 /* Splits "a,b" into a NULL-terminated list; free_list releases it. */
 static int split_list(const char *s, char ***out) {
@@ -43,20 +44,36 @@ static void stata_num(char *buf, size_t n, double x, int w) {
   snprintf(buf, n, "%*s", w, p);
 }
 
-/* name fitted into 12 columns as Stata does: the first 10 characters, '~'
- * and the last one (ASCII names; others are cut at 12 columns). */
-static const char *abbrev(const char *name, char *buf, size_t n) {
-  size_t len = strlen(name);
-  if (cn_text_width(name) <= 12) return name;
-  bool ascii = true;
-  for (size_t i = 0; i < len; i++) ascii &= (unsigned char)name[i] < 0x80;
-  if (ascii) snprintf(buf, n, "%.10s~%c", name, name[len - 1]);
-  else snprintf(buf, n, "%.12s", name);
-  return buf;
+/* A rule of a coefficient table: w + 1 dashes, mid ('+' or '-'), then
+ * right dashes. */
+static void rule(FILE *fp, int w, char mid, int right) {
+  cli_dashes(fp, w + 1);
+  fputc(mid, fp);
+  cli_dashes(fp, right);
+  fputc('\n', fp);
+}
+
+/* The header of a coefficient table for m, names w wide; stat is t or z. */
+static void coef_header(FILE *fp, const cn_model *m, int w, char stat) {
+  rule(fp, w, '-', 64);
+  cli_put_name(fp, m->depvar, w);
+  fprintf(fp, " | Coefficient  Std. err.      %c    P>|%c|     [95%% conf. interval]\n", stat, stat);
+  rule(fp, w, '+', 64);
+}
+
+/* One coefficient row, the name shown as name (never cut). */
+static void coef_row(FILE *fp, const cn_coef *c, const char *name, int w) {
+  char a[64], b[64], lo[64], hi[64];
+  stata_num(a, sizeof a, c->b, 10);
+  stata_num(b, sizeof b, c->se, 10);
+  stata_num(lo, sizeof lo, c->ci_low, 10);
+  stata_num(hi, sizeof hi, c->ci_high, 11);
+  cli_put_name(fp, name, w);
+  fprintf(fp, " | %s  %s %s   %s   %s %s\n", a, b, cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
 }
 
 static void print_table(const cn_model *m, FILE *fp) {
-  char a[64], b[64];
+  char a[64];
   const char *vce = m->vce == CN_VCE_ROBUST    ? "robust"
                     : m->vce == CN_VCE_CLUSTER ? "cluster"
                                                : "unadjusted";
@@ -77,37 +94,30 @@ static void print_table(const cn_model *m, FILE *fp) {
   fprintf(fp, "%-52sAdj R-squared     = %s\n", left[4], cli_fixed(m->r2_a, 10, 4));
   fprintf(fp, "%-52sWithin R-sq.      = %s\n", left[5], cli_fixed(m->r2_within, 10, 4));
   fprintf(fp, "%-52sRoot MSE          = %s\n\n", left[6], cli_fixed(m->rmse, 10, 4));
-  fprintf(fp, "------------------------------------------------------------------------------\n");
-  fprintf(fp, "%12.12s | Coefficient  Std. err.      t    P>|t|     [95%% conf. interval]\n",
-          m->depvar);
-  fprintf(fp, "-------------+----------------------------------------------------------------\n");
-  for (int i = 0; i < m->ncoef; i++) {
-    const cn_coef *c = &m->coef[i];
-    stata_num(a, sizeof a, c->b, 10);
-    stata_num(b, sizeof b, c->se, 10);
-    char lo[64], hi[64];
-    stata_num(lo, sizeof lo, c->ci_low, 10);
-    stata_num(hi, sizeof hi, c->ci_high, 11);
-    char nb[64];
-    const char *name = abbrev(c->name, nb, sizeof nb);
-    int64_t wname = cn_text_width(name);
-    fprintf(fp, "%*s%s | %s  %s %s   %s   %s %s\n", (int)(wname < 12 ? 12 - wname : 0), "",
-            name, a, b, cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
-  }
-  fprintf(fp, "------------------------------------------------------------------------------\n");
+  int w = cli_name_width(m);
+  coef_header(fp, m, w, 't');
+  for (int i = 0; i < m->ncoef; i++) coef_row(fp, &m->coef[i], m->coef[i].name, w);
+  rule(fp, w, '-', 64);
   if (m->n_fe) {
     fprintf(fp, "\nAbsorbed degrees of freedom:\n");
-    fprintf(fp, "-----------------------------------------------------+\n");
-    fprintf(fp, " Absorbed FE | Categories  - Redundant  = Num. Coefs |\n");
-    fprintf(fp, "-------------+---------------------------------------|\n");
+    const char **fen = calloc((size_t)m->n_fe + 1, sizeof *fen);
+    for (int g = 0; fen && g < m->n_fe; g++) fen[g] = m->fe[g].name;
+    int wf = fen ? cli_names_width(fen, m->n_fe, 12) : 12;
+    free(fen);
+    cli_dashes(fp, wf + 41);
+    fprintf(fp, "+\n");
+    cli_put_name(fp, "Absorbed FE", wf);
+    fprintf(fp, " | Categories  - Redundant  = Num. Coefs |\n");
+    cli_dashes(fp, wf + 1);
+    fprintf(fp, "+---------------------------------------|\n");
     for (int g = 0; g < m->n_fe; g++) {
       const cn_fe_info *f = &m->fe[g];
-      int64_t w = cn_text_width(f->name);
-      fprintf(fp, "%*s%s | %10lld %11lld %12lld   %s|\n", (int)(w < 12 ? 12 - w : 0), "", f->name,
-              (long long)f->levels, (long long)f->redundant, (long long)(f->levels - f->redundant),
-              f->nested ? "*" : " ");
+      cli_put_name(fp, f->name, wf);
+      fprintf(fp, " | %10lld %11lld %12lld   %s|\n", (long long)f->levels, (long long)f->redundant,
+              (long long)(f->levels - f->redundant), f->nested ? "*" : " ");
     }
-    fprintf(fp, "-----------------------------------------------------+\n");
+    cli_dashes(fp, wf + 41);
+    fprintf(fp, "+\n");
     for (int g = 0; g < m->n_fe; g++)
       if (m->fe[g].nested) {
         fprintf(fp, "* = FE nested within cluster; treated as redundant for DoF computation\n");
@@ -135,69 +145,106 @@ static void print_ml(const cn_model *m, FILE *fp) {
   fprintf(fp, "%-52sLR chi2           = %s\n", a, cli_fixed(2 * (m->ll - m->ll0), 10, 2));
   fprintf(fp, "%-52sPseudo R2         = %s\n", "", cli_fixed(m->pseudo_r2, 10, 4));
   fprintf(fp, "Log likelihood = %s\n\n", cli_fixed(m->ll, 0, 4));
-  fprintf(fp, "------------------------------------------------------------------------------\n");
-  fprintf(fp, "%12.12s | Coefficient  Std. err.      z    P>|z|     [95%% conf. interval]\n", m->depvar);
-  fprintf(fp, "-------------+----------------------------------------------------------------\n");
-  for (int i = 0; i < m->ncoef; i++) {
-    const cn_coef *c = &m->coef[i];
-    stata_num(a, sizeof a, c->b, 10);
-    stata_num(b, sizeof b, c->se, 10);
-    stata_num(lo, sizeof lo, c->ci_low, 10);
-    stata_num(hi, sizeof hi, c->ci_high, 11);
-    char nb[64];
-    const char *nm = abbrev(c->name, nb, sizeof nb);
-    int64_t w = cn_text_width(nm);
-    fprintf(fp, "%*s%s | %s  %s %s   %s   %s %s\n", (int)(w < 12 ? 12 - w : 0), "", nm, a, b,
-            cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
-  }
+  int w = cli_name_width(m);
+  coef_header(fp, m, w, 'z');
+  for (int i = 0; i < m->ncoef; i++) coef_row(fp, &m->coef[i], m->coef[i].name, w);
   if (m->n_margins) {
-    fprintf(fp, "------------------------------------------------------------------------------\n");
+    rule(fp, w, '-', 64);
     fprintf(fp, "Marginal effects dy/dx  |   at means (std. err.)   |   average (std. err.)\n");
+    const char **mn = calloc((size_t)m->n_margins + 1, sizeof *mn);
+    for (int i = 0; mn && i < m->n_margins; i++) mn[i] = m->mem[i].name;
+    int wm = mn ? cli_names_width(mn, m->n_margins, 23) : 23;
+    free(mn);
     for (int i = 0; i < m->n_margins; i++) {
-      char nb[64];
       stata_num(a, sizeof a, m->mem[i].b, 10);
       stata_num(b, sizeof b, m->mem[i].se, 10);
       stata_num(lo, sizeof lo, m->ame[i].b, 10);
       stata_num(hi, sizeof hi, m->ame[i].se, 10);
-      fprintf(fp, "%23s |  %s (%s)  |  %s (%s)\n", abbrev(m->mem[i].name, nb, sizeof nb), a, b, lo, hi);
+      cli_put_name(fp, m->mem[i].name, wm);
+      fprintf(fp, " |  %s (%s)  |  %s (%s)\n", a, b, lo, hi);
     }
   }
   if (tobit) {
     stata_num(a, sizeof a, m->sigma, 10);
     stata_num(b, sizeof b, m->sigma_se, 10);
-    fprintf(fp, "-------------+----------------------------------------------------------------\n");
-    fprintf(fp, "       sigma | %s  %s\n", a, b);
+    rule(fp, w, '+', 64);
+    cli_put_name(fp, "sigma", w);
+    fprintf(fp, " | %s  %s\n", a, b);
   }
-  fprintf(fp, "------------------------------------------------------------------------------\n");
+  rule(fp, w, '-', 64);
 }
 
 /* Heckman: coefficient table with z tests, then λ, ρ, σ. */
 static void print_heckman(const cn_model *m, FILE *fp) {
-  char a[64], b[64], lo[64], hi[64];
   fprintf(fp, "%-52sNumber of obs     = %10lld\n", "Heckman selection model -- two-step", (long long)m->nobs_full);
   fprintf(fp, "%-52sSelected          = %10lld\n", "", (long long)m->nobs);
   fprintf(fp, "%-52sNonselected       = %10lld\n\n", "", (long long)(m->nobs_full - m->nobs));
-  fprintf(fp, "------------------------------------------------------------------------------\n");
-  fprintf(fp, "%12.12s | Coefficient  Std. err.      z    P>|z|     [95%% conf. interval]\n", m->depvar);
-  fprintf(fp, "-------------+----------------------------------------------------------------\n");
+  int w = cli_name_width(m);
+  coef_header(fp, m, w, 'z');
   for (int i = 0; i < m->ncoef; i++) {
     const cn_coef *c = &m->coef[i];
-    if (i && !strncmp(c->name, "select:", 7) && strncmp(m->coef[i - 1].name, "select:", 7))
-      fprintf(fp, "-------------+----------------------------------------------------------------\n"
-                  "select       |\n");
-    stata_num(a, sizeof a, c->b, 10);
-    stata_num(b, sizeof b, c->se, 10);
-    stata_num(lo, sizeof lo, c->ci_low, 10);
-    stata_num(hi, sizeof hi, c->ci_high, 11);
-    char nb[64];
-    const char *nm = abbrev(strncmp(c->name, "select:", 7) ? c->name : c->name + 7, nb, sizeof nb);
-    int64_t w = cn_text_width(nm);
-    fprintf(fp, "%*s%s | %s  %s %s   %s   %s %s\n", (int)(w < 12 ? 12 - w : 0), "", nm, a, b,
-            cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
+    bool sel = !strncmp(c->name, "select:", 7);
+    if (i && sel && strncmp(m->coef[i - 1].name, "select:", 7)) {
+      rule(fp, w, '+', 64);
+      fprintf(fp, "%-*s |\n", w, "select");
+    }
+    coef_row(fp, c, sel ? c->name + 7 : c->name, w);
   }
-  fprintf(fp, "-------------+----------------------------------------------------------------\n");
-  fprintf(fp, "         rho | %s\n       sigma | %s\n", cli_fixed(m->rho, 10, 5), cli_fixed(m->sigma, 10, 5));
-  fprintf(fp, "------------------------------------------------------------------------------\n");
+  rule(fp, w, '+', 64);
+  cli_put_name(fp, "rho", w);
+  fprintf(fp, " | %s\n", cli_fixed(m->rho, 10, 5));
+  cli_put_name(fp, "sigma", w);
+  fprintf(fp, " | %s\n", cli_fixed(m->sigma, 10, 5));
+  rule(fp, w, '-', 64);
+}
+
+/* Records in m the fixed effects an estimator that does not absorb
+ * (probit, tobit, heckman) entered as dummies: each plain variable V of
+ * the formula's part after '|' whose dummies V::L are among m's
+ * coefficients, with the levels seen (the dummies and the reference). The
+ * saved model then says which fixed effects it holds, and `coinnet table`
+ * shows them as a Yes row rather than as dozens of dummy rows. False when
+ * out of memory. */
+static bool note_fe_dummies(cn_model *m, const char *formula) {
+  int depth = 0;
+  const char *from = NULL, *to = NULL;
+  for (const char *p = formula; *p; p++) {
+    if (*p == '(') depth++;
+    else if (*p == ')') depth--;
+    else if (*p == '|' && depth == 0) {
+      if (!from) from = p + 1;
+      else if (!to) to = p;
+    }
+  }
+  if (!from) return true;
+  if (!to) to = from + strlen(from);
+  for (const char *p = from; p < to;) {
+    while (p < to && (*p == ' ' || *p == '+')) p++;
+    const char *e = p;
+    while (e < to && *e != '+') e++;
+    const char *q = e;
+    while (q > p && q[-1] == ' ') q--;
+    size_t n = (size_t)(q - p);
+    bool plain = n > 0;
+    for (size_t k = 0; k < n && plain; k++) plain = !strchr("^:()*#. ", p[k]);
+    int64_t count = 0;
+    for (int a = 0; plain && a < m->ncoef; a++)
+      count += m->coef[a].name && !strncmp(m->coef[a].name, p, n) && !strncmp(m->coef[a].name + n, "::", 2);
+    bool known = false;
+    for (int g = 0; g < m->n_fe && !known; g++) known = strlen(m->fe[g].name) == n && !strncmp(m->fe[g].name, p, n);
+    if (count > 0 && !known) {
+      cn_fe_info *fe = cn_reallocarray(m->fe, (size_t)m->n_fe + 1, sizeof *fe);
+      if (!fe) return false;
+      m->fe = fe;
+      memset(&fe[m->n_fe], 0, sizeof *fe);
+      if (!(fe[m->n_fe].name = cn_strndup(p, n))) return false;
+      fe[m->n_fe].levels = count + 1;
+      fe[m->n_fe].redundant = 1;
+      m->n_fe++;
+    }
+    p = e;
+  }
+  return true;
 }
 
 static int run_model(int argc, char **argv, const char *cmd) {
@@ -381,6 +428,11 @@ static int run_model(int argc, char **argv, const char *cmd) {
   } else est = cn_reg(t, formula, &o, &m, &d);
   if (est != CN_OK) {
     rc = cli_fail(&d);
+    goto done;
+  }
+  if (strcmp(m->estimator, "ols") && !note_fe_dummies(m, formula)) {
+    fprintf(stderr, "%s: out of memory\n", cli_prefix);
+    rc = 5;
     goto done;
   }
   if (m->dropped_if)

@@ -166,7 +166,7 @@ TEST(regtable_txt_layout) {
       "            (1.000)\n"
       "--------------------------------\n"
       "firm FE        Yes         Yes\n"
-      "year FE                    Yes\n"
+      "year FE         No         Yes\n"
       "Clusters      firm        firm\n"
       "N            1,031         999\n"
       "Within R²    0.250\n"
@@ -186,7 +186,7 @@ TEST(regtable_options) {
   o.n_stars = 2, o.stars[0] = 0.05, o.stars[1] = 0.01;
   const char *keep[] = {"x*", "z"}, *drop[] = {"z"};
   o.keep = keep, o.n_keep = 2, o.drop = drop, o.n_drop = 1;
-  const char *names[] = {"x_1", "firm"}, *labels[] = {"Capital, lagged", "Firm fixed effects"};
+  const char *names[] = {"x_1", "firm FE"}, *labels[] = {"Capital, lagged", "Firm fixed effects"};
   o.label_names = names, o.labels = labels, o.n_labels = 2;
   o.title = "Table 2";
   char *s = table(&o);
@@ -196,7 +196,7 @@ TEST(regtable_options) {
                "\"Capital, lagged\",0.41**,0.50*\n"
                ",(0.06),(0.20)\n"
                "Firm fixed effects,Yes,Yes\n"
-               "year FE,,Yes\n"
+               "year FE,No,Yes\n"
                "Clusters,firm,firm\n"
                "N,1031,999\n"
                "Within R2,0.25,\n"
@@ -264,13 +264,13 @@ TEST(regtable_md_html) {
                      "|           |      y       |     y      |\n"
                      "| x\\_1      |  0.414\\*\\*\\* |  0.500\\*\\* |\n";
   CHECK(s && !strncmp(s, head, strlen(head)));
-  CHECK(s && strstr(s, "| R&D       | -1.235\\*\\*   |            |\n"));
+  CHECK(s && strstr(s, "| R&D       | \xe2\x88\x92" "1.235\\*\\*   |            |\n"));
   CHECK(s && strstr(s, "|\n\nStandard errors in parentheses, clustered by firm\n\n\\* p<0.10, "));
   cn_free(s);
   o.format = CN_REGTABLE_HTML;
   s = table(&o);
   CHECK(s && !strncmp(s, "<table>\n<thead>\n<tr><th></th><th>(1)</th><th>(2)</th></tr>\n", 58));
-  CHECK(s && strstr(s, "<tr><td>R&amp;D</td><td>-1.235<sup>**</sup></td><td></td></tr>\n"));
+  CHECK(s && strstr(s, "<tr><td>R&amp;D</td><td>\xe2\x88\x92" "1.235<sup>**</sup></td><td></td></tr>\n"));
   CHECK(s && strstr(s, "</thead>\n<tbody>\n"));
   CHECK(s && strstr(s, "<tr><td>N</td><td>1,031</td><td>999</td></tr>\n"));
   CHECK(s && strstr(s, "</tbody>\n<tfoot>\n"));

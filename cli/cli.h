@@ -47,6 +47,9 @@ extern const cli_cmd cli_demo_cmds[];
  * commands keep no state between calls, so `coinnet run` calls this once
  * per step. Sets cli_prefix to the command's. */
 int cli_dispatch(int argc, char **argv);
+/* Names step k of n of a study run at the start of the progress line (n = 0:
+ * outside a run). */
+void cli_progress_step(int k, int n);
 /* Frees the --string / --na lists that the reading options of the command
  * just run made; cli_dispatch calls it when a command ends. */
 void cli_free_lists(void);

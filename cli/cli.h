@@ -59,6 +59,9 @@ extern const cli_cmd *cli_current;
 int cli_unknown_option(const char *cmd, const char *arg);
 /* cli_opt for exactly one spelling (cli_opt also takes --out for -o). */
 int cli_opt1(int argc, char **argv, int *i, const char *name, const char **val);
+/* Names step k of n of a study run at the start of the progress line (n = 0:
+ * outside a run). */
+void cli_progress_step(int k, int n);
 /* Frees the --string / --na lists that the reading options of the command
  * just run made; cli_dispatch calls it when a command ends. */
 void cli_free_lists(void);

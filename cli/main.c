@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -175,24 +176,107 @@ static int help(int argc, char **argv) {
   return 0;
 }
 
-/* Progress bar on stderr, drawn only when stderr is a terminal. */
-static void progress(void *ud, const char *task, double done, double total) {
+/* The progress line: whether one is on the screen, and the step of
+ * `coinnet run` that it belongs to (0 outside a run). */
+static bool progress_drawn;
+static int run_step, run_steps;
+
+void cli_progress_step(int k, int n) {
+  run_step = k;
+  run_steps = n;
+}
+
+/* Clears the progress line, if one is drawn, before other text goes to
+ * stderr. */
+static void progress_clear(void) {
+  if (!progress_drawn) return;
+  fputs("\r\033[K", stderr);
+  progress_drawn = false;
+}
+
+/* Appends printf-style text to buf (n bytes) at *len, cutting at the end. */
+static void add(char *buf, size_t n, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t n, size_t *len, const char *fmt, ...) {
+  if (*len >= n - 1) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(buf + *len, n - *len, fmt, ap);
+  va_end(ap);
+  if (k > 0) *len = *len + (size_t)k < n - 1 ? *len + (size_t)k : n - 1;
+}
+
+/* Cuts UTF-8 text s in place to at most cols display columns, at a
+ * character boundary (wide characters count 2). */
+static void cut_to_width(char *s, int cols) {
+  char tmp[512];
+  size_t n = strlen(s), at = 0;
+  while (at < n) {
+    size_t next = at + 1;
+    while (next < n && ((unsigned char)s[next] & 0xC0) == 0x80) next++;
+    if (next >= sizeof tmp) break;
+    memcpy(tmp, s, next);
+    tmp[next] = '\0';
+    if (cn_text_width(tmp) > cols) break;
+    at = next;
+  }
+  s[at] = '\0';
+}
+
+/* m:ss or h:mm:ss for a number of seconds. */
+static void fmt_duration(double sec, char *buf, size_t n) {
+  long s = (long)(sec + 0.5);
+  if (s >= 3600) snprintf(buf, n, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else snprintf(buf, n, "%ld:%02ld", s / 60, s % 60);
+}
+
+/* Progress on stderr, set only when stderr is a terminal: one line, redrawn
+ * in place and cut to the terminal's width: a bar and percentage of the
+ * whole job, the time left (estimated from the job's rate so far, once it
+ * has run for half a second), the step of a study run, the job, its stage
+ * and where it is (the year, k/n):
+ *   [######......]  52%  0:01 left  [2/7] net metrics: betweenness, year 2002 (2/3)
+ * The line is cleared when the job ends. */
+static void progress(void *ud, const cn_progress_report *r) {
   (void)ud;
-  if (total <= 0) return;
-  double f = done / total;
+  if (!(r->job_total > 0)) return;
+  if (r->job_done >= r->job_total) {
+    progress_clear();
+    fflush(stderr);
+    return;
+  }
+  double f = r->job_done / r->job_total;
+  if (!(f > 0)) f = 0;
   if (f > 1) f = 1;
-  int w = 30, k = (int)(f * w);
-  char bar[64];
+  char line[512], bar[32];
+  size_t len = 0;
+  int w = 12, k = (int)(f * w);
   for (int i = 0; i < w; i++) bar[i] = i < k ? '#' : '.';
   bar[w] = '\0';
-  const char *name = strrchr(task, '/') ? strrchr(task, '/') + 1 : task;
-  if (done >= total) fprintf(stderr, "\r\033[K");
-  else fprintf(stderr, "\r[%s] %3.0f%% %.40s", bar, f * 100, name);
+  add(line, sizeof line, &len, "[%s] %3.0f%%  ", bar, f * 100);
+  if (r->elapsed >= 0.5 && f > 0.001) {
+    char t[32];
+    fmt_duration(r->elapsed * (1 - f) / f, t, sizeof t);
+    add(line, sizeof line, &len, "%s left  ", t);
+  }
+  if (run_steps > 0) add(line, sizeof line, &len, "[%d/%d] ", run_step, run_steps);
+  const char *stage = strrchr(r->stage, '/') ? strrchr(r->stage, '/') + 1 : r->stage;
+  if (r->job[0]) add(line, sizeof line, &len, "%s: ", r->job);
+  add(line, sizeof line, &len, "%s", stage);
+  if (r->label[0]) add(line, sizeof line, &len, ", %s", r->label);
+  if (r->steps > 1) add(line, sizeof line, &len, " (%d/%d)", r->step, r->steps);
+  int cols = 80;
+  struct winsize ws;
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10) cols = ws.ws_col;
+  cut_to_width(line, cols - 1);
+  fprintf(stderr, "\r%s\033[K", line);
+  progress_drawn = true;
   fflush(stderr);
 }
 
 static void log_line(void *ud, cn_log_level level, const char *msg) {
   (void)ud;
+  progress_clear();
   fprintf(stderr, "%s: %s: %s\n", cli_prefix,
           level == CN_LOG_WARN ? "warning" : "note", msg);
 }
@@ -267,7 +351,7 @@ int cli_dispatch(int argc, char **argv) {
 int main(int argc, char **argv) {
   cn_diag d;
   if (cn_init(&d) != CN_OK) return cli_fail(&d);
-  if (isatty(STDERR_FILENO)) cn_set_progress(progress, NULL);
+  if (isatty(STDERR_FILENO)) cn_set_progress_report(progress, NULL);
   cn_set_log(log_line, NULL);
   return cli_dispatch(argc - 1, argv + 1);
 }

@@ -130,12 +130,17 @@ static int run_metrics(int argc, char **argv) {
     if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 ||
         (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--measures", &measures)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--weight", &no.weight)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--bc-weights", &bcw)) != 0) {
       if (r < 0) return cli_usage("metrics", "option %s needs a value", argv[i]);
       continue;
     }
     if (!strcmp(argv[i], "--cp-valued")) {
       no.cp_valued = true;
+      continue;
+    }
+    if (!strcmp(argv[i], "--unweighted")) {
+      no.unweighted = true;
       continue;
     }
     if ((r = cli_opt(argc, argv, &i, "--threads", &v)) != 0) {
@@ -157,6 +162,8 @@ static int run_metrics(int argc, char **argv) {
     in = argv[i];
   }
   if (!in) return cli_usage("metrics", "the edge list (or build folder) is missing");
+  if (no.weight && no.unweighted)
+    return cli_usage("metrics", "--weight %s and --unweighted exclude each other", no.weight);
   if (!strcmp(bcw, "none")) no.bc_weights = CN_BC_BINARY;
   else if (!strcmp(bcw, "inv")) no.bc_weights = CN_BC_INV;
   else return cli_usage("metrics", "--bc-weights takes none or inv");
@@ -206,18 +213,24 @@ static int run_summary(int argc, char **argv) {
   cn_diag d;
   int64_t dropped = 0;
   int rc = 0;
-  bool cp_valued = false;
+  cn_net_opts so;
+  memset(&so, 0, sizeof so);
   double *cols[3] = {0}, *x = NULL;
   for (int i = 1; i < argc; i++) {
     int r;
     if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 ||
         (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--weight", &so.weight)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--plot", &plot)) != 0) {
       if (r < 0) return cli_usage("summary", "option %s needs a value", argv[i]);
       continue;
     }
     if (!strcmp(argv[i], "--cp-valued")) {
-      cp_valued = true;
+      so.cp_valued = true;
+      continue;
+    }
+    if (!strcmp(argv[i], "--unweighted")) {
+      so.unweighted = true;
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("summary", argv[i]);
@@ -225,6 +238,8 @@ static int run_summary(int argc, char **argv) {
     in = argv[i];
   }
   if (!in) return cli_usage("summary", "the edge list (or build folder) is missing");
+  if (so.weight && so.unweighted)
+    return cli_usage("summary", "--weight %s and --unweighted exclude each other", so.weight);
   char path[4096];
   edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
@@ -239,7 +254,7 @@ static int run_summary(int argc, char **argv) {
     snprintf(p2, sizeof p2, "%s/years.csv", in);
     if (stat(p2, &sb) == 0 && (rc = cli_read(p2, &plain, &years)) != 0) goto done;
   }
-  if (cn_net_summary(t, nodes, years, cp_valued, &o, &dropped, &d) != CN_OK) {
+  if (cn_net_summary(t, nodes, years, &so, &o, &dropped, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
     rc = cli_fail(&d);
     goto done;
@@ -316,7 +331,8 @@ const cli_cmd cli_net_cmds[] = {
      "      --applicants '当前申请(专利权)人' --date '申请日' -o net/\n"},
     {"net", "metrics", run_metrics, "node measures of yearly co-applicant graphs",
      "usage: coinnet net metrics EDGES|DIR [--measures LIST] [--bc-weights none|inv]\n"
-     "                           [--bc-alpha A] [--cp-valued] [--threads N] [-o FILE]\n\n"
+     "                           [--bc-alpha A] [--cp-valued] [--threads N]\n"
+     "                           [--weight COL | --unweighted] [-o FILE]\n\n"
      "Reads an edge list with columns [year,] u, v [, weight] (u and v integer ids\n"
      "or text labels; a build folder's edges.csv) and writes one row per node and\n"
      "year: year, node_id, node and the measures (default: all):\n"
@@ -339,15 +355,19 @@ const cli_cmd cli_net_cmds[] = {
      "  cp_coreness       Borgatti-Everett continuous coreness (binary or valued, idem)\n"
      "Repeated pairs in a year are summed into one edge; text labels get node ids\n"
      "1, 2, ... in order of first appearance. --threads N (default: all cores)\n"
-     "never changes a result.\n\n"
+     "never changes a result. The weight is the column named weight, or the one\n"
+     "given by --weight COL; --unweighted gives every edge weight 1. Any other\n"
+     "numeric column without either option is an error: it may be the weight.\n\n"
      "options:\n"
      "  -o FILE            output (csv, dta, sqlite by extension; default CSV on stdout)\n"
+     "  --weight COL       the edge weight column (default: weight)\n"
+     "  --unweighted       every edge weighs 1, whatever the columns\n"
      "%s"
      "\nexample:\n"
      "  coinnet net metrics edges.csv --measures wdc,partners,betweenness -o metrics.csv\n"},
     {"net", "summary", run_summary, "graph measures per year, and the growth figure",
      "usage: coinnet net summary EDGES|DIR [-o FILE] [--plot FIG.svg|.png|.pdf]\n"
-     "                           [--cp-valued]\n\n"
+     "                           [--cp-valued] [--weight COL | --unweighted]\n\n"
      "One row per year of the edge list ([year,] u, v [, weight]):\n"
      "  nodes, edges, weight       counts and total weight\n"
      "  avg_wdc, avg_degree        2W/n and 2E/n\n"
@@ -367,6 +387,8 @@ const cli_cmd cli_net_cmds[] = {
      "  -o FILE            output (csv, dta, sqlite by extension; default CSV on stdout)\n"
      "  --plot FIG         the figure\n"
      "  --cp-valued        core-periphery on the edge weights\n"
+     "  --weight COL       the edge weight column (default: weight; as net metrics)\n"
+     "  --unweighted       every edge weighs 1, whatever the columns\n"
      "%s"
      "\nexample:\n"
      "  coinnet net summary edges.csv -o summary.csv --plot figure1.svg\n"},

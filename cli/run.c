@@ -437,7 +437,9 @@ static int run_study(int argc, char **argv) {
     else fprintf(stderr, "%s: [%d/%d] %s\n", myprefix, k, nsteps, command);
     fflush(stderr);
     cli_last_usage[0] = '\0';
+    cli_progress_step(k, nsteps);
     int src = cli_dispatch(it->argc, av);
+    cli_progress_step(0, 0);
     cli_prefix = myprefix;
     fflush(stdout);
     if (src == 0 && !strcmp(it->argv[0], "table")) {

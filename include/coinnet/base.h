@@ -98,12 +98,39 @@ double cn_rng_normal(cn_rng *r);               /* standard normal */
 /* Progress and log callbacks. Long operations call the progress callback
  * with the work done so far and the total (both in the operation's units,
  * e.g. bytes), at most a few times per second, from the calling thread, and
- * once with done == total at the end. The library keeps them globally. */
+ * once with done == total at the end. The library keeps them globally.
+ *
+ * A simple callback (cn_set_progress) gets the stage's name and the position
+ * of the whole operation: inside a job of several stages (net metrics over
+ * its years) done/total run once from 0 to total over the whole job, and
+ * done == total comes once, at its end.
+ *
+ * A detailed callback (cn_set_progress_report) gets a cn_progress_report:
+ * the job (e.g. "net metrics"), the stage running now ("betweenness"), a
+ * label saying where the job is ("2005", the year), the stage's own
+ * position, the job's overall position and the seconds since the job began,
+ * from which a caller can estimate the time left. It is called on the same
+ * schedule, plus once whenever the label changes (at most once per year of
+ * net metrics). Outside a job the job is the stage itself: job is "",
+ * label "", job_done/job_total equal done/total.
+ *
+ * Setting one kind of callback removes the other; NULL removes both. */
 typedef void (*cn_progress_fn)(void *ud, const char *task, double done,
                                double total);
+typedef struct cn_progress_report {
+  const char *job;   /* the whole operation; "" outside a job */
+  const char *stage; /* what runs now, e.g. "betweenness", a file name */
+  const char *label; /* where the job is, e.g. the year "2005"; "" if none */
+  int step, steps;   /* the label's place: step 1..steps; 0, 0 if none */
+  double done, total;         /* the stage's position, in its units */
+  double job_done, job_total; /* the job's position, monotone within it */
+  double elapsed;             /* seconds since the job (or stage) began */
+} cn_progress_report;
+typedef void (*cn_progress_report_fn)(void *ud, const cn_progress_report *r);
 typedef enum cn_log_level { CN_LOG_INFO = 0, CN_LOG_WARN = 1 } cn_log_level;
 typedef void (*cn_log_fn)(void *ud, cn_log_level level, const char *msg);
 void cn_set_progress(cn_progress_fn fn, void *ud);
+void cn_set_progress_report(cn_progress_report_fn fn, void *ud);
 void cn_set_log(cn_log_fn fn, void *ud);
 
 /* Prepares the library: replaces igraph's and GSL's error handlers so that

@@ -73,10 +73,15 @@ cn_status cn_graph_coreness_continuous(const cn_graph *g, bool valued, double *c
 
 /* Measures of an edge list, one row per node and year: `net metrics`.
  * The table has columns u and v (both integer ids or both text labels),
- * and optionally year (integer) and weight (number). Edges with a missing
- * value are dropped and counted. Text labels get ids 1, 2, ... in order of
+ * and optionally year (integer) and weight (number; a column named
+ * otherwise with o->weight, ignored with o->unweighted). Any other numeric
+ * column, when no weight column is named or found, is an error (CN_EUSAGE)
+ * rather than a guess: it may be the weight. Edges with a missing value
+ * are dropped and counted. Text labels get ids 1, 2, ... in order of
  * first appearance. Output columns: year (when given), node_id, node, then
- * the measures asked for, named as in spec/network.md. */
+ * the measures asked for, named as in spec/network.md. Progress is one job
+ * ("net metrics") whose parts are the years, weighed by their expected
+ * work. */
 typedef struct cn_net_opts {
   const char *const *measures; /* NULL: all */
   int n_measures;
@@ -86,6 +91,8 @@ typedef struct cn_net_opts {
   const cn_table *nodes; /* optional: a build's nodes (node_id, name) naming integer ids */
   bool cp_valued;  /* core–periphery on edge weights, not on the binary graph */
   int64_t dropped; /* out: edges dropped for missing values */
+  const char *weight; /* the weight column; NULL: "weight" when there is one */
+  bool unweighted;    /* every edge weighs 1, whatever the columns */
 } cn_net_opts;
 
 /* The measure names, in output order, NULL-terminated. */
@@ -143,10 +150,11 @@ cn_status cn_net_build(const cn_table *patents, const cn_build_opts *o, cn_table
  * applications and collaborative per year; with its nodes table (may be
  * NULL), n_firm, n_university, n_institute, n_government and n_other, the
  * nodes of each type in that year's graph. *dropped gets the edges dropped
- * for missing values. */
+ * for missing values. Of o (NULL: all defaults) only cp_valued, weight and
+ * unweighted are read, with the meaning they have for cn_net_metrics. */
 extern const char *const cn_net_summary_names[];
 cn_status cn_net_summary(const cn_table *edges, const cn_table *nodes, const cn_table *years,
-                         bool cp_valued, cn_table **out, int64_t *dropped, cn_diag *d);
+                         const cn_net_opts *o, cn_table **out, int64_t *dropped, cn_diag *d);
 
 #ifdef __cplusplus
 }

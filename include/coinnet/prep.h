@@ -30,7 +30,9 @@ cn_status cn_prep_take(const cn_table *t, const int64_t *rows, int64_t n,
 cn_status cn_prep_gen(cn_table **t, const char *name, const char *expr,
                       int replace, int64_t *n_missing, cn_diag *d);
 
-/* keep if EXPR: the rows where expr is true (nonzero and not missing). */
+/* keep if EXPR: the rows where expr is true (nonzero and not missing).
+ * When it is true in no row of a table that has rows, the result would be
+ * empty: CN_EDATA naming the condition (c still gets the counts). */
 typedef struct cn_keep_counts {
   int64_t kept, dropped;
   int64_t dropped_missing; /* of the dropped rows, those whose condition is missing */

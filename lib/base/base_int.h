@@ -71,8 +71,20 @@ int64_t cn__utf8_chars(const char *s, size_t n);
 /* Terminal display width of s[0..n): East Asian wide characters count 2. */
 int64_t cn__utf8_width(const char *s, size_t n);
 
-/* Progress: reports through the user's callback at most every 0.1 s. */
+/* Progress: reports through the user's callback at most every 0.1 s (and
+ * always when a stage outside a job ends, or a job's label changes). */
 void cn__progress(const char *task, double done, double total);
+/* Jobs: a long operation made of parts, reported as one overall position.
+ * cn__job_begin starts one of size total (any units, > 0); cn__job_part
+ * says that [at, at + span) of it runs next, named by label (step of
+ * steps; label may be NULL); cn__progress inside maps its stage's
+ * done/total into that part. cn__job_end reports the job complete (so that
+ * a drawn line is cleared, also after an error) and ends it. A job begun
+ * inside another is not one of its own: its calls are ignored and the outer
+ * job keeps reporting. Call cn__job_end once for every cn__job_begin. */
+void cn__job_begin(const char *job, double total);
+void cn__job_part(const char *label, int step, int steps, double at, double span);
+void cn__job_end(void);
 void cn__log(cn_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

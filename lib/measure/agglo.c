@@ -31,6 +31,25 @@ static int64_t group_rows(const cn_table *t, const int *cols, int n, const bool 
   return ng;
 }
 
+/* When every one of the table's rows was left out, fails with CN_EDATA
+ * naming what is wrong in the first row: a missing key, or a value that is
+ * missing, not finite or (nonneg) negative. An empty result is then a
+ * wrong column, not a measure. */
+static cn_status none_kept(const cn_table *t, const int *cols, int nk, int vc, bool nonneg,
+                           cn_diag *d) {
+  int64_t n = cn_table_nrow(t);
+  for (int k = 0; k < nk; k++)
+    if (cn_table_is_na(t, cols[k], 0))
+      return cn_diag_set(d, CN_EDATA, "every one of the %lld rows is left out; in the first, "
+                         "key \"%s\" is missing", (long long)n, cn_table_name(t, cols[k]));
+  char cell[128];
+  cn_table_cell_text(t, vc, 0, cell, sizeof cell);
+  return cn_diag_set(d, CN_EDATA, "every one of the %lld rows is left out; in the first, value "
+                     "\"%s\" is %s%s%s (it needs a finite number%s)", (long long)n,
+                     cn_table_name(t, vc), cell[0] ? "\"" : "missing", cell, cell[0] ? "\"" : "",
+                     nonneg ? " >= 0" : "");
+}
+
 cn_status cn_measure_hhi(const cn_table *t, const char *const *keys, int nkeys, const char *value,
                          cn_table **out, int64_t *dropped, cn_diag *d) {
   cn_status st = CN_OK;
@@ -56,6 +75,10 @@ cn_status cn_measure_hhi(const cn_table *t, const char *const *keys, int nkeys, 
     for (int k = 0; ok && k < nkeys; k++) ok = !cn_table_is_na(t, cols[k], i);
     keep[i] = ok;
     drop += !ok;
+  }
+  if (nrow > 0 && drop == nrow) {
+    st = none_kept(t, cols, nkeys, vc, true, d);
+    goto done;
   }
   if ((ng = group_rows(t, cols, nkeys, keep, id, first)) < 0) goto oom;
   cnt = cn_calloc((size_t)ng + 1, sizeof *cnt);
@@ -130,6 +153,10 @@ cn_status cn_measure_lq(const cn_table *t, const char *region, const char *secto
     for (int k = 0; ok && k < nk; k++) ok = !cn_table_is_na(t, cols[k], i);
     keep[i] = ok;
     drop += !ok;
+  }
+  if (nrow > 0 && drop == nrow) {
+    st = none_kept(t, cols, nk, vc, false, d);
+    goto done;
   }
   /* groups: cells (by, region, sector), regions (by, region), sectors
    * (by, sector), totals (by) */

@@ -561,8 +561,17 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
     st = cn_expr_eval(ie, t, yall, d);
     cn_expr_free(ie);
     if (st != CN_OK) goto done;
+    int64_t miss = 0;
     for (int64_t i = 0; i < nrow; i++)
-      if (isnan(yall[i]) || yall[i] == 0) keep[i] = 0, m->dropped_if++;
+      if (isnan(yall[i]) || yall[i] == 0) keep[i] = 0, m->dropped_if++, miss += isnan(yall[i]);
+    /* a filter that keeps nothing is a mistake in the filter, not a model
+     * without observations */
+    if (nrow > 0 && m->dropped_if == nrow) {
+      st = cn_diag_set(d, CN_EDATA, "--if %s keeps no row (false in %lld of the %lld rows, "
+                       "missing in %lld)", opts->if_expr, (long long)(nrow - miss),
+                       (long long)nrow, (long long)miss);
+      goto done;
+    }
   }
   /* values of every factor of every term, the depvar, weights */
   if ((st = factor_values(&c, &f->dep, yall)) != CN_OK) goto done;
@@ -655,6 +664,25 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
     rows[n++] = i;
   }
   m->nobs_full = n + m->dropped_missing;
+  /* every row has a missing value: name the first row's missing variable */
+  if (n == 0 && m->dropped_missing > 0) {
+    int64_t i0 = 0;
+    while (i0 < nrow && !keep[i0]) i0++;
+    const char *what = NULL;
+    if (isnan(yall[i0])) what = f->dep.text;
+    for (int sidx = 0, k = 0; !what && sidx < 3; sidx++)
+      for (int q = 0; !what && q < sets[sidx]->n; q++)
+        for (int j = 0; !what && j < sets[sidx]->t[q].nf; j++, k++)
+          if (isnan(fv[k][i0]) || (sets[sidx]->t[q].f[j].kind == CN_FK_FACTOR &&
+                                   cn_table_is_na(t, sets[sidx]->t[q].f[j].col, i0)))
+            what = sets[sidx]->t[q].f[j].text;
+    if (!what && wall && (isnan(wall[i0]) || wall[i0] == 0)) what = opts->weights;
+    st = cn_diag_set(d, CN_EDATA, "no observations: each of the %lld rows%s has a missing value; "
+                     "in the first, row %lld, %s%s%s is missing", (long long)m->dropped_missing,
+                     opts->if_expr ? " kept by --if" : "", (long long)i0 + 1, what ? "\"" : "",
+                     what ? what : "a fixed effect or cluster variable", what ? "\"" : "");
+    goto done;
+  }
   /* level ids on the sample, singletons, ids again on what is left */
   ab.nfe = nabs;
   ab.id = cn_calloc((size_t)nabs + 1, sizeof *ab.id);

@@ -11,6 +11,7 @@
 #include <gsl/gsl_cdf.h>
 #include <lapacke.h>
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,7 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   double *e = NULL, *XtX = NULL, *Xty = NULL, *V = NULL, *meat = NULL, **xa = NULL;
   cn__design ds;
   cn__absorb ab = {0};
+  bool job = false;
   memset(&ds, 0, sizeof ds);
   *out = NULL;
   if (!m) return oom(d);
@@ -159,10 +161,16 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     tss += (w ? w[i] : 1) * (y[i] - ybar) * (y[i] - ybar);
     yy += (w ? w[i] : 1) * y[i] * y[i];
   }
-  int iters = 0, maxit = 0;
+  int iters = 0, maxit = 0, ndone = 0;
   cn_status sts = CN_OK;
   cn_diag dd;
   memset(&dd, 0, sizeof dd);
+  /* progress: one job, "reg", by the variables absorbed (the long part of
+   * a big regression), then the estimates; reported from the calling thread */
+  cn__job_begin("reg", (double)ncol + 2);
+  job = true;
+  cn__job_part(NULL, 1, ncol + 1, 0, (double)ncol + 1);
+  cn__progress("absorbing fixed effects", 0, (double)ncol + 1);
 #pragma omp parallel for schedule(dynamic, 1) reduction(max : maxit)
   for (int j = -1; j < ncol; j++) {
     int it = 0;
@@ -186,8 +194,17 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
 #pragma omp critical
       if (sts == CN_OK) sts = s1, dd = dj;
     }
+    int k;
+#pragma omp atomic capture
+    k = ++ndone;
+    if (omp_get_thread_num() == 0) {
+      cn__job_part(NULL, k < ncol + 1 ? k + 1 : k, ncol + 1, 0, (double)ncol + 1);
+      cn__progress("absorbing fixed effects", (double)k, (double)ncol + 1);
+    }
   }
   iters = maxit;
+  cn__job_part(NULL, 0, 0, (double)ncol + 1, 1);
+  cn__progress("estimates", 0, 1);
   if (sts != CN_OK) {
     if (d) *d = dd;
     st = sts;
@@ -522,6 +539,7 @@ free_b:
 oom:
   st = oom(d);
 done:
+  if (job) cn__job_end();
   if (st == CN_OK) *out = m;
   else cn_model_free(m);
   cn_free(e);

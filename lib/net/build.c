@@ -365,6 +365,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   const char *sep = o->app_sep ? o->app_sep : " | ";
   size_t seplen = strlen(sep);
   int window = o->window > 1 ? o->window : 1;
+  bool job = false;
   memset(cnt, 0, sizeof *cnt);
   *nodes_out = *edges_out = *ny_out = *years_out = NULL;
 
@@ -398,6 +399,11 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   /* 1. publications → applications, found by key in an open-addressing
    * index whose slots hold the key hash's high half and 1 + the
    * application's index; a candidate's key is rebuilt from its row */
+  /* progress: one job of three parts, by records: merging publications,
+   * reading applicants, making the graphs */
+  cn__job_begin("net build", 3.0 * (double)t->nrow + 1);
+  job = true;
+  cn__job_part(NULL, 1, 3, 0, (double)t->nrow);
   cnt->records = t->nrow;
   key_cols kc = {t, c_id, c_aid, c_date, c_year};
   size_t nslots = 64;
@@ -407,6 +413,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   for (int64_t r = 0; r < t->nrow; r++) {
     char date[64], kind;
     size_t dn;
+    if ((r & 0xFFF) == 0) cn__progress("publications", (double)r, (double)t->nrow);
     if (!app_key(&kc, r, &key, &kind)) goto oom;
     size_t kn = key.len;
     int type = type_of_kind(kind);
@@ -462,6 +469,40 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   slots = NULL;
   cnt->applications = (int64_t)napps;
 
+  /* a year column in which no value is a year is the wrong column, not
+   * missing data: refused, naming its first value, rather than dropping
+   * every record into an empty network */
+  bool any_year = false;
+  int64_t typed = 0, r0 = -1; /* applications of a kept type; the first with a value */
+  int cyc = c_pub >= 0 ? c_pub : c_year >= 0 ? c_year : c_date;
+  for (size_t ai = 0; ai < napps && !any_year; ai++) {
+    if (!o->all_types && apps[ai].type != T_INVENTION) continue;
+    typed++;
+    any_year = apps[ai].year != CN_NA_INT64;
+    if (r0 < 0 && !cn_table_is_na(t, cyc, apps[ai].row)) r0 = apps[ai].row;
+  }
+  if (typed > 0 && !any_year) {
+    const char *opt = c_pub >= 0 ? "--pub-date" : c_year >= 0 ? "--year" : "--date";
+    const char *col = c_pub >= 0 ? o->pub_date : c_year >= 0 ? o->year : o->date;
+    const char *of = o->all_types ? "applications" : "invention patents";
+    if (r0 < 0) {
+      st = cn_diag_set(d, CN_EDATA, "%s column \"%s\" is empty: none of the %lld %s has a year",
+                       opt, col, (long long)typed, of);
+    } else {
+      if (!cn__cell_text(t, cyc, r0, &cell)) goto oom;
+      st = cn_diag_set(d, CN_EDATA,
+                       "%s column \"%s\" holds no %s: in none of the %lld %s does it start with "
+                       "a year from 1800 to 2200; the first value, in record %lld, is \"%.200s\"",
+                       opt, col, c_year >= 0 && c_pub < 0 ? "year" : "date", (long long)typed, of,
+                       (long long)r0 + 1, cell.data);
+    }
+    cn_diag_hint(d, "a date starts with its 4-digit year (2019-06-20, 20190620); name the "
+                    "column that holds the %s", c_pub >= 0 ? "publication date" : "application date or year");
+    goto done;
+  }
+  cn__job_part(NULL, 2, 3, (double)t->nrow, (double)t->nrow);
+  cn__progress("applicants", 0, (double)napps);
+
   /* 2. applicants of each application; each distinct raw name is
    * normalized and classified once (raw_ent: its entity id, or R_EMPTY /
    * R_INDIVIDUAL) */
@@ -469,6 +510,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   const cn_column *apcol = t->cols[c_app];
   for (size_t ai = 0; ai < napps; ai++) {
     app *a = &apps[ai];
+    if ((ai & 0xFFF) == 0) cn__progress("applicants", (double)ai, (double)napps);
     if (!o->all_types && a->type != T_INVENTION) {
       cnt->not_invention++;
       continue;
@@ -579,6 +621,26 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       } while (q);
     }
   }
+  /* every application dropped: a filter or a column is wrong; say which
+   * rules dropped them rather than write an empty network */
+  if (napps > 0 && cnt->single + cnt->collaborative == 0) {
+    char why[512] = "";
+    size_t wl = 0;
+    struct { int64_t n; const char *what; } reasons[] = {
+        {cnt->not_invention, "not an invention patent (--keep-types all keeps every type)"},
+        {cnt->no_year, "no year"},
+        {cnt->no_applicants, "no organization applicant"},
+        {cnt->first_individual, "first applicant an individual"}};
+    for (size_t k = 0; k < sizeof reasons / sizeof *reasons; k++)
+      if (reasons[k].n && wl < sizeof why)
+        wl += (size_t)snprintf(why + wl, sizeof why - wl, "%s%lld %s", wl ? ", " : "",
+                               (long long)reasons[k].n, reasons[k].what);
+    st = cn_diag_set(d, CN_EDATA, "every one of the %lld applications was dropped: %s",
+                     (long long)napps, why);
+    goto done;
+  }
+  cn__job_part(NULL, 3, 3, 2.0 * (double)t->nrow, (double)t->nrow + 1);
+  cn__progress("graphs", 0, 1);
   cn_free(apps);
   apps = NULL;
   cn_free(raw_ent);
@@ -722,6 +784,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
 oom:
   st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
+  if (job) cn__job_end();
   cn_table_free(nodes);
   cn_table_free(edges);
   cn_table_free(ny);

@@ -21,17 +21,40 @@ void cn__edgelist_free(cn_edgelist *el) {
 }
 
 /* Validates the columns, drops (and counts) edges with a missing value,
- * refuses loops and weights that are not positive, sorts by year. */
-cn_status cn__edgelist_read(const cn_table *t, cn_edgelist *el, cn_diag *d) {
+ * refuses loops and weights that are not positive, sorts by year. The
+ * weight is column `weight` (named otherwise with w->weight; none with
+ * w->unweighted); without either, another numeric column is refused
+ * rather than guessed to be, or not to be, the weight. */
+cn_status cn__edgelist_read(const cn_table *t, const cn_edge_weight *w, cn_edgelist *el,
+                            cn_diag *d) {
   cn_status st = CN_OK;
   cn_edge *es = NULL;
+  const char *wname = w && w->weight ? w->weight : "weight";
+  bool unweighted = w && w->unweighted;
   int cy = cn_table_find(t, "year"), cu = cn_table_find(t, "u"), cv = cn_table_find(t, "v"),
-      cw = cn_table_find(t, "weight");
+      cw = unweighted ? -1 : cn_table_find(t, wname);
   if (cu < 0 || cv < 0) {
     st = cn_diag_set(d, CN_EDATA, "an edge list needs columns u and v (and may have year "
                      "and weight)");
     goto done;
   }
+  if (w && w->weight && w->unweighted) {
+    st = cn_diag_set(d, CN_EUSAGE, "--weight %s and --unweighted exclude each other", w->weight);
+    goto done;
+  }
+  if (w && w->weight && cw < 0) {
+    st = cn_diag_set(d, CN_EUSAGE, "no column \"%s\" for --weight in the edge list", w->weight);
+    goto done;
+  }
+  if (cw < 0 && !unweighted)
+    for (int c = 0; c < t->ncol; c++) {
+      if (c == cy || c == cu || c == cv || t->cols[c]->type == CN_STRING) continue;
+      st = cn_diag_set(d, CN_EUSAGE, "the edge list has a numeric column \"%s\" but none named "
+                       "weight: is it the edge weight?", t->cols[c]->name);
+      cn_diag_hint(d, "give --weight %s to weigh the edges by it, or --unweighted to give "
+                   "every edge weight 1", t->cols[c]->name);
+      goto done;
+    }
   cn_type tu = t->cols[cu]->type, tv = t->cols[cv]->type;
   bool text = tu == CN_STRING;
   if (tu != tv || tu == CN_DOUBLE) {
@@ -45,7 +68,7 @@ cn_status cn__edgelist_read(const cn_table *t, cn_edgelist *el, cn_diag *d) {
     goto done;
   }
   if (cw >= 0 && t->cols[cw]->type == CN_STRING) {
-    st = cn_diag_set(d, CN_EDATA, "weight must hold numbers (it is text)");
+    st = cn_diag_set(d, CN_EDATA, "%s must hold numbers (it is text)", wname);
     goto done;
   }
 
@@ -106,17 +129,8 @@ int64_t cn__edgelist_year_end(const cn_edgelist *el, int64_t y0) {
   return y1;
 }
 
-cn_status cn__edgelist_graph(const cn_edgelist *el, int64_t y0, int64_t y1, int64_t *ids,
-                             int64_t *nout, cn_graph **g, cn_diag *d) {
-  cn_status st = CN_OK;
-  int64_t k2 = 0, n = 0, m = y1 - y0;
-  int32_t *lu = cn_malloc((size_t)m * sizeof *lu + 1), *lv = cn_malloc((size_t)m * sizeof *lv + 1);
-  double *lw = cn_malloc((size_t)m * sizeof *lw + 1);
-  *g = NULL;
-  if (!lu || !lv || !lw) {
-    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-    goto done;
-  }
+int64_t cn__edgelist_nodes(const cn_edgelist *el, int64_t y0, int64_t y1, int64_t *ids) {
+  int64_t k2 = 0, n = 0;
   for (int64_t k = y0; k < y1; k++) {
     ids[k2++] = el->es[k].u;
     ids[k2++] = el->es[k].v;
@@ -124,6 +138,21 @@ cn_status cn__edgelist_graph(const cn_edgelist *el, int64_t y0, int64_t y1, int6
   qsort(ids, (size_t)k2, sizeof *ids, cmp_i64);
   for (int64_t k = 0; k < k2; k++)
     if (n == 0 || ids[k] != ids[n - 1]) ids[n++] = ids[k];
+  return n;
+}
+
+cn_status cn__edgelist_graph(const cn_edgelist *el, int64_t y0, int64_t y1, int64_t *ids,
+                             int64_t *nout, cn_graph **g, cn_diag *d) {
+  cn_status st = CN_OK;
+  int64_t n = 0, m = y1 - y0;
+  int32_t *lu = cn_malloc((size_t)m * sizeof *lu + 1), *lv = cn_malloc((size_t)m * sizeof *lv + 1);
+  double *lw = cn_malloc((size_t)m * sizeof *lw + 1);
+  *g = NULL;
+  if (!lu || !lv || !lw) {
+    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  n = cn__edgelist_nodes(el, y0, y1, ids);
   if (n > INT32_MAX) {
     st = cn_diag_set(d, CN_EDATA, "more than 2^31 nodes in one year");
     goto done;

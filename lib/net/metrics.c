@@ -60,7 +60,7 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
   cn_graph *g = NULL;
   cn_table *res = NULL;
   cn_column *cols[M_COUNT + 3] = {0};
-  bool want[M_COUNT];
+  bool want[M_COUNT], job = false;
   *out = NULL;
   o->dropped = 0;
 
@@ -74,7 +74,8 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
     }
     want[k] = true;
   }
-  if ((st = cn__edgelist_read(t, &el, d)) != CN_OK) goto done;
+  cn_edge_weight ew = {o->weight, o->unweighted};
+  if ((st = cn__edgelist_read(t, &ew, &el, d)) != CN_OK) goto done;
   o->dropped = el.dropped;
   /* names from a build's nodes table: node_id → name */
   if (o->nodes && !el.text) {
@@ -120,9 +121,31 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
       goto oom;
     }
   }
+  /* progress: one job whose parts are the years, each weighed by its
+   * expected work (betweenness: a search from every node, n·(n + m)) */
+  bool bc = want[M_BC] || want[M_BCN];
+  int nyears = 0;
+  double work = 0;
+  for (int64_t y0 = 0; y0 < m; nyears++) {
+    int64_t y1 = cn__edgelist_year_end(&el, y0);
+    double ny = (double)cn__edgelist_nodes(&el, y0, y1, ids), my = (double)(y1 - y0);
+    work += (ny + my) * (bc ? ny : 1);
+    y0 = y1;
+  }
+  cn__job_begin("net metrics", work);
+  job = true;
+  int year_at = 0;
+  double work_at = 0;
   int64_t row = 0;
   for (int64_t y0 = 0; y0 < m;) {
     int64_t y1 = cn__edgelist_year_end(&el, y0), n = 0;
+    char label[32] = "";
+    if (cy >= 0) snprintf(label, sizeof label, "year %lld", (long long)el.es[y0].year);
+    double ny = (double)cn__edgelist_nodes(&el, y0, y1, ids), my = (double)(y1 - y0);
+    double span = (ny + my) * (bc ? ny : 1);
+    cn__job_part(label, ++year_at, nyears, work_at, span);
+    cn__progress(bc ? "betweenness" : "measures", 0, 1);
+    work_at += span;
     cn_graph_free(g);
     if ((st = cn__edgelist_graph(&el, y0, y1, ids, &n, &g, d)) != CN_OK) goto done;
     for (int k = 0; k < M_COUNT; k++) {
@@ -170,6 +193,7 @@ cn_status cn_net_metrics(const cn_table *t, cn_net_opts *o, cn_table **out, cn_d
 oom:
   st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
+  if (job) cn__job_end();
   cn_table_free(res);
   cn_graph_free(g);
   for (int k = 0; k < M_COUNT; k++) cn_free(vals[k]);

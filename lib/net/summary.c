@@ -86,7 +86,7 @@ static int64_t by_year(const cn_table *tab, const char *col, int64_t y) {
 }
 
 cn_status cn_net_summary(const cn_table *t, const cn_table *nodes, const cn_table *years,
-                         bool cp_valued, cn_table **out, int64_t *dropped, cn_diag *d) {
+                         const cn_net_opts *o, cn_table **out, int64_t *dropped, cn_diag *d) {
   cn_status st = CN_OK;
   cn_edgelist el = {0};
   cn_graph *g = NULL;
@@ -96,7 +96,9 @@ cn_status cn_net_summary(const cn_table *t, const cn_table *nodes, const cn_tabl
   int *type_of = NULL; /* node id → index in type_names, -1 unknown */
   int64_t ntype_of = 0;
   *out = NULL;
-  if ((st = cn__edgelist_read(t, &el, d)) != CN_OK) goto done;
+  bool cp_valued = o && o->cp_valued;
+  cn_edge_weight ew = {o ? o->weight : NULL, o && o->unweighted};
+  if ((st = cn__edgelist_read(t, &ew, &el, d)) != CN_OK) goto done;
   if (dropped) *dropped = el.dropped;
   ids = cn_malloc(2 * (size_t)el.m * sizeof *ids + 1);
   res = cn_table_new(0);

@@ -1,6 +1,7 @@
 /* lib/table/merge.c — Stata-style merge of two tables on key columns. */
 #include <stdio.h>
 #include <string.h>
+#include "../base/base_int.h"
 #include "prep_int.h"
 
 /* Fails with CN_EDATA when ids[0..n) repeats a key: names the first repeat
@@ -124,6 +125,28 @@ cn_status cn_prep_merge(const cn_table *master, const cn_table *using_,
     mrow[n] = -1, urow[n] = j, mrg[n++] = 2;
   }
   cnt.dropped = cnt.master_only + cnt.matched + cnt.using_only - n;
+  /* no key in common: the keys are written differently in the two tables
+   * (codes with and without leading zeros, names with other spellings);
+   * an error when nothing is left, else a warning naming the first keys */
+  if (cnt.matched == 0 && nm > 0 && nu > 0) {
+    char k1[300], k2[300];
+    cn__key_text(master, mk, nk, 0, k1, sizeof k1);
+    cn__key_text(using_, uk, nk, 0, k2, sizeof k2);
+    if (n == 0) {
+      st = cn_diag_set(d, CN_EDATA, "merge keeps no row: no key of %s is in %s (their first rows "
+                       "have %s and %s)", mname, uname, k1, k2);
+      if (c) *c = cnt;
+      goto done;
+    }
+    cn__log(CN_LOG_WARN, "merge: no key of %s is in %s (their first rows have %s and %s)", mname,
+            uname, k1, k2);
+  } else if (n == 0 && nm + nu > 0) {
+    st = cn_diag_set(d, CN_EDATA, "merge keeps no row: %lld matched, %lld from %s only and %lld "
+                     "from %s only are all left out by what it keeps", (long long)cnt.matched,
+                     (long long)cnt.master_only, mname, (long long)cnt.using_only, uname);
+    if (c) *c = cnt;
+    goto done;
+  }
   if (!(r = cn_table_new(n))) goto oom;
   for (int j = 0; j < cn_table_ncol(master); j++) {
     int key = -1;

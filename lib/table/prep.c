@@ -349,12 +349,20 @@ cn_status cn_prep_keep(const cn_table *t, const char *expr, cn_table **out,
     if (isnan(v[i])) miss++;
     else if (v[i] != 0) rows[k++] = i;
   }
-  if ((st = cn_prep_take(t, rows, k, out, d)) != CN_OK) goto done;
   if (c) {
     c->kept = k;
     c->dropped = n - k;
     c->dropped_missing = miss;
   }
+  /* a filter that keeps nothing is a mistake (a typo in a value, a
+   * condition on the wrong variable), not an empty result */
+  if (n > 0 && k == 0) {
+    st = cn_diag_set(d, CN_EDATA, "keep if %s: no row satisfies the condition (false in %lld of "
+                     "the %lld rows, missing in %lld)", expr, (long long)(n - miss), (long long)n,
+                     (long long)miss);
+    goto done;
+  }
+  if ((st = cn_prep_take(t, rows, k, out, d)) != CN_OK) goto done;
 done:
   cn_free(rows);
   cn_free(v);

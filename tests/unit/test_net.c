@@ -448,7 +448,7 @@ static void check_summary(const char *edges, double dens, double clust, double a
   if (!e) return;
   cn_diag d;
   int64_t dropped = -1;
-  CHECK_STATUS(cn_net_summary(e, NULL, NULL, false, &s, &dropped, &d), CN_OK, &d);
+  CHECK_STATUS(cn_net_summary(e, NULL, NULL, NULL, &s, &dropped, &d), CN_OK, &d);
   if (s) {
     CHECK_INT(cn_table_nrow(s), 1);
     CHECK_INT(dropped, 0);

@@ -22,6 +22,10 @@ const char *cn_test_tmpdir(void);
 /* Joins a directory and a file name into a static rotating buffer. */
 const char *cn_test_path(const char *dir, const char *name);
 
+/* A table from columns given as text: heads "name:type" with type i, d or
+ * s, and the cells row by row ("" = missing). Caller frees it. */
+cn_table *cn_test_table(int nrow, int ncol, const char *const *heads, const char *const *cells);
+
 /* Text of a string cell, NULL when missing. */
 static inline const char *cn_test_level(const cn_table *t, int col, int64_t row) {
   int32_t k = cn_table_codes(t, col)[row];

@@ -4,28 +4,6 @@
 #include <stdlib.h>
 #include "test.h"
 
-/* A table from columns given as text: "name:type" with type i, d or s, and
- * the cells of each row ("" = missing). */
-static cn_table *mk(int nrow, int ncol, const char *const *heads, const char *const *cells) {
-  cn_table *t = cn_table_new(nrow);
-  cn_diag d;
-  for (int j = 0; j < ncol; j++) {
-    char name[64];
-    const char *colon = strchr(heads[j], ':');
-    snprintf(name, sizeof name, "%.*s", (int)(colon - heads[j]), heads[j]);
-    cn_type ty = colon[1] == 'i' ? CN_INT64 : colon[1] == 'd' ? CN_DOUBLE : CN_STRING;
-    int c = cn_table_add_column(t, name, ty, &d);
-    CHECK(c == j);
-    for (int i = 0; i < nrow; i++) {
-      const char *v = cells[i * ncol + j];
-      if (!*v) continue;
-      if (ty == CN_INT64) cn_table_i64_mut(t, c)[i] = strtoll(v, NULL, 10);
-      else if (ty == CN_DOUBLE) cn_table_dbl_mut(t, c)[i] = strtod(v, NULL);
-      else cn_table_set_str(t, c, i, v, &d);
-    }
-  }
-  return t;
-}
 
 static cn_table *sample(void) {
   static const char *const h[] = {"x:d", "n:i", "name:s", "g:i"};
@@ -35,7 +13,7 @@ static cn_table *sample(void) {
       "-4",  "",  "",      "2",
       "0",   "5", "Alpha", "2",
   };
-  return mk(4, 4, h, c);
+  return cn_test_table(4, 4, h, c);
 }
 
 /* Evaluates text on the sample; out gets 4 values. */
@@ -238,7 +216,7 @@ TEST(prep_winsor_ties_groups_trim) {
   static const char *const c[] = {"1", "5", "1", "100", "1", "2", "1", "1", "1", "5",
                                   "1", "2", "1", "9",   "1", "",  "1", "3", "1", "4",
                                   "1", "5", "2", "40",  "2", "10", "2", "30", "2", "20"};
-  cn_table *t = mk(15, 2, h, c);
+  cn_table *t = cn_test_table(15, 2, h, c);
   double out[15];
   cn_winsor_counts wc;
   cn_diag d;
@@ -279,7 +257,7 @@ TEST(prep_merge_m1_and_duplicates) {
                                    "C", "2002", "4"};
   static const char *const uh[] = {"firm:s", "industry:i", "sales:d"};
   static const char *const uc[] = {"B", "20", "9", "A", "10", "9", "D", "30", "9"};
-  cn_table *m = mk(4, 3, mh, mc), *u = mk(3, 3, uh, uc), *r = NULL;
+  cn_table *m = cn_test_table(4, 3, mh, mc), *u = cn_test_table(3, 3, uh, uc), *r = NULL;
   cn_merge_opts o;
   cn_merge_counts c;
   cn_diag d;
@@ -334,7 +312,7 @@ TEST(panel_shift_follows_time_values) {
   static const char *const h[] = {"id:i", "t:i", "x:d"};
   static const char *const c[] = {"1", "2001", "10", "1", "2002", "20", "2", "2002", "30",
                                   "1", "2004", "40", "2", "2001", "50", "", "2003", "60"};
-  cn_table *t = mk(6, 3, h, c);
+  cn_table *t = cn_test_table(6, 3, h, c);
   double out[6];
   cn_diag d;
   const double *x = cn_table_dbl(t, 2);
@@ -359,7 +337,7 @@ TEST(panel_shift_follows_time_values) {
   /* a repeated (id, time): rows 2 and 4 */
   static const char *const c2[] = {"1", "2001", "1", "1", "2002", "2", "2", "2001", "3",
                                    "1", "2002", "4"};
-  t = mk(4, 3, h, c2);
+  t = cn_test_table(4, 3, h, c2);
   CHECK_INT(cn_panel_shift(t, 0, 1, cn_table_dbl(t, 2), 1, out, &d), CN_EDATA);
   CHECK(strstr(d.message, "rows 2 and 4") != NULL);
   CHECK(strstr(d.message, "id = 1, t = 2002") != NULL);

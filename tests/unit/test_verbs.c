@@ -8,33 +8,11 @@
 #include <stdlib.h>
 #include "test.h"
 
-/* A table from "name:type" heads (type i, d or s) and row-major cells
- * ("" = missing). */
-static cn_table *tab(int nrow, int ncol, const char *const *heads, const char *const *cells) {
-  cn_table *t = cn_table_new(nrow);
-  cn_diag d;
-  for (int j = 0; j < ncol; j++) {
-    char name[64];
-    const char *colon = strchr(heads[j], ':');
-    snprintf(name, sizeof name, "%.*s", (int)(colon - heads[j]), heads[j]);
-    cn_type ty = colon[1] == 'i' ? CN_INT64 : colon[1] == 'd' ? CN_DOUBLE : CN_STRING;
-    int c = cn_table_add_column(t, name, ty, &d);
-    CHECK(c == j);
-    for (int i = 0; i < nrow; i++) {
-      const char *v = cells[i * ncol + j];
-      if (!*v) continue;
-      if (ty == CN_INT64) cn_table_i64_mut(t, c)[i] = strtoll(v, NULL, 10);
-      else if (ty == CN_DOUBLE) cn_table_dbl_mut(t, c)[i] = strtod(v, NULL);
-      else cn_table_set_str(t, c, i, v, &d);
-    }
-  }
-  return t;
-}
 
 /* collapse (p50) x with weights w over one group. */
 static double wmedian(const char *const *cells, int n, cn_weight_kind wk) {
   static const char *const h[] = {"x:d", "w:d"};
-  cn_table *t = tab(n, 2, h, cells), *r = NULL;
+  cn_table *t = cn_test_table(n, 2, h, cells), *r = NULL;
   cn_collapse_item it = {CN_STAT_PCTILE, 50, "x", NULL};
   cn_collapse_opts o = {&it, 1, NULL, 0, "w", wk, NULL};
   cn_diag d;
@@ -70,7 +48,7 @@ TEST(collapse_sorts_groups_and_handles_all_missing) {
   static const char *const h[] = {"g:i", "s:s", "x:d"};
   static const char *const cells[] = {"", "b", "1", "2", "", "", "1", "a", "4", "2", "b", "",
                                       "", "b", "3"};
-  cn_table *t = tab(5, 3, h, cells), *r = NULL;
+  cn_table *t = cn_test_table(5, 3, h, cells), *r = NULL;
   cn_collapse_item it[] = {{CN_STAT_COUNT, 0, "x", "n"}, {CN_STAT_SUM, 0, "x", "s_"},
                            {CN_STAT_MEAN, 0, "x", "m"}};
   const char *by[] = {"g", "s"};
@@ -102,7 +80,7 @@ done:
 TEST(collapse_refuses_empty_and_name_clash) {
   static const char *const h[] = {"g:i", "x:d"};
   static const char *const cells[] = {"1", "1", "2", "2"};
-  cn_table *t = tab(2, 2, h, cells), *r = NULL;
+  cn_table *t = cn_test_table(2, 2, h, cells), *r = NULL;
   cn_collapse_item it = {CN_STAT_MEAN, 0, "x", NULL}, clash = {CN_STAT_MEAN, 0, "x", "g"};
   const char *by[] = {"g"};
   cn_collapse_opts o = {&it, 1, by, 1, NULL, CN_WEIGHT_NONE, "x > 5"};
@@ -122,7 +100,7 @@ TEST(collapse_refuses_empty_and_name_clash) {
 TEST(egen_min_max_sd) {
   static const char *const h[] = {"g:i", "x:i"};
   static const char *const cells[] = {"1", "3", "2", "5", "1", "8"};
-  cn_table *t = tab(3, 2, h, cells);
+  cn_table *t = cn_test_table(3, 2, h, cells);
   const char *by[] = {"g"};
   cn_diag d;
   int64_t miss = -1;
@@ -145,7 +123,7 @@ TEST(egen_min_max_sd) {
 static int destring1(const char *cell, int percent, double *x, cn_type *ty) {
   static const char *h[] = {"v:s"};
   const char *cells[] = {cell};
-  cn_table *t = tab(1, 1, h, cells);
+  cn_table *t = cn_test_table(1, 1, h, cells);
   const char *vars[] = {"v"};
   cn_destring_opts o;
   memset(&o, 0, sizeof o);
@@ -186,7 +164,7 @@ TEST(destring_thousands_percent_and_failures) {
 TEST(destring_error_changes_nothing) {
   static const char *const h[] = {"a:s", "b:s"};
   static const char *const cells[] = {"1", "2", "3", "x y"};
-  cn_table *t = tab(2, 2, h, cells), *before = t;
+  cn_table *t = cn_test_table(2, 2, h, cells), *before = t;
   const char *vars[] = {"a", "b"};
   cn_destring_opts o;
   memset(&o, 0, sizeof o);
@@ -202,7 +180,7 @@ TEST(destring_error_changes_nothing) {
 TEST(rename_is_all_or_nothing) {
   static const char *const h[] = {"a:i", "b:i", "c:i"};
   static const char *const cells[] = {"1", "2", "3"};
-  cn_table *t = tab(1, 3, h, cells);
+  cn_table *t = cn_test_table(1, 3, h, cells);
   const char *from[] = {"a", "b"}, *to[] = {"x", "c"};
   cn_diag d;
   CHECK_INT(cn_prep_rename(t, from, to, 2, &d), CN_EUSAGE);
@@ -219,7 +197,7 @@ TEST(rename_is_all_or_nothing) {
 TEST(unknown_column_suggests_a_near_name) {
   static const char *const h[] = {"sales:i", "y:i"};
   static const char *const cells[] = {"1", "2"};
-  cn_table *t = tab(1, 2, h, cells), *r = NULL;
+  cn_table *t = cn_test_table(1, 2, h, cells), *r = NULL;
   cn_diag d;
   const char *a[] = {"Sales"}, *b[] = {"slaes"}, *c[] = {"x"};
   CHECK_INT(cn_prep_select(t, a, 1, 0, &r, &d), CN_EDATA);
@@ -235,7 +213,7 @@ TEST(unknown_column_suggests_a_near_name) {
 TEST(append_widens_and_marks_sources) {
   static const char *const h1[] = {"x:i"}, *const h2[] = {"x:d", "s:s"};
   static const char *const c1[] = {"1", "2"}, *const c2[] = {"2.5", "z"};
-  cn_table *a = tab(2, 1, h1, c1), *b = tab(1, 2, h2, c2), *r = NULL;
+  cn_table *a = cn_test_table(2, 1, h1, c1), *b = cn_test_table(1, 2, h2, c2), *r = NULL;
   const cn_table *ts[] = {a, b};
   cn_diag d;
   CHECK_STATUS(cn_prep_append(ts, NULL, 2, "src", &r, &d), CN_OK, &d);
@@ -259,7 +237,7 @@ TEST(append_widens_and_marks_sources) {
 TEST(reshape_text_j_round_trip) {
   static const char *const h[] = {"id:i", "vb:i", "va:i"};
   static const char *const cells[] = {"2", "20", "21", "1", "10", "11"};
-  cn_table *t = tab(2, 3, h, cells), *l = NULL, *w = NULL;
+  cn_table *t = cn_test_table(2, 3, h, cells), *l = NULL, *w = NULL;
   const char *stubs[] = {"v"}, *i[] = {"id"};
   cn_diag d;
   CHECK_STATUS(cn_prep_reshape_long(t, stubs, 1, i, 1, "k", 1, &l, &d), CN_OK, &d);

@@ -57,6 +57,11 @@ extern const cli_cmd *cli_current;
  * it): the valid options are those the command's help text names, listed,
  * with a "did you mean" when one is close to arg. Returns 2. */
 int cli_unknown_option(const char *cmd, const char *arg);
+/* Whether arg (an option word, with or without "=VALUE") is one that
+ * command c's help names (--help always is). When not, near receives the
+ * closest option when one is close ("" otherwise). For checking a study's
+ * steps before any runs. */
+bool cli_option_known(const cli_cmd *c, const char *arg, char *near, size_t nn);
 /* cli_opt for exactly one spelling (cli_opt also takes --out for -o). */
 int cli_opt1(int argc, char **argv, int *i, const char *name, const char **val);
 /* Names step k of n of a study run at the start of the progress line (n = 0:

@@ -76,13 +76,41 @@ static void options_of(const char *s, char *list, size_t cap, size_t *n) {
 
 const cli_cmd *cli_current;
 
+/* The options command c's help names, into list (see options_of). */
+static size_t options_of_cmd(const cli_cmd *c, char *list, size_t cap) {
+  size_t n = 0;
+  if (c && c->help) {
+    options_of(c->help, list, cap, &n);
+    if (strstr(c->help, "%s")) options_of(cli_read_help, list, cap, &n);
+  }
+  return n;
+}
+
+bool cli_option_known(const cli_cmd *c, const char *arg, char *near, size_t nn) {
+  static char list[8192];
+  size_t n = options_of_cmd(c, list, sizeof list);
+  char name[128];
+  snprintf(name, sizeof name, "%s", arg);
+  char *eq = strchr(name, '=');
+  if (eq) *eq = '\0';
+  if (!strcmp(name, "--help") || !strcmp(name, "-h") || !n) return true;
+  const char *best = NULL;
+  int bd = 99;
+  for (size_t k = 0; k < n; k += strlen(list + k) + 1) {
+    bool out = !strcmp(list + k, "-o/--out");
+    if (out ? !strcmp(name, "-o") || !strcmp(name, "--out") : !strcmp(name, list + k)) return true;
+    int dist = cn_text_distance(name, out ? "--out" : list + k);
+    if (dist < bd) bd = dist, best = out ? "--out" : list + k;
+  }
+  size_t ln = strlen(name);
+  if (near && nn) near[0] = '\0';
+  if (near && best && bd <= (ln > 8 ? 3 : ln > 4 ? 2 : 1)) snprintf(near, nn, "%s", best);
+  return false;
+}
+
 int cli_unknown_option(const char *cmd, const char *arg) {
   static char list[8192];
-  size_t n = 0;
-  if (cli_current && cli_current->help) {
-    options_of(cli_current->help, list, sizeof list, &n);
-    if (strstr(cli_current->help, "%s")) options_of(cli_read_help, list, sizeof list, &n);
-  }
+  size_t n = options_of_cmd(cli_current, list, sizeof list);
   char name[128];
   snprintf(name, sizeof name, "%s", arg);
   char *eq = strchr(name, '=');

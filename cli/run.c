@@ -47,6 +47,9 @@ static void list_free(strlist *l) {
 typedef struct run {
   const cn_study *study;
   const char *rel;   /* the script's folder seen from DIR ("." when the same) */
+  const char *cwd;   /* the folder coinnet run was started in, seen from DIR */
+  const char *out_shown, *script_shown; /* DIR and the script's folder as given */
+  strlist missing;   /* the current step's path-like words found nowhere */
   strlist written;   /* outputs of the steps so far, as written in the script */
   strlist in_shown;  /* inputs as named in the report */
   strlist in_hash;   /* ... and "SIZE SHA256" of each, taken before the step ran */
@@ -168,9 +171,26 @@ static bool add_input(run *r, const char *shown, const char *path) {
   return ok;
 }
 
-/* A word that may name an input file: found in DIR, it stays; found only
- * beside the script, *rewritten receives its path from DIR. Files not
- * written by an earlier step are recorded as inputs. */
+/* Whether word looks like a file's path: a folder in it, or a data
+ * file's extension (for saying where a missing input was looked for). */
+static bool path_like(const char *word) {
+  static const char *const ext[] = {".csv", ".tsv", ".txt", ".tab", ".dta", ".sqlite", ".sqlite3",
+                                    ".db", ".json", ".xlsx", ".svg", ".png", ".pdf"};
+  if (strchr(word, '/')) return !strchr(word, ' ') && !strchr(word, '(');
+  size_t n = strlen(word);
+  for (size_t k = 0; k < sizeof ext / sizeof *ext; k++) {
+    size_t e = strlen(ext[k]);
+    if (n > e && !strcasecmp(word + n - e, ext[k])) return true;
+  }
+  return false;
+}
+
+/* A word that may name an input file, looked for in DIR (an earlier
+ * step's output, or a file there), then beside the script, then in the
+ * folder coinnet run was started in; found in one of the last two,
+ * *rewritten receives its path from DIR. Files not written by an earlier
+ * step are recorded as inputs; a path-like word found nowhere is recorded
+ * in r->missing with the places tried. */
 static bool look_up(run *r, const char *word, char **rewritten) {
   *rewritten = NULL;
   if (!*word) return true;
@@ -178,17 +198,30 @@ static bool look_up(run *r, const char *word, char **rewritten) {
     if (word[0] != '/' && was_written(r, word)) return true;
     return add_input(r, word, word);
   }
-  if (!strcmp(r->rel, ".")) return true;
-  size_t n = strlen(r->rel) + strlen(word) + 2;
-  char *p = malloc(n);
-  if (!p) return false;
-  snprintf(p, n, "%s/%s", r->rel, word);
-  if (access(p, F_OK) != 0) {
+  if (was_written(r, word)) return true; /* an earlier step's output, not yet there */
+  const char *dirs[2] = {r->rel, r->cwd};
+  for (int q = 0; q < 2; q++) {
+    if (!dirs[q] || !strcmp(dirs[q], ".") || (q == 1 && r->rel && !strcmp(dirs[1], r->rel))) continue;
+    size_t n = strlen(dirs[q]) + strlen(word) + 2;
+    char *p = malloc(n);
+    if (!p) return false;
+    snprintf(p, n, "%s/%s", dirs[q], word);
+    if (access(p, F_OK) == 0) {
+      *rewritten = p;
+      return add_input(r, word, p);
+    }
     free(p);
-    return true;
   }
-  *rewritten = p;
-  return add_input(r, word, p);
+  if (!path_like(word)) return true;
+  char buf[2600];
+  if (r->rel && r->cwd && !strcmp(r->rel, r->cwd))
+    snprintf(buf, sizeof buf, "%.400s was looked for in the output folder (%.400s/%.400s) and in the "
+             "current folder, beside the script (%.400s)", word, r->out_shown, word, word);
+  else
+    snprintf(buf, sizeof buf, "%.400s was looked for in the output folder (%.400s/%.400s), beside the script "
+             "(%.400s/%.400s) and in the current folder (%.400s)", word, r->out_shown, word, r->script_shown, word,
+             word);
+  return list_add(&r->missing, buf);
 }
 
 static bool is_output_opt(const char *name) {
@@ -278,7 +311,32 @@ static int step_error(const cn_study *s, const cn_study_item *it, int w, cn_stat
   return cli_fail(&d);
 }
 
-/* Checks that every step names a command before anything runs. */
+/* Whether a is an option word: "-x..." or "--x..." with a letter (not a
+ * negative number, not "-" for standard output). */
+static bool option_word(const char *a) {
+  if (a[0] != '-') return false;
+  const char *p = a + 1 + (a[1] == '-');
+  return (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+}
+
+/* The first option of step it that its command does not take: a script
+ * error at that word, found before any step runs (else 0). */
+static int check_options(const cn_study *s, const cn_study_item *it, const cli_cmd *c, int words) {
+  for (int i = words; i < it->argc; i++) {
+    if (!option_word(it->argv[i])) continue;
+    char near[128];
+    if (cli_option_known(c, it->argv[i], near, sizeof near)) continue;
+    char msg[600];
+    int n = snprintf(msg, sizeof msg, "unknown option %.200s for `%s%s%s`", it->argv[i], c->group,
+                     c->name[0] ? " " : "", c->name);
+    if (near[0] && n > 0 && (size_t)n < sizeof msg) snprintf(msg + n, sizeof msg - (size_t)n, "; did you mean %s?", near);
+    return step_error(s, it, i, CN_ESCRIPT, msg);
+  }
+  return 0;
+}
+
+/* Checks that every step names a command and only options it takes,
+ * before anything runs. */
 static int check_steps(const cn_study *s) {
   for (int k = 0; k < s->n; k++) {
     const cn_study_item *it = &s->items[k];
@@ -287,7 +345,12 @@ static int check_steps(const cn_study *s) {
     const char *w0 = it->argv[0];
     if (!strcmp(w0, "run"))
       return step_error(s, it, 0, CN_ESCRIPT, "a study cannot run another study");
-    if (cli_find(it->argc, it->argv, &words)) continue;
+    const cli_cmd *c = cli_find(it->argc, it->argv, &words);
+    if (c) {
+      int rc = check_options(s, it, c, words);
+      if (rc) return rc;
+      continue;
+    }
     char msg[600];
     if (words == 1 && it->argc > 1) {
       snprintf(msg, sizeof msg, "unknown command \"%.200s %.200s\"", w0, it->argv[1]);
@@ -369,6 +432,7 @@ static int run_study(int argc, char **argv) {
   cn_diag d;
   run r = {0};
   strlist owned = {0};
+  char *cwd_abs = NULL, *cwd_rel = NULL, *script_dir = NULL;
   char *out_default = NULL, *out_abs = NULL, *script_abs = NULL, *rel = NULL, *cmdline = NULL,
        *text = NULL, *command = NULL;
   char **av = NULL;
@@ -397,8 +461,21 @@ static int run_study(int argc, char **argv) {
     rc = 5;
     goto done;
   }
+  if (!(cwd_abs = realpath(".", NULL)) || !(cwd_rel = rel_path(out_abs, cwd_abs))) {
+    fprintf(stderr, "%s: cannot resolve the current folder\n", cli_prefix);
+    rc = 5;
+    goto done;
+  }
+  if (!(script_dir = strdup(script))) goto oom;
+  char *cut = strrchr(script_dir, '/');
+  if (cut == script_dir) cut[1] = '\0';
+  else if (cut) *cut = '\0';
+  else strcpy(script_dir, ".");
   r.study = s;
   r.rel = rel;
+  r.cwd = cwd_rel;
+  r.out_shown = outdir;
+  r.script_shown = script_dir;
   const char *base = strrchr(script, '/') ? strrchr(script, '/') + 1 : script;
   char title[256];
   snprintf(title, sizeof title, "coinnet study %s", base);
@@ -428,6 +505,7 @@ static int run_study(int argc, char **argv) {
     if (!(av = calloc((size_t)it->argc + 1, sizeof *av))) goto oom;
     memcpy(av, it->argv, (size_t)it->argc * sizeof *av);
     list_free(&r.outs);
+    list_free(&r.missing);
     /* the inputs are hashed before the step, from the script's folder when
      * run from another */
     if (!scan_args(&r, it, words, av, &owned)) goto oom;
@@ -456,6 +534,7 @@ static int run_study(int argc, char **argv) {
       cn_free(t2);
     }
     if (src != 0) {
+      for (int q = 0; q < r.missing.n; q++) fprintf(stderr, "%s: note: %s\n", myprefix, r.missing.v[q]);
       int w = src == 2 && cli_last_usage[0] ? blamed_word(it, words, cli_last_usage) : -1;
       char what[600];
       if (src == 2 && cli_last_usage[0])
@@ -533,6 +612,10 @@ done:
   list_free(&r.in_hash);
   list_free(&r.seeds);
   list_free(&r.outs);
+  list_free(&r.missing);
+  free(cwd_abs);
+  free(cwd_rel);
+  free(script_dir);
   list_free(&owned);
   free(av);
   free(out_default);

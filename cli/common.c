@@ -76,12 +76,30 @@ static void options_of(const char *s, char *list, size_t cap, size_t *n) {
 
 const cli_cmd *cli_current;
 
-/* The options command c's help names, into list (see options_of). */
+/* The options command c's help names, into list (see options_of), with
+ * those of the command its help refers to ("options: as for `coinnet
+ * reg`"). */
 static size_t options_of_cmd(const cli_cmd *c, char *list, size_t cap) {
   size_t n = 0;
   if (c && c->help) {
     options_of(c->help, list, cap, &n);
     if (strstr(c->help, "%s")) options_of(cli_read_help, list, cap, &n);
+    const char *ref = strstr(c->help, "as for `coinnet ");
+    if (ref) {
+      char words[64];
+      ref += strlen("as for `coinnet ");
+      size_t len = strcspn(ref, "`");
+      if (len < sizeof words) {
+        memcpy(words, ref, len);
+        words[len] = '\0';
+        char *argv[3] = {words, NULL, NULL};
+        char *sp = strchr(words, ' ');
+        if (sp) *sp = '\0', argv[1] = sp + 1;
+        int nw = 0;
+        const cli_cmd *o = cli_find(sp ? 2 : 1, argv, &nw);
+        if (o && o != c && o->help) options_of(o->help, list, cap, &n);
+      }
+    }
   }
   return n;
 }
@@ -99,6 +117,11 @@ bool cli_option_known(const cli_cmd *c, const char *arg, char *near, size_t nn) 
   for (size_t k = 0; k < n; k += strlen(list + k) + 1) {
     bool out = !strcmp(list + k, "-o/--out");
     if (out ? !strcmp(name, "-o") || !strcmp(name, "--out") : !strcmp(name, list + k)) return true;
+    /* "--col-NAME" in a help text stands for a family: --col-firm, ... */
+    const char *up = list + k;
+    while (*up && !(*up >= 'A' && *up <= 'Z')) up++;
+    size_t pre = (size_t)(up - (list + k));
+    if (*up && pre > 2 && up[-1] == '-' && !strncmp(name, list + k, pre) && name[pre]) return true;
     int dist = cn_text_distance(name, out ? "--out" : list + k);
     if (dist < bd) bd = dist, best = out ? "--out" : list + k;
   }

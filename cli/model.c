@@ -564,7 +564,7 @@ const cli_cmd cli_heckman_cmds[] = {
      "--imr-control: the reference paper's Table 3 variant: the probit's inverse\n"
      "Mills ratio (_imr) is added as a control to the regression of FORMULA\n"
      "(fixed effects absorbed, any --vce / --cluster) on the selected rows.\n\n"
-     "options:\n"
+     "options: as for `coinnet reg` (with --imr-control), and\n"
      "  --select F         the selection equation, 'd ~ w1 + w2 ...'\n"
      "%s"
      "\nexample:\n"

@@ -646,7 +646,6 @@ static cn_status check_strls(const char *path, const char *name, int version, cn
         !take_uint(&b, 1, &type) || !take_uint(&b, 4, &len))
       break;
     if (type != 0x82) continue; /* binary strLs: ReadStat skips the header only */
-    if (len >= 0x80000000u) break; /* a negative length, which ReadStat cannot take */
     unsigned char last = 1; /* an empty strL has no NUL either */
     if (len > 0) {
       b.off += (int64_t)len - 1;

@@ -846,9 +846,11 @@ static bool flush_out(wctx *x) {
 }
 
 /* ReadStat's output (it writes a row at a time): buffered in x->out;
- * -1 on error. */
+ * -1 on error. ReadStat writes empty sections (a table without columns)
+ * as bytes == NULL, n == 0, which memcpy may not be given. */
 static ssize_t write_bytes(const void *bytes, size_t n, void *ud) {
   wctx *x = ud;
+  if (n == 0) return 0;
   if (x->nout + n > RIO_BLOCK && !flush_out(x)) return -1;
   if (n >= RIO_BLOCK) return write_all(x, bytes, n) ? (ssize_t)n : -1;
   memcpy(x->out + x->nout, bytes, n);

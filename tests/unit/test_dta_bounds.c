@@ -197,3 +197,29 @@ TEST(dta_unterminated_strl_is_refused) {
     cn_table_free(u);
   }
 }
+
+/* A table without columns (what a Stata file with no variables reads as)
+ * writes and reads back in every version. Found by fuzz/dta.c: ReadStat
+ * wrote its empty sections as (NULL, 0), which went on to memcpy (UBSan:
+ * "null pointer passed as argument 2"; `make asan` stops there). */
+TEST(dta_table_without_columns_round_trips) {
+  for (int v = 104; v <= 119; v++) {
+    if (v == 116) continue; /* no such format */
+    cn_diag d;
+    cn_table *t = cn_table_new(0), *u = NULL;
+    char file[32];
+    snprintf(file, sizeof file, "none%d.dta", v);
+    const char *path = cn_test_path(cn_test_tmpdir(), file);
+    cn_write_opts o;
+    cn_write_opts_init(&o);
+    o.dta_version = v;
+    CHECK_STATUS(cn_table_write_dta(t, path, &o, &d), CN_OK, &d);
+    CHECK_STATUS(cn_table_read_dta(path, NULL, &u, &d), CN_OK, &d);
+    if (u) {
+      CHECK_INT(cn_table_ncol(u), 0);
+      CHECK_INT(cn_table_nrow(u), 0);
+    }
+    cn_table_free(u);
+    cn_table_free(t);
+  }
+}

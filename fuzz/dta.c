@@ -10,8 +10,14 @@
  * converted to every format the reader takes (`coinnet data convert
  * latin1-r114.dta --dta-version N -o vN.dta`, N = 104..115, 117..119);
  * strL files of formats 117..119 (a CSV with one 2100-byte text cell
- * converted the same way); and the format-105 file with full-width,
- * unterminated value-label names of tests/unit/test_dta_bounds.c. */
+ * converted the same way); the format-105 file with full-width,
+ * unterminated value-label names of tests/unit/test_dta_bounds.c
+ * (v105-unterminated-labels.dta: v105.dta with the lbllist entries of
+ * size and n and the name of the size table filled to 9 bytes); and
+ * v104-no-variables.dta, the input on which this target found the
+ * writer's memcpy(NULL, 0) (test dta_table_without_columns_round_trips).
+ * Build it with -fno-sanitize-recover=undefined so that a UBSan report
+ * stops the run instead of scrolling past. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

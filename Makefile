@@ -155,7 +155,7 @@ fuzz:
 	@mkdir -p build-fuzz/corpus
 	@for f in fuzz/*.c; do n=$$(basename $$f .c); \
 	  echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
-	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	    -Iinclude $(PKG_CF) -o build-fuzz/$$n $$f $(LIB_SRC) $(PKG_LD) -fopenmp -lm || exit 1; \
 	  mkdir -p build-fuzz/corpus/$$n; \
 	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus/$$n tests/fuzz/$$n \

@@ -145,4 +145,19 @@ int cli_save_model(const cn_model *m, const char *name);
 /* Whether N is a name `--name` takes: not empty, no '/'. */
 bool cli_model_name_ok(const char *name);
 
+/* The longest output folder name taken: room is left under PATH_MAX (4096)
+ * for a '/' and a file name of NAME_MAX (255) bytes inside it. */
+#define CLI_DIR_MAX 3839
+/* Makes dir, the value of option opt of command cmd, ready as an output
+ * folder: checks its name and, when create is set, creates it and its
+ * parents (as mkdir -p). A command checks before its work and creates
+ * once it has outputs to write.
+ * Prints the error and returns its exit code: 2 (usage) for an empty name,
+ * the root folder, a name that ends in '/' or whose last part is "." or
+ * "..", a part longer than NAME_MAX, a name longer than CLI_DIR_MAX, or a
+ * path that exists and is not a folder; 4 when the folder cannot be
+ * created (the system's reason). 0 when dir is (or, unless create, may
+ * become) a folder. */
+int cli_out_dir(const char *cmd, const char *opt, const char *dir, bool create);
+
 #endif

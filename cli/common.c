@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 #include "paths.h" /* CN_DATADIR, CN_SRCDATA: made by the Makefile */
@@ -438,4 +439,71 @@ bool cli_int_arg(const char *s, long long lo, long long hi, long long *out) {
   if (errno || *end || v < lo || v > hi) return false;
   *out = v;
   return true;
+}
+
+/* The length of the longest '/'-separated part of path. */
+static size_t longest_part(const char *path) {
+  size_t most = 0;
+  for (const char *p = path; *p;) {
+    size_t k = strcspn(p, "/");
+    if (k > most) most = k;
+    p += k;
+    p += strspn(p, "/");
+  }
+  return most;
+}
+
+int cli_out_dir(const char *cmd, const char *opt, const char *dir, bool create) {
+  size_t n = strlen(dir), part = longest_part(dir);
+  const char *last = strrchr(dir, '/');
+  last = last ? last + 1 : dir;
+  int shown = n > 40 ? 40 : (int)n; /* bytes of a long name in messages, whole characters */
+  while (shown > 0 && ((unsigned char)dir[shown] & 0xC0) == 0x80) shown--;
+  if (n == 0) return cli_usage(cmd, "%s wants a folder name, not an empty one", opt);
+  if (n > CLI_DIR_MAX)
+    return cli_usage(cmd, "%s \"%.*s...\" is too long (%zu bytes): a folder name may have at "
+                          "most %d bytes", opt, shown, dir, n, CLI_DIR_MAX);
+  if (strspn(dir, "/") == n)
+    return cli_usage(cmd, "%s \"%s\" is the root folder: name a folder for the outputs", opt,
+                     dir);
+  if (dir[n - 1] == '/')
+    return cli_usage(cmd, "%s \"%s\" ends in '/': write the folder's name without it", opt,
+                     dir);
+  if (!strcmp(last, ".") || !strcmp(last, ".."))
+    return cli_usage(cmd, "%s \"%s\" names the current or a parent folder, whose files the "
+                          "outputs would mix with or replace: name a folder of their own "
+                          "(e.g. %s out)",
+                     opt, dir, opt);
+  if (part > NAME_MAX)
+    return cli_usage(cmd, "%s \"%.*s...\" has a part of %zu bytes: a file or folder name may "
+                          "have at most %d", opt, shown, dir, part, NAME_MAX);
+  struct stat sb;
+  if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
+    return cli_usage(cmd, "%s \"%s\" exists and is not a folder", opt, dir);
+  if (!create) return 0;
+  char *p = strdup(dir);
+  int rc = 0;
+  if (!p) {
+    fprintf(stderr, "%s: out of memory\n", cli_prefix);
+    return 5;
+  }
+  /* each folder of the path in turn, p cut after it (a leading '/' is none) */
+  for (char *s = p + strspn(p, "/"); *s; s += strspn(s, "/")) {
+    s += strcspn(s, "/");
+    char keep = *s;
+    *s = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+      fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prefix, p, strerror(errno));
+      rc = 4;
+      goto done;
+    }
+    if (stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+      rc = cli_usage(cmd, "%s \"%s\": %s exists and is not a folder", opt, dir, p);
+      goto done;
+    }
+    *s = keep;
+  }
+done:
+  free(p);
+  return rc;
 }

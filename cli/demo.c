@@ -180,10 +180,8 @@ static int run_demo(int argc, char **argv) {
     return cli_usage("demo", "--scale is small or paper (got \"%s\")", scale);
   for (const char *p = seed; *p; p++)
     if (*p < '0' || *p > '9') return cli_usage("demo", "--seed wants a non-negative integer");
-  if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prefix, outdir, strerror(errno));
-    return CN_EDATA;
-  }
+  int rc = cli_out_dir("demo", "--out", outdir, true);
+  if (rc) return rc;
   char path[4096];
   char *script = script_for(scale, seed);
   if (!script) return CN_EINTERNAL;
@@ -194,7 +192,7 @@ static int run_demo(int argc, char **argv) {
   snprintf(lpath, sizeof lpath, "%s/labels.csv", outdir);
   if (!ok || !put_file(lpath, (const char *)cn_demo_labels, cn_demo_labels_len)) return CN_EDATA;
   char *args[] = {"run", path, "--out", (char *)outdir, NULL};
-  int rc = cli_dispatch(4, args);
+  rc = cli_dispatch(4, args);
   cli_prefix = "coinnet demo";
   if (rc) return rc;
   if ((rc = append_truth(outdir)) != 0) return rc;

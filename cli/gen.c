@@ -40,6 +40,8 @@ static int run_paper(int argc, char **argv) {
     return cli_usage("paper", "unexpected argument \"%s\"", argv[i]);
   }
   if (!outdir) return cli_usage("paper", "--out DIR is missing");
+  int rc = cli_out_dir("paper", "--out", outdir, true);
+  if (rc) return rc;
   cn_gen_counts c;
   cn_diag d;
   if (cn_gen_paper(outdir, &o, &c, &d) != CN_OK) return cli_fail(&d);

@@ -60,15 +60,12 @@ int cli_gen_customs(int argc, char **argv) {
       return cli_usage("customs", "--years wants FIRST-LAST from 1900 to 2100, e.g. 2000-2015");
     o.first_year = (int)ya, o.last_year = (int)yb;
   }
-  if (mkdir(outd, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prefix, outd, strerror(errno));
-    return CN_EDATA;
-  }
+  int rc = cli_out_dir("customs", "--out", outd, true);
+  if (rc) return rc;
   cn_diag d;
   cn_bec *bec = NULL;
   cn_table *firms = NULL, *theta = NULL;
   FILE *fp = NULL;
-  int rc = 0;
   int64_t n = 0;
   char path[4096];
   if (cn_bec_read(becp, CN_BEC_ANY, &bec, &d) != CN_OK) {

@@ -63,6 +63,7 @@ static int run_build(int argc, char **argv) {
   if (!in) return cli_usage("build", "PATENTS is missing");
   if (!outdir) return cli_usage("build", "-o DIR is missing");
   if (!bo.applicants) return cli_usage("build", "--applicants COL is missing");
+  if ((rc = cli_out_dir("build", "-o", outdir, false)) != 0) return rc;
   if (!strcmp(wmode, "newman")) bo.newman = 1;
   else if (strcmp(wmode, "count")) return cli_usage("build", "--weights takes count or newman");
   if (!strcmp(keep, "all")) bo.all_types = 1;
@@ -72,11 +73,7 @@ static int run_build(int argc, char **argv) {
     rc = cli_fail(&d);
     goto done;
   }
-  if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
-    fprintf(stderr, "%s: %s: cannot create the folder: %s\n", cli_prefix, outdir, strerror(errno));
-    rc = 4;
-    goto done;
-  }
+  if ((rc = cli_out_dir("build", "-o", outdir, true)) != 0) goto done;
   if ((rc = write_into(outdir, "nodes.csv", nodes)) || (rc = write_into(outdir, "edges.csv", edges)) ||
       (rc = write_into(outdir, "node_year.csv", ny)) ||
       (rc = write_into(outdir, "years.csv", years)))

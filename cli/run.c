@@ -384,24 +384,6 @@ static int blamed_word(const cn_study_item *it, int words, const char *msg) {
   return any;
 }
 
-/* Makes dir and its parents. */
-static int mkdir_p(const char *dir) {
-  char *p = strdup(dir);
-  if (!p) return -1;
-  for (char *s = p + 1; *s; s++) {
-    if (*s != '/') continue;
-    *s = '\0';
-    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-      free(p);
-      return -1;
-    }
-    *s = '/';
-  }
-  int rc = mkdir(p, 0777);
-  free(p);
-  return rc == 0 || errno == EEXIST ? 0 : -1;
-}
-
 /* The default output folder: the script's name without its extension and
  * "-out", in the current folder. */
 static char *default_out(const char *script) {
@@ -443,11 +425,7 @@ static int run_study(int argc, char **argv) {
   }
   if ((rc = check_steps(s)) != 0) goto done;
   if (!outdir && !(outdir = out_default = default_out(script))) goto oom;
-  if (mkdir_p(outdir) != 0) {
-    fprintf(stderr, "%s: cannot create %s: %s\n", cli_prefix, outdir, strerror(errno));
-    rc = 5;
-    goto done;
-  }
+  if ((rc = cli_out_dir("run", "--out", outdir, true)) != 0) goto done;
   char *sdir = strdup(script);
   if (!sdir) goto oom;
   char *slash = strrchr(sdir, '/');

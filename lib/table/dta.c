@@ -81,7 +81,9 @@ static bool is_ascii(const char *s, size_t n) {
 /* ---- reading ---- */
 
 typedef struct vlset {
-  char *name;
+  char *raw; /* the name's bytes as in the file (raw_len of them), for matching */
+  size_t raw_len;
+  char *name; /* as UTF-8 */
   int n, cap;
   double *values;
   char **labels;
@@ -93,6 +95,11 @@ typedef struct rctx {
   cn_status st;
   cn_table *t;
   int version;
+  size_t name_len;  /* bytes the format declares for a variable or value-label */
+  size_t set_len;   /*   name (lbllist entry), a value-label table's name, */
+  size_t label_len; /*   a variable label, a display format and a value label; */
+  size_t fmt_len;   /*   ReadStat may hand these over without a final NUL */
+  size_t vl_len;
   bool forced;      /* the user named an encoding for a file before 118 */
   const char *from; /* its iconv name; NULL: UTF-8 */
   iconv_t cd;       /* from (or Windows-1252 before 118) to UTF-8 */
@@ -114,6 +121,27 @@ typedef struct rctx {
 static int oom(rctx *c) {
   c->st = cn_diag_set(c->d, CN_EINTERNAL, "out of memory");
   return READSTAT_HANDLER_ABORT;
+}
+
+/* The length of a string that ReadStat hands over, bounded by the bytes
+ * the format declares for it: ReadStat passes some fields (value-label
+ * names) straight from the file, where a full-width name has no final NUL,
+ * so strlen would read past its buffer. 0 for NULL. */
+static size_t rs_len(const char *s, size_t declared) { return s ? strnlen(s, declared) : 0; }
+
+/* Sets the declared field lengths of c->version, as ReadStat reads them
+ * (readstat_dta.c, dta_ctx_init): names 9 / 33 / 129 bytes from versions
+ * 110 and 118; value-label table names 12 before 105, 33, then 129 from
+ * 118; variable labels 32 / 81 / 321 from 108 and 118; formats 7 / 12 /
+ * 49 / 57 from 105, 114 and 118; value labels 8 before 105, else ReadStat's
+ * limit of 32000 bytes. */
+static void set_field_lengths(rctx *c) {
+  int v = c->version;
+  c->name_len = v < 110 ? 9 : v < 118 ? 33 : 129;
+  c->set_len = v < 105 ? 12 : v < 118 ? 33 : 129;
+  c->label_len = v < 108 ? 32 : v < 118 ? 81 : 321;
+  c->fmt_len = v < 105 ? 7 : v < 114 ? 12 : v < 118 ? 49 : 57;
+  c->vl_len = v < 105 ? 8 : 32000;
 }
 
 /* True when s[0..m) is the start of a multi-byte UTF-8 character that the
@@ -235,7 +263,7 @@ static int on_variable(int index, readstat_variable_t *v, const char *val_labels
     return READSTAT_HANDLER_ABORT;
   }
   const char *raw = readstat_variable_get_name(v);
-  size_t n = raw ? strlen(raw) : 0;
+  size_t n = rs_len(raw, c->name_len);
   const char *name = utf8_text(c, raw ? raw : "", &n, 0, index + 1, "the name of variable %d",
                                index + 1);
   if (!name) return READSTAT_HANDLER_ABORT;
@@ -249,14 +277,14 @@ static int on_variable(int index, readstat_variable_t *v, const char *val_labels
   if (c->reserve > 0 && !cn__col_reserve(col, c->reserve)) return oom(c);
   const char *label = readstat_variable_get_label(v);
   if (label && *label) {
-    n = strlen(label);
+    n = rs_len(label, c->label_len);
     label = utf8_text(c, label, &n, 0, index + 1, "the label of variable \"%s\"", col->name);
     if (!label) return READSTAT_HANDLER_ABORT;
     if (!(col->label = cn_strndup(label, n))) return oom(c);
   }
   const char *fmt = readstat_variable_get_format(v);
   if (fmt && *fmt) {
-    n = strlen(fmt);
+    n = rs_len(fmt, c->fmt_len);
     fmt = utf8_text(c, fmt, &n, 0, index + 1, "the format of variable \"%s\"", col->name);
     if (!fmt) return READSTAT_HANDLER_ABORT;
     if (!(col->format = cn_strndup(fmt, n))) return oom(c);
@@ -267,7 +295,7 @@ static int on_variable(int index, readstat_variable_t *v, const char *val_labels
   for (int i = c->nvl_of; i < (int)cap; i++) c->vl_of[i] = NULL;
   c->nvl_of = (int)cap;
   if (val_labels && *val_labels) {
-    n = strlen(val_labels);
+    n = rs_len(val_labels, c->name_len); /* a pointer into the file's lbllist */
     const char *set = utf8_text(c, val_labels, &n, 0, index + 1,
                                 "the value-label name of variable \"%s\"", col->name);
     if (!set) return READSTAT_HANDLER_ABORT;
@@ -300,7 +328,10 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t val, void 
   switch (col->type) {
     case CN_STRING: {
       const char *s = missing ? NULL : readstat_string_value(val);
-      size_t n = s ? strlen(s) : 0;
+      /* a str# comes in ReadStat's own NUL-terminated copy; a strL (width 0)
+       * straight from the file, whose final NUL check_strls made sure of */
+      size_t w = readstat_variable_get_storage_width(v);
+      size_t n = rs_len(s, w ? w : SIZE_MAX);
       if (obs && (obs & (CN__PLAIN_MIN_ROWS - 1)) == 0) cn__col_check_plain(col, obs);
       if (n == 0) {
         col->codes[obs] = CN_NA_CODE;
@@ -349,9 +380,10 @@ static int on_value_label(const char *set, readstat_value_t val, const char *lab
   if (readstat_value_type_class(val) != READSTAT_TYPE_CLASS_NUMERIC ||
       readstat_value_is_tagged_missing(val) || readstat_value_is_system_missing(val))
     return READSTAT_HANDLER_OK; /* labels of .a-.z: missing values are not kept */
+  size_t setn = rs_len(set, c->set_len); /* ReadStat's copy of the file's bytes */
   vlset *s = NULL;
   for (int i = 0; i < c->nsets && !s; i++)
-    if (!strcmp(c->sets[i].name, set)) s = &c->sets[i];
+    if (c->sets[i].raw_len == setn && !memcmp(c->sets[i].raw, set, setn)) s = &c->sets[i];
   if (!s) {
     size_t cap = (size_t)c->capsets;
     if (!cn__grow((void **)&c->sets, &cap, (size_t)c->nsets + 1, sizeof *c->sets))
@@ -359,8 +391,10 @@ static int on_value_label(const char *set, readstat_value_t val, const char *lab
     c->capsets = (int)cap;
     s = &c->sets[c->nsets++];
     memset(s, 0, sizeof *s);
-    size_t n = strlen(set);
-    const char *nm = utf8_text(c, set, &n, 0, 0, "the name of value-label set %d", c->nsets);
+    if (!(s->raw = cn_strndup(set, setn))) return oom(c);
+    s->raw_len = setn;
+    size_t n = setn;
+    const char *nm = utf8_text(c, s->raw, &n, 0, 0, "the name of value-label set %d", c->nsets);
     if (!nm) return READSTAT_HANDLER_ABORT;
     if (!(s->name = cn_strndup(nm, n))) return oom(c);
   }
@@ -377,7 +411,7 @@ static int on_value_label(const char *set, readstat_value_t val, const char *lab
              : ty == READSTAT_TYPE_INT8  ? readstat_int8_value(val)
              : ty == READSTAT_TYPE_FLOAT ? readstat_float_value(val)
                                          : readstat_double_value(val);
-  size_t n = label ? strlen(label) : 0;
+  size_t n = rs_len(label, c->vl_len);
   const char *text = utf8_text(c, label ? label : "", &n, 0, 0,
                                "the label of value %.17g in set \"%s\"", x, s->name);
   if (!text) return READSTAT_HANDLER_ABORT;
@@ -541,6 +575,95 @@ static cn_status check_version(const char *path, const char *name, int *version,
                     ver);
 }
 
+/* A reader of a file's bytes at an offset, for check_strls. */
+typedef struct bytes_at {
+  int fd;
+  int64_t off;
+  bool little; /* the file's byte order: least significant byte first */
+} bytes_at;
+
+/* Reads n bytes at b->off into out and moves on; false at the end. */
+static bool take(bytes_at *b, void *out, size_t n) {
+  ssize_t k = pread(b->fd, out, n, (off_t)b->off);
+  if (k < 0 || (size_t)k != n) return false;
+  b->off += (int64_t)n;
+  return true;
+}
+
+/* True when the next bytes are tag. */
+static bool take_tag(bytes_at *b, const char *tag) {
+  char buf[32];
+  size_t n = strlen(tag);
+  return take(b, buf, n) && !memcmp(buf, tag, n);
+}
+
+/* Reads an unsigned integer of n (1, 2, 4 or 8) bytes in the file's order. */
+static bool take_uint(bytes_at *b, size_t n, uint64_t *out) {
+  unsigned char x[8];
+  if (!take(b, x, n)) return false;
+  *out = 0;
+  for (size_t i = 0; i < n; i++) *out = *out << 8 | x[b->little ? n - 1 - i : i];
+  return true;
+}
+
+/* Checks, for versions 117+, that every text strL ("GSO" of type 130) ends
+ * in the NUL the format asks for: ReadStat hands its bytes over as they are
+ * in the file, so an unterminated one would be read past its end. The walk
+ * follows ReadStat's own (readstat_dta_read.c: the header, the map, then
+ * the strls section) so that it sees the strLs ReadStat keeps; where the
+ * walk stops early ReadStat fails too. CN_EDATA naming the strL when one
+ * is not terminated; CN_OK otherwise. */
+static cn_status check_strls(const char *path, const char *name, int version, cn_diag *d) {
+  bytes_at b = {.fd = open(path, O_RDONLY)};
+  cn_status st = CN_OK;
+  if (b.fd < 0) goto done; /* ReadStat's open reports it */
+  char order[3];
+  uint64_t k, len8, strls = 0;
+  if (!take_tag(&b, "<stata_dta><header><release>") || !take(&b, order, 3) ||
+      !take_tag(&b, "</release><byteorder>") || !take(&b, order, 3) ||
+      !take_tag(&b, "</byteorder><K>"))
+    goto done;
+  if (!memcmp(order, "LSF", 3)) b.little = true;
+  else if (memcmp(order, "MSF", 3)) goto done;
+  if (!take_uint(&b, version >= 119 ? 4 : 2, &k) || !take_tag(&b, "</K><N>") ||
+      !take_uint(&b, version >= 118 ? 8 : 4, &k) || !take_tag(&b, "</N><label>") ||
+      !take_uint(&b, version >= 118 ? 2 : 1, &len8))
+    goto done;
+  b.off += (int64_t)len8;
+  if (!take_tag(&b, "</label><timestamp>") || !take_uint(&b, 1, &len8)) goto done;
+  b.off += (int64_t)len8;
+  if (!take_tag(&b, "</timestamp></header><map>")) goto done;
+  for (int i = 0; i <= 10; i++)
+    if (!take_uint(&b, 8, &strls)) goto done;
+  if (strls > INT64_MAX) goto done;
+  b.off = (int64_t)strls;
+  if (!take_tag(&b, "<strls>")) goto done;
+  for (int64_t nth = 1;; nth++) {
+    char tag[3];
+    uint64_t v, o, type, len;
+    if (!take(&b, tag, 3) || memcmp(tag, "GSO", 3)) break; /* "</s" ends the section */
+    if (!take_uint(&b, 4, &v) || !take_uint(&b, version >= 118 ? 8 : 4, &o) ||
+        !take_uint(&b, 1, &type) || !take_uint(&b, 4, &len))
+      break;
+    if (type != 0x82) continue; /* binary strLs: ReadStat skips the header only */
+    unsigned char last = 1; /* an empty strL has no NUL either */
+    if (len > 0) {
+      b.off += (int64_t)len - 1;
+      if (!take(&b, &last, 1)) break; /* cut short: ReadStat fails reading it */
+    }
+    if (last != 0) {
+      st = cn_diag_at(d, CN_EDATA, name, 0, 0,
+                      "strL %lld (variable %llu, observation %llu) does not end in the NUL "
+                      "byte the format requires: the file is damaged",
+                      (long long)nth, (unsigned long long)v, (unsigned long long)o);
+      goto done;
+    }
+  }
+done:
+  if (b.fd >= 0) close(b.fd);
+  return st;
+}
+
 /* Attaches the value-label sets read to their columns; false when out of
  * memory. */
 static bool attach_value_labels(rctx *c) {
@@ -574,6 +697,8 @@ cn_status cn_table_read_dta(const char *path, const cn_read_opts *o, cn_table **
   *out = NULL;
   cn_diag_clear(d);
   if ((c.st = check_version(path, name, &c.version, &c.size, d)) != CN_OK) goto done;
+  set_field_lengths(&c);
+  if (c.version >= 117 && (c.st = check_strls(path, name, c.version, d)) != CN_OK) goto done;
   if ((c.st = encoding_name(o ? o->encoding : NULL, &c.from, d)) != CN_OK) goto done;
   c.forced = o && o->encoding && c.version < 118; /* "utf-8" included */
   const char *dec = c.from ? c.from : c.version < 118 && !c.forced ? "CP1252" : NULL;
@@ -652,6 +777,7 @@ done:
     cn_free(c.sets[i].labels);
     cn_free(c.sets[i].values);
     cn_free(c.sets[i].name);
+    cn_free(c.sets[i].raw);
   }
   cn_free(c.sets);
   return c.st;
@@ -720,9 +846,11 @@ static bool flush_out(wctx *x) {
 }
 
 /* ReadStat's output (it writes a row at a time): buffered in x->out;
- * -1 on error. */
+ * -1 on error. ReadStat writes empty sections (a table without columns)
+ * as bytes == NULL, n == 0, which memcpy may not be given. */
 static ssize_t write_bytes(const void *bytes, size_t n, void *ud) {
   wctx *x = ud;
+  if (n == 0) return 0;
   if (x->nout + n > RIO_BLOCK && !flush_out(x)) return -1;
   if (n >= RIO_BLOCK) return write_all(x, bytes, n) ? (ssize_t)n : -1;
   memcpy(x->out + x->nout, bytes, n);

@@ -336,7 +336,7 @@ cn_status cn_study_read(const char *path, cn_study **out, cn_diag *d) {
   cn_buf b = {0};
   *out = NULL;
   FILE *fp = fopen(path, "rb");
-  if (!fp) return cn_diag_set(d, CN_EUSAGE, "%s: cannot open the study: %s", path, strerror(errno));
+  if (!fp) return cn_diag_set(d, CN_EDATA, "%s: cannot open: %s", path, strerror(errno));
   char tmp[65536];
   size_t got;
   while ((got = fread(tmp, 1, sizeof tmp, fp)) > 0) cn__buf_append(&b, tmp, got);

@@ -139,6 +139,11 @@ int cli_read(const char *path, const cn_read_opts *o, cn_table **t);
  * argv is the command's (argv[0] "table"), -o and --format are ignored.
  * Prints errors; returns 0 or an exit code. */
 int cli_table_text(int argc, char **argv, cn_regtable_format fmt, char **out);
+/* When set, `coinnet run` calls it after the last step succeeded, with the
+ * report (working folder: the run's DIR), so that a caller adds sections
+ * before the provenance (coinnet demo adds the truth); it prints its own
+ * errors and returns 0 or an exit code. */
+extern int (*cli_run_finish)(cn_report *rep);
 /* `--name N`: writes the model as JSON to N.json in the working directory
  * (for `coinnet table N`); prints errors; returns 0 or an exit code. */
 int cli_save_model(const cn_model *m, const char *name);

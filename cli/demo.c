@@ -1,6 +1,7 @@
 /* cli/demo.c — `coinnet demo`: the example study on generated data, from raw
  * patent records to the paper's Figure 1 and tables, with a final table of
- * the truth against the estimates. */
+ * the truth against the estimates (a section of the report, added through
+ * cli_run_finish before its provenance). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -98,71 +99,69 @@ static bool dvar_recovery(const char *dir, double *worst, int64_t *n) {
   return ok;
 }
 
-/* Appends the truth-against-estimates section to report.md and, before
- * </body>, to report.html. */
-static int append_truth(const char *dir) {
+/* The demo's output folder, for messages (the truth is read while
+ * `coinnet run` works inside it), and the truth section in Markdown,
+ * printed on stdout once the run is over. */
+static const char *demo_dir = "";
+static char demo_truth[8192];
+
+/* The truth-against-estimates section: a heading, a paragraph and a grid
+ * added to the report before its provenance (so that it sits inside the
+ * page like the other sections), and the same text in Markdown on
+ * stdout. Runs inside the output folder. */
+static int add_truth(cn_report *rep) {
   est e[] = {{"t1c3", "Table 1 (3): OLS, firm and year effects", false, 0, 0, 0},
              {"t1c2", "Table 1 (2): pooled OLS (biased by the firm's unobserved shock)", false, 0, 0, 0},
              {"t3iv", "Table 3 (2): 2SLS, incubators and pilot city", false, 0, 0, 0}};
-  double beta = true_beta(dir), worst;
+  enum { NCOL = 5, MAXROW = 4 };
+  static const char *const header[NCOL] = {"quantity", "truth", "estimate", "95% interval",
+                                           "interval covers the truth"};
+  static const char heading[] = "Truth vs estimate",
+                    text[] = "The data come from `coinnet gen paper`, whose parameters are in raw/truth.json.";
+  double beta = true_beta("."), worst;
   int64_t n;
-  for (size_t i = 0; i < 3; i++) read_est(dir, &e[i]);
-  if (isnan(beta) || !dvar_recovery(dir, &worst, &n)) {
-    fprintf(stderr, "%s: the truth or the panel could not be read back from %s\n", cli_prefix, dir);
+  for (size_t i = 0; i < 3; i++) read_est(".", &e[i]);
+  if (isnan(beta) || !dvar_recovery(".", &worst, &n)) {
+    fprintf(stderr, "%s: the truth or the panel could not be read back from %s\n", cli_prefix, demo_dir);
     return CN_EDATA;
   }
-  char md[8192], html[8192];
-  int lm = snprintf(md, sizeof md,
-                    "\n## Truth vs estimate\n\n"
-                    "The data come from `coinnet gen paper`, whose parameters are in raw/truth.json.\n\n"
-                    "| quantity | truth | estimate | 95%% interval | interval covers the truth |\n"
-                    "|:--|--:|--:|:-:|:-:|\n");
-  int lh = snprintf(html, sizeof html,
-                    "<section id=\"truth\">\n<h2>Truth vs estimate</h2>\n"
-                    "<p>The data come from <code>coinnet gen paper</code>, whose parameters are in "
-                    "raw/truth.json.</p>\n<table class=\"truth\">\n<thead><tr><th>quantity</th><th>truth</th>"
-                    "<th>estimate</th><th>95%% interval</th><th>interval covers the truth</th></tr></thead>\n"
-                    "<tbody>\n");
+  char buf[MAXROW][NCOL][192];
+  const char *cells[MAXROW * NCOL];
+  int rows = 0;
   for (size_t i = 0; i < 3; i++) {
     if (!e[i].ok) continue;
-    const char *cov = e[i].lo <= beta && beta <= e[i].hi ? "yes" : "no";
-    lm += snprintf(md + lm, sizeof md - (size_t)lm, "| β, %s | %.4f | %.4f | [%.4f, %.4f] | %s |\n", e[i].what,
-                   beta, e[i].b, e[i].lo, e[i].hi, cov);
-    lh += snprintf(html + lh, sizeof html - (size_t)lh,
-                   "<tr><td>β, %s</td><td>%.4f</td><td>%.4f</td><td>[%.4f, %.4f]</td><td>%s</td></tr>\n",
-                   e[i].what, beta, e[i].b, e[i].lo, e[i].hi, cov);
+    snprintf(buf[rows][0], sizeof buf[rows][0], "β, %s", e[i].what);
+    snprintf(buf[rows][1], sizeof buf[rows][1], "%.4f", beta);
+    snprintf(buf[rows][2], sizeof buf[rows][2], "%.4f", e[i].b);
+    snprintf(buf[rows][3], sizeof buf[rows][3], "[%.4f, %.4f]", e[i].lo, e[i].hi);
+    snprintf(buf[rows][4], sizeof buf[rows][4], "%s", e[i].lo <= beta && beta <= e[i].hi ? "yes" : "no");
+    rows++;
   }
-  lm += snprintf(md + lm, sizeof md - (size_t)lm,
-                 "| DVAR from customs (dvar.csv) vs dvar_true, %lld exporter-years | 0 | max abs. difference "
-                 "%.1e | | %s |\n",
-                 (long long)n, worst, worst < 1e-9 ? "yes (below 1e-9)" : "no");
-  lh += snprintf(html + lh, sizeof html - (size_t)lh,
-                 "<tr><td>DVAR from customs (dvar.csv) vs dvar_true, %lld exporter-years</td><td>0</td>"
-                 "<td>max abs. difference %.1e</td><td></td><td>%s</td></tr>\n</tbody>\n</table>\n</section>\n",
-                 (long long)n, worst, worst < 1e-9 ? "yes (below 1e-9)" : "no");
-  char path[4096];
-  size_t len;
-  snprintf(path, sizeof path, "%s/report.md", dir);
-  FILE *fp = fopen(path, "ab");
-  bool ok = fp && fwrite(md, 1, (size_t)lm, fp) == (size_t)lm;
-  if (fp && fclose(fp) != 0) ok = false;
-  if (!ok) goto fail;
-  char *t;
-  snprintf(path, sizeof path, "%s/report.html", dir);
-  if (!(t = cli_slurp(path, &len))) goto fail;
-  char *body = strstr(t, "</body>");
-  size_t at = body ? (size_t)(body - t) : len;
-  fp = fopen(path, "wb");
-  ok = fp && fwrite(t, 1, at, fp) == at && fwrite(html, 1, (size_t)lh, fp) == (size_t)lh &&
-       fwrite(t + at, 1, len - at, fp) == len - at;
-  if (fp && fclose(fp) != 0) ok = false;
-  free(t);
-  if (!ok) goto fail;
-  fputs(md + 1, stdout);
+  snprintf(buf[rows][0], sizeof buf[rows][0], "DVAR from customs (dvar.csv) vs dvar_true, %lld exporter-years",
+           (long long)n);
+  snprintf(buf[rows][1], sizeof buf[rows][1], "0");
+  snprintf(buf[rows][2], sizeof buf[rows][2], "max abs. difference %.1e", worst);
+  buf[rows][3][0] = '\0';
+  snprintf(buf[rows][4], sizeof buf[rows][4], "%s", worst < 1e-9 ? "yes (below 1e-9)" : "no");
+  rows++;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < NCOL; c++) cells[r * NCOL + c] = buf[r][c];
+  cn_diag d;
+  if (cn_report_text(rep, 2, heading, &d) != CN_OK || cn_report_text(rep, 0, text, &d) != CN_OK ||
+      cn_report_grid(rep, NCOL, header, "lrrcc", rows, cells, &d) != CN_OK)
+    return cli_fail(&d);
+  /* the same section for stdout, as report.md has it */
+  size_t at = 0, cap = sizeof demo_truth;
+#define ADD(...) (at += (size_t)snprintf(demo_truth + at, at < cap ? cap - at : 0, __VA_ARGS__))
+  ADD("## %s\n\n%s\n\n", heading, text);
+  for (int c = 0; c < NCOL; c++) ADD("| %s ", header[c]);
+  ADD("|\n|:--|--:|--:|:-:|:-:|\n");
+  for (int r = 0; r < rows; r++) {
+    for (int c = 0; c < NCOL; c++) ADD("| %s%s", buf[r][c], buf[r][c][0] ? " " : "");
+    ADD("|\n");
+  }
+#undef ADD
   return 0;
-fail:
-  fprintf(stderr, "%s: %s: cannot update the report\n", cli_prefix, path);
-  return CN_EINTERNAL;
 }
 
 static int run_demo(int argc, char **argv) {
@@ -192,11 +191,14 @@ static int run_demo(int argc, char **argv) {
   snprintf(lpath, sizeof lpath, "%s/labels.csv", outdir);
   if (!ok || !put_file(lpath, (const char *)cn_demo_labels, cn_demo_labels_len)) return CN_EDATA;
   char *args[] = {"run", path, "--out", (char *)outdir, NULL};
+  demo_dir = outdir;
+  cli_run_finish = add_truth;
   rc = cli_dispatch(4, args);
+  cli_run_finish = NULL;
   cli_prefix = "coinnet demo";
   if (rc) return rc;
-  if ((rc = append_truth(outdir)) != 0) return rc;
   fprintf(stderr, "%s: the report is %s/report.html (and report.md)\n", cli_prefix, outdir);
+  fputs(demo_truth, stdout);
   return 0;
 }
 
@@ -206,11 +208,12 @@ const cli_cmd cli_demo_cmds[] = {
      "Runs the reference paper's study (examples/paper-collab-dvar.cn, carried in\n"
      "the binary) on data from `coinnet gen paper`: raw patent records, firm panel,\n"
      "customs records and cities -> yearly co-applicant networks and their measures\n"
-     "-> Figure 1 -> DVAR from customs -> the firm panel -> Tables 1, 2, 3 and 5.\n"
-     "DIR gets the script (edit it and rerun with `coinnet run`), every\n"
-     "intermediate table, report.md and report.html. The report ends with the\n"
-     "truth of the data-generating process against the estimates. The same seed\n"
-     "and scale give byte-identical tables and figures.\n\n"
+     "-> Figure 1 -> DVAR from customs -> the firm panel -> Tables 1 to 4 (the\n"
+     "paper's Tables 1, 2, 3 and 5). DIR gets the script (edit it and rerun with\n"
+     "`coinnet run`), every intermediate table, report.md and report.html. The\n"
+     "report ends with a section on the truth of the data-generating process\n"
+     "against the estimates, also printed on stdout. The same seed and scale give\n"
+     "byte-identical tables and figures.\n\n"
      "options:\n"
      "  --scale S          small (2,000 firms; default, well under a minute) or paper\n"
      "                     (38,804 firms, 197,171 firm-years, the paper's networks)\n"

@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include "cli.h"
 
+int (*cli_run_finish)(cn_report *rep) = NULL;
+
 /* A growable list of malloc'd strings. */
 typedef struct strlist {
   char **v;
@@ -296,6 +298,25 @@ static bool scan_args(run *r, const cn_study_item *it, int words, char **argv, s
 }
 
 
+/* Removes `--title T` (or `--title=T`) from argv[0..argc), keeping *title
+ * (the last one given); returns the new count. */
+static int without_title(int argc, char **argv, const char **title) {
+  int n = 0;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--title") && i + 1 < argc) {
+      *title = argv[++i];
+      continue;
+    }
+    if (!strncmp(argv[i], "--title=", 8)) {
+      *title = argv[i] + 8;
+      continue;
+    }
+    argv[n++] = argv[i];
+  }
+  argv[n] = NULL;
+  return n;
+}
+
 static bool ends_with_svg(const char *s) {
   size_t n = strlen(s);
   return n > 4 && !strcasecmp(s + n - 4, ".svg");
@@ -499,11 +520,15 @@ static int run_study(int argc, char **argv) {
     cli_prefix = myprefix;
     fflush(stdout);
     if (src == 0 && !strcmp(it->argv[0], "table")) {
+      /* the report gives the table its caption (numbered), so the table
+       * itself is rendered without its --title */
       char *t1 = NULL, *t2 = NULL;
-      src = cli_table_text(it->argc, av, CN_REGTABLE_MD, &t1);
-      if (!src) src = cli_table_text(it->argc, av, CN_REGTABLE_HTML, &t2);
+      const char *caption = NULL;
+      int tn = without_title(it->argc, av, &caption);
+      src = cli_table_text(tn, av, CN_REGTABLE_MD, &t1);
+      if (!src) src = cli_table_text(tn, av, CN_REGTABLE_HTML, &t2);
       cli_prefix = myprefix;
-      if (!src && cn_report_table(rep, command, t1, t2, &d) != CN_OK) {
+      if (!src && cn_report_table(rep, command, caption, t1, t2, &d) != CN_OK) {
         cn_free(t1);
         cn_free(t2);
         goto fail;
@@ -549,6 +574,8 @@ static int run_study(int argc, char **argv) {
     if (!figs && cn_report_step(rep, command, (const char *const *)r.outs.v, r.outs.n, &d) != CN_OK)
       goto fail;
   }
+  /* sections a caller adds at the end (coinnet demo's truth) */
+  if (!failed && cli_run_finish && (rc = cli_run_finish(rep)) != 0) goto done;
   /* provenance: version, command, seeds, inputs */
   char seeds[4096] = "none";
   for (int q = 0, off = 0; q < r.seeds.n && off < (int)sizeof seeds; q++)

@@ -14,9 +14,14 @@ extern "C" {
 #define CN_PLOT_FONT "WenQuanYi Micro Hei"
 
 /* Draws nseries line panels stacked over a shared x axis (one panel per
- * series, each with its own y scale), as the reference paper's Figure 1.
- * The format follows the extension of path: .svg, .png or .pdf. y values
- * that are NaN leave a gap. Same inputs give byte-identical files. */
+ * series, each with its own y scale and its name above it), as the
+ * reference paper's Figure 1. The format follows the extension of path:
+ * .svg, .png or .pdf. y values that are NaN leave a gap; the data keep a
+ * margin inside each frame, so that no marker is cut. The title is not
+ * drawn (a paper's figure has its title in the caption): an SVG holds it
+ * as <title>, with a <desc> naming the panels and the x axis (coinnet
+ * run's report makes them the caption); a PDF as its Title metadata; a PNG
+ * has none. Same inputs give byte-identical files. */
 cn_status cn_plot_panels(const char *path, const char *title, const char *xlabel,
                          const double *x, int n, int nseries,
                          const double *const *y, const char *const *names,

@@ -82,21 +82,35 @@ typedef struct cn_report cn_report;
 cn_report *cn_report_new(const char *title);
 void cn_report_free(cn_report *r);
 /* Report text: a heading (level 1..6) or a paragraph (level 0). The text
- * goes to Markdown as it is and to HTML escaped. */
+ * goes to Markdown as it is; to HTML escaped, with its Markdown code spans
+ * (`x`) as <code>. In the HTML, each heading of level 1 or 2 starts a
+ * <section id="sec-K"> (K = 0, 1, ...). */
 cn_status cn_report_text(cn_report *r, int level, const char *text, cn_diag *d);
 /* A step shown as one line: the command and the files it wrote (may be
  * none). */
 cn_status cn_report_step(cn_report *r, const char *command, const char *const *outputs,
                          int n_outputs, cn_diag *d);
-/* A regression table: its Markdown and its HTML text (a <table> element)
- * and the command that made it. Tables are numbered 1, 2, ... */
-cn_status cn_report_table(cn_report *r, const char *command, const char *md, const char *html,
-                          cn_diag *d);
+/* A regression table: its caption (the table's title; NULL or "" for
+ * none), its Markdown and its HTML text (a <table> element, rendered
+ * without a title of its own) and the command that made it. Tables are
+ * numbered 1, 2, ...: the caption reads "Table K. caption", and a caption
+ * that starts with its own "Table N." or "Table N:" loses that prefix, as
+ * the report (like LaTeX) does the numbering. */
+cn_status cn_report_table(cn_report *r, const char *command, const char *caption, const char *md,
+                          const char *html, cn_diag *d);
 /* A figure: the SVG file's name (linked from Markdown), its text (embedded
  * in the HTML, its XML declaration dropped and its ids made unique to the
- * figure) and the command that made it. Figures are numbered 1, 2, ... */
+ * figure) and the command that made it. Figures are numbered 1, 2, ...;
+ * the caption below a figure is "Figure K." followed by the SVG's <title>
+ * and <desc> (cn_plot_panels writes both), a "Figure N." prefix of its own
+ * dropped as for tables. */
 cn_status cn_report_figure(cn_report *r, const char *command, const char *path,
                            const char *svg, size_t svg_len, cn_diag *d);
+/* A plain table of text cells (not numbered, no caption): header[ncol],
+ * then cells[nrow * ncol] row by row; align holds l, r or c for each
+ * column. A Markdown pipe table and an HTML <table class="grid">. */
+cn_status cn_report_grid(cn_report *r, int ncol, const char *const *header, const char *align,
+                         int nrow, const char *const *cells, cn_diag *d);
 /* Provenance: one line "key: value" (the version, the command, seeds)... */
 cn_status cn_report_prov(cn_report *r, const char *key, const char *value, cn_diag *d);
 /* ... and one input file with its size and SHA-256 (hex). */

@@ -4,21 +4,26 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include "../base/base_int.h"
 #include "coinnet/study.h"
 
-typedef enum { B_TEXT, B_STEP, B_TABLE, B_FIGURE } block_kind;
+typedef enum { B_TEXT, B_STEP, B_TABLE, B_FIGURE, B_GRID } block_kind;
 
 typedef struct block {
   block_kind kind;
   int level;       /* B_TEXT: 0 paragraph, 1..6 heading */
   int number;      /* B_TABLE, B_FIGURE: 1, 2, ... */
-  char *text;      /* B_TEXT: the text; others: the command */
+  char *text;      /* B_TEXT: the text; B_GRID: NULL; others: the command */
   char **outputs;  /* B_STEP */
   int n_outputs;
+  char *caption;   /* B_TABLE, B_FIGURE: the caption without "Table K." (may be empty) */
   char *md, *html; /* B_TABLE */
   char *path;      /* B_FIGURE: the SVG file */
   char *svg;       /* B_FIGURE: the SVG text, ready to embed */
+  int ncol, nrow;  /* B_GRID: the columns, the rows after the header */
+  char **cells;    /* B_GRID: (nrow + 1) * ncol cells, the header first */
+  char *align;     /* B_GRID: one of l, r, c per column */
 } block;
 
 typedef struct input {
@@ -45,6 +50,10 @@ static void free_block(block *b) {
   cn_free(b->html);
   cn_free(b->path);
   cn_free(b->svg);
+  cn_free(b->caption);
+  for (int k = 0; b->cells && k < (b->nrow + 1) * b->ncol; k++) cn_free(b->cells[k]);
+  cn_free(b->cells);
+  cn_free(b->align);
 }
 
 cn_report *cn_report_new(const char *title) {
@@ -88,6 +97,8 @@ static block *add_block(cn_report *r, block_kind kind) {
 
 static cn_status oom(cn_diag *d) { return cn_diag_set(d, CN_EINTERNAL, "out of memory"); }
 
+static void put(cn_buf *b, const char *s) { cn__buf_append(b, s, strlen(s)); }
+
 /* Drops the block being added (after a failure); returns st. */
 static cn_status undo(cn_report *r, cn_status st) {
   block *b = &r->blocks[--r->n];
@@ -121,13 +132,56 @@ cn_status cn_report_step(cn_report *r, const char *command, const char *const *o
   return CN_OK;
 }
 
-cn_status cn_report_table(cn_report *r, const char *command, const char *md, const char *html,
-                          cn_diag *d) {
+/* The caption without an author's own number: "Table 5. Heterogeneity"
+ * and "Table 5: Heterogeneity" give "Heterogeneity" (word is "Table" or
+ * "Figure"), since the report numbers its tables and figures itself, as
+ * LaTeX does. A new string; NULL when out of memory. */
+static char *own_caption(const char *caption, const char *word) {
+  const char *p = caption ? caption : "";
+  while (*p == ' ') p++;
+  size_t w = strlen(word);
+  if (!strncasecmp(p, word, w) && p[w] == ' ') {
+    const char *q = p + w;
+    while (*q == ' ') q++;
+    if (*q >= '0' && *q <= '9') {
+      while (*q >= '0' && *q <= '9') q++;
+      if (*q == '.' || *q == ':') q++;
+      if (*q == ' ' || *q == '\0') {
+        while (*q == ' ') q++;
+        p = q;
+      }
+    }
+  }
+  return cn_strdup(p);
+}
+
+cn_status cn_report_table(cn_report *r, const char *command, const char *caption, const char *md,
+                          const char *html, cn_diag *d) {
   block *b = add_block(r, B_TABLE);
   if (!b) return oom(d);
   b->number = ++r->n_tables;
-  if (!(b->text = cn_strdup(command)) || !(b->md = cn_strdup(md)) || !(b->html = cn_strdup(html)))
+  if (!(b->text = cn_strdup(command)) || !(b->caption = own_caption(caption, "Table")) ||
+      !(b->md = cn_strdup(md)) || !(b->html = cn_strdup(html)))
     return undo(r, oom(d));
+  return CN_OK;
+}
+
+cn_status cn_report_grid(cn_report *r, int ncol, const char *const *header, const char *align,
+                         int nrow, const char *const *cells, cn_diag *d) {
+  if (ncol < 1 || nrow < 0 || !header || (nrow && !cells))
+    return cn_diag_set(d, CN_EUSAGE, "a grid has one column or more and a header");
+  if (!align || strlen(align) != (size_t)ncol || strspn(align, "lrc") != (size_t)ncol)
+    return cn_diag_set(d, CN_EUSAGE, "a grid's alignment is one of l, r, c per column (%d)", ncol);
+  block *b = add_block(r, B_GRID);
+  if (!b) return oom(d);
+  b->ncol = ncol;
+  b->nrow = nrow;
+  size_t n = (size_t)(nrow + 1) * (size_t)ncol;
+  if (!(b->align = cn_strdup(align)) || !(b->cells = cn_calloc(n, sizeof *b->cells))) return undo(r, oom(d));
+  for (size_t k = 0; k < n; k++) {
+    const char *c = k < (size_t)ncol ? header[k] : cells[k - (size_t)ncol];
+    if (!(b->cells[k] = cn_strdup(c ? c : ""))) return undo(r, oom(d));
+  }
   return CN_OK;
 }
 
@@ -167,6 +221,55 @@ static char *embed_svg(const char *svg, size_t n, int number) {
   return b.data;
 }
 
+/* The text of the first <name>...</name> element of the SVG's opening
+ * (before its first <defs> or <g>), its entities decoded, appended to b;
+ * false when there is none. */
+static bool svg_text(cn_buf *b, const char *svg, const char *name) {
+  char open[32], close[32];
+  snprintf(open, sizeof open, "<%s>", name);
+  snprintf(close, sizeof close, "</%s>", name);
+  const char *s = strstr(svg, "<svg"), *p = s ? strstr(s, open) : NULL;
+  const char *defs = s ? strstr(s, "<defs") : NULL, *g = s ? strstr(s, "<g") : NULL;
+  if (!p || (defs && defs < p) || (g && g < p)) return false;
+  p += strlen(open);
+  const char *e = strstr(p, close);
+  if (!e) return false;
+  static const char *const ent[][2] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
+                                       {"&apos;", "'"}};
+  while (p < e) {
+    bool hit = false;
+    for (size_t k = 0; k < sizeof ent / sizeof *ent && !hit; k++)
+      if (starts(p, e, ent[k][0])) {
+        put(b, ent[k][1]);
+        p += strlen(ent[k][0]);
+        hit = true;
+      }
+    if (!hit) cn__buf_append(b, *p == '\n' ? " " : p, 1), p++;
+  }
+  return true;
+}
+
+/* The figure's caption: the SVG's <title>, then its <desc>, each ending
+ * in a full stop ("" when it has neither). */
+static char *svg_caption(const char *svg) {
+  cn_buf b = {0};
+  for (int k = 0; k < 2; k++) {
+    size_t at = b.len;
+    if (at) put(&b, " ");
+    if (!svg_text(&b, svg, k ? "desc" : "title")) {
+      b.len = at;
+      continue;
+    }
+    if (b.len > at && b.data[b.len - 1] != '.') put(&b, ".");
+  }
+  cn__buf_append(&b, "", 0);
+  if (b.failed) {
+    cn__buf_free(&b);
+    return NULL;
+  }
+  return b.data;
+}
+
 cn_status cn_report_figure(cn_report *r, const char *command, const char *path,
                            const char *svg, size_t svg_len, cn_diag *d) {
   block *b = add_block(r, B_FIGURE);
@@ -175,6 +278,10 @@ cn_status cn_report_figure(cn_report *r, const char *command, const char *path,
   if (!(b->text = cn_strdup(command)) || !(b->path = cn_strdup(path))) return undo(r, oom(d));
   b->svg = embed_svg(svg, svg_len, b->number);
   if (!b->svg) return undo(r, cn_diag_set(d, CN_EDATA, "%s: not an SVG figure", path));
+  char *cap = svg_caption(b->svg);
+  b->caption = cap ? own_caption(cap, "Figure") : NULL;
+  cn_free(cap);
+  if (!b->caption) return undo(r, oom(d));
   return CN_OK;
 }
 
@@ -211,7 +318,6 @@ cn_status cn_report_input(cn_report *r, const char *path, int64_t size, const ch
 
 /* ---- Markdown ---------------------------------------------------- */
 
-static void put(cn_buf *b, const char *s) { cn__buf_append(b, s, strlen(s)); }
 
 /* s as a Markdown code span: fenced with one backtick more than its
  * longest run of backticks. */
@@ -245,6 +351,28 @@ static void md_cell(cn_buf *b, const char *s) {
   }
 }
 
+/* A caption line: "**Table K.** caption". */
+static void md_caption(cn_buf *b, const char *word, int number, const char *caption) {
+  cn__buf_printf(b, "**%s %d.**", word, number);
+  if (caption[0]) {
+    put(b, " ");
+    put(b, caption);
+  }
+  put(b, "\n\n");
+}
+
+/* The links to a step's outputs: " → [a](a), [b](b)". */
+static void md_outputs(cn_buf *b, char *const *outputs, int n) {
+  for (int o = 0; o < n; o++) {
+    put(b, o ? ", " : " → ");
+    put(b, "[");
+    put(b, outputs[o]);
+    put(b, "](");
+    md_target(b, outputs[o]);
+    put(b, ")");
+  }
+}
+
 static void render_md(const cn_report *r, cn_buf *b) {
   for (size_t i = 0; i < r->n; i++) {
     const block *k = &r->blocks[i];
@@ -257,32 +385,46 @@ static void render_md(const cn_report *r, cn_buf *b) {
       break;
     case B_STEP:
       md_code(b, k->text);
-      for (int o = 0; o < k->n_outputs; o++) {
-        put(b, o ? ", " : " → ");
-        put(b, "[");
-        put(b, k->outputs[o]);
-        put(b, "](");
-        md_target(b, k->outputs[o]);
-        put(b, ")");
-      }
+      md_outputs(b, k->outputs, k->n_outputs);
       put(b, "\n\n");
       break;
     case B_TABLE:
-      cn__buf_printf(b, "**Table %d.** ", k->number);
-      md_code(b, k->text);
-      put(b, "\n\n");
+      /* the caption above the table, the command that made it below */
+      md_caption(b, "Table", k->number, k->caption);
       put(b, k->md);
       if (k->md[0] && k->md[strlen(k->md) - 1] != '\n') put(b, "\n");
       put(b, "\n");
-      break;
-    case B_FIGURE:
-      cn__buf_printf(b, "![Figure %d](", k->number);
-      md_target(b, k->path);
-      cn__buf_printf(b, ")\n\n**Figure %d.** [%s](", k->number, k->path);
-      md_target(b, k->path);
-      put(b, ") ");
       md_code(b, k->text);
       put(b, "\n\n");
+      break;
+    case B_FIGURE: {
+      /* the figure, its caption below it, then the command */
+      cn__buf_printf(b, "![Figure %d](", k->number);
+      md_target(b, k->path);
+      put(b, ")\n\n");
+      md_caption(b, "Figure", k->number, k->caption);
+      md_code(b, k->text);
+      char *path = k->path;
+      md_outputs(b, &path, 1);
+      put(b, "\n\n");
+      break;
+    }
+    case B_GRID:
+      for (int row = 0; row <= k->nrow; row++) {
+        for (int c = 0; c < k->ncol; c++) {
+          const char *cell = k->cells[row * k->ncol + c];
+          put(b, "| ");
+          md_cell(b, cell);
+          if (cell[0]) put(b, " ");
+        }
+        put(b, "|\n");
+        if (row == 0) {
+          for (int c = 0; c < k->ncol; c++)
+            put(b, k->align[c] == 'r' ? "|--:" : k->align[c] == 'c' ? "|:-:" : "|:--");
+          put(b, "|\n");
+        }
+      }
+      put(b, "\n");
       break;
     }
   }
@@ -318,6 +460,56 @@ static void esc(cn_buf *b, const char *s) {
   }
 }
 
+/* Text of a heading or a paragraph: escaped, with Markdown code spans
+ * (`x`, ``a `b` c``: a run of backticks up to the next run of the same
+ * length) as <code> when markup, as their bare text otherwise (the page's
+ * <title>). A backtick without its closing run stays as it is. */
+static void html_inline(cn_buf *b, const char *s, bool markup) {
+  const char *p = s;
+  while (*p) {
+    if (*p != '`') {
+      const char *q = strchr(p, '`');
+      size_t n = q ? (size_t)(q - p) : strlen(p);
+      char *part = cn_malloc(n + 1);
+      if (!part) {
+        b->failed = true;
+        return;
+      }
+      memcpy(part, p, n);
+      part[n] = '\0';
+      esc(b, part);
+      cn_free(part);
+      p += n;
+      continue;
+    }
+    size_t run = strspn(p, "`");
+    const char *body = p + run, *close = NULL;
+    for (const char *q = body; (q = strchr(q, '`')) != NULL;) {
+      size_t m = strspn(q, "`");
+      if (m == run) {
+        close = q;
+        break;
+      }
+      q += m;
+    }
+    if (!close) {
+      cn__buf_append(b, p, run);
+      p = body;
+      continue;
+    }
+    const char *from = body, *to = close;
+    if (to - from >= 2 && from[0] == ' ' && to[-1] == ' ' && strspn(from, " ") < (size_t)(to - from))
+      from++, to--;
+    if (markup) put(b, "<code>");
+    for (const char *c = from; c < to; c++) {
+      char one[2] = {*c == '\n' ? ' ' : *c, '\0'};
+      esc(b, one);
+    }
+    if (markup) put(b, "</code>");
+    p = close + run;
+  }
+}
+
 /* A relative link to an output file. */
 static void html_link(cn_buf *b, const char *path) {
   put(b, "<a href=\"");
@@ -340,13 +532,15 @@ static const char css[] =
     "\"Noto Sans\",\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif}\n"
     "main{max-width:60rem;margin:0 auto;padding:1.5rem}\n"
     "h1,h2,h3,h4,h5,h6{line-height:1.25;margin:1.6em 0 .6em}\n"
-    "code{font:.9em/1.4 ui-monospace,\"DejaVu Sans Mono\",monospace;background:#f3f3f3;"
-    "padding:.1em .3em;border-radius:3px;white-space:pre-wrap;word-break:break-word}\n"
+    "code{font:.9em/1.4 ui-monospace,\"DejaVu Sans Mono\",\"WenQuanYi Micro Hei Mono\",monospace;"
+    "background:#f3f3f3;padding:.1em .3em;border-radius:3px;white-space:break-spaces;overflow-wrap:anywhere}\n"
     "p.step{margin:.4em 0;color:#444}\n"
-    "figure{margin:1.5em 0;overflow-x:auto}\n"
-    "figcaption{font-size:.9em;color:#444;margin-top:.4em}\n"
-    "figure svg{display:block;max-width:100%;height:auto}\n"
-    "figure.regtable table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n"
+    "figure{margin:1.5em 0 .4em;overflow-x:auto}\n"
+    "figcaption{font-size:.95em;margin:.5em 0}\n"
+    "figcaption b{font-weight:600}\n"
+    "figure svg{display:block;max-width:100%;height:auto;margin:0 auto}\n"
+    "figure.regtable table{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:0 auto}\n"
+    "figure.regtable figcaption{text-align:center}\n"
     "figure.regtable th,figure.regtable td{padding:.15em .8em;text-align:center}\n"
     "figure.regtable th:first-child,figure.regtable td:first-child{text-align:left}\n"
     "figure.regtable thead{border-top:2px solid #000;border-bottom:1px solid #000}\n"
@@ -354,6 +548,11 @@ static const char css[] =
     "figure.regtable tfoot{border-top:2px solid #000;font-size:.85em}\n"
     "figure.regtable tfoot td{text-align:left}\n"
     "figure.regtable caption{font-weight:600;margin-bottom:.3em}\n"
+    "table.grid{border-collapse:collapse;margin:1em 0;font-variant-numeric:tabular-nums}\n"
+    "table.grid th,table.grid td{padding:.3em .8em;border-bottom:1px solid #ddd;vertical-align:top}\n"
+    "table.grid thead th{border-top:2px solid #000;border-bottom:1px solid #000;font-weight:600}\n"
+    "table.grid tbody tr:last-child td{border-bottom:2px solid #000}\n"
+    "table.grid .l{text-align:left}\ntable.grid .r{text-align:right}\ntable.grid .c{text-align:center}\n"
     "section.provenance{margin-top:3em;border-top:1px solid #ccc;font-size:.9em}\n"
     "section.provenance dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}\n"
     "section.provenance dd{margin:0}\n"
@@ -363,6 +562,28 @@ static const char css[] =
     "table.inputs td.sha{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;"
     "font-size:.85em;word-break:break-all}\n";
 
+/* A step's command and the links to its outputs, on one line. */
+static void html_step(cn_buf *b, const char *command, char *const *outputs, int n) {
+  put(b, "<p class=\"step\"><code>");
+  esc(b, command);
+  put(b, "</code>");
+  for (int o = 0; o < n; o++) {
+    put(b, o ? ", " : " → ");
+    html_link(b, outputs[o]);
+  }
+  put(b, "</p>\n");
+}
+
+/* "<figcaption><b>Table K.</b> caption</figcaption>" */
+static void html_caption(cn_buf *b, const char *word, int number, const char *caption) {
+  cn__buf_printf(b, "<figcaption><b>%s %d.</b>", word, number);
+  if (caption[0]) {
+    put(b, " ");
+    esc(b, caption);
+  }
+  put(b, "</figcaption>\n");
+}
+
 static void render_html(const cn_report *r, cn_buf *b) {
   const char *title = NULL;
   for (size_t i = 0; i < r->n && !title; i++)
@@ -370,54 +591,78 @@ static void render_html(const cn_report *r, cn_buf *b) {
   put(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta name=\"generator\" content=\"coinnet\">\n<title>");
-  esc(b, title ? title : r->title);
+  if (title) html_inline(b, title, false);
+  else esc(b, r->title);
   put(b, "</title>\n<style>\n");
   put(b, css);
   put(b, "</style>\n</head>\n<body>\n<main>\n");
+  /* the page is a list of sections: one opens at each heading of level 1
+   * or 2 (and before the first block when no such heading starts it) */
+  int sections = 0;
+  bool open = false;
   if (!title) {
-    put(b, "<h1>");
+    cn__buf_printf(b, "<section id=\"sec-%d\">\n<h1>", sections++);
+    open = true;
     esc(b, r->title);
     put(b, "</h1>\n");
   }
   for (size_t i = 0; i < r->n; i++) {
     const block *k = &r->blocks[i];
+    bool starts_section = k->kind == B_TEXT && (k->level == 1 || k->level == 2);
+    if (starts_section || !open) {
+      if (open) put(b, "</section>\n");
+      cn__buf_printf(b, "<section id=\"sec-%d\">\n", sections++);
+      open = true;
+    }
     switch (k->kind) {
     case B_TEXT:
       if (k->level) cn__buf_printf(b, "<h%d>", k->level);
       else put(b, "<p>");
-      esc(b, k->text);
+      html_inline(b, k->text, true);
       if (k->level) cn__buf_printf(b, "</h%d>\n", k->level);
       else put(b, "</p>\n");
       break;
     case B_STEP:
-      put(b, "<p class=\"step\"><code>");
-      esc(b, k->text);
-      put(b, "</code>");
-      for (int o = 0; o < k->n_outputs; o++) {
-        put(b, o ? ", " : " → ");
-        html_link(b, k->outputs[o]);
-      }
-      put(b, "</p>\n");
+      html_step(b, k->text, k->outputs, k->n_outputs);
       break;
     case B_TABLE:
+      /* the caption above the table, as in a paper; the command below */
       cn__buf_printf(b, "<figure class=\"regtable\" id=\"table-%d\">\n", k->number);
+      html_caption(b, "Table", k->number, k->caption);
       put(b, k->html);
       if (k->html[0] && k->html[strlen(k->html) - 1] != '\n') put(b, "\n");
-      cn__buf_printf(b, "<figcaption>Table %d. <code>", k->number);
-      esc(b, k->text);
-      put(b, "</code></figcaption>\n</figure>\n");
+      put(b, "</figure>\n");
+      html_step(b, k->text, NULL, 0);
       break;
-    case B_FIGURE:
+    case B_FIGURE: {
       cn__buf_printf(b, "<figure class=\"figure\" id=\"figure-%d\">\n", k->number);
       put(b, k->svg);
-      cn__buf_printf(b, "\n<figcaption>Figure %d. ", k->number);
-      html_link(b, k->path);
-      put(b, " <code>");
-      esc(b, k->text);
-      put(b, "</code></figcaption>\n</figure>\n");
+      put(b, "\n");
+      html_caption(b, "Figure", k->number, k->caption);
+      put(b, "</figure>\n");
+      char *path = k->path;
+      html_step(b, k->text, &path, 1);
+      break;
+    }
+    case B_GRID:
+      put(b, "<table class=\"grid\">\n<thead><tr>");
+      for (int row = 0; row <= k->nrow; row++) {
+        if (row == 1) put(b, "<tbody>\n");
+        if (row) put(b, "<tr>");
+        for (int c = 0; c < k->ncol; c++) {
+          const char *tag = row ? "td" : "th";
+          cn__buf_printf(b, "<%s class=\"%c\">", tag, k->align[c]);
+          esc(b, k->cells[row * k->ncol + c]);
+          cn__buf_printf(b, "</%s>", tag);
+        }
+        put(b, row ? "</tr>\n" : "</tr></thead>\n");
+      }
+      if (k->nrow) put(b, "</tbody>\n");
+      put(b, "</table>\n");
       break;
     }
   }
+  if (open) put(b, "</section>\n");
   put(b, "<section class=\"provenance\" id=\"provenance\">\n<h2>Provenance</h2>\n<dl>\n");
   for (size_t i = 0; i < r->n_prov; i++) {
     put(b, "<dt>");

@@ -178,3 +178,47 @@ TEST(report_figures_get_their_own_ids) {
   CHECK(strstr(m, "\n`` reg `x` y ``\n") != NULL);
   cn_report_free(r);
 }
+
+/* Tables get one caption, numbered by the report ("Table 5." of the
+ * author's own dropped); a figure's caption is its SVG's <title> and
+ * <desc>; code spans in text become <code>; a grid renders as a pipe table
+ * and a <table class="grid">; headings of level 1 and 2 open sections.
+ * The expected strings are written out by hand from the rules in
+ * include/coinnet/study.h. */
+TEST(report_captions_code_spans_grids_and_sections) {
+  cn_diag d;
+  cn_report *r = cn_report_new("t");
+  CHECK(r != NULL);
+  if (!r) return;
+  const char *svg = "<svg><title>Growth &amp; size</title><desc>Two panels</desc><g/></svg>";
+  const char *head[] = {"a", "b"}, *cells[] = {"x|y", "1", "z", ""};
+  CHECK_STATUS(cn_report_text(r, 1, "Study `one`", &d), CN_OK, &d);
+  CHECK_STATUS(cn_report_text(r, 0, "Run ``a `b` c`` and `d <e>`; a lone ` stays.", &d), CN_OK, &d);
+  CHECK_STATUS(cn_report_text(r, 2, "Results", &d), CN_OK, &d);
+  CHECK_STATUS(cn_report_table(r, "table m1", "Table 5. Heterogeneity", "|a|\n", "<table></table>", &d), CN_OK, &d);
+  CHECK_STATUS(cn_report_table(r, "table m2", NULL, "|b|\n", "<table></table>", &d), CN_OK, &d);
+  CHECK_STATUS(cn_report_figure(r, "net summary n --plot g.svg", "g.svg", svg, strlen(svg), &d), CN_OK, &d);
+  CHECK_STATUS(cn_report_grid(r, 2, head, "lr", 2, cells, &d), CN_OK, &d);
+  CHECK_INT(cn_report_grid(r, 2, head, "lx", 2, cells, &d), CN_EUSAGE);
+  const char *md = cn_test_path(cn_test_tmpdir(), "c.md"), *html = cn_test_path(cn_test_tmpdir(), "c.html");
+  CHECK_STATUS(cn_report_write(r, md, html, &d), CN_OK, &d);
+  const char *m = read_back(md);
+  CHECK(strstr(m, "**Table 1.** Heterogeneity\n\n|a|\n\n`table m1`\n") != NULL);
+  CHECK(strstr(m, "**Table 2.**\n\n|b|\n\n`table m2`\n") != NULL);
+  CHECK(strstr(m, "**Figure 1.** Growth & size. Two panels.\n\n`net summary n --plot g.svg` → [g.svg](g.svg)") != NULL);
+  CHECK(strstr(m, "| a | b |\n|:--|--:|\n| x\\|y | 1 |\n| z | |\n") != NULL);
+  CHECK(strstr(m, "Table 5") == NULL);
+  const char *h = read_back(html);
+  CHECK(strstr(h, "<title>Study one</title>") != NULL);
+  CHECK(strstr(h, "<section id=\"sec-0\">\n<h1>Study <code>one</code></h1>\n") != NULL);
+  CHECK(strstr(h, "<p>Run <code>a `b` c</code> and <code>d &lt;e&gt;</code>; a lone ` stays.</p>") != NULL);
+  CHECK(strstr(h, "</section>\n<section id=\"sec-1\">\n<h2>Results</h2>") != NULL);
+  CHECK(strstr(h, "<figure class=\"regtable\" id=\"table-1\">\n<figcaption><b>Table 1.</b> Heterogeneity</figcaption>\n"
+                  "<table></table>\n</figure>\n<p class=\"step\"><code>table m1</code></p>") != NULL);
+  CHECK(strstr(h, "<figcaption><b>Table 2.</b></figcaption>") != NULL);
+  CHECK(strstr(h, "<figcaption><b>Figure 1.</b> Growth &amp; size. Two panels.</figcaption>") != NULL);
+  CHECK(strstr(h, "<table class=\"grid\">\n<thead><tr><th class=\"l\">a</th><th class=\"r\">b</th></tr></thead>\n"
+                  "<tbody>\n<tr><td class=\"l\">x|y</td><td class=\"r\">1</td></tr>\n") != NULL);
+  CHECK(strstr(h, "</table>\n</section>\n<section class=\"provenance\"") != NULL);
+  cn_report_free(r);
+}

@@ -91,7 +91,9 @@ typedef struct xrd {
   size_t nxf, capxf;
   uint16_t *cf_id;      /* custom number formats: id → kind */
   uint8_t *cf_kind;
-  size_t ncf, capcf, capcfk;
+  size_t *cf_code;      /* and the offset of its code in cf_text */
+  cn_buf cf_text;
+  size_t ncf, capcf, capcfk, capcfc;
   const char *sheet;    /* the sheet being read, for messages */
   xcell *cells;
   size_t ncell, capcell;
@@ -889,7 +891,14 @@ static cn_status read_styles(xrd *r, const char *part) {
       if (id < 0 || id > 65535 || !xattr(&t, "formatCode", false, &v, &vn)) continue;
       if ((st = xattr_text(&x, v, vn, &b)) != CN_OK) goto done;
       if (!cn__grow((void **)&r->cf_id, &r->capcf, r->ncf + 1, sizeof *r->cf_id) ||
-          !cn__grow((void **)&r->cf_kind, &r->capcfk, r->ncf + 1, sizeof *r->cf_kind)) {
+          !cn__grow((void **)&r->cf_kind, &r->capcfk, r->ncf + 1, sizeof *r->cf_kind) ||
+          !cn__grow((void **)&r->cf_code, &r->capcfc, r->ncf + 1, sizeof *r->cf_code)) {
+        st = oom(r);
+        goto done;
+      }
+      r->cf_code[r->ncf] = r->cf_text.len;
+      if (!cn__buf_append(&r->cf_text, b.data ? b.data : "", b.len) ||
+          !cn__buf_append(&r->cf_text, "", 1)) {
         st = oom(r);
         goto done;
       }
@@ -1403,9 +1412,16 @@ static cn_status build(xrd *r, cn_table **out, const sheet_counts *cnt) {
       const char *form = k->cell->fmt == F_TIME       ? "HH:MM:SS"
                          : k->cell->fmt == F_DATETIME ? "YYYY-MM-DD HH:MM:SS"
                                                       : "YYYY-MM-DD";
-      add_note(r, "%s: sheet \"%s\": cell %s: column \"%s\" holds dates (number format %u): "
-               "read as text %s", r->name, r->sheet, ref, names[j], (unsigned)k->cell->numfmt,
-               form);
+      const char *code = NULL;
+      for (size_t i = 0; i < r->ncf; i++)
+        if (r->cf_id[i] == k->cell->numfmt) code = r->cf_text.data + r->cf_code[i];
+      char fmt[80];
+      if (code)
+        snprintf(fmt, sizeof fmt, "\"%.*s\"", (int)cn__utf8_valid(code, strlen(code) > 60 ? 60 : strlen(code)), code);
+      else
+        snprintf(fmt, sizeof fmt, "%u, built in", (unsigned)k->cell->numfmt);
+      add_note(r, "%s: sheet \"%s\": cell %s: column \"%s\" holds dates (number format %s): "
+               "read as text %s", r->name, r->sheet, ref, names[j], fmt, form);
       continue;
     }
     size_t n;
@@ -1622,6 +1638,8 @@ done:
   cn_free(r.xf_fmt);
   cn_free(r.cf_id);
   cn_free(r.cf_kind);
+  cn_free(r.cf_code);
+  cn__buf_free(&r.cf_text);
   cn_free(r.cells);
   cn__buf_free(&r.text);
   cn__buf_free(&r.notes);

@@ -51,8 +51,8 @@ typedef struct zentry {
 /* What a cell holds once read. */
 enum { K_INT = 1, K_DBL, K_BOOL, K_DATE, K_TEXT, K_SST, K_ERR };
 /* What a number format shows: a plain number, a date, a date and time, a
- * time of day (or a duration). */
-enum { F_NUM = 0, F_DATE, F_DATETIME, F_TIME };
+ * time of day, a duration (elapsed hours, [h]:mm). */
+enum { F_NUM = 0, F_DATE, F_DATETIME, F_TIME, F_DURATION };
 
 typedef struct xcell {
   int32_t row, col;
@@ -212,6 +212,7 @@ static cn_status zip_get(xrd *r, const char *name, char **out, size_t *len) {
   }
   if (e->usize > r->budget) goto bomb;
   size_t cap = e->usize < 4096 ? 4096 : (size_t)e->usize;
+  if (cap > r->budget) cap = (size_t)r->budget; /* never more than the budget */
   if (e->method == 0) {
     if (e->csize != e->usize) {
       st = bad(r, "the ZIP archive is damaged: the stored part %s has two sizes", name);
@@ -275,6 +276,7 @@ static cn_status zip_get(xrd *r, const char *name, char **out, size_t *len) {
     st = CN_EDATA;
     goto done;
   }
+  if (*len > r->budget) goto bomb;
   if (*len != e->usize) {
     st = bad(r, "the ZIP archive is damaged: the part %s has another size than its "
                 "directory says", name);
@@ -820,7 +822,7 @@ done:
  * text in quotes, escaped characters and [colour] parts do not count,
  * [h] [m] [s] (elapsed time) do. */
 static int fmt_kind_of_code(const char *c) {
-  int date = 0, time = 0;
+  int date = 0, time = 0, elapsed = 0;
   for (const char *p = c; *p && *p != ';'; p++) {
     char ch = *p;
     if (ch == '"') {
@@ -835,7 +837,7 @@ static int fmt_kind_of_code(const char *c) {
       if (!q) break;
       char e = (char)(p[1] | 0x20);
       if (q - p >= 2 && (e == 'h' || e == 'm' || e == 's') && (p[2] == ']' || (p[2] | 0x20) == e))
-        time = 1;
+        time = elapsed = 1;
       p = q;
     } else {
       ch = (char)(ch | 0x20);
@@ -849,16 +851,18 @@ static int fmt_kind_of_code(const char *c) {
     }
   }
   if (date & 2) date = time ? date & 1 : 1;
-  return date && time ? F_DATETIME : date ? F_DATE : time ? F_TIME : F_NUM;
+  return date && time ? F_DATETIME : date ? F_DATE : elapsed ? F_DURATION : time ? F_TIME : F_NUM;
 }
 
 /* What a built-in number format id shows (ECMA-376 18.8.30): 14–17 dates,
- * 18–21 times, 22 date and time, 45–47 times; the East Asian ids 27–31,
- * 36, 50–58 are dates and 32–35 times. */
+ * 18–21 times, 22 date and time, 45 and 47 times, 46 ([h]:mm:ss) a
+ * duration; the East Asian ids 27–31, 36, 50–58 are dates and 32–35
+ * times. */
 static int fmt_kind_builtin(unsigned id) {
   if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 || (id >= 50 && id <= 58))
     return F_DATE;
-  if ((id >= 18 && id <= 21) || (id >= 32 && id <= 35) || (id >= 45 && id <= 47)) return F_TIME;
+  if (id == 46) return F_DURATION;
+  if ((id >= 18 && id <= 21) || (id >= 32 && id <= 35) || id == 45 || id == 47) return F_TIME;
   if (id == 22) return F_DATETIME;
   return F_NUM;
 }
@@ -1166,11 +1170,14 @@ done:
 /* ---- cells to columns ---- */
 
 /* An Excel date serial as ISO text ("2001-05-03", "2001-05-03 13:45:00",
- * "13:45:00") in buf; 0 when it is outside 1900-01-01 .. 9999-12-31. */
+ * "13:45:00", a duration "36:00:00") in buf; 0 when it is outside
+ * 1900-01-01 .. 9999-12-31. */
 static int date_text(const xrd *r, double v, int kind, char *buf, size_t n) {
   if (!(v >= 0) || v >= 2958466) return 0;
-  if (kind == F_TIME) {
-    long long s = llround(v * 86400);
+  if (kind == F_TIME || kind == F_DURATION) {
+    /* a time of day shows the fraction of the day; a duration all hours */
+    long long s = llround((kind == F_TIME ? v - floor(v) : v) * 86400);
+    if (kind == F_TIME) s %= 86400;
     return snprintf(buf, n, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
   }
   double day = floor(v);
@@ -1410,6 +1417,7 @@ static cn_status build(xrd *r, cn_table **out, const sheet_counts *cnt) {
     cell_ref(k->cell->row, k->cell->col, ref, sizeof ref);
     if (k->why == WHY_DATE) {
       const char *form = k->cell->fmt == F_TIME       ? "HH:MM:SS"
+                         : k->cell->fmt == F_DURATION ? "HH:MM:SS (hours in all)"
                          : k->cell->fmt == F_DATETIME ? "YYYY-MM-DD HH:MM:SS"
                                                       : "YYYY-MM-DD";
       const char *code = NULL;

@@ -337,7 +337,8 @@ TEST(xlsx_dates_by_number_format) {
       " days&quot;\"/><numFmt numFmtId=\"166\" formatCode=\"[h]:mm:ss\"/></numFmts>"
       "<cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs>"
       "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
-      "<xf numFmtId=\"165\"/><xf numFmtId=\"166\"/><xf numFmtId=\"22\"/></cellXfs></styleSheet>";
+      "<xf numFmtId=\"165\"/><xf numFmtId=\"166\"/><xf numFmtId=\"22\"/><xf numFmtId=\"21\"/>"
+      "</cellXfs></styleSheet>";
   /* serials by hand: 1900-01-01 is 1; 1900-03-01 is 61 (Excel counts the
    * 1900-02-29 of Lotus as 60); 2000-01-01 is 36526 */
   const char *sheet =
@@ -345,13 +346,13 @@ TEST(xlsx_dates_by_number_format) {
       "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>d</t></is></c><c r=\"B1\" t=\"inlineStr\">"
       "<is><t>cn</t></is></c><c r=\"C1\" t=\"inlineStr\"><is><t>n</t></is></c><c r=\"D1\" "
       "t=\"inlineStr\"><is><t>h</t></is></c><c r=\"E1\" t=\"inlineStr\"><is><t>ts</t></is></c>"
-      "</row>"
+      "<c r=\"F1\" t=\"inlineStr\"><is><t>tod</t></is></c></row>"
       "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>36526</v></c><c r=\"B2\" s=\"2\"><v>1</v></c>"
       "<c r=\"C2\" s=\"3\"><v>36526</v></c><c r=\"D2\" s=\"4\"><v>1.5</v></c>"
-      "<c r=\"E2\" s=\"5\"><v>36526.75</v></c></row>"
+      "<c r=\"E2\" s=\"5\"><v>36526.75</v></c><c r=\"F2\" s=\"6\"><v>1.5</v></c></row>"
       "<row r=\"3\"><c r=\"A3\" s=\"1\"><v>61</v></c><c r=\"B3\" s=\"2\"><v>60</v></c>"
       "<c r=\"C3\" s=\"3\"><v>2.5</v></c><c r=\"D3\" s=\"4\"><v>0.25</v></c>"
-      "<c r=\"E3\" s=\"5\"><v>59.5</v></c></row>"
+      "<c r=\"E3\" s=\"5\"><v>59.5</v></c><c r=\"F3\" s=\"6\"><v>0.75</v></c></row>"
       "</sheetData></worksheet>";
   const char *p = hand_book("d.xlsx", sheet, NULL, styles);
   cn_table *t = read_ok(p, NULL);
@@ -366,6 +367,8 @@ TEST(xlsx_dates_by_number_format) {
   CHECK_STR(text_of(t, 3, 1), "06:00:00");
   CHECK_STR(text_of(t, 4, 0), "2000-01-01 18:00:00");
   CHECK_STR(text_of(t, 4, 1), "1900-02-28 12:00:00");
+  CHECK_STR(text_of(t, 5, 0), "12:00:00"); /* h:mm:ss shows the time of day */
+  CHECK_STR(text_of(t, 5, 1), "18:00:00");
   cn_table_free(t);
 
   /* the 1904 system (Mac Excel): day 0 is 1904-01-01 */

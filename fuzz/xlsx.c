@@ -23,7 +23,7 @@ static void put(zbuf *b, const void *s, size_t n) {
     b->cap = (b->n + n) * 2 + 256;
     b->p = realloc(b->p, b->cap);
   }
-  memcpy(b->p + b->n, s, n);
+  if (n) memcpy(b->p + b->n, s, n);
   b->n += n;
 }
 static void put16(zbuf *b, unsigned v) {

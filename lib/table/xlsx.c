@@ -537,9 +537,9 @@ static cn_status xtext(xml *x, const char *s, size_t n, bool cdata, bool ooxml, 
       int h[4] = {-1, -1, -1, -1};
       if (i + 7 <= n && s[i + 1] == 'x' && s[i + 6] == '_')
         for (int k = 0; k < 4; k++) h[k] = hexval(s[i + 2 + k]);
-      uint32_t c = (uint32_t)(h[0] << 12 | h[1] << 8 | h[2] << 4 | h[3]);
-      if (h[0] < 0 || h[1] < 0 || h[2] < 0 || h[3] < 0 || c == 0 ||
-          (c >= 0xD800 && c <= 0xDFFF)) {
+      bool hex4 = h[0] >= 0 && h[1] >= 0 && h[2] >= 0 && h[3] >= 0;
+      uint32_t c = hex4 ? (uint32_t)(h[0] << 12 | h[1] << 8 | h[2] << 4 | h[3]) : 0;
+      if (c == 0 || (c >= 0xD800 && c <= 0xDFFF)) {
         cn__buf_append(b, "_", 1);
         i++;
       } else {

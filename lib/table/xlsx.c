@@ -1441,7 +1441,7 @@ static cn_status build(xrd *r, cn_table **out, const sheet_counts *cnt) {
                "it)", r->name, r->sheet, ref, names[j], (int)shown, s, shown < n ? "..." : "");
     else if (k->nums > 0)
       add_note(r, "%s: sheet \"%s\": cell %s: column \"%s\" is read as text: \"%.*s%s\" is not "
-               "a number (after %lld number%s in that column)", r->name, r->sheet, ref,
+               "a number (after %lld number%s in that column; --na names missing codes)", r->name, r->sheet, ref,
                names[j], (int)shown, s, shown < n ? "..." : "", (long long)k->nums,
                k->nums == 1 ? "" : "s");
   }

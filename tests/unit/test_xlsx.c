@@ -122,6 +122,14 @@ static const char *read_err(const char *path, const cn_read_opts *o) {
   return msg;
 }
 
+/* A log callback that appends each message and a newline to ud. */
+static void keep_note(void *ud, cn_log_level level, const char *msg) {
+  (void)level;
+  char *buf = ud;
+  size_t n = strlen(buf);
+  snprintf(buf + n, 4096 - n, "%s\n", msg);
+}
+
 static const char *text_of(const cn_table *t, int col, int64_t row) {
   static char buf[256];
   if (cn_table_is_na(t, col, row)) return "<NA>";
@@ -243,8 +251,9 @@ TEST(xlsx_types_text_cells_as_csv_does) {
                            {"dbl", "1.5", "2"},         {"na", "NA", "3"},
                            {"big", "12345678901234567890", "1"},
                            {"blank", " 5 ", "6"},       {"sep", "1,234", "5"},
-                           {"exp", "1e3", "-2"},        {"dot", ".", "x"}};
-  enum { NC = 9 };
+                           {"exp", "1e3", "-2"},        {"dot", ".", "x"},
+                           {"late", "3", "n/a"}};
+  enum { NC = 10 };
   const char *csv = cn_test_path(cn_test_tmpdir(), "same.csv");
   /* "1,234" is quoted in the CSV */
   FILE *f = fopen(csv, "w");
@@ -259,13 +268,26 @@ TEST(xlsx_types_text_cells_as_csv_does) {
   for (int r = 0; r < 3; r++)
     for (int j = 0; j < NC; j++) worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)j, cols[j][r], NULL);
   CHECK(workbook_close(wb) == LXW_NO_ERROR);
-  cn_table *a = read_ok(csv, NULL), *b = read_ok(x, NULL);
+  static char notes[4096];
+  notes[0] = '\0';
+  cn_table *a = read_ok(csv, NULL);
+  cn_set_log(keep_note, notes);
+  cn_table *b = read_ok(x, NULL);
+  cn_set_log(NULL, NULL);
+  /* the column made text by "1,234" after a number, and the long integer,
+   * are told with their cells (the first row is the header) */
+  CHECK(strstr(notes, "same.xlsx: sheet \"Sheet1\": cell E2: column \"big\" is read as text: "
+                      "12345678901234567890 is an integer too long for 64 bits"));
+  CHECK(strstr(notes, "same.xlsx: sheet \"Sheet1\": cell G2: column \"sep\" is read as text: "
+                      "\"1,234\" is not a number") == NULL); /* no number came before it */
+  CHECK(strstr(notes, "same.xlsx: sheet \"Sheet1\": cell J3: column \"late\" is read as text: "
+                      "\"n/a\" is not a number (after 1 number in that column;"));
   if (!a || !b) goto done;
   CHECK_INT(cn_table_ncol(b), NC);
   CHECK_INT(cn_table_nrow(b), 2);
   /* by hand, from the CSV rules: */
   const cn_type want[NC] = {CN_STRING, CN_INT64, CN_DOUBLE, CN_INT64, CN_STRING,
-                            CN_INT64,  CN_STRING, CN_DOUBLE, CN_STRING};
+                            CN_INT64,  CN_STRING, CN_DOUBLE, CN_STRING, CN_STRING};
   for (int j = 0; j < NC && j < cn_table_ncol(b); j++) {
     CHECK_STR(cn_table_name(b, j), cols[j][0]);
     CHECK_INT(cn_table_type(a, j), want[j]);
@@ -308,7 +330,18 @@ TEST(xlsx_reads_hand_made_cells) {
       "</x:t></x:r><x:r><x:t>q</x:t></x:r></x:is></x:c><x:c r=\"D6\"><x:v>4.5</x:v></x:c>"
       "</x:row></x:sheetData></x:worksheet>";
   const char *p = hand_book("h.xlsx", sheet, sst, NULL);
+  static char notes[4096];
+  notes[0] = '\0';
+  cn_set_log(keep_note, notes);
   cn_table *t = read_ok(p, NULL);
+  cn_set_log(NULL, NULL);
+  /* every value that is not read as it stands is told, with its cell */
+  CHECK(strstr(notes, "h.xlsx: sheet \"S\": the table starts at cell B2\n"));
+  CHECK(strstr(notes, "h.xlsx: sheet \"S\": cell D3 holds the error #DIV/0!, read as missing "
+                      "(1 error cell in all)\n"));
+  CHECK(strstr(notes, "h.xlsx: sheet \"S\": cell D5 holds a formula without a stored result, "
+                      "read as missing (1 such cell;"));
+  CHECK(strstr(notes, "h.xlsx: sheet \"S\": skipped 1 empty row\n"));
   if (!t) return;
   CHECK_INT(cn_table_ncol(t), 3);
   CHECK_INT(cn_table_nrow(t), 3); /* rows 3, 5, 6; the blank row 4 is skipped */

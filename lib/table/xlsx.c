@@ -581,6 +581,7 @@ static cn_status xtext(xml *x, const char *s, size_t n, bool cdata, bool ooxml, 
     i = (size_t)(semi - s) + 1;
   }
   if (b->failed) return oom(x->r);
+  if (b->len == start) return CN_OK; /* nothing added (b->data may be NULL) */
   size_t got = b->len - start, ok = cn__utf8_valid(b->data + start, got);
   if (ok != got || memchr(b->data + start, '\0', got))
     return xml_err(x, s, "%s", "text that is not valid UTF-8");

@@ -1266,6 +1266,7 @@ static cn_status build(xrd *r, cn_table **out, const sheet_counts *cnt) {
   cn_table *t = NULL;
   colinfo *ci = NULL;
   char **names = NULL;
+  cn_strmap seen = {0}; /* the column names so far */
   int ncol = 0;
   char num[64], ref[24];
   const cn_read_opts *o = r->o;
@@ -1306,14 +1307,19 @@ static cn_status build(xrd *r, cn_table **out, const sheet_counts *cnt) {
         goto done;
       }
     }
-    for (int i = 0; i < j; i++)
-      if (!strcmp(names[i], names[j])) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "column %d repeats the name \"%%s\" of column %d", j + 1, i + 1);
-        st = cell_err(r, first, minc + j, msg, names[j]);
-        cn_diag_hint(r->d, "give every column a distinct name in the header row");
-        goto done;
-      }
+    /* a repeated name: its first column's id (ids are given in order) */
+    int32_t i = cn__strmap_intern(&seen, names[j], strlen(names[j]));
+    if (i < 0) {
+      st = oom(r);
+      goto done;
+    }
+    if (i != j) {
+      char msg[64];
+      snprintf(msg, sizeof msg, "column %d repeats the name \"%%s\" of column %d", j + 1, i + 1);
+      st = cell_err(r, first, minc + j, msg, names[j]);
+      cn_diag_hint(r->d, "give every column a distinct name in the header row");
+      goto done;
+    }
     ci[j].type = wants_string(o, names[j]) ? CN_STRING : CN_INT64;
   }
   /* the types, as the CSV reader would infer them from the texts */
@@ -1472,6 +1478,7 @@ done:
   for (int j = 0; names && j < ncol; j++) cn_free(names[j]);
   cn_free(names);
   cn_free(ci);
+  cn__strmap_free(&seen);
   return st;
 }
 

@@ -440,6 +440,12 @@ TEST(xlsx_errors_name_the_sheet_and_cell) {
       "<c r=\"C1\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData></worksheet>";
   CHECK(strstr(read_err(hand_book("e3.xlsx", dup, NULL, NULL), NULL),
                "sheet \"S\": cell C1: column 3 repeats the name \"x\" of column 1"));
+  /* the widest sheet: 16384 columns, a repeat at the last one (XFD) */
+  const char *wide =
+      "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>x</t></is></c>"
+      "<c r=\"XFD1\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData></worksheet>";
+  CHECK(strstr(read_err(hand_book("wide.xlsx", wide, NULL, NULL), NULL),
+               "sheet \"S\": cell XFD1: column 16384 repeats the name \"x\" of column 1"));
   const char *empty = "<worksheet><sheetData/></worksheet>";
   CHECK(strstr(read_err(hand_book("e4.xlsx", empty, NULL, NULL), NULL),
                "e4.xlsx: sheet \"S\" is empty: no header row"));

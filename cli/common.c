@@ -256,7 +256,8 @@ const char cli_read_help[] =
     "  --encoding E       utf-8 (default), gb18030, gbk, latin1, cp1252\n"
     "  --string COLS      read these CSV columns as text (comma-separated)\n"
     "  --na TOKENS        CSV tokens read as missing (default: empty, NA and .)\n"
-    "  --no-header        the CSV has no header row (columns v1, v2, ...)\n"
+    "  --no-header        the CSV or sheet has no header row (columns v1, v2, ...)\n"
+    "  --sheet NAME|N     .xlsx: the sheet to read, by name or number (default the first)\n"
     "  --table NAME       SQLite: the table to read\n"
     "  --query SQL        SQLite: the query to run\n"
     "  --max-rows N       SQLite: refuse a query result of more than N rows\n"
@@ -275,6 +276,10 @@ int cli_read_opt(int argc, char **argv, int *i, cn_read_opts *o) {
   }
   if ((r = cli_opt(argc, argv, i, "--table", &v)) != 0) {
     if (r > 0) o->sqlite_table = v;
+    return r;
+  }
+  if ((r = cli_opt(argc, argv, i, "--sheet", &v)) != 0) {
+    if (r > 0) o->sheet = v;
     return r;
   }
   if ((r = cli_opt(argc, argv, i, "--query", &v)) != 0) {

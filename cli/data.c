@@ -1164,13 +1164,13 @@ done:
 #define READ_HELP_TAIL                                                       \
   "\nCSV columns are int64 while every value is an integer, double when one\n" \
   "has a fraction, text otherwise; numbers with a leading zero (\"0101\") stay\n" \
-  "text so that codes keep their digits.\n"
+  "text so that codes keep their digits. An .xlsx sheet is typed the same way.\n"
 
 const cli_cmd cli_data_cmds[] = {
     {"data", "describe", run_describe,
      "rows, columns and a summary of each column",
      "usage: coinnet data describe DATA [options] [-o FILE]\n\n"
-     "Reads DATA (.csv .tsv .txt .dta .sqlite .db) and prints its number of rows\n"
+     "Reads DATA (.csv .tsv .txt .dta .sqlite .db .xlsx) and prints its number of rows\n"
      "and columns, and per column its type, missing count, min / mean / max\n"
      "(numbers) or number of distinct values (text), and its label (Stata).\n\n"
      "options:\n"
@@ -1183,7 +1183,8 @@ const cli_cmd cli_data_cmds[] = {
      "convert between csv, tsv, dta and sqlite",
      "usage: coinnet data convert IN -o OUT [options]\n\n"
      "Reads IN and writes OUT in the format of its extension (.csv .tsv .dta\n"
-     ".sqlite .db); -o - writes CSV to stdout. Stata files keep labels.\n\n"
+     ".sqlite .db); -o - writes CSV to stdout. Stata files keep labels. IN may\n"
+     "also be an Excel workbook (.xlsx, one sheet: --sheet).\n\n"
      "options:\n"
      "  -o OUT             the output file\n"
      "  --out-table NAME   SQLite: the table to (re)create (default: data)\n"

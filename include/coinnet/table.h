@@ -103,7 +103,7 @@ size_t cn_table_cell_text(const cn_table *t, int col, int64_t row, char *buf,
 
 /* Options for reading a table. Zero-initialize or call cn_read_opts_init. */
 typedef struct cn_read_opts {
-  const char *format;   /* "csv", "tsv", "dta", "sqlite"; NULL: by extension */
+  const char *format;   /* "csv", "tsv", "dta", "sqlite", "xlsx"; NULL: by extension */
   char sep;             /* field separator; 0: ',' (.csv), '\t' (.tsv), sniffed (.txt) */
   const char *encoding; /* NULL or "utf-8"; "gb18030" / "gbk" convert via iconv */
   int no_header;        /* CSV has no header row: columns are named v1, v2, ... */
@@ -118,6 +118,8 @@ typedef struct cn_read_opts {
                      * rather than a table that grows until memory runs out
                      * (a recursive query without an end); 0: CN_MAX_ROWS_DEFAULT,
                      * negative: no limit. A --table is read whole. */
+  const char *sheet; /* .xlsx: the sheet to read, by name or 1-based number
+                      * ("2"); NULL: the first */
 } cn_read_opts;
 
 /* The default of cn_read_opts.max_rows: 10 million rows (a few GB at most
@@ -137,6 +139,15 @@ cn_status cn_table_read_dta(const char *path, const cn_read_opts *o,
                             cn_table **out, cn_diag *d);
 cn_status cn_table_read_sqlite(const char *path, const cn_read_opts *o,
                                cn_table **out, cn_diag *d);
+/* Reads one sheet of an Excel .xlsx workbook (o->sheet; the first by
+ * default). The first row with content is the header (o->no_header: the
+ * columns are v1, v2, ...); types, missing tokens and o->string_cols work
+ * as for CSV, with the cell's stored value: numbers, text, booleans (0/1),
+ * dates (ISO text), formulas by their stored result, error cells missing.
+ * Errors name the sheet and cell ("sheet \"S\": cell B7: ..."); a damaged,
+ * encrypted or oversized (zip bomb) file is CN_EDATA. docs/data.md. */
+cn_status cn_table_read_xlsx(const char *path, const cn_read_opts *o,
+                             cn_table **out, cn_diag *d);
 
 /* Options for writing. Zero-initialize or call cn_write_opts_init. */
 typedef struct cn_write_opts {

@@ -286,6 +286,14 @@ static bool all_digits(const char *s, size_t n) {
   return true;
 }
 
+int cn__text_kind(const char *s, size_t n, int64_t *iv, double *dv) {
+  if (leading_zero(s, n)) return CN__TEXT_STR;
+  if (cn__parse_int64(s, n, iv)) return CN__TEXT_INT;
+  if (all_digits(s, n)) return CN__TEXT_BIGINT;
+  if (cn__parse_double(s, n, dv)) return CN__TEXT_DBL;
+  return CN__TEXT_STR;
+}
+
 /* Records the note that column `col` is text because the field f holds
  * s[0..n), an integer too long for int64: the digits are kept rather than
  * rounded to a double, and the user learns which cell decided it. The note

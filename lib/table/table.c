@@ -407,6 +407,7 @@ const char *cn__format_of(const char *path) {
   if (!strcasecmp(dot, "sqlite") || !strcasecmp(dot, "sqlite3") ||
       !strcasecmp(dot, "db"))
     return "sqlite";
+  if (!strcasecmp(dot, "xlsx") || !strcasecmp(dot, "xlsm")) return "xlsx";
   return NULL;
 }
 
@@ -429,6 +430,7 @@ cn_status cn_table_read(const char *path, const cn_read_opts *o, cn_table **out,
     return cn_table_read_csv(path, o, out, d);
   if (!strcmp(f, "dta")) return cn_table_read_dta(path, o, out, d);
   if (!strcmp(f, "sqlite")) return cn_table_read_sqlite(path, o, out, d);
+  if (!strcmp(f, "xlsx")) return cn_table_read_xlsx(path, o, out, d);
   return cn_diag_set(d, CN_EUSAGE, "unknown input format \"%s\"", f);
 }
 
@@ -440,6 +442,7 @@ cn_status cn_table_write(const cn_table *t, const char *path,
     o = &def;
   }
   const char *f = pick_format(o->format, path);
+  if (f && !strcmp(f, "xlsx") && !o->format) f = NULL; /* read, not written */
   if (!f && !o->format) {
     const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
     if (dot && (!slash || dot > slash) && dot[1]) {

@@ -65,7 +65,19 @@ void cn__col_check_plain(cn_column *c, int64_t rows);
  * column is unchanged and still valid). */
 bool cn__col_dict(cn_column *c, int64_t nrow);
 
-/* The format by path extension: "csv", "tsv", "txt", "dta", "sqlite" or NULL. */
+/* How the CSV reader types one value given as text s[0..n) (blanks around
+ * it trimmed, missing-value tokens already set apart): CN__TEXT_INT (*iv
+ * set), CN__TEXT_DBL (*dv set), CN__TEXT_BIGINT (only digits, too many for
+ * int64: text, kept with all its digits) or CN__TEXT_STR (not a number, or
+ * a number with a leading zero such as "007", kept as a code). A column is
+ * int64 while all its values are INT, double once one is DBL, text once one
+ * is BIGINT or STR. Other readers that meet numbers as text (the .xlsx
+ * reader) type their columns with it, so that they come out as in CSV. */
+enum { CN__TEXT_INT = 1, CN__TEXT_DBL, CN__TEXT_BIGINT, CN__TEXT_STR };
+int cn__text_kind(const char *s, size_t n, int64_t *iv, double *dv);
+
+/* The format by path extension: "csv", "tsv", "txt", "dta", "sqlite",
+ * "xlsx" or NULL. */
 const char *cn__format_of(const char *path);
 
 /* The whole text of cell (row, col), as cn_table_cell_text writes it but

@@ -26,6 +26,15 @@ static void common_notes(const cn_sophist_report *r) {
   note(r->rows_merged, "row", "rows", " summed into a (unit, product) cell seen before");
 }
 
+/* A result with no row is a data error (the notes above said why each row
+ * went), not an empty output with exit 0. */
+static int nothing_left(const cn_table *res, const cn_sophist_report *r) {
+  if (cn_table_nrow(res) > 0) return 0;
+  fprintf(stderr, "%s: no row is left to measure (%lld export row%s with a missing or invalid key or value); "
+          "nothing written\n", cli_prefix, (long long)r->rows_invalid, r->rows_invalid == 1 ? "" : "s");
+  return 4;
+}
+
 int cli_measure_prody(int argc, char **argv) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
@@ -83,6 +92,7 @@ int cli_measure_prody(int argc, char **argv) {
   note(r.income_invalid, "income row", "income rows", " with a missing or negative income ignored");
   note(r.units_zero, "unit", "units", " whose exports total 0 dropped");
   note(r.products_undefined, "product", "products", " exported by no unit kept: prody missing");
+  if ((rc = nothing_left(res, &r)) != 0) goto done;
   rc = cli_write(res, outp);
 done:
   cn_table_free(res);
@@ -124,6 +134,7 @@ int cli_measure_expy(int argc, char **argv) {
             r.value_total > 0 ? 100 * r.value_unmatched / r.value_total : 0.0,
             s.keep_unmatched ? "kept in X" : "dropped from the baskets");
   note(r.units_zero, "unit", "units", " without exports of a product with a PRODY: expy missing");
+  if ((rc = nothing_left(res, &r)) != 0) goto done;
   rc = cli_write(res, outp);
 done:
   cn_table_free(res);

@@ -129,10 +129,14 @@ static void reflect(const double *v, double tau, double *a, int q, int64_t n) {
  * Ainv = (X'WX)⁻¹ (k×k) formed from the triangular factor R as
  * R⁻¹R⁻ᵀ (never an inverse of X'X, whose condition number is the square),
  * the residuals e (n) and their weighted sum of squares; the coefficients
- * get one step of iterative refinement from residuals summed in long
- * double. Serial, so the result does not depend on the thread count. */
+ * are refined from residuals summed in long double (below). xr and yr,
+ * when not NULL, are the columns and y before demeaning by their means
+ * (mean, the model's constant, returned in *b0); NULL with fixed effects
+ * or without a constant. Serial, so the result does not depend on the
+ * thread count. */
 static cn_status qr_ls(double *const *x, const double *ref, int ncol, const double *y,
-                       const double *w, int64_t n, double tol, bool *keep, int *kout, double *b,
+                       const double *w, int64_t n, double tol, double *const *xr, const double *yr,
+                       const double *mean, bool *keep, int *kout, double *b, double *b0,
                        double *Ainv, double *e, double *rss, cn_diag *d) {
   cn_status st = CN_OK;
   size_t nn = (size_t)n;
@@ -163,26 +167,90 @@ static cn_status qr_ls(double *const *x, const double *ref, int ncol, const doub
     map[k++] = j;
     keep[j] = true;
   }
-  /* b = R⁻¹ Q'y, then one refinement step b += R⁻¹ Q'e */
-  for (int q = 0; q < k; q++) b[q] = 0;
-  for (int step = 0; step < 3; step++) {
-    long double sse = 0;
-    for (int64_t i = 0; i < n; i++) {
-      long double fit = 0;
-      for (int q = 0; q < k; q++) fit += (long double)x[map[q]][i] * b[q];
-      e[i] = (double)((long double)y[i] - fit);
-      sse += (long double)(w ? w[i] : 1) * e[i] * e[i];
-    }
-    *rss = (double)sse;
-    if (step == 2 || k == 0) break;
-    for (int64_t i = 0; i < n; i++) qy[i] = (w ? sqrt(w[i]) : 1) * e[i];
-    for (int q = 0; q < k; q++) reflect(A + (size_t)q * nn, tau[q], qy, q, n);
-    if (LAPACKE_dtrtrs(LAPACK_COL_MAJOR, 'U', 'N', 'N', k, 1, A, (lapack_int)n, qy, (lapack_int)n) != 0) {
-      st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (R is singular)");
-      goto done;
-    }
-    for (int q = 0; q < k; q++) b[q] += qy[q] / sc[q];
+  /* Björck's refinement of the augmented system r̃ + Ãx̃ = ỹ, Ã'r̃ = 0
+   * (Ã = W½XS⁻¹, ỹ = W½y, r̃ the weighted residual), its residuals
+   * f = ỹ − r̃ − Ãx̃ and g = −Ã'r̃ summed in long double from the data
+   * themselves: d = R⁻ᵀg, δx̃ = R⁻¹((Q'f)₁ − d), δr̃ = Q[d; (Q'f)₂]. The
+   * first step, from x̃ = r̃ = 0, is the plain QR solution; the later ones
+   * recover the digits a large residual costs (Wampler4/5). With xr, the
+   * residuals come from the data before demeaning and a constant b0: the
+   * centered columns and u = W½1/√Σw (orthogonal to them) factor that
+   * design, in the coordinates (b, α = b0 + m'b), so the fixed point is
+   * the least squares fit of the raw data, not of its rounded demeaning */
+  bool c1 = xr != NULL;
+  double *const *X = c1 ? xr : x;
+  const double *Y = c1 ? yr : y;
+  long double *bl = cn_malloc(((size_t)ncol + 1) * sizeof *bl), b0l = 0, swt = 0;
+  double *rt = cn_calloc(nn + 1, sizeof *rt), *g = cn_malloc(((size_t)ncol + 1) * sizeof *g);
+  if (!bl || !rt || !g) {
+    cn_free(bl);
+    cn_free(rt);
+    cn_free(g);
+    st = oom(d);
+    goto done;
   }
+  for (int64_t i = 0; i < n; i++) swt += w ? w[i] : 1;
+  long double rsw = sqrtl(swt);
+  for (int q = 0; q < k; q++) bl[q] = 0;
+  for (int step = 0; step < 4 && (k > 0 || c1); step++) {
+    long double g0 = 0, hu = 0;
+    for (int q = 0; q < k; q++) g[q] = 0;
+    for (int64_t i = 0; i < n; i++) {
+      long double fit = b0l, sw = w ? sqrtl(w[i]) : 1;
+      for (int q = 0; q < k; q++) fit += (long double)X[map[q]][i] * bl[q];
+      qy[i] = (double)(sw * ((long double)Y[i] - fit) - rt[i]);
+      g0 -= sw * rt[i];
+      hu += sw * qy[i];
+    }
+    hu /= rsw;
+    for (int q = 0; q < k; q++) {
+      long double s = 0;
+      for (int64_t i = 0; i < n; i++) s += (long double)(w ? sqrt(w[i]) : 1) * X[map[q]][i] * rt[i];
+      if (c1) s += g0 * mean[map[q]]; /* centered: g_s − m g0 */
+      g[q] = (double)(-s / sc[q]);
+    }
+    for (int q = 0; q < k; q++) reflect(A + (size_t)q * nn, tau[q], qy, q, n);
+    if (k > 0 && LAPACKE_dtrtrs(LAPACK_COL_MAJOR, 'U', 'T', 'N', k, 1, A, (lapack_int)n, g, k) != 0) {
+      st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (R is singular)");
+      break;
+    }
+    for (int q = 0; q < k; q++) {
+      double h1 = qy[q];
+      qy[q] = g[q];
+      g[q] = h1 - g[q];
+    }
+    if (k > 0 && LAPACKE_dtrtrs(LAPACK_COL_MAJOR, 'U', 'N', 'N', k, 1, A, (lapack_int)n, g, k) != 0) {
+      st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (R is singular)");
+      break;
+    }
+    long double mdb = 0;
+    for (int q = 0; q < k; q++) {
+      long double db = (long double)g[q] / sc[q];
+      bl[q] += db;
+      if (c1) mdb += db * mean[map[q]];
+    }
+    for (int q = k - 1; q >= 0; q--) reflect(A + (size_t)q * nn, tau[q], qy, q, n);
+    if (c1) {
+      long double du = g0 / rsw, da = (hu - du) / rsw;
+      b0l += da - mdb;
+      for (int64_t i = 0; i < n; i++) qy[i] += (double)((w ? sqrtl(w[i]) : 1) / rsw * (du - hu));
+    }
+    for (int64_t i = 0; i < n; i++) rt[i] += qy[i];
+  }
+  long double sse = 0;
+  for (int64_t i = 0; i < n; i++) {
+    long double fit = b0l;
+    for (int q = 0; q < k; q++) fit += (long double)X[map[q]][i] * bl[q];
+    e[i] = (double)((long double)Y[i] - fit);
+    sse += (long double)(w ? w[i] : 1) * e[i] * e[i];
+  }
+  *rss = (double)sse;
+  for (int q = 0; q < k; q++) b[q] = (double)bl[q];
+  if (b0) *b0 = (double)b0l;
+  cn_free(bl);
+  cn_free(rt);
+  cn_free(g);
+  if (st != CN_OK) goto done;
   /* Ainv = S⁻¹ R⁻¹ R⁻ᵀ S⁻¹ with S the column scales */
   for (int a = 0; a < k; a++)
     for (int c = 0; c < k; c++) Ri[(size_t)c * (size_t)k + (size_t)a] = c >= a ? A[(size_t)c * nn + (size_t)a] : 0;
@@ -234,7 +302,7 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     opts = &defaults;
   }
   cn_model *m = cn_calloc(1, sizeof *m);
-  double *e = NULL, *XtX = NULL, *ref = NULL, *V = NULL, *meat = NULL, **xa = NULL;
+  double *e = NULL, *XtX = NULL, *ref = NULL, *raw_y = NULL, **raw_x = NULL, *means = NULL, *V = NULL, *meat = NULL, **xa = NULL;
   cn__design ds;
   cn__absorb ab = {0};
   bool job = false;
@@ -265,6 +333,18 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     long double ss = 0;
     for (int64_t i = 0; i < n; i++) ss += (long double)(w ? w[i] : 1) * cols[j].x[i] * cols[j].x[i];
     ref[j] = (double)sqrtl(ss);
+  }
+  /* with a constant and no fixed effects, the data before demeaning, from
+   * which qr_ls refines the fit */
+  if (nfe == 0 && f->cons) {
+    raw_y = cn_malloc(((size_t)n + 1) * sizeof *raw_y);
+    raw_x = cn_calloc((size_t)ncol + 1, sizeof *raw_x);
+    if (!raw_y || !raw_x) goto oom;
+    memcpy(raw_y, y, (size_t)n * sizeof *y);
+    for (int j = 0; j < ncol; j++) {
+      if (!(raw_x[j] = cn_malloc(((size_t)n + 1) * sizeof **raw_x))) goto oom;
+      memcpy(raw_x[j], cols[j].x, (size_t)n * sizeof *y);
+    }
   }
   double tss = 0, yy = 0;
   for (int64_t i = 0; i < n; i++) {
@@ -339,11 +419,12 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   int *kept = cn_malloc(((size_t)ncol + 1) * sizeof *kept);
   bool *keep = cn_malloc(((size_t)ncol + 1) * sizeof *keep);
   double **xs = cn_malloc(((size_t)ncol + 1) * sizeof *xs);
+  means = cn_malloc(((size_t)ncol + 1) * sizeof *means);
   double *bs = cn_malloc(((size_t)ncol + 1) * sizeof *bs);
   XtX = cn_calloc((size_t)(ncol + 1) * (size_t)(ncol + 1) + 1, sizeof *XtX);
   e = cn_malloc(((size_t)n + 1) * sizeof *e);
   double rss = 0;
-  if (!kept || !keep || !xs || !bs || !XtX || !e) {
+  if (!kept || !keep || !xs || !bs || !XtX || !e || !means) {
     cn_free(kept);
     cn_free(keep);
     cn_free(xs);
@@ -351,7 +432,10 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     goto oom;
   }
   for (int j = 0; j < ncol; j++) xs[j] = cols[j].x;
-  if ((st = qr_ls(xs, ref, ncol, y, w, n, coll_tol, keep, &k, bs, XtX, e, &rss, d)) != CN_OK) {
+  double b0 = NAN;
+  for (int j = 0; j < ncol; j++) means[j] = cols[j].mean;
+  if ((st = qr_ls(xs, ref, ncol, y, w, n, coll_tol, raw_x, raw_y, means, keep, &k, bs, &b0, XtX, e,
+                  &rss, d)) != CN_OK) {
     cn_free(kept);
     cn_free(keep);
     cn_free(xs);
@@ -400,7 +484,7 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
       bc -= (long double)b[a] * cols[kept[a]].mean;
     }
     D[k * ka + k] = 1 / sw;
-    b[k] = (double)bc;
+    b[k] = raw_x ? b0 : (double)bc; /* refined on the raw data (qr_ls) */
     memcpy(XtX, D, (size_t)ka * (size_t)ka * sizeof *D);
     cn_free(D);
   }
@@ -644,6 +728,10 @@ done:
   cn_free(e);
   cn_free(XtX);
   cn_free(ref);
+  cn_free(raw_y);
+  for (int j = 0; raw_x && j < ds.nset[0]; j++) cn_free(raw_x[j]);
+  cn_free(raw_x);
+  cn_free(means);
   cn_free(V);
   cn_free(meat);
   cn_free(xa);

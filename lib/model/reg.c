@@ -224,18 +224,22 @@ static cn_status qr_ls(double *const *x, const double *ref, int ncol, const doub
       break;
     }
     long double mdb = 0;
+    bool tiny = step > 0; /* the correction no longer changes a double */
     for (int q = 0; q < k; q++) {
       long double db = (long double)g[q] / sc[q];
+      tiny = tiny && fabsl(db) <= 1e-17L * fabsl(bl[q]);
       bl[q] += db;
       if (c1) mdb += db * mean[map[q]];
     }
     for (int q = k - 1; q >= 0; q--) reflect(A + (size_t)q * nn, tau[q], qy, q, n);
     if (c1) {
       long double du = g0 / rsw, da = (hu - du) / rsw;
+      tiny = tiny && fabsl(da - mdb) <= 1e-17L * fabsl(b0l);
       b0l += da - mdb;
       for (int64_t i = 0; i < n; i++) qy[i] += (double)((w ? sqrtl(w[i]) : 1) / rsw * (du - hu));
     }
     for (int64_t i = 0; i < n; i++) rt[i] += qy[i];
+    if (tiny) break;
   }
   long double sse = 0;
   for (int64_t i = 0; i < n; i++) {
@@ -688,18 +692,33 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   m->rmse = sqrt(rss / used_df);
   m->ll = NAN;
   m->pseudo_r2 = NAN;
-  /* model F: Wald test of the slopes */
+  /* model F: Wald test of the slopes. iid: b'V⁻¹b = b'X'WXb / s² = the
+   * model sum of squares Σw(Xb)² over the demeaned columns / s² (R's F),
+   * with no inverse; otherwise V is scaled to its correlation matrix
+   * before the Cholesky, so the regressors' units do not matter */
   m->F = NAN;
   m->F_p = NAN;
-  if (k > 0) {
+  if (k > 0 && opts->vce == CN_VCE_IID) {
+    long double mss = 0;
+    for (int64_t i = 0; i < n; i++) {
+      long double fit = 0;
+      for (int a = 0; a < k; a++) fit += (long double)xa[a][i] * b[a];
+      mss += (w ? w[i] : 1) * fit * fit;
+    }
+    m->F = (double)(mss / (rss / df_resid)) / dk;
+    m->F_p = gsl_cdf_fdist_Q(m->F, dk, m->df_r);
+  } else if (k > 0) {
     double *Vs = cn_malloc((size_t)k * (size_t)k * sizeof *Vs + 8);
     if (!Vs) goto oom_b;
-    for (int a = 0; a < k; a++)
-      for (int q = 0; q < k; q++) Vs[a * k + q] = m->V[a * ka + q];
-    if (spd_inverse(Vs, k)) {
+    bool pos = true;
+    for (int a = 0; a < k; a++) pos = pos && m->V[a * ka + a] > 0;
+    for (int a = 0; pos && a < k; a++)
+      for (int q = 0; q < k; q++) Vs[a * k + q] = m->V[a * ka + q] / sqrt(m->V[a * ka + a] * m->V[q * ka + q]);
+    if (pos && spd_inverse(Vs, k)) {
       double wald = 0;
       for (int a = 0; a < k; a++)
-        for (int q = 0; q < k; q++) wald += b[a] * Vs[a * k + q] * b[q];
+        for (int q = 0; q < k; q++)
+          wald += b[a] / sqrt(m->V[a * ka + a]) * Vs[a * k + q] * b[q] / sqrt(m->V[q * ka + q]);
       m->F = wald / dk;
       m->F_p = gsl_cdf_fdist_Q(m->F, dk, m->df_r);
     }

@@ -3,7 +3,8 @@
  *
  * Expected numbers: the certified values printed in the NIST .dat files of
  * tests/data/nist (see its SOURCES.md), computed by NIST in 500-digit
- * arithmetic; each test reads them from the file itself. Accuracy is the log
+ * arithmetic; each test reads them from the file itself (the parameters,
+ * their SDs, the residual SD, R² and the ANOVA table's F). Accuracy is the log
  * relative error LRE = −log10(|est − cert| / |cert|) (absolute when cert is
  * 0), capped at 15, as in McCullough (1998). */
 #include <math.h>
@@ -19,7 +20,7 @@ typedef struct nist {
   double v[NIST_MAXN][8];        /* y, x1, ..., x_nx */
   int np;                        /* certified parameters B0.. or B1.. */
   double b[NIST_MAXP], se[NIST_MAXP];
-  double rsd, r2;
+  double rsd, r2, F;
 } nist;
 
 /* Reads NAME.dat: the certified "Bk estimate sd" lines, the residual SD
@@ -69,6 +70,9 @@ static bool nist_read(const char *name, nist *s) {
       want_rsd = false;
     } else if (!strncmp(p, "R-Squared", 9)) {
       s->r2 = strtod(p + 9, NULL);
+    } else if (!strncmp(p, "Regression", 10)) { /* df, SS, MS, F */
+      char *q = p + 10, *end;
+      for (double x; (x = strtod(q, &end)), end != q; q = end) s->F = x;
     }
   }
   fclose(fp);
@@ -142,10 +146,15 @@ static double nist_check(const char *name, int power, bool cons, double min_lre)
   if (lr < min_lre || l2 < min_lre)
     cn_test_fail(__FILE__, __LINE__, "%s: residual SD %.17g (LRE %.1f), R2 %.17g (LRE %.1f), want %.15g, %.15g",
                  name, m->rmse, lr, m->r2, l2, s->rsd, s->r2);
+  double lf = lre(m->F, s->F);
+  if (lf < min_lre)
+    cn_test_fail(__FILE__, __LINE__, "%s: F %.17g (LRE %.1f), want %.15g", name, m->F, lf, s->F);
+  if (lf < worst) worst = lf;
   if (lr < worst) worst = lr;
   if (l2 < worst) worst = l2;
   if (getenv("CN_NIST_VERBOSE"))
-    fprintf(stderr, "NIST %-9s residual SD LRE %.1f, R2 LRE %.1f; smallest LRE %.1f\n", name, lr, l2, worst);
+    fprintf(stderr, "NIST %-9s residual SD LRE %.1f, R2 LRE %.1f, F LRE %.1f; smallest LRE %.1f\n", name, lr,
+            l2, lf, worst);
 done:
   cn_model_free(m);
   free(s);

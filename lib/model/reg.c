@@ -687,7 +687,7 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   m->tss_within = tssw;
   m->r2 = 1 - rss / tss;
   m->r2_within = nfe > 0 ? 1 - rss / tssw : m->r2;
-  m->r2_a = 1 - (rss / used_df) / (tss / (N - 1));
+  m->r2_a = 1 - (rss / used_df) / (tss / (cons ? N - 1 : N)); /* R's lm: n − 1 with a constant */
   m->r2_within_a = 1 - (rss / used_df) / (tssw / (used_df + dk));
   m->rmse = sqrt(rss / used_df);
   m->ll = NAN;

@@ -161,6 +161,13 @@ done:
   return worst;
 }
 
+/* |a − b| ≤ rel |b|, printing both when not. */
+static bool rel_close(double a, double b, double rel) {
+  if (fabs(a - b) <= rel * fabs(b)) return true;
+  fprintf(stderr, "  %.17g vs %.17g (rel %.3g)\n", a, b, fabs(a - b) / fabs(b));
+  return false;
+}
+
 /* Lower difficulty: a line (Norris), a quadratic (Pontius), lines through
  * the origin (NoInt1, NoInt2: uncentered R², as NIST certifies it). */
 TEST(nist_lower_difficulty) {
@@ -168,6 +175,32 @@ TEST(nist_lower_difficulty) {
   nist_check("Pontius", 2, true, 9);
   nist_check("NoInt1", 1, false, 9);
   nist_check("NoInt2", 1, false, 9);
+}
+
+/* Without a constant, R² and adjusted R² are uncentered (TSS = Σy², the
+ * adjustment on N rather than N − 1) and F has (1, N − 1) df. Expected: R
+ * 4.2 summary(lm(y ~ 0 + x)) on the same files (r.squared,
+ * adj.r.squared, fstatistic). */
+TEST(reg_noconstant_fit_stats) {
+  const char *names[] = {"NoInt1", "NoInt2"};
+  const double r2[] = {0.99936549229866278, 0.99334811529933476};
+  const double r2a[] = {0.99930204152852908, 0.99002217294900219};
+  const double F[] = {15750.249999999918, 298.66666666666708};
+  for (int q = 0; q < 2; q++) {
+    nist *s = malloc(sizeof *s);
+    cn_model *m = NULL;
+    cn_diag d;
+    if (s && nist_read(names[q], s) && nist_fit(s, 1, false, &m, &d) == CN_OK) {
+      CHECK(rel_close(m->r2, r2[q], 1e-12));
+      CHECK(rel_close(m->r2_a, r2a[q], 1e-12));
+      CHECK(rel_close(m->F, F[q], 1e-12));
+      CHECK(m->df_r == s->n - 1);
+    } else {
+      CHECK(!"NoInt fit failed");
+    }
+    cn_model_free(m);
+    free(s);
+  }
 }
 
 /* Average and higher difficulty: Longley's six collinear macro series and
@@ -208,13 +241,6 @@ TEST(nist_wampler_exact_fit) {
  * 1.8e15 (NIST); every power is kept (the explicit inverse of X'X dropped
  * four of them as collinear) and the certified values are met to 7 digits. */
 TEST(nist_filip) { nist_check("Filip", 10, true, 7); }
-
-/* |a − b| ≤ rel |b|, printing both when not. */
-static bool rel_close(double a, double b, double rel) {
-  if (fabs(a - b) <= rel * fabs(b)) return true;
-  fprintf(stderr, "  %.17g vs %.17g (rel %.3g)\n", a, b, fabs(a - b) / fabs(b));
-  return false;
-}
 
 /* Multiplying a regressor by 1e8 multiplies its coefficient and SE by
  * 1e-8 and leaves the others unchanged, to 1e-12 relative: the QR works on

@@ -106,6 +106,179 @@ done:
   return st;
 }
 
+/* Applies the Householder reflector H = I − tau v v' stored in column v
+ * (v[q] = 1 implied, v[q+1..n) below the diagonal) to a[q..n). */
+static void reflect(const double *v, double tau, double *a, int q, int64_t n) {
+  if (tau == 0) return;
+  long double dot = a[q];
+  for (int64_t i = q + 1; i < n; i++) dot += (long double)v[i] * a[i];
+  double s = (double)(dot * tau);
+  a[q] -= s;
+  for (int64_t i = q + 1; i < n; i++) a[i] -= s * v[i];
+}
+
+/* Least squares of y on the columns x[0..ncol) over n rows (weights w or
+ * NULL) by a Householder QR built column by column in the order given, on
+ * the columns scaled to unit (weighted) norm, so that the fit does not
+ * depend on the regressors' units. A column is left out (keep[j] false)
+ * when its norm is at most tol × ref[j] (its norm before demeaning: it is
+ * collinear with the absorbed constant or fixed effects) or when the part
+ * of it orthogonal to the columns kept before it has a relative norm of at
+ * most tol: the later of collinear regressors goes, as with Stata's
+ * _rmcoll. For the k kept columns, in order, fills b[0..k), the bread
+ * Ainv = (X'WX)⁻¹ (k×k) formed from the triangular factor R as
+ * R⁻¹R⁻ᵀ (never an inverse of X'X, whose condition number is the square),
+ * the residuals e (n) and their weighted sum of squares; the coefficients
+ * are refined from residuals summed in long double (below). xr and yr,
+ * when not NULL, are the columns and y before demeaning by their means
+ * (mean, the model's constant, returned in *b0); NULL with fixed effects
+ * or without a constant. Serial, so the result does not depend on the
+ * thread count. */
+static cn_status qr_ls(double *const *x, const double *ref, int ncol, const double *y,
+                       const double *w, int64_t n, double tol, double *const *xr, const double *yr,
+                       const double *mean, bool *keep, int *kout, double *b, double *b0,
+                       double *Ainv, double *e, double *rss, cn_diag *d) {
+  cn_status st = CN_OK;
+  size_t nn = (size_t)n;
+  double *A = cn_malloc(nn * (size_t)ncol * sizeof *A + 8), *qy = cn_malloc(nn * sizeof *qy + 8);
+  double *tau = cn_malloc(((size_t)ncol + 1) * sizeof *tau), *sc = cn_malloc(((size_t)ncol + 1) * sizeof *sc);
+  double *Ri = cn_malloc(((size_t)ncol * (size_t)ncol + 1) * sizeof *Ri);
+  int *map = cn_malloc(((size_t)ncol + 1) * sizeof *map);
+  int k = 0;
+  *kout = 0;
+  if (!A || !qy || !tau || !sc || !Ri || !map) {
+    st = oom(d);
+    goto done;
+  }
+  for (int j = 0; j < ncol; j++) {
+    keep[j] = false;
+    long double ss = 0;
+    for (int64_t i = 0; i < n; i++) ss += (long double)(w ? w[i] : 1) * x[j][i] * x[j][i];
+    double s = (double)sqrtl(ss);
+    if (!(s > tol * ref[j]) || s == 0 || k >= n) continue;
+    double *a = A + (size_t)k * nn;
+    for (int64_t i = 0; i < n; i++) a[i] = (w ? sqrt(w[i]) : 1) * x[j][i] / s;
+    for (int q = 0; q < k; q++) reflect(A + (size_t)q * nn, tau[q], a, q, n);
+    long double r = 0;
+    for (int64_t i = k; i < n; i++) r += (long double)a[i] * a[i];
+    if (!(sqrtl(r) > tol)) continue;
+    LAPACKE_dlarfg((lapack_int)(n - k), &a[k], &a[k + 1], 1, &tau[k]);
+    sc[k] = s;
+    map[k++] = j;
+    keep[j] = true;
+  }
+  /* Björck's refinement of the augmented system r̃ + Ãx̃ = ỹ, Ã'r̃ = 0
+   * (Ã = W½XS⁻¹, ỹ = W½y, r̃ the weighted residual), its residuals
+   * f = ỹ − r̃ − Ãx̃ and g = −Ã'r̃ summed in long double from the data
+   * themselves: d = R⁻ᵀg, δx̃ = R⁻¹((Q'f)₁ − d), δr̃ = Q[d; (Q'f)₂]. The
+   * first step, from x̃ = r̃ = 0, is the plain QR solution; the later ones
+   * recover the digits a large residual costs (Wampler4/5). With xr, the
+   * residuals come from the data before demeaning and a constant b0: the
+   * centered columns and u = W½1/√Σw (orthogonal to them) factor that
+   * design, in the coordinates (b, α = b0 + m'b), so the fixed point is
+   * the least squares fit of the raw data, not of its rounded demeaning */
+  bool c1 = xr != NULL;
+  double *const *X = c1 ? xr : x;
+  const double *Y = c1 ? yr : y;
+  long double *bl = cn_malloc(((size_t)ncol + 1) * sizeof *bl), b0l = 0, swt = 0;
+  double *rt = cn_calloc(nn + 1, sizeof *rt), *g = cn_malloc(((size_t)ncol + 1) * sizeof *g);
+  if (!bl || !rt || !g) {
+    cn_free(bl);
+    cn_free(rt);
+    cn_free(g);
+    st = oom(d);
+    goto done;
+  }
+  for (int64_t i = 0; i < n; i++) swt += w ? w[i] : 1;
+  long double rsw = sqrtl(swt);
+  for (int q = 0; q < k; q++) bl[q] = 0;
+  for (int step = 0; step < 4 && (k > 0 || c1); step++) {
+    long double g0 = 0, hu = 0;
+    for (int q = 0; q < k; q++) g[q] = 0;
+    for (int64_t i = 0; i < n; i++) {
+      long double fit = b0l, sw = w ? sqrtl(w[i]) : 1;
+      for (int q = 0; q < k; q++) fit += (long double)X[map[q]][i] * bl[q];
+      qy[i] = (double)(sw * ((long double)Y[i] - fit) - rt[i]);
+      g0 -= sw * rt[i];
+      hu += sw * qy[i];
+    }
+    hu /= rsw;
+    for (int q = 0; q < k; q++) {
+      long double s = 0;
+      for (int64_t i = 0; i < n; i++) s += (long double)(w ? sqrt(w[i]) : 1) * X[map[q]][i] * rt[i];
+      if (c1) s += g0 * mean[map[q]]; /* centered: g_s − m g0 */
+      g[q] = (double)(-s / sc[q]);
+    }
+    for (int q = 0; q < k; q++) reflect(A + (size_t)q * nn, tau[q], qy, q, n);
+    if (k > 0 && LAPACKE_dtrtrs(LAPACK_COL_MAJOR, 'U', 'T', 'N', k, 1, A, (lapack_int)n, g, k) != 0) {
+      st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (R is singular)");
+      break;
+    }
+    for (int q = 0; q < k; q++) {
+      double h1 = qy[q];
+      qy[q] = g[q];
+      g[q] = h1 - g[q];
+    }
+    if (k > 0 && LAPACKE_dtrtrs(LAPACK_COL_MAJOR, 'U', 'N', 'N', k, 1, A, (lapack_int)n, g, k) != 0) {
+      st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (R is singular)");
+      break;
+    }
+    long double mdb = 0;
+    bool tiny = step > 0; /* the correction no longer changes a double */
+    for (int q = 0; q < k; q++) {
+      long double db = (long double)g[q] / sc[q];
+      tiny = tiny && fabsl(db) <= 1e-17L * fabsl(bl[q]);
+      bl[q] += db;
+      if (c1) mdb += db * mean[map[q]];
+    }
+    for (int q = k - 1; q >= 0; q--) reflect(A + (size_t)q * nn, tau[q], qy, q, n);
+    if (c1) {
+      long double du = g0 / rsw, da = (hu - du) / rsw;
+      tiny = tiny && fabsl(da - mdb) <= 1e-17L * fabsl(b0l);
+      b0l += da - mdb;
+      for (int64_t i = 0; i < n; i++) qy[i] += (double)((w ? sqrtl(w[i]) : 1) / rsw * (du - hu));
+    }
+    for (int64_t i = 0; i < n; i++) rt[i] += qy[i];
+    if (tiny) break;
+  }
+  long double sse = 0;
+  for (int64_t i = 0; i < n; i++) {
+    long double fit = b0l;
+    for (int q = 0; q < k; q++) fit += (long double)X[map[q]][i] * bl[q];
+    e[i] = (double)((long double)Y[i] - fit);
+    sse += (long double)(w ? w[i] : 1) * e[i] * e[i];
+  }
+  *rss = (double)sse;
+  for (int q = 0; q < k; q++) b[q] = (double)bl[q];
+  if (b0) *b0 = (double)b0l;
+  cn_free(bl);
+  cn_free(rt);
+  cn_free(g);
+  if (st != CN_OK) goto done;
+  /* Ainv = S⁻¹ R⁻¹ R⁻ᵀ S⁻¹ with S the column scales */
+  for (int a = 0; a < k; a++)
+    for (int c = 0; c < k; c++) Ri[(size_t)c * (size_t)k + (size_t)a] = c >= a ? A[(size_t)c * nn + (size_t)a] : 0;
+  if (k > 0 && LAPACKE_dtrtri(LAPACK_COL_MAJOR, 'U', 'N', k, Ri, k) != 0) {
+    st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (R is singular)");
+    goto done;
+  }
+  for (int a = 0; a < k; a++)
+    for (int c = 0; c <= a; c++) {
+      long double s = 0;
+      for (int q = a; q < k; q++) s += (long double)Ri[(size_t)q * (size_t)k + (size_t)a] * Ri[(size_t)q * (size_t)k + (size_t)c];
+      Ainv[a * k + c] = Ainv[c * k + a] = (double)(s / sc[a] / sc[c]);
+    }
+  *kout = k;
+done:
+  cn_free(A);
+  cn_free(qy);
+  cn_free(tau);
+  cn_free(sc);
+  cn_free(Ri);
+  cn_free(map);
+  return st;
+}
+
 static cn_status add_note(cn_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static cn_status add_note(cn_model *m, const char *fmt, ...) {
   cn_buf b = {0}; /* whole: a note names coefficients of any length */
@@ -133,7 +306,7 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     opts = &defaults;
   }
   cn_model *m = cn_calloc(1, sizeof *m);
-  double *e = NULL, *XtX = NULL, *Xty = NULL, *V = NULL, *meat = NULL, **xa = NULL;
+  double *e = NULL, *XtX = NULL, *ref = NULL, *raw_y = NULL, **raw_x = NULL, *means = NULL, *V = NULL, *meat = NULL, **xa = NULL;
   cn__design ds;
   cn__absorb ab = {0};
   bool job = false;
@@ -156,6 +329,27 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   if ((st = cn__absorb_prepare(&ab, d)) != CN_OK) goto done;
   double ybar = wmean(y, w, n);
   for (int j = 0; j < ncol; j++) cols[j].mean = wmean(cols[j].x, w, n);
+  /* each regressor's norm before demeaning: the yardstick of its
+   * collinearity with what is absorbed */
+  ref = cn_malloc(((size_t)ncol + 1) * sizeof *ref);
+  if (!ref) goto oom;
+  for (int j = 0; j < ncol; j++) {
+    long double ss = 0;
+    for (int64_t i = 0; i < n; i++) ss += (long double)(w ? w[i] : 1) * cols[j].x[i] * cols[j].x[i];
+    ref[j] = (double)sqrtl(ss);
+  }
+  /* with a constant and no fixed effects, the data before demeaning, from
+   * which qr_ls refines the fit */
+  if (nfe == 0 && f->cons) {
+    raw_y = cn_malloc(((size_t)n + 1) * sizeof *raw_y);
+    raw_x = cn_calloc((size_t)ncol + 1, sizeof *raw_x);
+    if (!raw_y || !raw_x) goto oom;
+    memcpy(raw_y, y, (size_t)n * sizeof *y);
+    for (int j = 0; j < ncol; j++) {
+      if (!(raw_x[j] = cn_malloc(((size_t)n + 1) * sizeof **raw_x))) goto oom;
+      memcpy(raw_x[j], cols[j].x, (size_t)n * sizeof *y);
+    }
+  }
   double tss = 0, yy = 0;
   for (int64_t i = 0; i < n; i++) {
     tss += (w ? w[i] : 1) * (y[i] - ybar) * (y[i] - ybar);
@@ -214,119 +408,100 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   m->converged = true;
   double tssw = 0;
   for (int64_t i = 0; i < n; i++) tssw += (w ? w[i] : 1) * y[i] * y[i];
-  /* collinearity: keep a regressor when its residual on the kept ones
-   * holds more than 1e-9 of its (demeaned) sum of squares */
+  bool cons = nfe > 0 || f->cons;
+  /* without a constant (and so without fixed effects) R² is uncentered, as
+   * R's lm and Stata's noconstant report it */
+  if (!cons) tss = yy;
+  /* least squares on the demeaned design by QR (qr_ls). Collinearity: a
+   * regressor goes when the part of it not explained by the kept ones (or
+   * by the absorbed effects) is at most 1e-9 of its norm; with two or more
+   * fixed effects the demeaning is iterative and only good to its
+   * tolerance, so there the rule is the former one, 1e-9 of its sum of
+   * squares (3.16e-5 of its norm) */
+  double coll_tol = nabs > 1 ? 3.1622776601683795e-5 : 1e-9;
   int k = 0;
   int *kept = cn_malloc(((size_t)ncol + 1) * sizeof *kept);
+  bool *keep = cn_malloc(((size_t)ncol + 1) * sizeof *keep);
+  double **xs = cn_malloc(((size_t)ncol + 1) * sizeof *xs);
+  means = cn_malloc(((size_t)ncol + 1) * sizeof *means);
+  double *bs = cn_malloc(((size_t)ncol + 1) * sizeof *bs);
   XtX = cn_calloc((size_t)(ncol + 1) * (size_t)(ncol + 1) + 1, sizeof *XtX);
-  if (!kept || !XtX) {
+  e = cn_malloc(((size_t)n + 1) * sizeof *e);
+  double rss = 0;
+  if (!kept || !keep || !xs || !bs || !XtX || !e || !means) {
     cn_free(kept);
+    cn_free(keep);
+    cn_free(xs);
+    cn_free(bs);
     goto oom;
   }
-  for (int j = 0; j < ncol; j++) {
-    double ss = 0;
-    for (int64_t i = 0; i < n; i++) ss += (w ? w[i] : 1) * cols[j].x[i] * cols[j].x[i];
-    bool ok = ss > 0;
-    if (ok && k > 0) {
-      /* residual sum of squares of x_j on the kept: ss − c'A⁻¹c */
-      double *A = cn_malloc((size_t)k * (size_t)k * sizeof *A + 8), *cv = cn_malloc((size_t)k * sizeof *cv + 8);
-      if (!A || !cv) {
-        cn_free(A);
-        cn_free(cv);
-        cn_free(kept);
-        goto oom;
-      }
-      for (int a = 0; a < k; a++) {
-        double s = 0;
-        for (int64_t i = 0; i < n; i++) s += (w ? w[i] : 1) * cols[kept[a]].x[i] * cols[j].x[i];
-        cv[a] = s;
-        for (int b = 0; b <= a; b++) {
-          double s2 = 0;
-          for (int64_t i = 0; i < n; i++) s2 += (w ? w[i] : 1) * cols[kept[a]].x[i] * cols[kept[b]].x[i];
-          A[a * k + b] = A[b * k + a] = s2;
-        }
-      }
-      bool inv = spd_inverse(A, k);
-      double q = 0;
-      for (int a = 0; inv && a < k; a++)
-        for (int b = 0; b < k; b++) q += cv[a] * A[a * k + b] * cv[b];
-      ok = inv && ss - q > 1e-9 * ss;
-      cn_free(A);
-      cn_free(cv);
+  for (int j = 0; j < ncol; j++) xs[j] = cols[j].x;
+  double b0 = NAN;
+  for (int j = 0; j < ncol; j++) means[j] = cols[j].mean;
+  if ((st = qr_ls(xs, ref, ncol, y, w, n, coll_tol, raw_x, raw_y, means, keep, &k, bs, &b0, XtX, e,
+                  &rss, d)) != CN_OK) {
+    cn_free(kept);
+    cn_free(keep);
+    cn_free(xs);
+    cn_free(bs);
+    goto done;
+  }
+  cn_free(xs);
+  for (int j = 0, q = 0; j < ncol; j++) {
+    if (keep[j]) {
+      kept[q++] = j;
+      continue;
     }
-    if (ok) kept[k++] = j;
-    else {
-      cols[j].omitted = true;
-      if (add_note(m, "%s omitted because of collinearity", cols[j].name) != CN_OK) {
-        cn_free(kept);
-        goto oom;
-      }
+    cols[j].omitted = true;
+    if (add_note(m, "%s omitted because of collinearity", cols[j].name) != CN_OK) {
+      cn_free(kept);
+      cn_free(keep);
+      cn_free(bs);
+      goto oom;
     }
   }
-  /* the design: kept slopes (demeaned, plus their means when a constant is
-   * reported) and the constant */
-  bool cons = nfe > 0 || f->cons;
+  cn_free(keep);
+  /* the design of the variance: the kept slopes, demeaned, and the
+   * constant. In the centered parametrization y = Xd b + 1α (1'WXd = 0)
+   * the bread is C⁻¹ = diag(A⁻¹, 1/Σw) for A = Xd'WXd; the reported
+   * constant is b0 = α − m'b with m the means, so the variance of (b, b0)
+   * is L V L' for L = [[I, 0], [−m', 1]] (reghdfe's constant: the same as
+   * adding the means back and regressing on a column of ones, without the
+   * cancellation that brings) */
   int ka = k + (cons ? 1 : 0);
   xa = cn_calloc((size_t)ka + 1, sizeof *xa);
   double *ones = NULL;
-  if (!xa) {
-    cn_free(kept);
-    goto oom;
+  double *b = cn_calloc((size_t)ka + 1, sizeof *b);
+  if (!xa || !b) {
+    cn_free(bs);
+    goto oom_b;
   }
-  for (int a = 0; a < k; a++) {
-    xa[a] = cols[kept[a]].x;
-    if (cons)
-      for (int64_t i = 0; i < n; i++) xa[a][i] += cols[kept[a]].mean;
+  for (int a = 0; a < k; a++) b[a] = bs[a];
+  cn_free(bs);
+  if (cons) {
+    double *D = cn_calloc((size_t)ka * (size_t)ka + 1, sizeof *D), sw = 0;
+    if (!D) goto oom_b;
+    for (int64_t i = 0; i < n; i++) sw += w ? w[i] : 1;
+    long double bc = ybar;
+    for (int a = 0; a < k; a++) {
+      for (int c = 0; c < k; c++) D[a * ka + c] = XtX[a * k + c];
+      bc -= (long double)b[a] * cols[kept[a]].mean;
+    }
+    D[k * ka + k] = 1 / sw;
+    b[k] = raw_x ? b0 : (double)bc; /* refined on the raw data (qr_ls) */
+    memcpy(XtX, D, (size_t)ka * (size_t)ka * sizeof *D);
+    cn_free(D);
   }
+  for (int a = 0; a < k; a++) xa[a] = cols[kept[a]].x;
   if (cons) {
     ones = cn_malloc(((size_t)n + 1) * sizeof *ones);
-    if (!ones) {
-      cn_free(kept);
-      goto oom;
-    }
-    for (int64_t i = 0; i < n; i++) ones[i] = 1, y[i] += ybar;
+    if (!ones) goto oom_b;
+    for (int64_t i = 0; i < n; i++) ones[i] = 1;
     xa[k] = ones;
   }
-  Xty = cn_calloc((size_t)ka + 1, sizeof *Xty);
   V = cn_calloc((size_t)ka * (size_t)ka + 1, sizeof *V);
   meat = cn_calloc((size_t)ka * (size_t)ka + 1, sizeof *meat);
-  e = cn_malloc(((size_t)n + 1) * sizeof *e);
-  if (!Xty || !V || !meat || !e) {
-    cn_free(kept);
-    cn_free(ones);
-    goto oom;
-  }
-  for (int a = 0; a < ka; a++) {
-    double s = 0;
-    for (int64_t i = 0; i < n; i++) s += (w ? w[i] : 1) * xa[a][i] * y[i];
-    Xty[a] = s;
-    for (int b = 0; b <= a; b++) {
-      double s2 = 0;
-      for (int64_t i = 0; i < n; i++) s2 += (w ? w[i] : 1) * xa[a][i] * xa[b][i];
-      XtX[a * ka + b] = XtX[b * ka + a] = s2;
-    }
-  }
-  if (!spd_inverse(XtX, ka)) {
-    cn_free(kept);
-    cn_free(ones);
-    st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (X'X is singular)");
-    goto done;
-  }
-  double *b = cn_calloc((size_t)ka + 1, sizeof *b);
-  if (!b) {
-    cn_free(kept);
-    cn_free(ones);
-    goto oom;
-  }
-  for (int a = 0; a < ka; a++)
-    for (int q = 0; q < ka; q++) b[a] += XtX[a * ka + q] * Xty[q];
-  double rss = 0;
-  for (int64_t i = 0; i < n; i++) {
-    double fit = 0;
-    for (int a = 0; a < ka; a++) fit += xa[a][i] * b[a];
-    e[i] = y[i] - fit;
-    rss += (w ? w[i] : 1) * e[i] * e[i];
-  }
+  if (!V || !meat) goto oom_b;
   /* an exact fit leaves no residual variance: every standard error would
    * be 0 (or rounding noise) and every test infinite */
   if (tss <= 1e-24 * yy || rss <= 1e-12 * tss) {
@@ -386,7 +561,6 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     if (!s) goto oom_b;
     for (int64_t i = 0; i < n; i++) s[i] = (w ? w[i] : 1) * e[i];
     double factor;
-    bool fixed = false;
     if (opts->vce == CN_VCE_ROBUST) {
       st = add_meat(xa, ka, s, n, NULL, 0, 1, meat, d);
       factor = N / df_resid;
@@ -458,6 +632,19 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
         V[a * ka + q] = factor * s1;
       }
     cn_free(tmp);
+  }
+  if (cons) { /* V ← L V L' (above) */
+    long double vcc = V[k * ka + k];
+    for (int a = 0; a < k; a++) {
+      long double vm = 0;
+      for (int c = 0; c < k; c++) vm += (long double)V[a * ka + c] * cols[kept[c]].mean;
+      vcc += cols[kept[a]].mean * (vm - 2 * (long double)V[a * ka + k]);
+      V[a * ka + k] = V[k * ka + a] = (double)(V[a * ka + k] - vm);
+    }
+    V[k * ka + k] = (double)vcc;
+  }
+  if (opts->vce != CN_VCE_IID) {
+    bool fixed = false;
     if (opts->vce == CN_VCE_CLUSTER && ncl > 1 && k > 0) {
       /* the slopes' block, as reghdfe checks it (the constant's row and
        * column are left as they are) */
@@ -500,23 +687,38 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   m->tss_within = tssw;
   m->r2 = 1 - rss / tss;
   m->r2_within = nfe > 0 ? 1 - rss / tssw : m->r2;
-  m->r2_a = 1 - (rss / used_df) / (tss / (N - 1));
+  m->r2_a = 1 - (rss / used_df) / (tss / (cons ? N - 1 : N)); /* R's lm: n − 1 with a constant */
   m->r2_within_a = 1 - (rss / used_df) / (tssw / (used_df + dk));
   m->rmse = sqrt(rss / used_df);
   m->ll = NAN;
   m->pseudo_r2 = NAN;
-  /* model F: Wald test of the slopes */
+  /* model F: Wald test of the slopes. iid: b'V⁻¹b = b'X'WXb / s² = the
+   * model sum of squares Σw(Xb)² over the demeaned columns / s² (R's F),
+   * with no inverse; otherwise V is scaled to its correlation matrix
+   * before the Cholesky, so the regressors' units do not matter */
   m->F = NAN;
   m->F_p = NAN;
-  if (k > 0) {
+  if (k > 0 && opts->vce == CN_VCE_IID) {
+    long double mss = 0;
+    for (int64_t i = 0; i < n; i++) {
+      long double fit = 0;
+      for (int a = 0; a < k; a++) fit += (long double)xa[a][i] * b[a];
+      mss += (w ? w[i] : 1) * fit * fit;
+    }
+    m->F = (double)(mss / (rss / df_resid)) / dk;
+    m->F_p = gsl_cdf_fdist_Q(m->F, dk, m->df_r);
+  } else if (k > 0) {
     double *Vs = cn_malloc((size_t)k * (size_t)k * sizeof *Vs + 8);
     if (!Vs) goto oom_b;
-    for (int a = 0; a < k; a++)
-      for (int q = 0; q < k; q++) Vs[a * k + q] = m->V[a * ka + q];
-    if (spd_inverse(Vs, k)) {
+    bool pos = true;
+    for (int a = 0; a < k; a++) pos = pos && m->V[a * ka + a] > 0;
+    for (int a = 0; pos && a < k; a++)
+      for (int q = 0; q < k; q++) Vs[a * k + q] = m->V[a * ka + q] / sqrt(m->V[a * ka + a] * m->V[q * ka + q]);
+    if (pos && spd_inverse(Vs, k)) {
       double wald = 0;
       for (int a = 0; a < k; a++)
-        for (int q = 0; q < k; q++) wald += b[a] * Vs[a * k + q] * b[q];
+        for (int q = 0; q < k; q++)
+          wald += b[a] / sqrt(m->V[a * ka + a]) * Vs[a * k + q] * b[q] / sqrt(m->V[q * ka + q]);
       m->F = wald / dk;
       m->F_p = gsl_cdf_fdist_Q(m->F, dk, m->df_r);
     }
@@ -544,7 +746,11 @@ done:
   else cn_model_free(m);
   cn_free(e);
   cn_free(XtX);
-  cn_free(Xty);
+  cn_free(ref);
+  cn_free(raw_y);
+  for (int j = 0; raw_x && j < ds.nset[0]; j++) cn_free(raw_x[j]);
+  cn_free(raw_x);
+  cn_free(means);
   cn_free(V);
   cn_free(meat);
   cn_free(xa);

@@ -1,5 +1,6 @@
 /* cli/coeftab.c — the name column of the console's coefficient tables. */
 #include "coeftab.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* Widens *w to name's display width, within the limits. */
@@ -35,4 +36,30 @@ void cli_put_name(FILE *fp, const char *name, int w) {
 
 void cli_dashes(FILE *fp, int n) {
   for (int i = 0; i < n; i++) fputc('-', fp);
+}
+
+void cli_print_absorbed(FILE *fp, const cn_model *m) {
+  if (!m->n_fe) return;
+  const char **fen = calloc((size_t)m->n_fe + 1, sizeof *fen);
+  for (int g = 0; fen && g < m->n_fe; g++) fen[g] = m->fe[g].name;
+  int wf = fen ? cli_names_width(fen, m->n_fe, CLI_NAME_MIN) : CLI_NAME_MIN;
+  free(fen);
+  fprintf(fp, "\nAbsorbed degrees of freedom:\n");
+  cli_dashes(fp, wf + 41);
+  fprintf(fp, "+\n");
+  cli_put_name(fp, "Absorbed FE", wf);
+  fprintf(fp, " | Categories  - Redundant  = Num. Coefs |\n");
+  cli_dashes(fp, wf + 1);
+  fprintf(fp, "+---------------------------------------|\n");
+  bool nested = false;
+  for (int g = 0; g < m->n_fe; g++) {
+    const cn_fe_info *f = &m->fe[g];
+    cli_put_name(fp, f->name, wf);
+    fprintf(fp, " | %10lld %11lld %12lld   %s|\n", (long long)f->levels, (long long)f->redundant,
+            (long long)(f->levels - f->redundant), f->nested ? "*" : " ");
+    nested |= f->nested;
+  }
+  cli_dashes(fp, wf + 41);
+  fprintf(fp, "+\n");
+  if (nested) fprintf(fp, "* = FE nested within cluster; treated as redundant for DoF computation\n");
 }

@@ -21,5 +21,8 @@ int cli_names_width(const char *const *names, int n, int min);
 void cli_put_name(FILE *fp, const char *name, int w);
 /* n dashes. */
 void cli_dashes(FILE *fp, int n);
+/* reghdfe's "Absorbed degrees of freedom" table of m's fixed effects
+ * (nothing when it has none), a * marking an FE nested in a cluster. */
+void cli_print_absorbed(FILE *fp, const cn_model *m);
 
 #endif

@@ -112,6 +112,7 @@ bool cli_option_known(const cli_cmd *c, const char *arg, char *near, size_t nn) 
   snprintf(name, sizeof name, "%s", arg);
   char *eq = strchr(name, '=');
   if (eq) *eq = '\0';
+  if (near && nn) near[0] = '\0';
   if (!strcmp(name, "--help") || !strcmp(name, "-h") || !n) return true;
   const char *best = NULL;
   int bd = 99;
@@ -127,27 +128,15 @@ bool cli_option_known(const cli_cmd *c, const char *arg, char *near, size_t nn) 
     if (dist < bd) bd = dist, best = out ? "--out" : list + k;
   }
   size_t ln = strlen(name);
-  if (near && nn) near[0] = '\0';
   if (near && best && bd <= (ln > 8 ? 3 : ln > 4 ? 2 : 1)) snprintf(near, nn, "%s", best);
   return false;
 }
 
 int cli_unknown_option(const char *cmd, const char *arg) {
+  char near[128];
+  cli_option_known(cli_current, arg, near, sizeof near);
   static char list[8192];
   size_t n = options_of_cmd(cli_current, list, sizeof list);
-  char name[128];
-  snprintf(name, sizeof name, "%s", arg);
-  char *eq = strchr(name, '=');
-  if (eq) *eq = '\0';
-  const char *best = NULL;
-  int bd = 99;
-  for (size_t k = 0; k < n; k += strlen(list + k) + 1) {
-    bool out = !strcmp(list + k, "-o/--out");
-    int dist = cn_text_distance(name, out ? "--out" : list + k);
-    if (dist < bd) bd = dist, best = out ? "--out" : list + k;
-  }
-  size_t ln = strlen(name);
-  bool near = best && bd <= (ln > 8 ? 3 : ln > 4 ? 2 : 1);
   if (!n) return cli_usage(cmd, "unknown option %s", arg);
   char valid[8192];
   size_t w = 0;
@@ -156,8 +145,8 @@ int cli_unknown_option(const char *cmd, const char *arg) {
     if (r < 0 || (size_t)r >= sizeof valid - w) break;
     w += (size_t)r;
   }
-  if (near)
-    return cli_usage(cmd, "unknown option %s; did you mean %s?\nvalid options: %s", arg, best, valid);
+  if (near[0])
+    return cli_usage(cmd, "unknown option %s; did you mean %s?\nvalid options: %s", arg, near, valid);
   return cli_usage(cmd, "unknown option %s\nvalid options: %s", arg, valid);
 }
 

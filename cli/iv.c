@@ -165,30 +165,7 @@ static void print_iv(const cn_model *m, FILE *fp) {
     name_list(fp, "Excluded instruments:", f0->coef, 0, L1);
     fputs(rule, fp);
   }
-  if (m->n_fe) {
-    const char **fen = calloc((size_t)m->n_fe + 1, sizeof *fen);
-    for (int g = 0; fen && g < m->n_fe; g++) fen[g] = m->fe[g].name;
-    int wf = fen ? cli_names_width(fen, m->n_fe, 12) : 12;
-    free(fen);
-    fprintf(fp, "\nAbsorbed degrees of freedom:\n");
-    cli_dashes(fp, wf + 41);
-    fprintf(fp, "+\n");
-    cli_put_name(fp, "Absorbed FE", wf);
-    fprintf(fp, " | Categories  - Redundant  = Num. Coefs |\n");
-    cli_dashes(fp, wf + 1);
-    fprintf(fp, "+---------------------------------------|\n");
-    bool nested = false;
-    for (int g = 0; g < m->n_fe; g++) {
-      const cn_fe_info *f = &m->fe[g];
-      cli_put_name(fp, f->name, wf);
-      fprintf(fp, " | %10lld %11lld %12lld   %s|\n", (long long)f->levels, (long long)f->redundant,
-              (long long)(f->levels - f->redundant), f->nested ? "*" : " ");
-      nested |= f->nested;
-    }
-    cli_dashes(fp, wf + 41);
-    fprintf(fp, "+\n");
-    if (nested) fprintf(fp, "* = FE nested within cluster; treated as redundant for DoF computation\n");
-  }
+  cli_print_absorbed(fp, m);
 }
 
 static int run_iv(int argc, char **argv) {

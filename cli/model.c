@@ -98,32 +98,7 @@ static void print_table(const cn_model *m, FILE *fp) {
   coef_header(fp, m, w, 't');
   for (int i = 0; i < m->ncoef; i++) coef_row(fp, &m->coef[i], m->coef[i].name, w);
   rule(fp, w, '-', 64);
-  if (m->n_fe) {
-    fprintf(fp, "\nAbsorbed degrees of freedom:\n");
-    const char **fen = calloc((size_t)m->n_fe + 1, sizeof *fen);
-    for (int g = 0; fen && g < m->n_fe; g++) fen[g] = m->fe[g].name;
-    int wf = fen ? cli_names_width(fen, m->n_fe, 12) : 12;
-    free(fen);
-    cli_dashes(fp, wf + 41);
-    fprintf(fp, "+\n");
-    cli_put_name(fp, "Absorbed FE", wf);
-    fprintf(fp, " | Categories  - Redundant  = Num. Coefs |\n");
-    cli_dashes(fp, wf + 1);
-    fprintf(fp, "+---------------------------------------|\n");
-    for (int g = 0; g < m->n_fe; g++) {
-      const cn_fe_info *f = &m->fe[g];
-      cli_put_name(fp, f->name, wf);
-      fprintf(fp, " | %10lld %11lld %12lld   %s|\n", (long long)f->levels, (long long)f->redundant,
-              (long long)(f->levels - f->redundant), f->nested ? "*" : " ");
-    }
-    cli_dashes(fp, wf + 41);
-    fprintf(fp, "+\n");
-    for (int g = 0; g < m->n_fe; g++)
-      if (m->fe[g].nested) {
-        fprintf(fp, "* = FE nested within cluster; treated as redundant for DoF computation\n");
-        break;
-      }
-  }
+  cli_print_absorbed(fp, m);
 }
 
 /* Prints a maximum-likelihood model: header with the log likelihood and

@@ -837,3 +837,14 @@ void cn__design_free(cn__design *ds) {
   cn__absorb_free(&ds->ab);
   memset(ds, 0, sizeof *ds);
 }
+
+cn_status cn__fit_defined(double tss, double yy, double rss, const char *who, const char *what,
+                          const char *dep, const char *where, cn_diag *d) {
+  if (tss <= 1e-24 * yy)
+    return cn_diag_set(d, CN_EANALYSIS, "%s%s does not vary %s", who, dep, where);
+  if (rss <= 1e-12 * tss)
+    return cn_diag_set(d, CN_EANALYSIS,
+                       "%s%s fit %s exactly (R-squared = 1 up to rounding): standard errors and tests "
+                       "are not defined", who, what, dep);
+  return CN_OK;
+}

@@ -910,15 +910,9 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     rss += WT(i) * e[i] * e[i];
   }
   /* an exact fit: no residual variance, so no standard errors (as reg) */
-  if (tss <= 1e-24 * yy || rss <= 1e-12 * tss) {
-    st = tss > 1e-24 * yy ? cn_diag_set(d, CN_EANALYSIS,
-                                        "the regressors fit %s exactly (R-squared = 1 up to rounding): "
-                                        "standard errors and tests are not defined",
-                                        ds.f->dep.text)
-                          : cn_diag_set(d, CN_EANALYSIS, "%s does not vary in the estimation sample",
-                                        ds.f->dep.text);
+  if ((st = cn__fit_defined(tss, yy, rss, "", "the regressors", ds.f->dep.text, "in the estimation sample",
+                             d)) != CN_OK)
     goto done;
-  }
   double used = N - dk - sdof;
   m->df_r = cluster ? Gmin - 1 : used;
   if (opts->vce == CN_VCE_IID) {

@@ -755,14 +755,10 @@ cn_status cn_heckman(const cn_table *t, const char *formula, const char *select,
   double ym = 0, tss = 0, yy = 0;
   for (int64_t j = 0; j < n1; j++) ym += yv[j] / (double)n1;
   for (int64_t j = 0; j < n1; j++) tss += (yv[j] - ym) * (yv[j] - ym), yy += yv[j] * yv[j];
-  if (tss <= 1e-24 * yy || ee <= 1e-12 * tss) { /* an exact fit: σ = 0, no errors (as reg) */
+  /* an exact fit: σ = 0, no errors (as reg) */
+  if ((st = cn__fit_defined(tss, yy, ee, "heckman: ", "the regressors", dso.f->dep.text, "on the selected rows",
+                            d)) != CN_OK) {
     cn_free(yv), cn_free(dl), cn_free(xty), cn_free(C);
-    st = tss > 1e-24 * yy ? cn_diag_set(d, CN_EANALYSIS,
-                                        "heckman: the regressors fit %s exactly (R-squared = 1 up to "
-                                        "rounding): standard errors and tests are not defined",
-                                        dso.f->dep.text)
-                          : cn_diag_set(d, CN_EANALYSIS, "heckman: %s does not vary on the selected rows",
-                                        dso.f->dep.text);
     goto done;
   }
   double blam = bb[k], s2 = ee / (double)n1 + blam * blam * mdelta, sig = sqrt(s2), rho = blam / sig;

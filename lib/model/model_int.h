@@ -70,6 +70,14 @@ struct cn_formula {
 bool cn__factor_same(const cn__factor *a, const cn__factor *b);
 
 /* Formula error at byte offset off of text: CN_ESCRIPT, "formula:1:COL". */
+/* The check every least-squares fit makes before its standard errors: an
+ * outcome that does not vary (tss ~ 0 against yy = sum y^2) or an exact
+ * fit (rss <= 1e-12 tss) has none, so both are CN_EANALYSIS with the
+ * reason; CN_OK otherwise. who prefixes the message ("heckman: " or "");
+ * what names the regressors ("the regressors and fixed effects"); where
+ * the sample ("in the estimation sample"). */
+cn_status cn__fit_defined(double tss, double yy, double rss, const char *who, const char *what,
+                          const char *dep, const char *where, cn_diag *d);
 cn_status cn__formula_error(cn_diag *d, const char *text, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -504,14 +504,9 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   if (!V || !meat) goto oom_b;
   /* an exact fit leaves no residual variance: every standard error would
    * be 0 (or rounding noise) and every test infinite */
-  if (tss <= 1e-24 * yy || rss <= 1e-12 * tss) {
-    st = tss > 1e-24 * yy ? cn_diag_set(d, CN_EANALYSIS,
-                               "the regressors%s fit %s exactly (R-squared = 1 up to rounding): "
-                               "standard errors and tests are not defined",
-                               nfe > 0 ? " and fixed effects" : "", f->dep.text)
-                 : cn_diag_set(d, CN_EANALYSIS, "%s does not vary in the estimation sample", f->dep.text);
+  if ((st = cn__fit_defined(tss, yy, rss, "", nfe > 0 ? "the regressors and fixed effects" : "the regressors",
+                             f->dep.text, "in the estimation sample", d)) != CN_OK)
     goto free_b;
-  }
   /* degrees of freedom absorbed (reghdfe dof(all)) */
   m->n_fe = nfe;
   m->fe = cn_calloc((size_t)nfe + 1, sizeof *m->fe);

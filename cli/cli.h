@@ -62,8 +62,6 @@ int cli_unknown_option(const char *cmd, const char *arg);
  * closest option when one is close ("" otherwise). For checking a study's
  * steps before any runs. */
 bool cli_option_known(const cli_cmd *c, const char *arg, char *near, size_t nn);
-/* cli_opt for exactly one spelling (cli_opt also takes --out for -o). */
-int cli_opt1(int argc, char **argv, int *i, const char *name, const char **val);
 /* Names step k of n of a study run at the start of the progress line (n = 0:
  * outside a run). */
 void cli_progress_step(int k, int n);

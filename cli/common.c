@@ -159,16 +159,8 @@ bool cli_is_help(const char *arg) {
   return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
-int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
-  /* -o and --out are one option on every command (docs/cli.md) */
-  if (!strcmp(name, "-o") || !strcmp(name, "--out")) {
-    int r = cli_opt1(argc, argv, i, "-o", val);
-    return r ? r : cli_opt1(argc, argv, i, "--out", val);
-  }
-  return cli_opt1(argc, argv, i, name, val);
-}
-
-int cli_opt1(int argc, char **argv, int *i, const char *name, const char **val) {
+/* cli_opt for exactly one spelling. */
+static int cli_opt1(int argc, char **argv, int *i, const char *name, const char **val) {
   const char *a = argv[*i];
   size_t n = strlen(name);
   if (strncmp(a, name, n) != 0) return 0;
@@ -181,6 +173,16 @@ int cli_opt1(int argc, char **argv, int *i, const char *name, const char **val) 
   *val = argv[++*i];
   return 1;
 }
+
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
+  /* -o and --out are one option on every command (docs/cli.md) */
+  if (!strcmp(name, "-o") || !strcmp(name, "--out")) {
+    int r = cli_opt1(argc, argv, i, "-o", val);
+    return r ? r : cli_opt1(argc, argv, i, "--out", val);
+  }
+  return cli_opt1(argc, argv, i, name, val);
+}
+
 
 bool cli_flag(char **argv, int i, const char *name) { return !strcmp(argv[i], name); }
 

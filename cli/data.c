@@ -285,7 +285,7 @@ static int keep_or_drop(int argc, char **argv, int drop) {
   for (int i = 1; i < argc; i++) {
     int r;
     if ((r = cli_read_opt(argc, argv, &i, &ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
-        (r = cli_opt(argc, argv, &i, "--out", &outp)) != 0 || (r = cli_opt(argc, argv, &i, "--if", &ifx)) != 0) {
+        (r = cli_opt(argc, argv, &i, "--if", &ifx)) != 0) {
       if (r < 0) {
         rc = cli_usage(cmd, "option %s needs a valid value", argv[i]);
         goto done;
@@ -686,8 +686,7 @@ static int verb_args(int argc, char **argv, const char *cmd, cn_read_opts *ro, c
   *npos = 0;
   for (int i = 1; i < argc; i++) {
     int r;
-    if ((r = cli_read_opt(argc, argv, &i, ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", outp)) != 0 ||
-        (r = cli_opt(argc, argv, &i, "--out", outp)) != 0) {
+    if ((r = cli_read_opt(argc, argv, &i, ro)) != 0 || (r = cli_opt(argc, argv, &i, "-o", outp)) != 0) {
       if (r < 0) return cli_usage(cmd, "option %s needs a valid value", argv[i]);
       continue;
     }

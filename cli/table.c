@@ -161,7 +161,6 @@ static int table_main(int argc, char **argv, const cn_regtable_format *force, ch
   for (int i = 1; i < argc; i++) {
     int r;
     if ((r = cli_opt(argc, argv, &i, "--format", &fmt)) != 0 || (r = cli_opt(argc, argv, &i, "-o", &outp)) != 0 ||
-        (r = cli_opt(argc, argv, &i, "--out", &outp)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--digits", &digits)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--stars", &stars)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--keep", &keepl)) != 0 ||

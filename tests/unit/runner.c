@@ -280,37 +280,9 @@ const char *cn_test_path(const char *dir, const char *name) {
   return b;
 }
 
-/* A crash inside a test names the test before the default action. Not
- * installed when another handler (a sanitizer's) is already there. */
+/* The process group of the command running now, killed on an interrupt.
+ * (A unit test that crashes is named by the parent, which sees its signal.) */
 static volatile sig_atomic_t g_child_pgid;
-static const char *volatile g_crash_name;
-
-static void put_str(int fd, const char *s) {
-  size_t n = strlen(s);
-  while (n) {
-    ssize_t w = write(fd, s, n);
-    if (w <= 0) return;
-    s += w;
-    n -= (size_t)w;
-  }
-}
-
-static void on_crash(int sig) {
-  const char *name = g_crash_name;
-  if (name) {
-    put_str(2, "CRASH unit ");
-    put_str(2, name);
-    char num[16];
-    int k = (int)sizeof num;
-    num[--k] = '\0';
-    num[--k] = '\n';
-    for (int v = sig; v > 0 && k > 0; v /= 10) num[--k] = (char)('0' + v % 10);
-    put_str(2, ": killed by signal ");
-    put_str(2, num + k);
-  }
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
 
 static void on_interrupt(int sig) {
   pid_t pg = (pid_t)g_child_pgid;
@@ -320,17 +292,6 @@ static void on_interrupt(int sig) {
 }
 
 static void install_handlers(void) {
-  const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-  for (size_t i = 0; i < sizeof crash / sizeof *crash; i++) {
-    struct sigaction old;
-    if (sigaction(crash[i], NULL, &old) != 0) continue;
-    if (old.sa_handler != SIG_DFL || (old.sa_flags & SA_SIGINFO)) continue;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_crash;
-    sigemptyset(&sa.sa_mask);
-    sigaction(crash[i], &sa, NULL);
-  }
   const int intr[] = {SIGINT, SIGTERM, SIGHUP};
   for (size_t i = 0; i < sizeof intr / sizeof *intr; i++) {
     struct sigaction sa;
@@ -360,11 +321,9 @@ static void run_one_unit(const utest *t, size_t index) {
   g_cur_index = index;
   g_cur_fails = 0;
   g_cur_tmp = NULL;
-  g_crash_name = t->name;
   alarm(UNIT_TIMEOUT_S);
   t->fn();
   alarm(0);
-  g_crash_name = NULL;
   g_cur = NULL;
   free(g_cur_tmp);
   fflush(NULL);

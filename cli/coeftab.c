@@ -1,5 +1,6 @@
 /* cli/coeftab.c — the name column of the console's coefficient tables. */
 #include "coeftab.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,4 +63,30 @@ void cli_print_absorbed(FILE *fp, const cn_model *m) {
   cli_dashes(fp, wf + 41);
   fprintf(fp, "+\n");
   if (nested) fprintf(fp, "* = FE nested within cluster; treated as redundant for DoF computation\n");
+}
+
+/* x in a column of w the way Stata prints it: 7 significant digits at
+ * most, no leading zero before the point, 2-digit scientific notation
+ * below 1e-4, "." when not finite. The digit count comes from x rounded
+ * to 7 significant digits, so 0.99999999 prints as 1.000000, not
+ * 1.0000000. */
+void cli_stata_num(char *buf, size_t n, double x, int w) {
+  char tmp[64];
+  if (!isfinite(x)) {
+    snprintf(buf, n, "%*s", w, ".");
+    return;
+  }
+  double ax = fabs(x);
+  snprintf(tmp, sizeof tmp, "%.6e", ax);
+  double ar = strtod(tmp, NULL);
+  int digits = ar >= 1 ? (int)floor(log10(ar)) + 1 : 0;
+  int dec = 7 - digits;
+  if (dec < 0) dec = 0;
+  if (dec > 7) dec = 7;
+  if (ax != 0 && ax < 1e-4) snprintf(tmp, sizeof tmp, "%.2e", x);
+  else snprintf(tmp, sizeof tmp, "%.*f", dec, x);
+  char *p = tmp;
+  if (p[0] == '0' && p[1] == '.') p++;
+  else if (p[0] == '-' && p[1] == '0' && p[2] == '.') p[1] = '-', p++;
+  snprintf(buf, n, "%*s", w, p);
 }

@@ -24,5 +24,8 @@ void cli_dashes(FILE *fp, int n);
 /* reghdfe's "Absorbed degrees of freedom" table of m's fixed effects
  * (nothing when it has none), a * marking an FE nested in a cluster. */
 void cli_print_absorbed(FILE *fp, const cn_model *m);
+/* x in a column of w as Stata prints a coefficient: up to 7 significant
+ * digits, no leading zero, "." when not finite. */
+void cli_stata_num(char *buf, size_t n, double x, int w);
 
 #endif

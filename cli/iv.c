@@ -29,30 +29,8 @@ static void free_list(char **v) {
   free(v);
 }
 
-/* A number in a column of width w the way Stata prints it: up to 7
- * significant digits, no leading zero before the point. */
-static void stata_num(char *buf, size_t n, double x, int w) {
-  char tmp[64];
-  if (!isfinite(x)) {
-    snprintf(buf, n, "%*s", w, ".");
-    return;
-  }
-  double ax = fabs(x);
-  int digits = ax >= 1 ? (int)floor(log10(ax)) + 1 : 0;
-  int dec = 7 - digits;
-  if (dec < 0) dec = 0;
-  if (dec > 7) dec = 7;
-  if (ax != 0 && ax < 1e-4) snprintf(tmp, sizeof tmp, "%.2e", x);
-  else snprintf(tmp, sizeof tmp, "%.*f", dec, x);
-  char *p = tmp;
-  if (p[0] == '0' && p[1] == '.') p++;
-  else if (p[0] == '-' && p[1] == '0' && p[2] == '.') p[1] = '-', p++;
-  snprintf(buf, n, "%*s", w, p);
-}
-
 static const char rule[] =
     "------------------------------------------------------------------------------\n";
-
 
 /* "label: a b c" wrapped at 78 columns, continuation lines indented. */
 static void name_list(FILE *fp, const char *label, const cn_coef *c, int from, int to) {
@@ -98,10 +76,10 @@ static void print_iv(const cn_model *m, FILE *fp) {
   fprintf(fp, "+----------------------------------------------------------------\n");
   for (int i = 0; i < m->ncoef; i++) {
     const cn_coef *c = &m->coef[i];
-    stata_num(a, sizeof a, c->b, 10);
-    stata_num(b, sizeof b, c->se, 10);
-    stata_num(lo, sizeof lo, c->ci_low, 10);
-    stata_num(hi, sizeof hi, c->ci_high, 11);
+    cli_stata_num(a, sizeof a, c->b, 10);
+    cli_stata_num(b, sizeof b, c->se, 10);
+    cli_stata_num(lo, sizeof lo, c->ci_low, 10);
+    cli_stata_num(hi, sizeof hi, c->ci_high, 11);
     cli_put_name(fp, c->name, w);
     fprintf(fp, " | %s  %s %s   %s   %s %s\n", a, b, cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
   }

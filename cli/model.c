@@ -17,31 +17,9 @@ static int split_list(const char *s, char ***out) {
   return n;
 }
 
-/* A number in a column of width w the way Stata prints it: up to 7
- * significant digits, no leading zero before the point. */
 static void free_list(char **v) {
   if (v) free(v[0]);
   free(v);
-}
-
-static void stata_num(char *buf, size_t n, double x, int w) {
-  char tmp[64];
-  if (!isfinite(x)) {
-    snprintf(buf, n, "%*s", w, ".");
-    return;
-  }
-  double ax = fabs(x);
-  int digits = ax >= 1 ? (int)floor(log10(ax)) + 1 : 0;
-  int dec = 7 - digits;
-  if (dec < 0) dec = 0;
-  if (dec > 7) dec = 7;
-  if (ax != 0 && ax < 1e-4) snprintf(tmp, sizeof tmp, "%.2e", x);
-  else snprintf(tmp, sizeof tmp, "%.*f", dec, x);
-  /* drop the leading zero of 0.xxx and -0.xxx */
-  char *p = tmp;
-  if (p[0] == '0' && p[1] == '.') p++;
-  else if (p[0] == '-' && p[1] == '0' && p[2] == '.') p[1] = '-', p++;
-  snprintf(buf, n, "%*s", w, p);
 }
 
 /* A rule of a coefficient table: w + 1 dashes, mid ('+' or '-'), then
@@ -64,10 +42,10 @@ static void coef_header(FILE *fp, const cn_model *m, int w, char stat) {
 /* One coefficient row, the name shown as name (never cut). */
 static void coef_row(FILE *fp, const cn_coef *c, const char *name, int w) {
   char a[64], b[64], lo[64], hi[64];
-  stata_num(a, sizeof a, c->b, 10);
-  stata_num(b, sizeof b, c->se, 10);
-  stata_num(lo, sizeof lo, c->ci_low, 10);
-  stata_num(hi, sizeof hi, c->ci_high, 11);
+  cli_stata_num(a, sizeof a, c->b, 10);
+  cli_stata_num(b, sizeof b, c->se, 10);
+  cli_stata_num(lo, sizeof lo, c->ci_low, 10);
+  cli_stata_num(hi, sizeof hi, c->ci_high, 11);
   cli_put_name(fp, name, w);
   fprintf(fp, " | %s  %s %s   %s   %s %s\n", a, b, cli_fixed(c->t, 8, 2), cli_fixed(c->p, 6, 3), lo, hi);
 }
@@ -131,17 +109,17 @@ static void print_ml(const cn_model *m, FILE *fp) {
     int wm = mn ? cli_names_width(mn, m->n_margins, 23) : 23;
     free(mn);
     for (int i = 0; i < m->n_margins; i++) {
-      stata_num(a, sizeof a, m->mem[i].b, 10);
-      stata_num(b, sizeof b, m->mem[i].se, 10);
-      stata_num(lo, sizeof lo, m->ame[i].b, 10);
-      stata_num(hi, sizeof hi, m->ame[i].se, 10);
+      cli_stata_num(a, sizeof a, m->mem[i].b, 10);
+      cli_stata_num(b, sizeof b, m->mem[i].se, 10);
+      cli_stata_num(lo, sizeof lo, m->ame[i].b, 10);
+      cli_stata_num(hi, sizeof hi, m->ame[i].se, 10);
       cli_put_name(fp, m->mem[i].name, wm);
       fprintf(fp, " |  %s (%s)  |  %s (%s)\n", a, b, lo, hi);
     }
   }
   if (tobit) {
-    stata_num(a, sizeof a, m->sigma, 10);
-    stata_num(b, sizeof b, m->sigma_se, 10);
+    cli_stata_num(a, sizeof a, m->sigma, 10);
+    cli_stata_num(b, sizeof b, m->sigma_se, 10);
     rule(fp, w, '+', 64);
     cli_put_name(fp, "sigma", w);
     fprintf(fp, " | %s  %s\n", a, b);

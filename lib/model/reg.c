@@ -502,9 +502,12 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   V = cn_calloc((size_t)ka * (size_t)ka + 1, sizeof *V);
   meat = cn_calloc((size_t)ka * (size_t)ka + 1, sizeof *meat);
   if (!V || !meat) goto oom_b;
-  /* an exact fit leaves no residual variance: every standard error would
-   * be 0 (or rounding noise) and every test infinite */
-  if ((st = cn__fit_defined(tss, yy, rss, "", nfe > 0 ? "the regressors and fixed effects" : "the regressors",
+  /* an exact fit leaves no residual variance: the standard errors are 0
+   * up to rounding, as certified for NIST's Wampler1/2, and no test or
+   * interval is defined; Stata and R report the fit, so reg does too,
+   * with a note and '.' for t, p, the interval and F */
+  bool exact = tss > 1e-24 * yy && rss <= 1e-12 * tss;
+  if (!exact && (st = cn__fit_defined(tss, yy, rss, "", nfe > 0 ? "the regressors and fixed effects" : "the regressors",
                              f->dep.text, "in the estimation sample", d)) != CN_OK)
     goto free_b;
   /* degrees of freedom absorbed (reghdfe dof(all)) */
@@ -670,6 +673,10 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     if (!cf->name) goto oom_b;
     cf->b = b[a];
     cf->se = sqrt(m->V[a * ka + a]);
+    if (exact) {
+      cf->t = cf->p = cf->ci_low = cf->ci_high = NAN;
+      continue;
+    }
     cf->t = cf->b / cf->se;
     cf->p = 2 * gsl_cdf_tdist_Q(fabs(cf->t), m->df_r);
     cf->ci_low = cf->b - tq * cf->se;
@@ -718,6 +725,13 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
       m->F_p = gsl_cdf_fdist_Q(m->F, dk, m->df_r);
     }
     cn_free(Vs);
+  }
+  if (exact) {
+    m->F = m->F_p = NAN;
+    if (add_note(m, "the regressors%s fit %s exactly (R-squared = 1 up to rounding): the standard errors are 0 "
+                    "up to rounding; t, p, confidence intervals and F are not defined",
+                 nfe > 0 ? " and fixed effects" : "", f->dep.text) != CN_OK)
+      goto oom_b;
   }
   if (m->singletons && add_note(m, "%lld singleton observation%s dropped", (long long)m->singletons,
                                 m->singletons == 1 ? "" : "s") != CN_OK)

@@ -237,12 +237,16 @@ static int type_of_text(const char *s) {
   return T_OTHER;
 }
 
-/* The year from a date's first four digits ("2019-06-20", "20190620"). */
+/* The year of a date that starts with it, after any blanks: "2019-06-20",
+ * "2019/6/20", "2019年6月20日", "20190620", "201906", "2019", 2019.0. The
+ * leading run of digits must be 4, 6 or 8 long and the year in 1800 ..
+ * 2200, so that a publication number (CN102012345A, 102012345) is not
+ * read as a year; anything else is missing. */
 static int64_t year_of(const char *s) {
-  while (*s && !isdigit((unsigned char)*s)) s++;
-  if (strlen(s) < 4) return CN_NA_INT64;
-  for (int i = 0; i < 4; i++)
-    if (!isdigit((unsigned char)s[i])) return CN_NA_INT64;
+  while (*s == ' ' || *s == '\t') s++;
+  size_t run = 0;
+  while (isdigit((unsigned char)s[run])) run++;
+  if (run != 4 && run != 6 && run != 8) return CN_NA_INT64;
   int64_t y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
   return y >= 1800 && y <= 2200 ? y : CN_NA_INT64;
 }

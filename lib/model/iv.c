@@ -169,9 +169,11 @@ done:
  * not NULL): Σ_i s_i² g_i g_i' without clusters, else Cameron–Gelbach–
  * Miller over the non-empty subsets of the design's cluster variables,
  * Σ_S (−1)^{|S|+1} Σ_c u_c u_c' with u_c = Σ_{i∈c} s_i g_i over the
- * intersection clusters c of S. meat is k×k, zeroed by the caller. */
+ * intersection clusters c of S, each term times G_S/(G_S − 1) when
+ * conventional (--cluster-df conventional; G_S its number of clusters).
+ * meat is k×k, zeroed by the caller. */
 static cn_status meat_of(double *const *g, int k, const double *s, int64_t n, const cn__design *ds,
-                         bool cluster, double *meat, cn_diag *d) {
+                         bool cluster, bool conventional, double *meat, cn_diag *d) {
   if (!cluster) {
     for (int64_t i = 0; i < n; i++) {
       double si = s ? s[i] : 1;
@@ -205,6 +207,7 @@ static cn_status meat_of(double *const *g, int k, const double *s, int64_t n, co
         cid = own;
       }
       double sign = bits % 2 ? 1.0 : -1.0;
+      if (conventional) sign *= (double)G / (double)(G - 1);
       double *u = dalloc((size_t)G * (size_t)k);
       if (!u) {
         cn_free(own);
@@ -438,7 +441,7 @@ static cn_status rk_stat(double *const *yv, int K, double *const *zv, int L, con
         if (!gc) goto oom;
         for (int64_t i = 0; i < n; i++) gc[i] = e[a][i] * zv[l][i];
       }
-    if ((st = meat_of(g, KL, NULL, n, ds, vce == CN_VCE_CLUSTER, shat, d)) != CN_OK) goto done;
+    if ((st = meat_of(g, KL, NULL, n, ds, vce == CN_VCE_CLUSTER, false, shat, d)) != CN_OK) goto done;
     for (int q = 0; q < KL * KL; q++) shat[q] /= N;
   }
   if (!(vce == CN_VCE_IID && !wald)) {
@@ -583,9 +586,10 @@ static void coef_stats(cn_coef *c, double df) {
 }
 
 /* The variance factor of ivreg2 `small` for nk regressors (or instruments):
- * N/(N − nk − sdofminus), or (N − 1)/(N − nk − sdofminus) · G/(G − 1). */
+ * N/(N − nk − sdofminus), or (N − 1)/(N − nk − sdofminus) · G/(G − 1);
+ * G = 0 leaves G/(G − 1) out (the meat has it, --cluster-df conventional). */
 static double small_factor(double N, double nk, double sdof, bool cluster, double G) {
-  return cluster ? (N - 1) / (N - nk - sdof) * G / (G - 1) : N / (N - nk - sdof);
+  return cluster ? (N - 1) / (N - nk - sdof) * (G > 0 ? G / (G - 1) : 1) : N / (N - nk - sdof);
 }
 
 cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts, cn_model **out,
@@ -743,6 +747,7 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
                      (long long)n, L, df_a);
     goto done;
   }
+  bool conventional = cluster && ds.ncl > 1 && opts->cluster_df == CN_CLUSTER_DF_CONVENTIONAL;
   if (cluster && Gmin < 2) {
     st = cn_diag_set(d, CN_EANALYSIS, "one cluster only");
     goto done;
@@ -791,8 +796,8 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     } else {
       for (int64_t i = 0; i < n; i++) v[i] *= WT(i);
       memset(mf, 0, (size_t)L * L * sizeof *mf);
-      if ((st = meat_of(Z, L, v, n, &ds, cluster, mf, d)) != CN_OK) goto done;
-      if ((st = sandwich(Zd, mf, small_factor(N, L, sdof, cluster, Gmin), L, Vf, d)) != CN_OK) goto done;
+      if ((st = meat_of(Z, L, v, n, &ds, cluster, conventional, mf, d)) != CN_OK) goto done;
+      if ((st = sandwich(Zd, mf, small_factor(N, L, sdof, cluster, conventional ? 0 : Gmin), L, Vf, d)) != CN_OK) goto done;
     }
     fs->F = wald_block(pi, Vf, L, L1) / L1;
     fs->F_df1 = L1;
@@ -919,8 +924,8 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     for (int q = 0; q < ka * ka; q++) V[q] = rss / used * D[q];
   } else {
     for (int64_t i = 0; i < n; i++) s[i] = WT(i) * e[i];
-    if ((st = meat_of(Xh, ka, s, n, &ds, cluster, meat, d)) != CN_OK) goto done;
-    if ((st = sandwich(D, meat, small_factor(N, dk, sdof, cluster, Gmin), ka, V, d)) != CN_OK) goto done;
+    if ((st = meat_of(Xh, ka, s, n, &ds, cluster, conventional, meat, d)) != CN_OK) goto done;
+    if ((st = sandwich(D, meat, small_factor(N, dk, sdof, cluster, conventional ? 0 : Gmin), ka, V, d)) != CN_OK) goto done;
     if (cluster && ds.ncl > 1 && k > 0) {
       double *vs = dalloc((size_t)k * k);
       bool fixed = false;

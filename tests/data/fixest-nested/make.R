@@ -6,7 +6,7 @@
 # The panel: 200 firms in 20 industries (ind = ceiling(firm / 10)) over 10
 # years, 10% of the rows dropped at random (no singletons), x1, x2 and y
 # with firm and year effects; dyear = year + 10 * (firm > 100) splits the
-# firm-dyear graph into two connected components.
+# firm-dyear graph into two connected components; z instruments x1.
 library(fixest)
 set.seed(20261202)
 d <- expand.grid(year = 1:10, firm = 1:200)[, c("firm", "year")]
@@ -18,6 +18,7 @@ d$x1 <- round(0.5 * fe_f + rnorm(nrow(d)), 6)
 d$x2 <- round(0.3 * fe_t + rnorm(nrow(d)), 6)
 d$y <- round(1 + 0.7 * d$x1 - 0.4 * d$x2 + fe_f + fe_t + fe_i + rnorm(nrow(d)) +
              rnorm(200)[d$firm] * rnorm(nrow(d)) + rnorm(10)[d$year] * 0.5, 6)
+d$z <- round(0.6 * d$x1 + rnorm(nrow(d)), 6) # an instrument for x1 (iv)
 stopifnot(all(table(d$firm) > 1), all(table(d$year) > 1))
 write.csv(d, "panel.csv", row.names = FALSE, quote = FALSE)
 d <- read.csv("panel.csv")
@@ -43,3 +44,6 @@ show("firm+dyear iid", feols(y ~ x1 + x2 | firm + dyear, d, vcov = "iid"))
 show("firm+dyear hetero", feols(y ~ x1 + x2 | firm + dyear, d, vcov = "hetero"))
 show("firm+dyear cl dyear", feols(y ~ x1 + x2 | firm + dyear, d, cluster = ~dyear))
 show("x cl firm,year conv", feols(y ~ x1 + x2, d, cluster = ~firm + year), ssc = cv)
+# iv without fixed effects: fixest's K (slopes + 1) is ivreg2's (K + sdofminus 1)
+show("iv cl firm,year", feols(y ~ x2 | x1 ~ z, d, cluster = ~firm + year))
+show("iv cl firm,year conv", feols(y ~ x2 | x1 ~ z, d, cluster = ~firm + year), ssc = cv)

@@ -342,10 +342,11 @@ static const double sy_size[30][8] = {
  * canonical correlation *ev_min. wald: the Wald form (first-stage
  * residuals in Ŝ), else the LM form (ŷ itself). vce iid with the LM form is
  * the Anderson canonical-correlations statistic (V̂ = I/N). Weights w are
- * normalized to sum to n. */
+ * normalized to sum to n. conventional: each multiway part of Ŝ times its
+ * G/(G − 1) (--cluster-df conventional, for the Wald form). */
 static cn_status rk_stat(double *const *yv, int K, double *const *zv, int L, const double *w,
-                         int64_t n, cn_vce vce, const cn__design *ds, bool wald, double *stat,
-                         double *ev_min, cn_diag *d) {
+                         int64_t n, cn_vce vce, const cn__design *ds, bool wald, bool conventional,
+                         double *stat, double *ev_min, cn_diag *d) {
   cn_status st = CN_OK;
   int KL = K * L, r = L - K + 1;
   double N = (double)n;
@@ -441,7 +442,7 @@ static cn_status rk_stat(double *const *yv, int K, double *const *zv, int L, con
         if (!gc) goto oom;
         for (int64_t i = 0; i < n; i++) gc[i] = e[a][i] * zv[l][i];
       }
-    if ((st = meat_of(g, KL, NULL, n, ds, vce == CN_VCE_CLUSTER, false, shat, d)) != CN_OK) goto done;
+    if ((st = meat_of(g, KL, NULL, n, ds, vce == CN_VCE_CLUSTER, conventional, shat, d)) != CN_OK) goto done;
     for (int q = 0; q < KL * KL; q++) shat[q] /= N;
   }
   if (!(vce == CN_VCE_IID && !wald)) {
@@ -832,15 +833,19 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     goto done;
   {
     double lm = NAN, evmin = NAN, rkw = NAN, ev2 = NAN;
-    if ((st = rk_stat(yh, K1, zh, L1, w, n, opts->vce, &ds, false, &lm, &evmin, d)) != CN_OK) goto done;
+    if ((st = rk_stat(yh, K1, zh, L1, w, n, opts->vce, &ds, false, false, &lm, &evmin, d)) != CN_OK) goto done;
     double ivct = (double)L; /* instruments other than the partialled constant */
     m->kp_lm = lm;
     m->kp_lm_df = L1 - K1 + 1;
     m->kp_lm_p = isnan(lm) ? NAN : gsl_cdf_chisq_Q(lm, m->kp_lm_df);
     m->cd_f = evmin / (1 - evmin) * (N - sdof - ivct) / L1;
     if (opts->vce != CN_VCE_IID) {
-      if ((st = rk_stat(yh, K1, zh, L1, w, n, opts->vce, &ds, true, &rkw, &ev2, d)) != CN_OK) goto done;
-      m->kp_wald_f = cluster ? rkw / (N - 1) * (N - ivct - sdof) * (Gmin - 1) / Gmin / L1
+      /* the rk Wald F undoes the variance's small-sample factors, so
+       * that with one endogenous regressor and one instrument it is the
+       * first-stage F: with conventional parts, their G/(G − 1) is in Ŝ */
+      if ((st = rk_stat(yh, K1, zh, L1, w, n, opts->vce, &ds, true, conventional, &rkw, &ev2, d)) != CN_OK)
+        goto done;
+      m->kp_wald_f = cluster ? rkw / (N - 1) * (N - ivct - sdof) * (conventional ? 1 : (Gmin - 1) / Gmin) / L1
                              : rkw / N * (N - ivct - sdof) / L1;
     }
     if (K1 <= 2 && L1 <= 30)

@@ -82,6 +82,11 @@ static void check_case(const cn_table *t, const fx_case *c, bool ssc_fixest, con
   if (!m) return;
   if (m->df_r != c->df_t)
     cn_test_fail(file, __LINE__, "%s: df_r = %g, want %g", c->what, m->df_r, c->df_t);
+  /* one endogenous regressor, one instrument: the rk Wald F is the
+   * first-stage F, whichever --cluster-df */
+  if (c->iv && m->n_first == 1 && !(fabs(m->kp_wald_f - m->first[0].F) <= 1e-10 * m->first[0].F))
+    cn_test_fail(file, __LINE__, "%s: rk Wald F %.17g, first-stage F %.17g", c->what, m->kp_wald_f,
+                 m->first[0].F);
   for (int i = 0; i < c->nw; i++) {
     const cn_coef *k = NULL;
     for (int j = 0; j < m->ncoef; j++)
@@ -104,7 +109,8 @@ static void check_case(const cn_table *t, const fx_case *c, bool ssc_fixest, con
  * with two-way clusters, cluster variables that are not fixed effects, a
  * fixed effect nested in the cluster in the data but not by name
  * (firm + ind clustered by ind: fixest counts firm), a disconnected pair
- * (fixest does not count components), and --cluster-df conventional. */
+ * (fixest does not count components), --cluster-df conventional, and
+ * 2SLS without fixed effects (where fixest's K is ivreg2's). */
 TEST(cluster_df_ssc_fixest) {
   cn_table *t = read_data("fixest-nested/panel.csv");
   if (!t) return;

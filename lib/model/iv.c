@@ -798,7 +798,8 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
       for (int64_t i = 0; i < n; i++) v[i] *= WT(i);
       memset(mf, 0, (size_t)L * L * sizeof *mf);
       if ((st = meat_of(Z, L, v, n, &ds, cluster, conventional, mf, d)) != CN_OK) goto done;
-      if ((st = sandwich(Zd, mf, small_factor(N, L, sdof, cluster, conventional ? 0 : Gmin), L, Vf, d)) != CN_OK) goto done;
+      double fz = small_factor(N, L, sdof, cluster, conventional ? 0 : Gmin);
+      if ((st = sandwich(Zd, mf, fz, L, Vf, d)) != CN_OK) goto done;
     }
     fs->F = wald_block(pi, Vf, L, L1) / L1;
     fs->F_df1 = L1;
@@ -930,7 +931,8 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
   } else {
     for (int64_t i = 0; i < n; i++) s[i] = WT(i) * e[i];
     if ((st = meat_of(Xh, ka, s, n, &ds, cluster, conventional, meat, d)) != CN_OK) goto done;
-    if ((st = sandwich(D, meat, small_factor(N, dk, sdof, cluster, conventional ? 0 : Gmin), ka, V, d)) != CN_OK) goto done;
+    double fx = small_factor(N, dk, sdof, cluster, conventional ? 0 : Gmin);
+    if ((st = sandwich(D, meat, fx, ka, V, d)) != CN_OK) goto done;
     if (cluster && ds.ncl > 1 && k > 0) {
       double *vs = dalloc((size_t)k * k);
       bool fixed = false;

@@ -152,7 +152,7 @@ static int run_iv(int argc, char **argv) {
   cn_reg_opts o;
   cn_reg_opts_init(&o);
   const char *in = NULL, *formula = NULL, *outp = NULL, *panel = NULL, *vce = NULL,
-             *cluster = NULL, *ssc = NULL, *v = NULL, *name = NULL, *solver = NULL;
+             *cluster = NULL, *cdf = NULL, *ssc = NULL, *v = NULL, *name = NULL, *solver = NULL;
   bool json = false;
   char **cl = NULL, **pl = NULL;
   for (int i = 1; i < argc; i++) {
@@ -164,6 +164,7 @@ static int run_iv(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--if", &o.if_expr)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--weights", &o.weights)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--ssc", &ssc)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--cluster-df", &cdf)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--solver", &solver)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--name", &name)) != 0) {
       if (r < 0) return cli_usage("iv", "option %s needs a value", argv[i]);
@@ -220,6 +221,13 @@ static int run_iv(int argc, char **argv) {
     if (!rc && o.vce == CN_VCE_CLUSTER && !cluster) rc = cli_usage("iv", "--vce cluster needs --cluster VAR");
     if (!rc && o.vce != CN_VCE_CLUSTER && cluster) rc = cli_usage("iv", "--cluster goes with --vce cluster");
     if (rc) goto done;
+  }
+  if (cdf) {
+    if (!strcmp(cdf, "conventional")) o.cluster_df = CN_CLUSTER_DF_CONVENTIONAL;
+    else if (strcmp(cdf, "min")) {
+      rc = cli_usage("iv", "--cluster-df takes min or conventional");
+      goto done;
+    }
   }
   if (ssc) {
     if (!strcmp(ssc, "fixest")) o.ssc_fixest = true;
@@ -285,7 +293,8 @@ const cli_cmd cli_iv_cmds[] = {
     {"iv", "", run_iv, "2SLS with absorbed fixed effects",
      "usage: coinnet iv DATA FORMULA [--panel ID,TIME] [--vce iid|robust|cluster]\n"
      "                  [--cluster V[,V2]] [--keep-singletons] [--if EXPR]\n"
-     "                  [--weights V] [--solver auto|ap|cg] [--tol T] [--json] [-o FILE]\n\n"
+     "                  [--cluster-df min|conventional] [--weights V]\n"
+     "                  [--solver auto|ap|cg] [--tol T] [--json] [-o FILE]\n\n"
      "Two-stage least squares with any number of absorbed fixed effects, following\n"
      "ivreghdfe (ivreg2 with small-sample statistics): the fixed effects are\n"
      "partialled out of every variable, then 2SLS. Reports the first stage of each\n"
@@ -300,7 +309,8 @@ const cli_cmd cli_iv_cmds[] = {
      "options:\n"
      "  --panel ID,TIME    the panel, for lags by time value\n"
      "  --vce TYPE         iid (default), robust, or cluster\n"
-     "  --cluster V[,V2]   clustered errors (two variables: Cameron-Gelbach-Miller)\n"
+     "  --cluster V[,V2]   clustered errors (two variables: Cameron-Gelbach-Miller)\n"     "  --cluster-df D     two cluster variables: min (default) or conventional, as\n"
+     "                     for `coinnet reg`\n"
      "  --keep-singletons  keep observations alone in a fixed-effect group\n"
      "  --if EXPR          estimate on the rows where EXPR is true\n"
      "  --weights V        analytic weights (Stata aweights)\n"

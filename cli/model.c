@@ -206,7 +206,7 @@ static int run_model(int argc, char **argv, const char *cmd) {
   cn_reg_opts o;
   cn_reg_opts_init(&o);
   const char *in = NULL, *formula = NULL, *outp = NULL, *panel = NULL, *vce = NULL,
-             *cluster = NULL, *ssc = NULL, *v = NULL, *name = NULL, *solver = NULL;
+             *cluster = NULL, *cdf = NULL, *ssc = NULL, *v = NULL, *name = NULL, *solver = NULL;
   bool json = false, imr_control = false, margins = false;
   double lo = NAN, hi = NAN;
   const char *select = NULL, *save_imr = NULL, *saving = NULL;
@@ -221,6 +221,7 @@ static int run_model(int argc, char **argv, const char *cmd) {
         (r = cli_opt(argc, argv, &i, "--if", &o.if_expr)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--weights", &o.weights)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--ssc", &ssc)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--cluster-df", &cdf)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--solver", &solver)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--name", &name)) != 0) {
       if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
@@ -300,6 +301,13 @@ static int run_model(int argc, char **argv, const char *cmd) {
     if (!rc && o.vce == CN_VCE_CLUSTER && !cluster) rc = cli_usage(cmd, "--vce cluster needs --cluster VAR");
     if (!rc && o.vce != CN_VCE_CLUSTER && cluster) rc = cli_usage(cmd, "--cluster goes with --vce cluster");
     if (rc) goto done;
+  }
+  if (cdf) {
+    if (!strcmp(cdf, "conventional")) o.cluster_df = CN_CLUSTER_DF_CONVENTIONAL;
+    else if (strcmp(cdf, "min")) {
+      rc = cli_usage(cmd, "--cluster-df takes min or conventional");
+      goto done;
+    }
   }
   if (ssc) {
     if (!strcmp(ssc, "fixest")) o.ssc_fixest = true;
@@ -440,8 +448,9 @@ const cli_cmd cli_reg_cmds[] = {
     {"reg", "", run_reg, "OLS with absorbed fixed effects",
      "usage: coinnet reg DATA FORMULA [--panel ID,TIME] [--vce iid|robust|cluster]\n"
      "                   [--cluster V[,V2]] [--keep-singletons] [--if EXPR]\n"
-     "                   [--weights V] [--ssc stata|fixest] [--solver auto|ap|cg]\n"
-     "                   [--tol T] [--json] [-o FILE]\n\n"
+     "                   [--cluster-df min|conventional] [--weights V]\n"
+     "                   [--ssc stata|fixest] [--solver auto|ap|cg] [--tol T]\n"
+     "                   [--json] [-o FILE]\n\n"
      "Least squares with any number of absorbed fixed effects, following reghdfe:\n"
      "singletons dropped (reported), degrees of freedom of nested and redundant\n"
      "levels, collinear regressors omitted with a note, the constant recovered\n"
@@ -453,11 +462,14 @@ const cli_cmd cli_reg_cmds[] = {
      "options:\n"
      "  --panel ID,TIME    the panel, for lags by time value\n"
      "  --vce TYPE         iid (default), robust, or cluster\n"
-     "  --cluster V[,V2]   clustered errors (two variables: Cameron-Gelbach-Miller)\n"
+     "  --cluster V[,V2]   clustered errors (two variables: Cameron-Gelbach-Miller)\n"     "  --cluster-df D     two cluster variables: min (default, reghdfe) applies\n"
+     "                     Gmin/(Gmin-1) to the whole variance; conventional gives\n"
+     "                     each one-way part its own G/(G-1) (Petersen, fixest's\n"
+     "                     cluster.df = \"conventional\")\n"
      "  --keep-singletons  keep observations alone in a fixed-effect group\n"
      "  --if EXPR          estimate on the rows where EXPR is true\n"
      "  --weights V        analytic weights (Stata aweights)\n"
-     "  --ssc fixest       fixest's small-sample count for FE nested in clusters\n"
+     "  --ssc fixest       fixest's small-sample count (K) of the fixed effects\n"
      "  --solver S         absorbing several fixed effects: ap (alternating projections,\n"
      "                     Irons-Tuck), cg (conjugate gradients), auto (ap, then cg\n"
      "                     after 200 sweeps; default)\n"

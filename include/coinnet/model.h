@@ -37,6 +37,14 @@ typedef enum cn_solver { CN_SOLVER_AUTO = 0, CN_SOLVER_AP = 1, CN_SOLVER_CG = 2 
 
 typedef enum cn_vce { CN_VCE_IID = 0, CN_VCE_ROBUST = 1, CN_VCE_CLUSTER = 2 } cn_vce;
 
+/* The small-sample factor of a multiway cluster variance (fixest's
+ * cluster.df): min (reghdfe, fixest's default) multiplies the whole
+ * Cameron–Gelbach–Miller sum by Gmin/(Gmin − 1), Gmin the smallest number
+ * of clusters; conventional gives each one-way piece, intersections
+ * included, its own G/(G − 1), as Cameron, Gelbach and Miller (2011) and
+ * Petersen (2009) do. One cluster variable: the same. */
+typedef enum cn_cluster_df { CN_CLUSTER_DF_MIN = 0, CN_CLUSTER_DF_CONVENTIONAL = 1 } cn_cluster_df;
+
 typedef struct cn_reg_opts {
   const char *panel_id, *panel_time; /* for lags; both or neither */
   cn_vce vce;
@@ -46,6 +54,7 @@ typedef struct cn_reg_opts {
   const char *if_expr; /* keep rows where it is true (missing: dropped) */
   const char *weights; /* analytic weights column (Stata aweights) */
   bool ssc_fixest;     /* fixest's small-sample count instead of reghdfe's */
+  cn_cluster_df cluster_df; /* multiway clusters' G/(G − 1) (reg, iv) */
   double tol;          /* demeaning tolerance; 0: 1e-8 */
   int max_iter;        /* demeaning iterations; 0: 100000 */
   cn_solver solver;    /* how fixed effects are absorbed */

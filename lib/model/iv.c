@@ -169,9 +169,11 @@ done:
  * not NULL): Σ_i s_i² g_i g_i' without clusters, else Cameron–Gelbach–
  * Miller over the non-empty subsets of the design's cluster variables,
  * Σ_S (−1)^{|S|+1} Σ_c u_c u_c' with u_c = Σ_{i∈c} s_i g_i over the
- * intersection clusters c of S. meat is k×k, zeroed by the caller. */
+ * intersection clusters c of S, each term times G_S/(G_S − 1) when
+ * conventional (--cluster-df conventional; G_S its number of clusters).
+ * meat is k×k, zeroed by the caller. */
 static cn_status meat_of(double *const *g, int k, const double *s, int64_t n, const cn__design *ds,
-                         bool cluster, double *meat, cn_diag *d) {
+                         bool cluster, bool conventional, double *meat, cn_diag *d) {
   if (!cluster) {
     for (int64_t i = 0; i < n; i++) {
       double si = s ? s[i] : 1;
@@ -205,6 +207,7 @@ static cn_status meat_of(double *const *g, int k, const double *s, int64_t n, co
         cid = own;
       }
       double sign = bits % 2 ? 1.0 : -1.0;
+      if (conventional) sign *= (double)G / (double)(G - 1);
       double *u = dalloc((size_t)G * (size_t)k);
       if (!u) {
         cn_free(own);
@@ -339,10 +342,11 @@ static const double sy_size[30][8] = {
  * canonical correlation *ev_min. wald: the Wald form (first-stage
  * residuals in Ŝ), else the LM form (ŷ itself). vce iid with the LM form is
  * the Anderson canonical-correlations statistic (V̂ = I/N). Weights w are
- * normalized to sum to n. */
+ * normalized to sum to n. conventional: each multiway part of Ŝ times its
+ * G/(G − 1) (--cluster-df conventional, for the Wald form). */
 static cn_status rk_stat(double *const *yv, int K, double *const *zv, int L, const double *w,
-                         int64_t n, cn_vce vce, const cn__design *ds, bool wald, double *stat,
-                         double *ev_min, cn_diag *d) {
+                         int64_t n, cn_vce vce, const cn__design *ds, bool wald, bool conventional,
+                         double *stat, double *ev_min, cn_diag *d) {
   cn_status st = CN_OK;
   int KL = K * L, r = L - K + 1;
   double N = (double)n;
@@ -438,7 +442,7 @@ static cn_status rk_stat(double *const *yv, int K, double *const *zv, int L, con
         if (!gc) goto oom;
         for (int64_t i = 0; i < n; i++) gc[i] = e[a][i] * zv[l][i];
       }
-    if ((st = meat_of(g, KL, NULL, n, ds, vce == CN_VCE_CLUSTER, shat, d)) != CN_OK) goto done;
+    if ((st = meat_of(g, KL, NULL, n, ds, vce == CN_VCE_CLUSTER, conventional, shat, d)) != CN_OK) goto done;
     for (int q = 0; q < KL * KL; q++) shat[q] /= N;
   }
   if (!(vce == CN_VCE_IID && !wald)) {
@@ -583,9 +587,10 @@ static void coef_stats(cn_coef *c, double df) {
 }
 
 /* The variance factor of ivreg2 `small` for nk regressors (or instruments):
- * N/(N − nk − sdofminus), or (N − 1)/(N − nk − sdofminus) · G/(G − 1). */
+ * N/(N − nk − sdofminus), or (N − 1)/(N − nk − sdofminus) · G/(G − 1);
+ * G = 0 leaves G/(G − 1) out (the meat has it, --cluster-df conventional). */
 static double small_factor(double N, double nk, double sdof, bool cluster, double G) {
-  return cluster ? (N - 1) / (N - nk - sdof) * G / (G - 1) : N / (N - nk - sdof);
+  return cluster ? (N - 1) / (N - nk - sdof) * (G > 0 ? G / (G - 1) : 1) : N / (N - nk - sdof);
 }
 
 cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts, cn_model **out,
@@ -743,6 +748,7 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
                      (long long)n, L, df_a);
     goto done;
   }
+  bool conventional = cluster && ds.ncl > 1 && opts->cluster_df == CN_CLUSTER_DF_CONVENTIONAL;
   if (cluster && Gmin < 2) {
     st = cn_diag_set(d, CN_EANALYSIS, "one cluster only");
     goto done;
@@ -791,8 +797,9 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     } else {
       for (int64_t i = 0; i < n; i++) v[i] *= WT(i);
       memset(mf, 0, (size_t)L * L * sizeof *mf);
-      if ((st = meat_of(Z, L, v, n, &ds, cluster, mf, d)) != CN_OK) goto done;
-      if ((st = sandwich(Zd, mf, small_factor(N, L, sdof, cluster, Gmin), L, Vf, d)) != CN_OK) goto done;
+      if ((st = meat_of(Z, L, v, n, &ds, cluster, conventional, mf, d)) != CN_OK) goto done;
+      double fz = small_factor(N, L, sdof, cluster, conventional ? 0 : Gmin);
+      if ((st = sandwich(Zd, mf, fz, L, Vf, d)) != CN_OK) goto done;
     }
     fs->F = wald_block(pi, Vf, L, L1) / L1;
     fs->F_df1 = L1;
@@ -827,15 +834,19 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     goto done;
   {
     double lm = NAN, evmin = NAN, rkw = NAN, ev2 = NAN;
-    if ((st = rk_stat(yh, K1, zh, L1, w, n, opts->vce, &ds, false, &lm, &evmin, d)) != CN_OK) goto done;
+    if ((st = rk_stat(yh, K1, zh, L1, w, n, opts->vce, &ds, false, false, &lm, &evmin, d)) != CN_OK) goto done;
     double ivct = (double)L; /* instruments other than the partialled constant */
     m->kp_lm = lm;
     m->kp_lm_df = L1 - K1 + 1;
     m->kp_lm_p = isnan(lm) ? NAN : gsl_cdf_chisq_Q(lm, m->kp_lm_df);
     m->cd_f = evmin / (1 - evmin) * (N - sdof - ivct) / L1;
     if (opts->vce != CN_VCE_IID) {
-      if ((st = rk_stat(yh, K1, zh, L1, w, n, opts->vce, &ds, true, &rkw, &ev2, d)) != CN_OK) goto done;
-      m->kp_wald_f = cluster ? rkw / (N - 1) * (N - ivct - sdof) * (Gmin - 1) / Gmin / L1
+      /* the rk Wald F undoes the variance's small-sample factors, so
+       * that with one endogenous regressor and one instrument it is the
+       * first-stage F: with conventional parts, their G/(G − 1) is in Ŝ */
+      if ((st = rk_stat(yh, K1, zh, L1, w, n, opts->vce, &ds, true, conventional, &rkw, &ev2, d)) != CN_OK)
+        goto done;
+      m->kp_wald_f = cluster ? rkw / (N - 1) * (N - ivct - sdof) * (conventional ? 1 : (Gmin - 1) / Gmin) / L1
                              : rkw / N * (N - ivct - sdof) / L1;
     }
     if (K1 <= 2 && L1 <= 30)
@@ -919,8 +930,9 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     for (int q = 0; q < ka * ka; q++) V[q] = rss / used * D[q];
   } else {
     for (int64_t i = 0; i < n; i++) s[i] = WT(i) * e[i];
-    if ((st = meat_of(Xh, ka, s, n, &ds, cluster, meat, d)) != CN_OK) goto done;
-    if ((st = sandwich(D, meat, small_factor(N, dk, sdof, cluster, Gmin), ka, V, d)) != CN_OK) goto done;
+    if ((st = meat_of(Xh, ka, s, n, &ds, cluster, conventional, meat, d)) != CN_OK) goto done;
+    double fx = small_factor(N, dk, sdof, cluster, conventional ? 0 : Gmin);
+    if ((st = sandwich(D, meat, fx, ka, V, d)) != CN_OK) goto done;
     if (cluster && ds.ncl > 1 && k > 0) {
       double *vs = dalloc((size_t)k * k);
       bool fixed = false;

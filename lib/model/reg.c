@@ -77,6 +77,36 @@ static cn_status add_meat(double *const *x, int k, const double *s, int64_t n, c
   return CN_OK;
 }
 
+/* Which fixed effects fixest 0.12.1 (ssc(fixef.K = "nested")) takes as
+ * nested in the cluster variables, into nest[0..nfe): a fixed effect one
+ * of whose variables (a, or a part of a^b) is a cluster variable; the
+ * others are checked on the data (every level within one cluster) only
+ * when some cluster variable is not itself a fixed effect of its own,
+ * as fixest's vcov does. Nothing is nested without clusters. */
+static cn_status fixest_nested(const cn_table *t, const cn__absorb *ab, const cn_formula *f, int nfe,
+                               const cn_reg_opts *o, int32_t *const *clid, int ncl, bool *nest,
+                               cn_diag *d) {
+  if (!clid || o->vce != CN_VCE_CLUSTER || nfe == 0) return CN_OK;
+  int all = 1, cl_fe = 1;
+  for (int q = 0; q < ncl; q++) {
+    int c = cn_table_col(t, o->cluster[q], "the data for --cluster", d);
+    if (c < 0) return d ? d->code : CN_EUSAGE; /* checked by the design already */
+    bool own = false; /* a fixed effect that is this variable alone */
+    for (int g = 0; g < nfe; g++)
+      for (int v = 0; v < f->fe[g].nv; v++)
+        if (f->fe[g].cols[v] == c) {
+          nest[g] = true;
+          own = own || f->fe[g].nv == 1;
+        }
+    cl_fe = cl_fe && own;
+  }
+  for (int g = 0; g < nfe; g++) all = all && nest[g];
+  if (all || cl_fe) return CN_OK;
+  for (int g = 0; g < nfe; g++)
+    for (int q = 0; q < ncl && !nest[g]; q++) nest[g] = cn__fe_nested(ab, g, clid[q]);
+  return CN_OK;
+}
+
 /* Sets negative eigenvalues of the symmetric k×k matrix v to zero. */
 static cn_status psd_fix(double *v, int k, bool *fixed, cn_diag *d) {
   double *a = cn_malloc((size_t)k * (size_t)k * sizeof *a + 8), *ev = cn_malloc((size_t)k * sizeof *ev + 8);
@@ -516,31 +546,57 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   if (!m->fe) goto oom_b;
   double df_a = 0;
   bool any_nested = false;
+  int n_nested = 0;
+  bool *nest = cn_calloc((size_t)nabs + 1, sizeof *nest);
+  if (!nest) goto oom_b;
+  if (opts->ssc_fixest) {
+    if ((st = fixest_nested(t, &ab, f, nfe, opts, clid, ncl, nest, d)) != CN_OK) {
+      cn_free(nest);
+      goto free_b;
+    }
+  } else {
+    for (int g = 0; g < nfe && clid; g++)
+      for (int q = 0; q < ncl && !nest[g]; q++) nest[g] = cn__fe_nested(&ab, g, clid[q]);
+  }
+  bool first_free = true; /* fixest: the first fixed effect not nested keeps all its levels */
   for (int g = 0; g < nabs; g++) {
     int64_t K = ab.nlev[g], M = 0;
-    bool nested = false;
-    for (int q = 0; g < nfe && clid && q < ncl && !nested; q++) nested = cn__fe_nested(&ab, g, clid[q]);
+    bool nested = nest[g];
     if (nested) {
       M = K; /* nested in a cluster: not counted */
       any_nested = true;
+      n_nested++;
+    } else if (opts->ssc_fixest) {
+      M = first_free ? 0 : 1; /* fixest: K − 1 for every one after the first */
+      first_free = false;
     } else if (g == 1) {
       /* the pair (first, second): exactly the connected components */
-      if ((M = cn__fe_components(&ab, 0, 1)) < 0) goto oom_b;
+      if ((M = cn__fe_components(&ab, 0, 1)) < 0) {
+        cn_free(nest);
+        goto oom_b;
+      }
     } else if (g > 1) {
       M = 1; /* later ones: at least one redundant level */
     }
     df_a += (double)(K - M);
     if (g < nfe) {
       m->fe[g].name = cn_strdup(f->fe[g].name);
-      if (!m->fe[g].name) goto oom_b;
+      if (!m->fe[g].name) {
+        cn_free(nest);
+        goto oom_b;
+      }
       m->fe[g].levels = K;
       m->fe[g].redundant = M;
       m->fe[g].nested = nested;
     }
   }
-  /* the one-level constant: K = 1, M = 0 */
+  cn_free(nest);
+  /* the one-level constant: K = 1, M = 0. reghdfe counts one parameter
+   * more when a fixed effect is nested in a cluster ("to match xtreg");
+   * fixest counts the constant (1) when every fixed effect is nested, and
+   * otherwise the first fixed effect not nested already stands for it */
   double N = (double)n, dk = (double)k;
-  double nested_adj = any_nested && !opts->ssc_fixest ? 1 : 0;
+  double nested_adj = opts->ssc_fixest ? (nfe > 0 && n_nested == nfe ? 1 : 0) : (any_nested ? 1 : 0);
   double df_resid = N - dk - df_a;
   m->df_a = df_a;
   m->df_r = df_resid;
@@ -566,7 +622,9 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
       int64_t Gmin = G[0];
       for (int q = 1; q < ncl; q++)
         if (G[q] < Gmin) Gmin = G[q];
-      /* Cameron–Gelbach–Miller over the non-empty subsets of the clusters */
+      /* Cameron–Gelbach–Miller over the non-empty subsets of the clusters;
+       * with one variable both choices of --cluster-df are G/(G − 1) */
+      bool conventional = opts->cluster_df == CN_CLUSTER_DF_CONVENTIONAL && ncl > 1;
       for (unsigned sub = 1; st == CN_OK && sub < (1u << ncl); sub++) {
         int bits = __builtin_popcount(sub);
         int32_t *cid = clid[__builtin_ctz(sub)];
@@ -590,11 +648,14 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
           cn_free(kk);
           cid = own;
         }
-        st = add_meat(xa, ka, s, n, cid, Gs, bits % 2 ? 1.0 : -1.0, meat, d);
+        /* conventional: each piece its own Gs/(Gs − 1); min: one factor below */
+        double sg = bits % 2 ? 1.0 : -1.0;
+        if (conventional) sg *= (double)Gs / (double)(Gs - 1);
+        st = add_meat(xa, ka, s, n, cid, Gs, sg, meat, d);
         cn_free(own);
       }
       double Gd = (double)Gmin;
-      factor = (N - 1) / (N - nested_adj - dk - df_a) * Gd / (Gd - 1);
+      factor = (N - 1) / (N - nested_adj - dk - df_a) * (conventional ? 1 : Gd / (Gd - 1));
       if (df_resid > Gd - 1) m->df_r = Gd - 1;
       m->n_cluster = ncl;
       m->cluster = cn_calloc((size_t)ncl + 1, sizeof *m->cluster);

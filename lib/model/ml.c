@@ -783,34 +783,34 @@ cn_status cn_heckman(const cn_table *t, const char *formula, const char *select,
   /* B = X*'(I − ρ²Δ)X* + ρ² (X*'ΔW) V_γ (W'ΔX*) */
   for (int a = 0; a < p; a++)
     for (int c = 0; c <= a; c++) {
-      double s1 = 0;
-      for (int64_t j = 0; j < n1; j++) s1 += xs[a][j] * (1 - r2 * dl[j]) * xs[c][j];
-      B[a * p + c] = B[c * p + a] = s1;
+      long double s1 = 0;
+      for (int64_t j = 0; j < n1; j++) s1 += (long double)xs[a][j] * (1 - r2 * dl[j]) * xs[c][j];
+      B[a * p + c] = B[c * p + a] = (double)s1;
     }
   for (int a = 0; a < p; a++)
     for (int c = 0; c < q; c++) {
-      double s1 = 0;
+      long double s1 = 0;
       for (int64_t j = 0; j < n1; j++) {
         int64_t wi = widx[dso.rows[keep[j]]];
-        s1 += xs[a][j] * dl[j] * W.x[c][wi];
+        s1 += (long double)xs[a][j] * dl[j] * W.x[c][wi];
       }
-      C[a * q + c] = s1;
+      C[a * q + c] = (double)s1;
     }
   for (int a = 0; a < p; a++)
     for (int c = 0; c < p; c++) {
-      double s1 = 0;
+      long double s1 = 0;
       for (int u = 0; u < q; u++)
-        for (int v = 0; v < q; v++) s1 += C[a * q + u] * Vg[u * q + v] * C[c * q + v];
-      B[a * p + c] += r2 * s1;
+        for (int v = 0; v < q; v++) s1 += (long double)C[a * q + u] * Vg[u * q + v] * C[c * q + v];
+      B[a * p + c] += (double)(r2 * s1);
     }
   /* V = σ² A B A on the outcome block; V_γ on the selection block */
   int P = p + q;
   for (int a = 0; a < p; a++)
     for (int c = 0; c < p; c++) {
-      double s1 = 0;
+      long double s1 = 0;
       for (int u = 0; u < p; u++)
-        for (int v = 0; v < p; v++) s1 += A[a * p + u] * B[u * p + v] * A[v * p + c];
-      V[a * P + c] = s2 * s1;
+        for (int v = 0; v < p; v++) s1 += (long double)A[a * p + u] * B[u * p + v] * A[v * p + c];
+      V[a * P + c] = (double)(s2 * s1);
     }
   for (int a = 0; a < q; a++)
     for (int c = 0; c < q; c++) V[(p + a) * P + p + c] = Vg[a * q + c];

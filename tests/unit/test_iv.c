@@ -300,3 +300,48 @@ TEST(iv_longley_against_r) {
   }
   cn_table_free(t);
 }
+
+/* Rank detection: a regressor or instrument collinear with the ones before
+ * it (or with the constant) is left out with a note naming it, as Stata's
+ * _rmcoll does, and the fit is the one without it (checked against that
+ * fit, to 1e-12). */
+TEST(iv_collinear_dropped) {
+  static const struct {
+    const char *formula, *same_as, *note;
+  } cases[] = {
+      {"rent ~ pcturban + I(2*pcturban) | hsngval ~ faminc + popden", "rent ~ pcturban | hsngval ~ faminc + popden",
+       "(2*pcturban) omitted because of collinearity"},
+      {"rent ~ pcturban + I(0*pcturban + 3) | hsngval ~ faminc", "rent ~ pcturban | hsngval ~ faminc",
+       "(0*pcturban + 3) omitted because of collinearity"},
+      {"rent ~ pcturban | hsngval ~ faminc + I(faminc - 2*pcturban)", "rent ~ pcturban | hsngval ~ faminc",
+       "(faminc - 2*pcturban) (instrument) omitted because of collinearity"},
+      {"rent ~ pcturban | hsngval + I(hsngval*3) ~ faminc + popden", "rent ~ pcturban | hsngval ~ faminc + popden",
+       "(hsngval*3) (endogenous) omitted because of collinearity"},
+  };
+  cn_table *t = read_data("iv/housing.csv");
+  if (!t) return;
+  for (size_t q = 0; q < sizeof cases / sizeof *cases; q++) {
+    cn_reg_opts o;
+    cn_reg_opts_init(&o);
+    o.vce = CN_VCE_ROBUST;
+    cn_model *a = NULL, *b = NULL;
+    cn_diag d;
+    CHECK_STATUS(cn_iv(t, cases[q].formula, &o, &a, &d), CN_OK, &d);
+    CHECK_STATUS(cn_iv(t, cases[q].same_as, &o, &b, &d), CN_OK, &d);
+    if (!a || !b) {
+      cn_model_free(a), cn_model_free(b);
+      continue;
+    }
+    CHECK_INT(a->n_notes, 1);
+    if (a->n_notes == 1) CHECK_STR(a->notes[0], cases[q].note);
+    CHECK_INT(a->ncoef, b->ncoef);
+    for (int j = 0; j < a->ncoef && j < b->ncoef; j++) {
+      CHECK_STR(a->coef[j].name, b->coef[j].name);
+      near(cases[q].formula, "b", j, a->coef[j].b, b->coef[j].b, 0, 1e-12, __LINE__);
+      near(cases[q].formula, "se", j, a->coef[j].se, b->coef[j].se, 0, 1e-12, __LINE__);
+    }
+    near(cases[q].formula, "kp_lm", 0, a->kp_lm, b->kp_lm, 0, 1e-12, __LINE__);
+    cn_model_free(a), cn_model_free(b);
+  }
+  cn_table_free(t);
+}

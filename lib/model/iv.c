@@ -785,6 +785,7 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
       coef_stats(c, dff);
     }
   }
+  cn__qr_free(&qz); /* n × L: not needed any more */
 
   /* ---- Kleibergen–Paap and Cragg–Donald: endogenous and excluded
    * instruments with the exogenous regressors partialled out ---- */

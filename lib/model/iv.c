@@ -542,6 +542,72 @@ static cn_status partial_on(double **v, int nv, double *const *x, int k, const d
   return st;
 }
 
+/* The Wald statistic b'V⁻¹b of the k slopes for V = f·D·meat·D with D =
+ * (X̂'WX̂)⁻¹ (robust: meat of the rows; cluster: of one cluster
+ * variable's sums) or V = s2·D (iid, meat NULL), from the QR qx of X̂ =
+ * QRS without forming V⁻¹: with c = RSb, b'V⁻¹b = c'(G'G)⁻¹c / f where G
+ * has the rows √w_i e_i q_i (or their cluster sums), and |c|²/s2 for iid.
+ * G'G is inverted through the QR of G, whose condition is that of the
+ * residuals, not of the design, so the statistic does not depend on the
+ * regressors' units or on how collinear they are. NaN when G is rank
+ * deficient. */
+static cn_status slopes_wald(const cn__qr *qx, const double *b, const double *e, const double *w,
+                             int64_t n, const int32_t *cl, int64_t G, bool iid, double f, double s2,
+                             double *wald, cn_diag *d) {
+  int k = qx->k;
+  size_t nn = (size_t)n;
+  cn_status st = CN_OK;
+  double *c = dalloc((size_t)k), *L = dalloc((size_t)k * k);
+  int64_t ng = cl ? G : n;
+  double **g = cn_calloc((size_t)k + 1, sizeof *g);
+  cn__qr qg = {0};
+  *wald = NAN;
+  if (!c || !L || !g) goto oom;
+  for (int a = 0; a < k; a++) { /* c = R S b */
+    long double t = 0;
+    for (int p = a; p < k; p++) t += (long double)qx->A[(size_t)p * nn + (size_t)a] * qx->sc[p] * b[p];
+    c[a] = (double)t;
+  }
+  if (iid) {
+    long double t = 0;
+    for (int a = 0; a < k; a++) t += (long double)c[a] * c[a];
+    *wald = (double)(t / s2);
+    goto done;
+  }
+  for (int a = 0; a < k; a++) {
+    double *qa = dalloc(nn);
+    if (!qa || !(g[a] = dalloc((size_t)ng))) {
+      cn_free(qa);
+      goto oom;
+    }
+    qa[a] = 1;
+    cn__qr_apply_q(qx, qa);
+    for (int64_t i = 0; i < n; i++) g[a][cl ? cl[i] : i] += (w ? sqrt(w[i]) : 1) * e[i] * qa[i];
+    cn_free(qa);
+  }
+  if ((st = cn__qr_factor(&qg, g, NULL, k, NULL, ng, 0, NULL, d)) != CN_OK) goto done;
+  if (qg.k < k) goto done;
+  cn__qr_lower(&qg, L); /* G'G = LL': c'(G'G)⁻¹c = |L⁻¹c|² */
+  long double t = 0;
+  for (int a = 0; a < k; a++) {
+    long double r = c[a];
+    for (int p = 0; p < a; p++) r -= (long double)L[a * k + p] * c[p];
+    c[a] = (double)(r / L[a * k + a]);
+    t += (long double)c[a] * c[a];
+  }
+  *wald = (double)(t / f);
+  goto done;
+oom:
+  st = oom(d);
+done:
+  cn__qr_free(&qg);
+  for (int a = 0; g && a < k; a++) cn_free(g[a]);
+  cn_free(g);
+  cn_free(c);
+  cn_free(L);
+  return st;
+}
+
 /* Fills a coefficient's t, p and 95% interval from b and se on df. */
 static void coef_stats(cn_coef *c, double df) {
   double tq = gsl_cdf_tdist_Qinv(0.025, df);
@@ -935,7 +1001,17 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
   m->r2_within_a = 1 - (rss / used) / (tssw / (used + dk));
   m->rmse = sqrt(rss / used);
   if (k > 0) {
-    m->F = wald_block(b, m->V, ka, k) / dk;
+    /* the model F: from the QR factors (slopes_wald) but with two or more
+     * cluster variables, whose meat is not one cross product */
+    if (cluster && ds.ncl > 1) m->F = wald_block(b, m->V, ka, k) / dk;
+    else {
+      double wald = NAN;
+      if ((st = slopes_wald(&qx, b, e, w, n, cluster ? ds.clid[0] : NULL, cluster ? ds.G[0] : 0,
+                            opts->vce == CN_VCE_IID, small_factor(N, dk, sdof, cluster, Gmin), rss / used,
+                            &wald, d)) != CN_OK)
+        goto done;
+      m->F = wald / dk;
+    }
     m->F_p = isnan(m->F) ? NAN : gsl_cdf_fdist_Q(m->F, dk, m->df_r);
   }
   if (m->singletons && add_note(m, "%lld singleton observation%s dropped", (long long)m->singletons,

@@ -119,6 +119,10 @@ cn_status cn__qr_coef(const cn__qr *q, double *const *xk, const double *y, doubl
  * S⁻¹R⁻¹R⁻ᵀS⁻¹, never an inverse of the cross product. */
 cn_status cn__qr_bread(const cn__qr *q, double *Ainv, cn_diag *d);
 
+/* v ← Qv (n entries) for the orthogonal factor Q of the QR: with v a unit
+ * vector, a column of Q. */
+void cn__qr_apply_q(const cn__qr *q, double *v);
+
 /* The lower Cholesky factor L of X'WX (k×k, row-major, positive
  * diagonal) from R: L = (RS)' up to the signs of its columns. */
 void cn__qr_lower(const cn__qr *q, double *L);

@@ -140,6 +140,10 @@ cn_status cn__qr_bread(const cn__qr *q, double *Ainv, cn_diag *d) {
   return CN_OK;
 }
 
+void cn__qr_apply_q(const cn__qr *q, double *v) {
+  for (int p = q->k - 1; p >= 0; p--) reflect(q->A + (size_t)p * (size_t)q->n, q->tau[p], v, p, q->n);
+}
+
 void cn__qr_lower(const cn__qr *q, double *L) {
   int k = q->k;
   size_t nn = (size_t)q->n;

@@ -257,28 +257,34 @@ TEST(iv_no_convergence) {
  * HC1 in R matrix code on ivreg's QR factors, see the script: sandwich's
  * vcovHC keeps only 7 digits here), coefficients in coinnet's order (x2,
  * the exogenous, _cons). Every one of them is within 1e-11 of a 60-digit
- * mpmath evaluation of the same formulas. Tolerance 1e-10 relative (the
- * former explicit inverses of Z'Z and X̂'X̂ got 5e-8 on b, 1e-5 on the HC1
- * standard errors). */
+ * mpmath evaluation of the same formulas (`python3
+ * tests/data/gen/iv_longley_exact.py`), which gives the model F (Wald
+ * test of the slopes with the iid or HC1 variance). Tolerance 1e-10
+ * relative (the former explicit inverses of Z'Z and X̂'X̂ got 5e-8 on b,
+ * 1e-5 on the HC1 standard errors, 2e-4 on the HC1 F). */
 TEST(iv_longley_against_r) {
   static const struct {
     const char *tag, *formula;
     cn_vce vce;
     int nb;
-    double b[6], se[6];
+    double b[6], se[6], F;
   } cases[] = {
       {"just-iid", "y ~ x1 + x3 + x5 + x6 | x2 ~ x4", CN_VCE_IID, 6,
        {0.30880617171602309, -552.38833630107501, 2.7320852569324461, -1.9894012157957366, -1928.2569929623976, 3995418.2053624312},
-       {0.21400104415898219, 402.30486973020908, 2.6567172236165022, 1.4314470203066427, 2208.8618926889781, 4392660.1089050826}},
+       {0.21400104415898219, 402.30486973020908, 2.6567172236165022, 1.4314470203066427, 2208.8618926889781, 4392660.1089050826},
+       34.478881757384684},
       {"just-HC1", "y ~ x1 + x3 + x5 + x6 | x2 ~ x4", CN_VCE_ROBUST, 6,
        {0.30880617171602309, -552.38833630107501, 2.7320852569324461, -1.9894012157957366, -1928.2569929623976, 3995418.2053624312},
-       {0.21270656305950414, 438.3497311918361, 2.7167414296490824, 1.50026164632203, 1997.795227071201, 3989253.7019688427}},
+       {0.21270656305950414, 438.3497311918361, 2.7167414296490824, 1.50026164632203, 1997.795227071201, 3989253.7019688427},
+       61.216380999827141},
       {"over-iid", "y ~ x1 + x3 + x6 | x2 ~ x4 + x5", CN_VCE_IID, 5,
        {0.022407253062621334, -72.468359417311646, -0.79660588370809104, 518.21817395526, -946315.19309958105},
-       {0.0300241050907376, 107.39556178419568, 0.4068805119152667, 694.24545231827426, 1341968.5097197008}},
+       {0.0300241050907376, 107.39556178419568, 0.4068805119152667, 694.24545231827426, 1341968.5097197008},
+       157.412988932775},
       {"over-HC1", "y ~ x1 + x3 + x6 | x2 ~ x4 + x5", CN_VCE_ROBUST, 5,
        {0.022407253062621334, -72.468359417311646, -0.79660588370809104, 518.21817395526, -946315.19309958105},
-       {0.034090001382305925, 98.178613615117982, 0.45078866159936992, 745.55929294670352, 1442424.7224579954}},
+       {0.034090001382305925, 98.178613615117982, 0.45078866159936992, 745.55929294670352, 1442424.7224579954},
+       303.80769898279382},
   };
   cn_table *t = read_data("iv/longley.csv");
   if (!t) return;
@@ -296,6 +302,7 @@ TEST(iv_longley_against_r) {
       near(cases[q].tag, "b", a, m->coef[a].b, cases[q].b[a], 0, 1e-10, __LINE__);
       near(cases[q].tag, "se", a, m->coef[a].se, cases[q].se[a], 0, 1e-10, __LINE__);
     }
+    near(cases[q].tag, "F", 0, m->F, cases[q].F, 0, 1e-10, __LINE__);
     cn_model_free(m);
   }
   cn_table_free(t);

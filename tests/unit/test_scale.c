@@ -103,11 +103,24 @@ TEST(iv_scale_invariance) {
       {"exog-fe-cluster", "rent ~ pcturban + popden | region | hsngval ~ faminc",
        "rent ~ pcturban + I(popden*1e8) | region | hsngval ~ faminc", CN_VCE_CLUSTER, "division"},
   };
-  cn_table *t = read_data("iv/housing.csv");
-  if (!t) return;
+  /* ill-conditioned: Longley's data (test_iv.c iv_longley_against_r), the
+   * nearly collinear population (x5) scaled, exogenous or instrument */
+  static const iv_scale_case longley[] = {
+      {"longley-exog-robust", "y ~ x1 + x3 + x5 + x6 | x2 ~ x4", "y ~ x1 + x3 + I(x5*1e8) + x6 | x2 ~ x4",
+       CN_VCE_ROBUST, NULL},
+      {"longley-inst-iid", "y ~ x1 + x3 + x6 | x2 ~ x4 + x5", "y ~ x1 + x3 + x6 | x2 ~ x4 + I(x5*1e8)",
+       CN_VCE_IID, NULL},
+  };
+  cn_table *t = read_data("iv/housing.csv"), *tl = read_data("iv/longley.csv");
+  if (!t || !tl) {
+    cn_table_free(t), cn_table_free(tl);
+    return;
+  }
   worst = 0;
-  for (size_t q = 0; q < sizeof cases / sizeof *cases; q++) {
-    const iv_scale_case *c = &cases[q];
+  size_t nh = sizeof cases / sizeof *cases, nl = sizeof longley / sizeof *longley;
+  for (size_t q = 0; q < nh + nl; q++) {
+    const iv_scale_case *c = q < nh ? &cases[q] : &longley[q - nh];
+    const cn_table *tq = q < nh ? t : tl;
     cn_reg_opts o;
     cn_reg_opts_init(&o);
     o.vce = c->vce;
@@ -115,14 +128,15 @@ TEST(iv_scale_invariance) {
     if (c->cluster) o.cluster = cl, o.n_cluster = 1;
     cn_model *a = NULL, *b = NULL;
     cn_diag d;
-    CHECK_STATUS(cn_iv(t, c->base, &o, &a, &d), CN_OK, &d);
-    CHECK_STATUS(cn_iv(t, c->scaled, &o, &b, &d), CN_OK, &d);
+    CHECK_STATUS(cn_iv(tq, c->base, &o, &a, &d), CN_OK, &d);
+    CHECK_STATUS(cn_iv(tq, c->scaled, &o, &b, &d), CN_OK, &d);
     compare(c->tag, a, b, 1e8, 1e-12, __LINE__);
     cn_model_free(a);
     cn_model_free(b);
   }
   if (getenv("SCALE_REPORT")) fprintf(stderr, "iv: worst relative difference %.3g\n", worst);
   cn_table_free(t);
+  cn_table_free(tl);
 }
 
 #define AFFAIRS "affairs ~ age + yearsmarried + religiousness + occupation + rating"

@@ -124,44 +124,21 @@ static cn_status demean_all(const cn__absorb *ab, double **v, int nv, const cn_r
   return sts;
 }
 
-/* Collinearity in order: the nb base columns x[0..nb) are taken as kept;
- * each candidate x[nb..nx) is kept (keep[j − nb] = true) when its residual
- * on the columns kept before it holds more than 1e-9 of its (weighted) sum
- * of squares — reg.c's rule, by modified Gram–Schmidt with a second pass. */
-static cn_status collin(double *const *x, int nx, int nb, const double *w, int64_t n, bool *keep,
-                        cn_diag *d) {
-  cn_status st = CN_OK;
-  double **q = cn_calloc((size_t)nx + 1, sizeof *q), *r = dalloc((size_t)n);
-  int nq = 0;
-  if (!q || !r) {
-    st = oom(d);
-    goto done;
-  }
-  for (int j = 0; j < nx; j++) {
-    memcpy(r, x[j], (size_t)n * sizeof *r);
-    double ss = wdot(r, r, w, n);
-    for (int pass = 0; pass < 2; pass++)
-      for (int a = 0; a < nq; a++) {
-        double c = wdot(q[a], r, w, n);
-        for (int64_t i = 0; i < n; i++) r[i] -= c * q[a][i];
-      }
-    double rr = wdot(r, r, w, n);
-    bool ok = ss > 0 && rr > 1e-9 * ss;
-    if (j >= nb) keep[j - nb] = ok;
-    if (ok) {
-      if (!(q[nq] = dalloc((size_t)n))) {
-        st = oom(d);
-        goto done;
-      }
-      double s = 1 / sqrt(rr);
-      for (int64_t i = 0; i < n; i++) q[nq][i] = r[i] * s;
-      nq++;
-    }
-  }
-done:
-  for (int a = 0; q && a < nq; a++) cn_free(q[a]);
-  cn_free(q);
-  cn_free(r);
+/* Collinearity in order, by the QR of the columns x[0..nx) (cn__qr_factor,
+ * reg's rule): the nb base columns come first; each candidate x[nb..nx)
+ * is kept (keep[j − nb] = true) when its norm is more than tol × ref (its
+ * norm before demeaning: otherwise it is collinear with the constant or
+ * the fixed effects) and the part of it orthogonal to the columns kept
+ * before it holds more than tol of its norm. */
+static cn_status collin(double *const *x, const double *ref, int nx, int nb, const double *w,
+                        int64_t n, double tol, bool *keep, cn_diag *d) {
+  cn__qr q;
+  bool *kp = cn_calloc((size_t)nx + 1, sizeof *kp);
+  if (!kp) return oom(d);
+  cn_status st = cn__qr_factor(&q, x, ref, nx, w, n, tol, kp, d);
+  for (int j = nb; st == CN_OK && j < nx; j++) keep[j - nb] = kp[j];
+  cn__qr_free(&q);
+  cn_free(kp);
   return st;
 }
 
@@ -282,16 +259,21 @@ done:
 }
 
 /* Wald statistic b'V⁻¹b of the first q entries of b with the leading q×q
- * block of V (k×k); NaN when that block is not positive definite. */
+ * block of V (k×k); NaN when that block is not positive definite. The
+ * block is scaled to its correlation matrix before the Cholesky, so the
+ * regressors' units do not matter. */
 static double wald_block(const double *b, const double *V, int k, int q) {
   double *Vq = dalloc((size_t)q * (size_t)q), s = NAN;
   if (!Vq) return NAN;
-  for (int a = 0; a < q; a++)
-    for (int c = 0; c < q; c++) Vq[a * q + c] = V[a * k + c];
-  if (spd_inverse(Vq, q)) {
+  bool pos = true;
+  for (int a = 0; a < q; a++) pos = pos && V[a * k + a] > 0;
+  for (int a = 0; pos && a < q; a++)
+    for (int c = 0; c < q; c++) Vq[a * q + c] = V[a * k + c] / sqrt(V[a * k + a] * V[c * k + c]);
+  if (pos && spd_inverse(Vq, q)) {
     s = 0;
     for (int a = 0; a < q; a++)
-      for (int c = 0; c < q; c++) s += b[a] * Vq[a * q + c] * b[c];
+      for (int c = 0; c < q; c++)
+        s += b[a] / sqrt(V[a * k + a]) * Vq[a * q + c] * b[c] / sqrt(V[c * k + c]);
   }
   cn_free(Vq);
   return s;
@@ -350,40 +332,47 @@ static cn_status rk_stat(double *const *yv, int K, double *const *zv, int L, con
   cn_status st = CN_OK;
   int KL = K * L, r = L - K + 1;
   double N = (double)n;
-  double *yy = dalloc((size_t)K * K), *zz = dalloc((size_t)L * L), *zy = dalloc((size_t)L * K);
+  double *zz = dalloc((size_t)L * L);
   double *Pi = dalloc((size_t)L * K), *th = dalloc((size_t)L * K), *thc = dalloc((size_t)L * K);
   double *S = dalloc((size_t)K), *U = dalloc((size_t)L * L), *VT = dalloc((size_t)K * K);
   double *sup = dalloc((size_t)K + L), *iLy = dalloc((size_t)K * K), *iLz = dalloc((size_t)L * L);
   double *shat = dalloc((size_t)KL * KL), *vhat = dalloc((size_t)KL * KL), *kr = dalloc((size_t)KL * KL);
   double *tmp = dalloc((size_t)KL * KL), *aq = dalloc((size_t)L * r), *u22 = dalloc((size_t)r * r);
-  double *h = dalloc((size_t)r * r), *ev = dalloc((size_t)r), *bq = dalloc((size_t)K);
+  double *h = dalloc((size_t)r * r), *ev = dalloc((size_t)r), *bq = dalloc((size_t)K + L);
   double *M = dalloc((size_t)r * KL), *lab = dalloc((size_t)r), *vl = dalloc((size_t)r * r);
   double *MV = dalloc((size_t)r * KL);
   double **g = cn_calloc((size_t)KL + 1, sizeof *g), **e = cn_calloc((size_t)K + 1, sizeof *e);
   lapack_int *piv = cn_calloc((size_t)r + 1, sizeof *piv);
   *stat = NAN;
   *ev_min = NAN;
-  if (!yy || !zz || !zy || !Pi || !th || !thc || !S || !U || !VT || !sup || !iLy || !iLz || !shat ||
+  if (!zz || !Pi || !th || !thc || !S || !U || !VT || !sup || !iLy || !iLz || !shat ||
       !vhat || !kr || !tmp || !aq || !u22 || !h || !ev || !bq || !M || !lab || !vl || !MV || !g ||
       !e || !piv)
     goto oom;
-  gram(yv, K, w, n, yy);
   gram(zv, L, w, n, zz);
-  for (int l = 0; l < L; l++)
-    for (int a = 0; a < K; a++) zy[l * K + a] = wdot(zv[l], yv[a], w, n);
-  /* Cholesky factors (lower): yy = Ly Ly', zz = Lz Lz'; their inverses */
-  memcpy(iLy, yy, (size_t)K * K * sizeof *iLy);
-  memcpy(iLz, zz, (size_t)L * L * sizeof *iLz);
-  if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', K, iLy, K) != 0 ||
-      LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', L, iLz, L) != 0)
-    goto done; /* collinear: not available */
-  for (int a = 0; a < K; a++)
-    for (int b = a + 1; b < K; b++) iLy[a * K + b] = 0;
-  for (int a = 0; a < L; a++)
-    for (int b = a + 1; b < L; b++) iLz[a * L + b] = 0;
-  /* Π = zz⁻¹ zy by the factor of zz */
-  memcpy(Pi, zy, (size_t)L * K * sizeof *Pi);
-  if (LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', L, K, iLz, L, Pi, K) != 0) goto done;
+  /* Cholesky factors (lower) yy = Ly Ly', zz = Lz Lz' of the cross
+   * products, from the QR of the columns (never the cross products
+   * themselves), and Π the least squares of yv on zv on the same QR */
+  {
+    cn__qr qy = {0}, qz = {0};
+    cn_status s2 = cn__qr_factor(&qy, yv, NULL, K, w, n, 0, NULL, d);
+    if (s2 == CN_OK) s2 = cn__qr_factor(&qz, zv, NULL, L, w, n, 0, NULL, d);
+    bool full = s2 == CN_OK && qy.k == K && qz.k == L;
+    if (full) {
+      cn__qr_lower(&qy, iLy);
+      cn__qr_lower(&qz, iLz);
+    }
+    for (int a = 0; full && s2 == CN_OK && a < K; a++)
+      if ((s2 = cn__qr_coef(&qz, NULL, yv[a], bq, NULL, d)) == CN_OK)
+        for (int l = 0; l < L; l++) Pi[l * K + a] = bq[l];
+    cn__qr_free(&qy);
+    cn__qr_free(&qz);
+    if (s2 != CN_OK) {
+      st = s2;
+      goto done;
+    }
+    if (!full) goto done; /* collinear: not available */
+  }
   /* Θ = Lz' Π (Ly')⁻¹ */
   for (int l = 0; l < L; l++)
     for (int a = 0; a < K; a++) {
@@ -531,7 +520,7 @@ static cn_status rk_stat(double *const *yv, int K, double *const *zv, int L, con
 oom:
   st = oom(d);
 done:
-  cn_free(yy), cn_free(zz), cn_free(zy), cn_free(Pi), cn_free(th), cn_free(thc), cn_free(S);
+  cn_free(zz), cn_free(Pi), cn_free(th), cn_free(thc), cn_free(S);
   cn_free(U), cn_free(VT), cn_free(sup), cn_free(iLy), cn_free(iLz), cn_free(shat), cn_free(vhat);
   cn_free(kr), cn_free(tmp), cn_free(aq), cn_free(u22), cn_free(h), cn_free(ev), cn_free(bq);
   cn_free(M), cn_free(lab), cn_free(vl), cn_free(MV), cn_free(piv);
@@ -543,37 +532,83 @@ done:
 }
 
 /* Residualizes the nv columns v in place on the k columns x (weighted
- * least squares; x'Wx invertible). */
+ * least squares by QR; x of full column rank). */
 static cn_status partial_on(double **v, int nv, double *const *x, int k, const double *w, int64_t n,
                             cn_diag *d) {
   if (k == 0) return CN_OK;
-  double *A = dalloc((size_t)k * k), *c = dalloc((size_t)k), *b = dalloc((size_t)k);
-  cn_status st = CN_OK;
-  if (!A || !c || !b) {
-    st = oom(d);
-    goto done;
-  }
-  gram(x, k, w, n, A);
-  if (!spd_inverse(A, k)) {
-    st = cn_diag_set(d, CN_EANALYSIS, "the exogenous regressors are collinear");
-    goto done;
-  }
-  for (int j = 0; j < nv; j++) {
-    for (int a = 0; a < k; a++) c[a] = wdot(x[a], v[j], w, n);
-    for (int a = 0; a < k; a++) {
-      b[a] = 0;
-      for (int q = 0; q < k; q++) b[a] += A[a * k + q] * c[q];
-    }
-    for (int64_t i = 0; i < n; i++) {
-      double f = 0;
-      for (int a = 0; a < k; a++) f += x[a][i] * b[a];
-      v[j][i] -= f;
-    }
-  }
-done:
-  cn_free(A);
-  cn_free(c);
+  cn__qr q;
+  double *b = dalloc((size_t)k);
+  cn_status st = b ? cn__qr_factor(&q, x, NULL, k, w, n, 0, NULL, d) : oom(d);
+  if (st == CN_OK && q.k < k) st = cn_diag_set(d, CN_EANALYSIS, "the exogenous regressors are collinear");
+  for (int j = 0; st == CN_OK && j < nv; j++) st = cn__qr_coef(&q, NULL, v[j], b, v[j], d);
+  if (b) cn__qr_free(&q);
   cn_free(b);
+  return st;
+}
+
+/* The Wald statistic b'V⁻¹b of the k slopes for V = f·D·meat·D with D =
+ * (X̂'WX̂)⁻¹ (robust: meat of the rows; cluster: of one cluster
+ * variable's sums) or V = s2·D (iid, meat NULL), from the QR qx of X̂ =
+ * QRS without forming V⁻¹: with c = RSb, b'V⁻¹b = c'(G'G)⁻¹c / f where G
+ * has the rows √w_i e_i q_i (or their cluster sums), and |c|²/s2 for iid.
+ * G'G is inverted through the QR of G, whose condition is that of the
+ * residuals, not of the design, so the statistic does not depend on the
+ * regressors' units or on how collinear they are. NaN when G is rank
+ * deficient. */
+static cn_status slopes_wald(const cn__qr *qx, const double *b, const double *e, const double *w,
+                             int64_t n, const int32_t *cl, int64_t G, bool iid, double f, double s2,
+                             double *wald, cn_diag *d) {
+  int k = qx->k;
+  size_t nn = (size_t)n;
+  cn_status st = CN_OK;
+  double *c = dalloc((size_t)k), *L = dalloc((size_t)k * k);
+  int64_t ng = cl ? G : n;
+  double **g = cn_calloc((size_t)k + 1, sizeof *g);
+  cn__qr qg = {0};
+  *wald = NAN;
+  if (!c || !L || !g) goto oom;
+  for (int a = 0; a < k; a++) { /* c = R S b */
+    long double t = 0;
+    for (int p = a; p < k; p++) t += (long double)qx->A[(size_t)p * nn + (size_t)a] * qx->sc[p] * b[p];
+    c[a] = (double)t;
+  }
+  if (iid) {
+    long double t = 0;
+    for (int a = 0; a < k; a++) t += (long double)c[a] * c[a];
+    *wald = (double)(t / s2);
+    goto done;
+  }
+  for (int a = 0; a < k; a++) {
+    double *qa = dalloc(nn);
+    if (!qa || !(g[a] = dalloc((size_t)ng))) {
+      cn_free(qa);
+      goto oom;
+    }
+    qa[a] = 1;
+    cn__qr_apply_q(qx, qa);
+    for (int64_t i = 0; i < n; i++) g[a][cl ? cl[i] : i] += (w ? sqrt(w[i]) : 1) * e[i] * qa[i];
+    cn_free(qa);
+  }
+  if ((st = cn__qr_factor(&qg, g, NULL, k, NULL, ng, 0, NULL, d)) != CN_OK) goto done;
+  if (qg.k < k) goto done;
+  cn__qr_lower(&qg, L); /* G'G = LL': c'(G'G)⁻¹c = |L⁻¹c|² */
+  long double t = 0;
+  for (int a = 0; a < k; a++) {
+    long double r = c[a];
+    for (int p = 0; p < a; p++) r -= (long double)L[a * k + p] * c[p];
+    c[a] = (double)(r / L[a * k + a]);
+    t += (long double)c[a] * c[a];
+  }
+  *wald = (double)(t / f);
+  goto done;
+oom:
+  st = oom(d);
+done:
+  cn__qr_free(&qg);
+  for (int a = 0; g && a < k; a++) cn_free(g[a]);
+  cn_free(g);
+  cn_free(c);
+  cn_free(L);
   return st;
 }
 
@@ -605,12 +640,13 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
   cn__design ds;
   memset(&ds, 0, sizeof ds);
   double **dm = NULL, **X = NULL, **Z = NULL, **Xh = NULL, **yh = NULL, **zh = NULL;
-  double *ones = NULL, *ZZ = NULL, *ZX = NULL, *Pz = NULL, *D = NULL, *Xy = NULL, *b = NULL;
+  double *ones = NULL, *D = NULL, *Dk = NULL, *xmean = NULL, *b = NULL;
   double *e = NULL, *s = NULL, *meat = NULL, *V = NULL, *Zd = NULL, *pi = NULL, *v = NULL;
-  double *Vf = NULL, *mf = NULL;
+  double *Vf = NULL, *mf = NULL, *rf = NULL, *xr = NULL;
   bool *kex = NULL, *ken = NULL, *kin = NULL;
   const char **xname = NULL, **zname = NULL;
   int nyh = 0, nzh = 0, nxh = 0; /* columns allocated in yh, zh, Xh */
+  cn__qr qz = {0}, qx = {0};
   *out = NULL;
   if (!m) return oom(d);
   cn__model_init(m);
@@ -647,25 +683,34 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
   for (int j = 0; j < nex; j++) dm[1 + j] = ex[j].x, ex[j].mean = wmean(ex[j].x, w, n);
   for (int j = 0; j < nen; j++) dm[1 + nex + j] = en[j].x, en[j].mean = wmean(en[j].x, w, n);
   for (int j = 0; j < nin; j++) dm[1 + nex + nen + j] = in[j].x, in[j].mean = wmean(in[j].x, w, n);
+  /* every column's norm before demeaning: the yardstick of its
+   * collinearity with the constant and the fixed effects (as reg) */
+  rf = dalloc((size_t)nv);
+  if (!rf) goto oom;
+  for (int j = 1; j < nv; j++) rf[j] = sqrt(wdot(dm[j], dm[j], w, n));
   if (ds.ab.nfe > 0 && (st = demean_all(&ds.ab, dm, nv, opts, &m->iterations, d)) != CN_OK) goto done;
   m->converged = true;
   double tssw = wdot(y, y, w, n);
-  /* collinearity: exogenous among themselves; endogenous, then excluded
-   * instruments, each on the kept exogenous ones */
+  /* collinearity (reg's rule, by QR): exogenous among themselves;
+   * endogenous, then excluded instruments, each on the kept exogenous ones.
+   * A regressor goes when what is left of it is at most 1e-9 of its norm
+   * (3.16e-5 with two or more fixed effects, whose demeaning is iterative) */
+  double coll_tol = ds.ab.nfe > 1 ? 3.1622776601683795e-5 : 1e-9;
   kex = cn_calloc((size_t)nex + 1, sizeof *kex);
   ken = cn_calloc((size_t)nen + 1, sizeof *ken);
   kin = cn_calloc((size_t)nin + 1, sizeof *kin);
   X = cn_calloc((size_t)(nex + nen + nin) + 2, sizeof *X);
   Z = cn_calloc((size_t)(nex + nin) + 2, sizeof *Z);
-  if (!kex || !ken || !kin || !X || !Z) goto oom;
-  if ((st = collin(dm + 1, nex, 0, w, n, kex, d)) != CN_OK) goto done;
+  xr = dalloc((size_t)(nex + nen + nin) + 2);
+  if (!kex || !ken || !kin || !X || !Z || !xr) goto oom;
+  if ((st = collin(dm + 1, rf + 1, nex, 0, w, n, coll_tol, kex, d)) != CN_OK) goto done;
   int k0 = 0;
   for (int j = 0; j < nex; j++)
-    if (kex[j]) X[k0++] = ex[j].x;
-  for (int j = 0; j < nen; j++) X[k0 + j] = en[j].x;
-  if ((st = collin(X, k0 + nen, k0, w, n, ken, d)) != CN_OK) goto done;
-  for (int j = 0; j < nin; j++) X[k0 + j] = in[j].x;
-  if ((st = collin(X, k0 + nin, k0, w, n, kin, d)) != CN_OK) goto done;
+    if (kex[j]) xr[k0] = rf[1 + j], X[k0++] = ex[j].x;
+  for (int j = 0; j < nen; j++) xr[k0 + j] = rf[1 + nex + j], X[k0 + j] = en[j].x;
+  if ((st = collin(X, xr, k0 + nen, k0, w, n, coll_tol, ken, d)) != CN_OK) goto done;
+  for (int j = 0; j < nin; j++) xr[k0 + j] = rf[1 + nex + nen + j], X[k0 + j] = in[j].x;
+  if ((st = collin(X, xr, k0 + nin, k0, w, n, coll_tol, kin, d)) != CN_OK) goto done;
   for (int pass = 0; pass < 3; pass++) {
     rcol *set = pass == 0 ? ex : pass == 1 ? en : in;
     bool *keep = pass == 0 ? kex : pass == 1 ? ken : kin;
@@ -701,15 +746,16 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
   int k = K1 + k0, L = L1 + k0;
   xname = cn_calloc((size_t)k + 2, sizeof *xname);
   zname = cn_calloc((size_t)L + 2, sizeof *zname);
-  if (!xname || !zname) goto oom;
+  xmean = dalloc((size_t)k + 1);
+  if (!xname || !zname || !xmean) goto oom;
   {
     int a = 0, c = 0;
     for (int j = 0; j < nen; j++)
-      if (ken[j]) xname[a] = en[j].name, X[a++] = en[j].x;
+      if (ken[j]) xmean[a] = en[j].mean, xname[a] = en[j].name, X[a++] = en[j].x;
     for (int j = 0; j < nin; j++)
       if (kin[j]) zname[c] = in[j].name, Z[c++] = in[j].x;
     for (int j = 0; j < nex; j++)
-      if (kex[j]) xname[a] = zname[c] = ex[j].name, X[a++] = Z[c++] = ex[j].x;
+      if (kex[j]) xmean[a] = ex[j].mean, xname[a] = zname[c] = ex[j].name, X[a++] = Z[c++] = ex[j].x;
   }
   /* degrees of freedom absorbed (reghdfe dof(all), as reg.c) */
   int nabs = ds.ab.nfe;
@@ -755,19 +801,22 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
   }
   m->vce = opts->vce;
 
-  /* ---- first stages: endog_j on Z (partialled, no constant) ---- */
+  /* ---- first stages: endog_j on Z (partialled, no constant), by the QR
+   * of Z; X̂_j = X_j − v_j, the fitted values, for the second stage ---- */
   Zd = dalloc((size_t)L * L);
   pi = dalloc((size_t)L);
   v = dalloc((size_t)n);
   Vf = dalloc((size_t)L * L);
   mf = dalloc((size_t)L * L);
   m->first = cn_calloc((size_t)K1 + 1, sizeof *m->first);
-  if (!Zd || !pi || !v || !Vf || !mf || !m->first) goto oom;
-  gram(Z, L, w, n, Zd);
-  if (!spd_inverse(Zd, L)) {
+  Xh = cn_calloc((size_t)k + 2, sizeof *Xh);
+  if (!Zd || !pi || !v || !Vf || !mf || !m->first || !Xh) goto oom;
+  if ((st = cn__qr_factor(&qz, Z, NULL, L, w, n, 0, NULL, d)) != CN_OK) goto done;
+  if (qz.k < L) {
     st = cn_diag_set(d, CN_EANALYSIS, "the instruments are collinear (Z'Z is singular)");
     goto done;
   }
+  if ((st = cn__qr_bread(&qz, Zd, d)) != CN_OK) goto done;
   m->n_first = K1;
   double dff = N - L - sdof; /* first-stage residual df */
   for (int j = 0; j < K1; j++) {
@@ -776,16 +825,12 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     fs->coef = cn_calloc((size_t)L + 1, sizeof *fs->coef);
     if (!fs->coef) goto oom;
     fs->ncoef = L;
-    for (int a = 0; a < L; a++) {
-      double c = 0;
-      for (int q = 0; q < L; q++) c += Zd[a * L + q] * wdot(Z[q], X[j], w, n);
-      pi[a] = c;
-    }
+    if ((st = cn__qr_coef(&qz, NULL, X[j], pi, v, d)) != CN_OK) goto done;
+    if (!(Xh[j] = dalloc((size_t)n))) goto oom;
+    nxh++;
     double ee = 0;
     for (int64_t i = 0; i < n; i++) {
-      double fit = 0;
-      for (int a = 0; a < L; a++) fit += Z[a][i] * pi[a];
-      v[i] = X[j][i] - fit;
+      Xh[j][i] = X[j][i] - v[i];
       ee += WT(i) * v[i] * v[i];
     }
     /* classical Wald (σ² = ee/N) for the partial R² */
@@ -813,6 +858,7 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
       coef_stats(c, dff);
     }
   }
+  cn__qr_free(&qz); /* n × L: not needed any more */
 
   /* ---- Kleibergen–Paap and Cragg–Donald: endogenous and excluded
    * instruments with the exogenous regressors partialled out ---- */
@@ -853,73 +899,49 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
       for (int q = 0; q < 4; q++) m->sy_crit[q] = sy_size[L1 - 1][(K1 - 1) * 4 + q];
   }
 
-  /* ---- second stage ---- */
+  /* ---- second stage, in the centered parametrization y = Xb + 1α of
+   * the demeaned data (as reg): b from the QR of X̂ = [P_Z X_endog,
+   * X_exog], refined from the residuals of y − Xb with the actual X
+   * (X̂'(y − Xb) = 0); the bread is C⁻¹ = diag((X̂'WX̂)⁻¹, 1/Σw), the
+   * scores are [X̂, 1] e, and the reported constant b0 = ȳ − m'b (m the
+   * means) gets the variance L V L' for L = [[I, 0], [−m', 1]]. Adding
+   * the means back and putting a column of ones in X and Z gives the
+   * same numbers with the cancellation that brings ---- */
   bool cons = nfe > 0 || f->cons;
-  int ka = k + (cons ? 1 : 0), za = L + (cons ? 1 : 0);
+  int ka = k + (cons ? 1 : 0);
+  for (int a = K1; a < k; a++) Xh[a] = X[a]; /* the exogenous are their own projection */
   if (cons) {
     if (!(ones = dalloc((size_t)n))) goto oom;
-    for (int64_t i = 0; i < n; i++) ones[i] = 1, y[i] += ybar;
-    for (int j = 0; j < nen; j++)
-      if (ken[j])
-        for (int64_t i = 0; i < n; i++) en[j].x[i] += en[j].mean;
-    for (int j = 0; j < nin; j++)
-      if (kin[j])
-        for (int64_t i = 0; i < n; i++) in[j].x[i] += in[j].mean;
-    for (int j = 0; j < nex; j++)
-      if (kex[j])
-        for (int64_t i = 0; i < n; i++) ex[j].x[i] += ex[j].mean;
-    X[k] = ones;
-    Z[L] = ones;
+    for (int64_t i = 0; i < n; i++) ones[i] = 1;
+    Xh[k] = ones;
   }
-  ZZ = dalloc((size_t)za * za);
-  ZX = dalloc((size_t)za * ka);
-  Pz = dalloc((size_t)za * ka);
   D = dalloc((size_t)ka * ka);
-  Xy = dalloc((size_t)ka);
+  Dk = dalloc((size_t)k * k);
   b = dalloc((size_t)ka);
   e = dalloc((size_t)n);
   s = dalloc((size_t)n);
   meat = dalloc((size_t)ka * ka);
   V = dalloc((size_t)ka * ka);
-  Xh = cn_calloc((size_t)ka + 1, sizeof *Xh);
-  if (!ZZ || !ZX || !Pz || !D || !Xy || !b || !e || !s || !meat || !V || !Xh) goto oom;
-  gram(Z, za, w, n, ZZ);
-  if (!spd_inverse(ZZ, za)) {
-    st = cn_diag_set(d, CN_EANALYSIS, "the instruments are collinear (Z'Z is singular)");
-    goto done;
-  }
-  for (int q = 0; q < za; q++)
-    for (int a = 0; a < ka; a++) ZX[q * ka + a] = wdot(Z[q], X[a], w, n);
-  for (int q = 0; q < za; q++) /* Π = (Z'Z)⁻¹ Z'X */
-    for (int a = 0; a < ka; a++) {
-      double c = 0;
-      for (int r = 0; r < za; r++) c += ZZ[q * za + r] * ZX[r * ka + a];
-      Pz[q * ka + a] = c;
-    }
-  for (int a = 0; a < ka; a++) { /* X̂ = ZΠ */
-    if (!(Xh[a] = dalloc((size_t)n))) goto oom;
-    nxh++;
-    for (int64_t i = 0; i < n; i++) {
-      double c = 0;
-      for (int q = 0; q < za; q++) c += Z[q][i] * Pz[q * ka + a];
-      Xh[a][i] = c;
-    }
-  }
-  gram(Xh, ka, w, n, D);
-  if (!spd_inverse(D, ka)) {
+  if (!D || !Dk || !b || !e || !s || !meat || !V) goto oom;
+  if ((st = cn__qr_factor(&qx, Xh, NULL, k, w, n, 0, NULL, d)) != CN_OK) goto done;
+  if (qx.k < k) {
     st = cn_diag_set(d, CN_EANALYSIS, "X'P_Z X is singular: the instruments do not identify the model");
     goto done;
   }
-  for (int a = 0; a < ka; a++) Xy[a] = wdot(Xh[a], y, w, n);
-  for (int a = 0; a < ka; a++)
-    for (int q = 0; q < ka; q++) b[a] += D[a * ka + q] * Xy[q];
-  double rss = 0;
-  for (int64_t i = 0; i < n; i++) {
-    double fit = 0;
-    for (int a = 0; a < ka; a++) fit += X[a][i] * b[a];
-    e[i] = y[i] - fit;
-    rss += WT(i) * e[i] * e[i];
+  if ((st = cn__qr_coef(&qx, X, y, b, e, d)) != CN_OK || (st = cn__qr_bread(&qx, Dk, d)) != CN_OK)
+    goto done;
+  for (int a = 0; a < k; a++)
+    for (int c = 0; c < k; c++) D[a * ka + c] = Dk[a * k + c];
+  double sw = 0;
+  for (int64_t i = 0; i < n; i++) sw += WT(i);
+  if (cons) {
+    long double bc = ybar;
+    for (int a = 0; a < k; a++) bc -= (long double)b[a] * xmean[a];
+    b[k] = (double)bc;
+    D[k * ka + k] = 1 / sw;
   }
+  double rss = 0;
+  for (int64_t i = 0; i < n; i++) rss += WT(i) * e[i] * e[i];
   /* an exact fit: no residual variance, so no standard errors (as reg) */
   if ((st = cn__fit_defined(tss, yy, rss, "", "the regressors", ds.f->dep.text, "in the estimation sample",
                              d)) != CN_OK)
@@ -933,21 +955,31 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     if ((st = meat_of(Xh, ka, s, n, &ds, cluster, conventional, meat, d)) != CN_OK) goto done;
     double fx = small_factor(N, dk, sdof, cluster, conventional ? 0 : Gmin);
     if ((st = sandwich(D, meat, fx, ka, V, d)) != CN_OK) goto done;
-    if (cluster && ds.ncl > 1 && k > 0) {
-      double *vs = dalloc((size_t)k * k);
-      bool fixed = false;
-      if (!vs) goto oom;
-      for (int a = 0; a < k; a++)
-        for (int q = 0; q < k; q++) vs[a * k + q] = V[a * ka + q];
-      st = psd_fix(vs, k, &fixed, d);
-      for (int a = 0; a < k; a++)
-        for (int q = 0; q < k; q++) V[a * ka + q] = vs[a * k + q];
-      cn_free(vs);
-      if (st != CN_OK) goto done;
-      if (fixed && add_note(m, "the multiway cluster variance was not positive semi-definite; "
-                               "its negative eigenvalues were set to zero") != CN_OK)
-        goto oom;
+  }
+  if (cons) { /* V ← L V L' */
+    long double vcc = V[k * ka + k];
+    for (int a = 0; a < k; a++) {
+      long double vm = 0;
+      for (int c = 0; c < k; c++) vm += (long double)V[a * ka + c] * xmean[c];
+      vcc += xmean[a] * (vm - 2 * (long double)V[a * ka + k]);
+      V[a * ka + k] = V[k * ka + a] = (double)(V[a * ka + k] - vm);
     }
+    V[k * ka + k] = (double)vcc;
+  }
+  if (cluster && ds.ncl > 1 && k > 0) {
+    double *vs = dalloc((size_t)k * k);
+    bool fixed = false;
+    if (!vs) goto oom;
+    for (int a = 0; a < k; a++)
+      for (int q = 0; q < k; q++) vs[a * k + q] = V[a * ka + q];
+    st = psd_fix(vs, k, &fixed, d);
+    for (int a = 0; a < k; a++)
+      for (int q = 0; q < k; q++) V[a * ka + q] = vs[a * k + q];
+    cn_free(vs);
+    if (st != CN_OK) goto done;
+    if (fixed && add_note(m, "the multiway cluster variance was not positive semi-definite; "
+                             "its negative eigenvalues were set to zero") != CN_OK)
+      goto oom;
   }
   if (cluster) {
     m->n_cluster = ds.ncl;
@@ -981,7 +1013,17 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
   m->r2_within_a = 1 - (rss / used) / (tssw / (used + dk));
   m->rmse = sqrt(rss / used);
   if (k > 0) {
-    m->F = wald_block(b, m->V, ka, k) / dk;
+    /* the model F: from the QR factors (slopes_wald) but with two or more
+     * cluster variables, whose meat is not one cross product */
+    if (cluster && ds.ncl > 1) m->F = wald_block(b, m->V, ka, k) / dk;
+    else {
+      double wald = NAN;
+      if ((st = slopes_wald(&qx, b, e, w, n, cluster ? ds.clid[0] : NULL, cluster ? ds.G[0] : 0,
+                            opts->vce == CN_VCE_IID, small_factor(N, dk, sdof, cluster, Gmin), rss / used,
+                            &wald, d)) != CN_OK)
+        goto done;
+      m->F = wald / dk;
+    }
     m->F_p = isnan(m->F) ? NAN : gsl_cdf_fdist_Q(m->F, dk, m->df_r);
   }
   if (m->singletons && add_note(m, "%lld singleton observation%s dropped", (long long)m->singletons,
@@ -1000,10 +1042,11 @@ done:
   for (int j = 0; j < nzh; j++) cn_free(zh[j]);
   for (int j = 0; j < nxh; j++) cn_free(Xh[j]);
   cn_free(yh), cn_free(zh), cn_free(Xh);
-  cn_free(dm), cn_free(X), cn_free(Z), cn_free(ones), cn_free(ZZ), cn_free(ZX), cn_free(Pz);
-  cn_free(D), cn_free(Xy), cn_free(b), cn_free(e), cn_free(s), cn_free(meat), cn_free(V);
+  cn__qr_free(&qz), cn__qr_free(&qx);
+  cn_free(dm), cn_free(X), cn_free(Z), cn_free(ones), cn_free(Dk), cn_free(xmean);
+  cn_free(D), cn_free(b), cn_free(e), cn_free(s), cn_free(meat), cn_free(V);
   cn_free(Zd), cn_free(pi), cn_free(v), cn_free(Vf), cn_free(mf), cn_free(kex), cn_free(ken);
-  cn_free(kin), cn_free(xname), cn_free(zname);
+  cn_free(kin), cn_free(xname), cn_free(zname), cn_free(rf), cn_free(xr);
   cn__design_free(&ds);
   return st;
 }

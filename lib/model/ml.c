@@ -35,26 +35,99 @@ typedef struct mlx {
  * (p×p), and when s is not NULL the score of every row (s[i*p + j]). */
 typedef double (*ll_fn)(const mlx *X, const double *b, double *g, double *h, double *s, void *ud);
 
-static bool spd_inv(double *a, int k) {
-  if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', k, a, k) != 0) return false;
-  if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', k, a, k) != 0) return false;
-  for (int i = 0; i < k; i++)
-    for (int j = i + 1; j < k; j++) a[i * k + j] = a[j * k + i];
+/* The Newton step δ of (−H)δ = g for the p×p Hessian h and gradient g,
+ * solved on the system scaled to unit diagonal (D = diag|H|^½, M =
+ * D⁻¹(−H)D⁻¹), so that the step, and so every iterate, does not depend on
+ * the regressors' units: by Cholesky of M where the likelihood is
+ * concave; where M is not numerically positive definite, by the pivoted
+ * Cholesky of M (LAPACK dpstrf), a Newton step on its positive definite
+ * part and a scaled gradient step on the rest, an ascent direction
+ * either way. M (p×p), dsc, gs, y (p) and piv (p) are work space; dsc
+ * is left holding the scales. Returns whether the plain Newton step was
+ * taken. */
+static bool newton_step(const double *h, const double *g, int p, double *M, double *dsc, double *gs,
+                        double *y, lapack_int *piv, double *step) {
+  for (int a = 0; a < p; a++) {
+    dsc[a] = sqrt(fabs(h[a * p + a]));
+    if (!(dsc[a] > 0) || !isfinite(dsc[a])) dsc[a] = 1;
+    gs[a] = g[a] / dsc[a];
+  }
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c < p; c++) M[a * p + c] = -h[a * p + c] / (dsc[a] * dsc[c]);
+  if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', p, M, p) == 0) {
+    memcpy(step, gs, (size_t)p * sizeof *step);
+    LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', p, 1, M, p, step, 1);
+    for (int a = 0; a < p; a++) step[a] /= dsc[a];
+    return true;
+  }
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c < p; c++) M[a * p + c] = -h[a * p + c] / (dsc[a] * dsc[c]);
+  lapack_int rank = 0;
+  if (LAPACKE_dpstrf(LAPACK_ROW_MAJOR, 'L', p, M, p, piv, &rank, -1) < 0) rank = 0;
+  /* P'MP = LL' on the leading rank pivots: L y = (P'gs)₁, then L'y' = y */
+  for (int a = 0; a < p; a++) step[a] = gs[a]; /* the rest: scaled gradient */
+  if (rank > 0) {
+    for (int r = 0; r < rank; r++) {
+      double t = gs[piv[r] - 1];
+      for (int c = 0; c < r; c++) t -= M[r * p + c] * y[c];
+      y[r] = t / M[r * p + r];
+    }
+    for (int r = (int)rank - 1; r >= 0; r--) {
+      double t = y[r];
+      for (int c = r + 1; c < rank; c++) t -= M[c * p + r] * y[c];
+      y[r] = t / M[r * p + r];
+    }
+    for (int r = 0; r < rank; r++) step[piv[r] - 1] = y[r];
+  }
+  for (int a = 0; a < p; a++) step[a] /= dsc[a];
+  return false;
+}
+
+/* V = (−H)⁻¹ through the Cholesky of the unit-diagonal scaling of −H (as
+ * newton_step); false when −H is not positive definite. M, dsc: work. */
+static bool neg_inverse(const double *h, int p, double *V, double *dsc) {
+  for (int a = 0; a < p; a++) {
+    dsc[a] = sqrt(fabs(h[a * p + a]));
+    if (!(dsc[a] > 0) || !isfinite(dsc[a])) return false;
+  }
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c < p; c++) V[a * p + c] = -h[a * p + c] / (dsc[a] * dsc[c]);
+  if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', p, V, p) != 0) return false;
+  if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', p, V, p) != 0) return false;
+  for (int a = 0; a < p; a++)
+    for (int c = 0; c <= a; c++) V[a * p + c] = V[c * p + a] = V[a * p + c] / (dsc[a] * dsc[c]);
   return true;
 }
 
-/* Maximizes fn from b (p) by Newton–Raphson with step halving until the
- * change of b is below 1e-10 (relative) and the scaled gradient g'(−H)⁻¹g
- * below 1e-16; V gets (−H)⁻¹. CN_EANALYSIS with what failed otherwise. */
+/* Maximizes fn from b (p) by Newton–Raphson (newton_step) with step
+ * halving until the change of b is below 1e-10 relative (to |b_j| plus
+ * 1e-3 over the root mean square of its column, so the rule does not
+ * depend on units either) and
+ * g'(−H)⁻¹g below 1e-16, then polishes with up to three full Newton steps
+ * (not counted in *iters) so that b is at the maximum to the precision of
+ * the arithmetic, and two fits of the same model in other units agree to
+ * that precision too; V gets (−H)⁻¹. CN_EANALYSIS with what failed otherwise. */
 static cn_status newton(const mlx *X, ll_fn fn, void *ud, double *b, double *V, double *ll,
                         int *iters, const char *what, cn_diag *d) {
   int p = X->p;
   cn_status st = CN_OK;
-  double *g = cn_malloc((size_t)p * sizeof *g + 8), *h = cn_malloc((size_t)p * p * sizeof *h + 8);
-  double *step = cn_malloc((size_t)p * sizeof *step + 8), *bt = cn_malloc((size_t)p * sizeof *bt + 8);
-  if (!g || !h || !step || !bt) {
+  size_t sp = (size_t)p;
+  double *g = cn_malloc(sp * sizeof *g + 8), *h = cn_malloc(sp * sp * sizeof *h + 8);
+  double *step = cn_malloc(sp * sizeof *step + 8), *bt = cn_malloc(sp * sizeof *bt + 8);
+  double *M = cn_malloc(sp * sp * sizeof *M + 8), *dsc = cn_malloc(sp * sizeof *dsc + 8);
+  double *gs = cn_malloc(sp * sizeof *gs + 8), *y = cn_malloc(sp * sizeof *y + 8);
+  double *xsc = cn_malloc(sp * sizeof *xsc + 8);
+  lapack_int *piv = cn_malloc(sp * sizeof *piv + 8);
+  if (!g || !h || !step || !bt || !M || !dsc || !gs || !y || !xsc || !piv) {
     st = oom(d);
     goto done;
+  }
+  /* the yardstick of a change of b_j: |b_j| + 1e-3 / rms(x_j) (1e-3 for
+   * a parameter without a column, such as ln σ) */
+  for (int a = 0; a < p; a++) {
+    long double ss = 0;
+    for (int64_t i = 0; X->x[a] && i < X->n; i++) ss += (long double)X->x[a][i] * X->x[a][i];
+    xsc[a] = X->x[a] && ss > 0 ? (double)sqrtl(ss / (long double)X->n) : 1;
   }
   double cur = fn(X, b, g, h, NULL, ud);
   if (!isfinite(cur)) {
@@ -66,28 +139,9 @@ static cn_status newton(const mlx *X, ll_fn fn, void *ud, double *b, double *V, 
       st = cn_diag_set(d, CN_EANALYSIS, "%s did not converge in 300 Newton iterations", what);
       goto done;
     }
-    /* step = (−H + μI)⁻¹ g: μ = 0 where the likelihood is concave, else
-     * the smallest of 1e-8, 1e-7, … times the largest |H_jj| that makes the
-     * system positive definite (Levenberg–Marquardt) */
-    double hmax = 0;
-    for (int a = 0; a < p; a++) hmax = fmax(hmax, fabs(h[a * p + a]));
-    bool pd = false;
-    for (double mu = 0; !pd && mu <= 1e6 * (hmax + 1); mu = mu ? mu * 10 : 1e-8 * (hmax + 1)) {
-      for (int q = 0; q < p * p; q++) V[q] = -h[q];
-      for (int a = 0; a < p; a++) V[a * p + a] += mu;
-      pd = spd_inv(V, p);
-    }
-    if (!pd) {
-      st = cn_diag_set(d, CN_EANALYSIS,
-                       "%s: the Hessian is singular (collinear regressors or perfect prediction?)", what);
-      goto done;
-    }
+    newton_step(h, g, p, M, dsc, gs, y, piv, step);
     double sg = 0, maxrel = 0;
-    for (int a = 0; a < p; a++) {
-      step[a] = 0;
-      for (int q = 0; q < p; q++) step[a] += V[a * p + q] * g[q];
-      sg += step[a] * g[a];
-    }
+    for (int a = 0; a < p; a++) sg += step[a] * g[a];
     double lam = 1, next = -INFINITY;
     for (int half = 0; half < 40; half++, lam /= 2) {
       for (int a = 0; a < p; a++) bt[a] = b[a] + lam * step[a];
@@ -99,7 +153,7 @@ static cn_status newton(const mlx *X, ll_fn fn, void *ud, double *b, double *V, 
       goto done;
     }
     for (int a = 0; a < p; a++) {
-      double rel = fabs(bt[a] - b[a]) / (fabs(b[a]) + 1e-3);
+      double rel = fabs(bt[a] - b[a]) / (fabs(b[a]) + 1e-3 / xsc[a]);
       if (rel > maxrel) maxrel = rel;
       b[a] = bt[a];
     }
@@ -108,8 +162,18 @@ static cn_status newton(const mlx *X, ll_fn fn, void *ud, double *b, double *V, 
     if (maxrel < 1e-10 && sg < 1e-16) break;
     if (maxrel < 1e-13) break; /* at machine precision */
   }
-  for (int q = 0; q < p * p; q++) V[q] = -h[q];
-  if (!spd_inv(V, p)) {
+  /* polish: full Newton steps at the maximum, kept unless the likelihood
+   * drops beyond its rounding, until b no longer moves */
+  for (int it = 0; it < 3; it++) {
+    if (!newton_step(h, g, p, M, dsc, gs, y, piv, step)) break;
+    bool moved = false;
+    for (int a = 0; a < p; a++) bt[a] = b[a] + step[a], moved = moved || bt[a] != b[a];
+    double next = fn(X, bt, NULL, NULL, NULL, ud);
+    if (!moved || !(isfinite(next) && next >= cur - 1e-13 * fabs(cur))) break;
+    memcpy(b, bt, (size_t)p * sizeof *b);
+    cur = fn(X, b, g, h, NULL, ud);
+  }
+  if (!neg_inverse(h, p, V, dsc)) {
     st = cn_diag_set(d, CN_EANALYSIS, "%s: the Hessian is singular at the maximum", what);
     goto done;
   }
@@ -119,6 +183,12 @@ done:
   cn_free(h);
   cn_free(step);
   cn_free(bt);
+  cn_free(M);
+  cn_free(dsc);
+  cn_free(gs);
+  cn_free(y);
+  cn_free(xsc);
+  cn_free(piv);
   return st;
 }
 
@@ -262,91 +332,54 @@ static cn_status ml_columns(cn__design *ds, cn_model *m, bool cons, mlx *X, doub
   X->x = cn_calloc((size_t)ncol + 3, sizeof *X->x);
   X->name = cn_calloc((size_t)ncol + 3, sizeof *X->name);
   *ones = cn_malloc(((size_t)n + 1) * sizeof **ones);
-  double *A = cn_calloc((size_t)(ncol + 2) * (ncol + 2) + 1, sizeof *A);
-  if (!X->x || !X->name || !*ones || !A) {
-    cn_free(A);
-    return oom(d);
-  }
+  if (!X->x || !X->name || !*ones) return oom(d);
   for (int64_t i = 0; i < n; i++) (*ones)[i] = 1;
-  /* kept columns: residual of x_j on the constant and the kept ones holds
-   * more than 1e-9 of its centred sum of squares */
-  int k = 0;
+  /* kept columns (reg's rule, by QR of [1, x_1, …] in order, weighted,
+   * each column scaled to unit norm): x_j goes when what is left of it
+   * after the constant and the columns kept before it is at most 1e-9 of
+   * its norm */
+  int k = 0, off = cons ? 1 : 0;
   int *kept = cn_malloc(((size_t)ncol + 1) * sizeof *kept);
-  if (!kept) {
-    cn_free(A);
-    return oom(d);
+  bool *kp = cn_calloc((size_t)ncol + 2, sizeof *kp);
+  double **cx = cn_calloc((size_t)ncol + 2, sizeof *cx);
+  cn__qr q = {0};
+  cn_status st = kept && kp && cx ? CN_OK : oom(d);
+  if (st == CN_OK) {
+    if (cons) cx[0] = *ones;
+    for (int j = 0; j < ncol; j++) cx[off + j] = ds->set[0][j].x;
+    st = cn__qr_factor(&q, cx, NULL, ncol + off, ds->w, n, 1e-9, kp, d);
+    cn__qr_free(&q);
   }
-  for (int j = 0; j < ncol; j++) {
+  for (int j = 0; st == CN_OK && j < ncol; j++) {
     rcol *c = &ds->set[0][j];
-    double mean = 0;
-    for (int64_t i = 0; i < n; i++) mean += c->x[i];
-    mean /= (double)n;
-    double ss = 0;
-    for (int64_t i = 0; i < n; i++) ss += (c->x[i] - mean) * (c->x[i] - mean);
-    bool ok = ss > 0 || !cons;
-    if (!cons) {
-      ss = 0;
-      for (int64_t i = 0; i < n; i++) ss += c->x[i] * c->x[i];
-      ok = ss > 0;
-    }
-    if (ok && k > 0) {
-      int kk = k;
-      double *M = cn_malloc((size_t)kk * kk * sizeof *M + 8), *cv = cn_malloc((size_t)kk * sizeof *cv + 8);
-      double *mu = cn_calloc((size_t)kk + 1, sizeof *mu);
-      if (!M || !cv || !mu) {
-        cn_free(M), cn_free(cv), cn_free(mu), cn_free(A), cn_free(kept);
-        return oom(d);
-      }
-      for (int a = 0; a < kk; a++) {
-        if (cons)
-          for (int64_t i = 0; i < n; i++) mu[a] += ds->set[0][kept[a]].x[i] / (double)n;
-      }
-      for (int a = 0; a < kk; a++) {
-        const double *xa = ds->set[0][kept[a]].x;
-        double s1 = 0;
-        for (int64_t i = 0; i < n; i++) s1 += (xa[i] - mu[a]) * (c->x[i] - (cons ? mean : 0));
-        cv[a] = s1;
-        for (int b2 = 0; b2 <= a; b2++) {
-          const double *xb = ds->set[0][kept[b2]].x;
-          double s2 = 0;
-          for (int64_t i = 0; i < n; i++) s2 += (xa[i] - mu[a]) * (xb[i] - mu[b2]);
-          M[a * kk + b2] = M[b2 * kk + a] = s2;
-        }
-      }
-      bool inv = spd_inv(M, kk);
-      double qf = 0;
-      for (int a = 0; inv && a < kk; a++)
-        for (int b2 = 0; b2 < kk; b2++) qf += cv[a] * M[a * kk + b2] * cv[b2];
-      ok = inv && ss - qf > 1e-9 * ss;
-      cn_free(M), cn_free(cv), cn_free(mu);
-    }
-    if (ok) kept[k++] = j;
+    if (kp[off + j]) kept[k++] = j;
     else {
       cn_buf note = {0}; /* the name whole, whatever its length */
       cn__buf_printf(&note, "%s omitted because of collinearity", c->name);
       char **nn = note.failed ? NULL : cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
       if (!nn) {
         cn__buf_free(&note);
-        cn_free(A), cn_free(kept);
-        return oom(d);
+        st = oom(d);
+        break;
       }
       m->notes = nn;
       nn[m->n_notes++] = note.data;
     }
   }
-  for (int a = 0; a < k; a++) {
+  for (int a = 0; st == CN_OK && a < k; a++) {
     X->x[a] = ds->set[0][kept[a]].x;
     X->name[a] = ds->set[0][kept[a]].name;
   }
   X->p = k;
-  if (cons) {
+  if (st == CN_OK && cons) {
     X->x[k] = *ones;
     X->name[k] = "_cons";
     X->p = k + 1;
   }
-  cn_free(A);
   cn_free(kept);
-  return CN_OK;
+  cn_free(kp);
+  cn_free(cx);
+  return st;
 }
 
 /* Fills m->coef (names from X and extra), m->V from V (p×p), z tests. */
@@ -523,7 +556,7 @@ static cn_status tobit_ll0(const mlx *X, tobit_ud *u, double *ll0, cn_diag *d) {
   double *ones = cn_malloc(((size_t)X->n + 1) * sizeof *ones);
   if (!ones) return oom(d);
   for (int64_t i = 0; i < X->n; i++) ones[i] = 1;
-  double *cols[1] = {ones};
+  double *cols[2] = {ones, NULL}; /* no column for ln σ */
   mlx X0 = {X->n, 2, cols, NULL, X->y, X->w};
   double sw = 0, my = 0, vy = 0;
   for (int64_t i = 0; i < X->n; i++) sw += X->w ? X->w[i] : 1, my += (X->w ? X->w[i] : 1) * X->y[i];
@@ -573,24 +606,14 @@ cn_status cn_tobit(const cn_table *t, const char *formula, double lo, double hi,
   b = cn_calloc((size_t)p + 1, sizeof *b);
   V = cn_calloc((size_t)p * p + 1, sizeof *V);
   if (!b || !V) goto oom;
-  /* start from OLS on all rows */
+  /* start from OLS on all rows (by QR: the start, and so the fit, does
+   * not depend on the regressors' units) */
   {
-    double *A = cn_calloc((size_t)k * k + 1, sizeof *A), *r = cn_calloc((size_t)k + 1, sizeof *r);
-    if (!A || !r) {
-      cn_free(A), cn_free(r);
-      goto oom;
-    }
-    for (int a = 0; a < k; a++) {
-      for (int64_t i = 0; i < ds.n; i++) r[a] += X.x[a][i] * ds.y[i];
-      for (int c = 0; c <= a; c++) {
-        double s = 0;
-        for (int64_t i = 0; i < ds.n; i++) s += X.x[a][i] * X.x[c][i];
-        A[a * k + c] = A[c * k + a] = s;
-      }
-    }
-    if (spd_inv(A, k))
-      for (int a = 0; a < k; a++)
-        for (int c = 0; c < k; c++) b[a] += A[a * k + c] * r[c];
+    cn__qr q = {0};
+    if ((st = cn__qr_factor(&q, X.x, NULL, k, NULL, ds.n, 0, NULL, d)) == CN_OK && q.k == k)
+      st = cn__qr_coef(&q, NULL, ds.y, b, NULL, d);
+    cn__qr_free(&q);
+    if (st != CN_OK) goto done;
     double rss = 0;
     for (int64_t i = 0; i < ds.n; i++) {
       double e = ds.y[i];
@@ -598,7 +621,6 @@ cn_status cn_tobit(const cn_table *t, const char *formula, double lo, double hi,
       rss += e * e;
     }
     b[k] = 0.5 * log(rss / (double)ds.n > 0 ? rss / (double)ds.n : 1);
-    cn_free(A), cn_free(r);
   }
   if ((st = newton(&X, tobit_ll, &u, b, V, &m->ll, &m->iterations, "tobit", d)) != CN_OK) goto done;
   if ((st = tobit_ll0(&X, &u, &m->ll0, d)) != CN_OK) goto done;
@@ -730,28 +752,23 @@ cn_status cn_heckman(const cn_table *t, const char *formula, const char *select,
     cn_free(yv), cn_free(dl), cn_free(xty), cn_free(C);
     goto oom;
   }
-  for (int a = 0; a < p; a++) {
-    for (int64_t j = 0; j < n1; j++) xty[a] += xs[a][j] * yv[j];
-    for (int c = 0; c <= a; c++) {
-      double s1 = 0;
-      for (int64_t j = 0; j < n1; j++) s1 += xs[a][j] * xs[c][j];
-      A[a * p + c] = A[c * p + a] = s1;
+  /* OLS of the outcome on X* by QR: bb, the residuals e and the bread
+   * A = (X*'X*)⁻¹ from the triangular factor */
+  {
+    cn__qr qo = {0};
+    st = cn__qr_factor(&qo, xs, NULL, p, NULL, n1, 0, NULL, d);
+    if (st == CN_OK && qo.k < p)
+      st = cn_diag_set(d, CN_EANALYSIS, "heckman: the outcome regressors and the inverse Mills ratio are collinear");
+    if (st == CN_OK) st = cn__qr_coef(&qo, NULL, yv, bb, e, d);
+    if (st == CN_OK) st = cn__qr_bread(&qo, A, d);
+    cn__qr_free(&qo);
+    if (st != CN_OK) {
+      cn_free(yv), cn_free(dl), cn_free(xty), cn_free(C);
+      goto done;
     }
   }
-  if (!spd_inv(A, p)) {
-    cn_free(yv), cn_free(dl), cn_free(xty), cn_free(C);
-    st = cn_diag_set(d, CN_EANALYSIS, "heckman: the outcome regressors and the inverse Mills ratio are collinear");
-    goto done;
-  }
-  for (int a = 0; a < p; a++)
-    for (int c = 0; c < p; c++) bb[a] += A[a * p + c] * xty[c];
   double ee = 0;
-  for (int64_t j = 0; j < n1; j++) {
-    double f = 0;
-    for (int a = 0; a < p; a++) f += xs[a][j] * bb[a];
-    e[j] = yv[j] - f;
-    ee += e[j] * e[j];
-  }
+  for (int64_t j = 0; j < n1; j++) ee += e[j] * e[j];
   double ym = 0, tss = 0, yy = 0;
   for (int64_t j = 0; j < n1; j++) ym += yv[j] / (double)n1;
   for (int64_t j = 0; j < n1; j++) tss += (yv[j] - ym) * (yv[j] - ym), yy += yv[j] * yv[j];
@@ -766,34 +783,34 @@ cn_status cn_heckman(const cn_table *t, const char *formula, const char *select,
   /* B = X*'(I − ρ²Δ)X* + ρ² (X*'ΔW) V_γ (W'ΔX*) */
   for (int a = 0; a < p; a++)
     for (int c = 0; c <= a; c++) {
-      double s1 = 0;
-      for (int64_t j = 0; j < n1; j++) s1 += xs[a][j] * (1 - r2 * dl[j]) * xs[c][j];
-      B[a * p + c] = B[c * p + a] = s1;
+      long double s1 = 0;
+      for (int64_t j = 0; j < n1; j++) s1 += (long double)xs[a][j] * (1 - r2 * dl[j]) * xs[c][j];
+      B[a * p + c] = B[c * p + a] = (double)s1;
     }
   for (int a = 0; a < p; a++)
     for (int c = 0; c < q; c++) {
-      double s1 = 0;
+      long double s1 = 0;
       for (int64_t j = 0; j < n1; j++) {
         int64_t wi = widx[dso.rows[keep[j]]];
-        s1 += xs[a][j] * dl[j] * W.x[c][wi];
+        s1 += (long double)xs[a][j] * dl[j] * W.x[c][wi];
       }
-      C[a * q + c] = s1;
+      C[a * q + c] = (double)s1;
     }
   for (int a = 0; a < p; a++)
     for (int c = 0; c < p; c++) {
-      double s1 = 0;
+      long double s1 = 0;
       for (int u = 0; u < q; u++)
-        for (int v = 0; v < q; v++) s1 += C[a * q + u] * Vg[u * q + v] * C[c * q + v];
-      B[a * p + c] += r2 * s1;
+        for (int v = 0; v < q; v++) s1 += (long double)C[a * q + u] * Vg[u * q + v] * C[c * q + v];
+      B[a * p + c] += (double)(r2 * s1);
     }
   /* V = σ² A B A on the outcome block; V_γ on the selection block */
   int P = p + q;
   for (int a = 0; a < p; a++)
     for (int c = 0; c < p; c++) {
-      double s1 = 0;
+      long double s1 = 0;
       for (int u = 0; u < p; u++)
-        for (int v = 0; v < p; v++) s1 += A[a * p + u] * B[u * p + v] * A[v * p + c];
-      V[a * P + c] = s2 * s1;
+        for (int v = 0; v < p; v++) s1 += (long double)A[a * p + u] * B[u * p + v] * A[v * p + c];
+      V[a * P + c] = (double)(s2 * s1);
     }
   for (int a = 0; a < q; a++)
     for (int c = 0; c < q; c++) V[(p + a) * P + p + c] = Vg[a * q + c];

@@ -81,4 +81,56 @@ cn_status cn__fit_defined(double tss, double yy, double rss, const char *who, co
 cn_status cn__formula_error(cn_diag *d, const char *text, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* A Householder QR of the columns x[0..ncol) over n rows, weighted by
+ * √w (w NULL: none), each column scaled to unit weighted norm (sc) before
+ * it is factored, in the order given (qr.c). Of the ncol columns offered,
+ * k are kept: map[0..k) are their indices. A holds R above the diagonal
+ * and the reflectors below (LAPACK's dgeqrf layout, column-major, leading
+ * dimension n). x and w are not owned; cn__qr_free releases the rest. */
+typedef struct cn__qr {
+  int64_t n;
+  int ncol, k;
+  double *const *x;
+  const double *w;
+  double *A, *tau, *sc;
+  int *map;
+} cn__qr;
+
+/* Factors x as cn__qr describes. A column is left out (keep[j] false,
+ * keep may be NULL) when its norm is at most tol × ref[j] (ref NULL: only
+ * an all-zero column) — collinear with what was partialled out before,
+ * ref being its norm before that — or when the part of it orthogonal to
+ * the columns kept before it has a relative norm of at most tol. Out of
+ * memory is the only error; q is safe to free whatever the outcome. */
+cn_status cn__qr_factor(cn__qr *q, double *const *x, const double *ref, int ncol, const double *w,
+                        int64_t n, double tol, bool *keep, cn_diag *d);
+void cn__qr_free(cn__qr *q);
+
+/* Coefficients b (q->k) of the weighted least squares of y on the kept
+ * columns, refined (up to three steps) from residuals r = y − Σ xk_a b_a
+ * summed in long double, and those residuals in e (NULL: not wanted). xk
+ * (k columns in kept order, NULL: the factored ones) is the design the
+ * residuals are formed with: the projected design of 2SLS refines
+ * X̂'(y − Xb) = 0 with xk = X. */
+cn_status cn__qr_coef(const cn__qr *q, double *const *xk, const double *y, double *b, double *e,
+                      cn_diag *d);
+
+/* The bread (X'WX)⁻¹ of the kept columns (k×k, row-major) as
+ * S⁻¹R⁻¹R⁻ᵀS⁻¹, never an inverse of the cross product. */
+cn_status cn__qr_bread(const cn__qr *q, double *Ainv, cn_diag *d);
+
+/* v ← Qv (n entries) for the orthogonal factor Q of the QR: with v a unit
+ * vector, a column of Q. */
+void cn__qr_apply_q(const cn__qr *q, double *v);
+
+/* The lower Cholesky factor L of X'WX (k×k, row-major, positive
+ * diagonal) from R: L = (RS)' up to the signs of its columns. */
+void cn__qr_lower(const cn__qr *q, double *L);
+
+/* reg's least squares (qr.c: contract there). */
+cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double *y, const double *w,
+                    int64_t n, double tol, double *const *xr, const double *yr, const double *mean,
+                    bool *keep, int *kout, double *b, double *b0, double *Ainv, double *e,
+                    double *rss, cn_diag *d);
+
 #endif

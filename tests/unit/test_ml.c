@@ -202,3 +202,44 @@ TEST(ml_probit_margins) {
   cn_model_free(m);
   cn_table_free(t);
 }
+
+/* Rank detection (by QR, ml.c): a regressor collinear with the constant
+ * and the ones before it is left out with a note naming it, and the fit
+ * is the one without it (checked against that fit, to 1e-12). */
+TEST(ml_collinear_dropped) {
+  cn_table *spec = read_data("ml/spector.csv"), *aff = read_data("ml/affairs.csv");
+  if (!spec || !aff) {
+    cn_table_free(spec), cn_table_free(aff);
+    return;
+  }
+  for (int q = 0; q < 3; q++) {
+    cn_model *a = NULL, *b = NULL;
+    cn_diag d;
+    const char *note = NULL;
+    if (q == 0) {
+      CHECK_STATUS(cn_probit(spec, "GRADE ~ GPA + TUCE + I(2*GPA - TUCE) + PSI", NULL, &a, &d), CN_OK, &d);
+      CHECK_STATUS(cn_probit(spec, "GRADE ~ GPA + TUCE + PSI", NULL, &b, &d), CN_OK, &d);
+      note = "(2*GPA - TUCE) omitted because of collinearity";
+    } else if (q == 1) {
+      CHECK_STATUS(cn_probit(spec, "GRADE ~ GPA + I(0*GPA + 5) + TUCE + PSI", NULL, &a, &d), CN_OK, &d);
+      CHECK_STATUS(cn_probit(spec, "GRADE ~ GPA + TUCE + PSI", NULL, &b, &d), CN_OK, &d);
+      note = "(0*GPA + 5) omitted because of collinearity";
+    } else {
+      CHECK_STATUS(cn_tobit(aff, AFFAIRS " + I(age + 3*rating)", 0, NAN, NULL, &a, &d), CN_OK, &d);
+      CHECK_STATUS(cn_tobit(aff, AFFAIRS, 0, NAN, NULL, &b, &d), CN_OK, &d);
+      note = "(age + 3*rating) omitted because of collinearity";
+    }
+    if (a && b) {
+      CHECK_INT(a->n_notes, 1);
+      if (a->n_notes == 1) CHECK_STR(a->notes[0], note);
+      CHECK_INT(a->ncoef, b->ncoef);
+      for (int j = 0; j < a->ncoef && j < b->ncoef; j++) {
+        CHECK_STR(a->coef[j].name, b->coef[j].name);
+        CHECK_NEAR(a->coef[j].b, b->coef[j].b, 1e-12);
+        CHECK_NEAR(a->coef[j].se, b->coef[j].se, 1e-12);
+      }
+    }
+    cn_model_free(a), cn_model_free(b);
+  }
+  cn_table_free(spec), cn_table_free(aff);
+}

@@ -454,12 +454,18 @@ cn_status cn_table_write(const cn_table *t, const char *path,
   }
   if (!f || !strcmp(f, "csv") || !strcmp(f, "tsv") || !strcmp(f, "txt")) {
     char sep = o->sep ? o->sep : (f && !strcmp(f, "tsv")) ? '\t' : ',';
-    FILE *fp = fopen(path, "wb");
-    if (!fp) return cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-    cn_status st = cn_table_write_csv_fp(t, fp, sep, d);
-    if (fclose(fp) != 0 && st == CN_OK)
-      st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-    return st;
+    cn_output *out = NULL;
+    cn_status st = cn_output_open(path, 0, &out, d);
+    if (st != CN_OK) return st;
+    FILE *fp = cn_output_file(out);
+    if ((st = cn_table_write_csv_fp(t, fp, sep, d)) != CN_OK) {
+      int e = errno;
+      if (ferror(fp)) /* a full or failing disk: the output's fault, with its path */
+        st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(e ? e : EIO));
+      cn_output_discard(out);
+      return st;
+    }
+    return cn_output_commit(out, d);
   }
   if (!strcmp(f, "dta")) return cn_table_write_dta(t, path, o, d);
   if (!strcmp(f, "sqlite")) return cn_table_write_sqlite(t, path, o, d);

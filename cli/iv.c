@@ -264,6 +264,11 @@ static int run_iv(int argc, char **argv) {
     goto done;
   }
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  if (cn_table_nrow(t) == 0) { /* a header alone, a query of no rows: the data's fault */
+    fprintf(stderr, "%s: %s: the data has no rows: nothing to estimate\n", cli_prefix, in);
+    rc = 4;
+    goto done;
+  }
   if (cn_iv(t, formula, &o, &m, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;

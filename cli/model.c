@@ -344,6 +344,11 @@ static int run_model(int argc, char **argv, const char *cmd) {
     goto done;
   }
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  if (cn_table_nrow(t) == 0) { /* a header alone, a query of no rows: the data's fault */
+    fprintf(stderr, "%s: %s: the data has no rows: nothing to estimate\n", cli_prefix, in);
+    rc = 4;
+    goto done;
+  }
   cn_status est;
   if (!strcmp(cmd, "probit") && (save_imr != NULL) != (saving != NULL)) {
     rc = cli_usage(cmd, "--save-imr NAME goes with --saving FILE (the data with the new column)");

@@ -80,6 +80,11 @@ static int run_build(int argc, char **argv) {
   if (!strcmp(keep, "all")) bo.all_types = 1;
   else if (strcmp(keep, "invention")) return cli_usage("build", "--keep-types takes invention or all");
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  if (cn_table_nrow(t) == 0) { /* a header alone: nothing to build from */
+    fprintf(stderr, "%s: %s: the file has no records (a header alone)\n", cli_prefix, in);
+    rc = 4;
+    goto done;
+  }
   if (cn_net_build(t, &bo, &nodes, &edges, &ny, &years, &c, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;
@@ -195,6 +200,11 @@ static int run_metrics(int argc, char **argv) {
   char path[4096];
   edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
+  if (cn_table_nrow(t) == 0) { /* a header alone: no graph to measure */
+    fprintf(stderr, "%s: %s: the edge list has no edges\n", cli_prefix, path);
+    rc = 4;
+    goto done;
+  }
   /* a build folder also names its nodes */
   struct stat sb;
   if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) {

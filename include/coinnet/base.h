@@ -151,7 +151,11 @@ void cn_set_log(cn_log_fn fn, void *ud);
  * releases the cn_output, which the caller owns until then. A file or
  * folder that cannot be made, written or renamed (a missing folder, no
  * permission, a read-only or full file system) is CN_EDATA, "PATH: cannot
- * write: REASON", with the final path. */
+ * write: REASON", with the final path. An output that exists and is
+ * neither a file nor a folder (a device such as /dev/full, a FIFO) or is a
+ * symbolic link (/dev/stdout, a link to a file elsewhere) is written
+ * through in place, as before: it cannot, or must not, be replaced. A file
+ * that is replaced keeps its permission bits. */
 typedef struct cn_output cn_output;
 cn_status cn_output_open(const char *path, int folder, cn_output **out, cn_diag *d);
 FILE *cn_output_file(cn_output *o);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@ struct cn_output {
   char *tmp;  /* the temporary name beside it */
   FILE *fp;   /* files: the stream on tmp (NULL once closed) */
   bool dir;
+  bool direct; /* a device or pipe, written in place (tmp is its name) */
 };
 
 /* The bytes of a temporary name's own part kept from the final name, so
@@ -61,9 +63,36 @@ cn_status cn_output_open(const char *path, int folder, cn_output **out, cn_diag 
   }
   o->dir = folder != 0;
   struct stat st;
+  char *real = o->dir ? realpath(path, NULL) : NULL;
+  if (real && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+    /* a folder reached by a link is replaced where the link leads, so that
+     * the link stays */
+    char *p = cn_strdup(real);
+    if (p) {
+      cn_free(o->path);
+      o->path = p;
+      path = p;
+    }
+  }
+  free(real);
   if (!o->dir && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
     cn_output_discard(o);
     return cannot_write(d, path, EISDIR);
+  }
+  /* a device, pipe or socket (/dev/null, a FIFO), or a symbolic link
+   * (/dev/stdout, a link the user made to a file elsewhere), is written
+   * through as it is: it cannot be replaced, and must not be */
+  struct stat ls;
+  bool exists = !o->dir && lstat(path, &ls) == 0;
+  if (exists && (S_ISLNK(ls.st_mode) || !S_ISREG(ls.st_mode))) {
+    if (!(o->fp = fopen(path, "wb")) || !(o->tmp = cn_strdup(path))) {
+      int e = errno;
+      cn_output_discard(o);
+      return cannot_write(d, path, e);
+    }
+    o->direct = true;
+    *out = o;
+    return CN_OK;
   }
   for (int tries = 0;; tries++) {
     cn_free(o->tmp);
@@ -79,6 +108,7 @@ cn_status cn_output_open(const char *path, int folder, cn_output **out, cn_diag 
       rc = fd < 0 ? -1 : 0;
     }
     if (rc == 0) {
+      if (fd >= 0 && exists) (void)fchmod(fd, ls.st_mode & 07777); /* the file keeps its mode */
       if (fd >= 0 && !(o->fp = fdopen(fd, "wb"))) {
         int e = errno;
         close(fd);
@@ -205,6 +235,7 @@ cn_status cn_output_commit(cn_output *o, cn_diag *d) {
       goto done;
     }
   }
+  if (o->direct) goto done;
   struct stat sb;
   int rc;
   if (o->dir && stat(o->path, &sb) == 0 && S_ISDIR(sb.st_mode)) rc = swap_folder(o);
@@ -223,7 +254,7 @@ done:
 void cn_output_discard(cn_output *o) {
   if (!o) return;
   if (o->fp) fclose(o->fp);
-  if (o->tmp) remove_tree(o->tmp);
+  if (o->tmp && !o->direct) remove_tree(o->tmp);
   cn_free(o->tmp);
   cn_free(o->path);
   cn_free(o);
@@ -256,7 +287,7 @@ static void replace_in(char *s, size_t n, const char *from, const char *to) {
 }
 
 void cn__output_name_diag(const cn_output *o, cn_diag *d) {
-  if (!o || !o->tmp || !d) return;
+  if (!o || !o->tmp || o->direct || !d) return;
   replace_in(d->file, sizeof d->file, o->tmp, o->path);
   replace_in(d->message, sizeof d->message, o->tmp, o->path);
 }

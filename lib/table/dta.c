@@ -728,6 +728,14 @@ cn_status cn_table_read_dta(const char *path, const cn_read_opts *o, cn_table **
   readstat_set_progress_handler(p, on_progress);
   readstat_error_t err = readstat_parse_dta(p, path, &c);
   if (c.st != CN_OK) goto done;
+  if (err == READSTAT_ERROR_READ || err == READSTAT_ERROR_SEEK) {
+    /* the parser wanted bytes past the end: a file cut short, or a header
+     * whose counts (rows, variables) the file does not hold */
+    c.st = cn_diag_at(d, CN_EDATA, name, 0, 0,
+                      "the Stata file ends before the data its header announces (cut short or damaged)%s%s",
+                      c.rs_error[0] ? ": " : "", c.rs_error);
+    goto done;
+  }
   if (err != READSTAT_OK) {
     c.st = cn_diag_at(d, CN_EDATA, name, 0, 0, "cannot read the Stata file: %s%s%s",
                       readstat_error_message(err), c.rs_error[0] ? ": " : "", c.rs_error);

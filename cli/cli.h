@@ -145,6 +145,10 @@ extern int (*cli_run_finish)(cn_report *rep);
 /* `--name N`: writes the model as JSON to N.json in the working directory
  * (for `coinnet table N`); prints errors; returns 0 or an exit code. */
 int cli_save_model(const cn_model *m, const char *name);
+/* Ends an atomic output (cn_output_open) by the command's exit code so
+ * far: rc 0 puts it in place (its failure, printed, is the new code),
+ * anything else removes it and keeps rc. o may be NULL (stdout). */
+int cli_output_end(cn_output *o, int rc);
 /* Whether N is a name `--name` takes: not empty, no '/'. */
 bool cli_model_name_ok(const char *name);
 

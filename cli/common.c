@@ -310,8 +310,9 @@ int cli_read(const char *path, const cn_read_opts *o, cn_table **t) {
 
 int cli_write(const cn_table *t, const char *outp) {
   cn_diag d;
-  cn_status st = !outp || !strcmp(outp, "-") ? cn_table_write_csv_fp(t, stdout, ',', &d)
-                                             : cn_table_write(t, outp, NULL, &d);
+  bool out = !outp || !strcmp(outp, "-");
+  cn_status st = out ? cn_table_write_csv_fp(t, stdout, ',', &d) : cn_table_write(t, outp, NULL, &d);
+  if (st != CN_OK && out && ferror(stdout)) return cli_cannot_write("the standard output");
   return st == CN_OK ? 0 : cli_fail(&d);
 }
 
@@ -331,15 +332,21 @@ int cli_save_model(const cn_model *m, const char *name) {
     rc = cli_fail(&d);
     goto done;
   }
-  FILE *fp = fopen(path, "w");
-  if (!fp || fputs(s, fp) < 0 || fclose(fp) != 0) {
-    rc = cli_cannot_write(path);
-    if (fp) fclose(fp);
-  }
+  if (cn_output_write(path, s, strlen(s), &d) != CN_OK) rc = cli_fail(&d);
 done:
   cn_free(s);
   free(path);
   return rc;
+}
+
+int cli_output_end(cn_output *o, int rc) {
+  if (!o) return rc;
+  if (rc) {
+    cn_output_discard(o);
+    return rc;
+  }
+  cn_diag d;
+  return cn_output_commit(o, &d) == CN_OK ? 0 : cli_fail(&d);
 }
 
 bool cli_model_name_ok(const char *name) { return name[0] && !strchr(name, '/'); }

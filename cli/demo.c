@@ -14,9 +14,9 @@ extern const size_t cn_demo_script_len, cn_demo_labels_len;
 
 /* Writes n bytes to path; false (with a message) on failure. */
 static bool put_file(const char *path, const char *text, size_t n) {
-  FILE *fp = fopen(path, "wb");
-  if (!fp || fwrite(text, 1, n, fp) != n || fclose(fp) != 0) {
-    fprintf(stderr, "%s: %s: cannot write: %s\n", cli_prefix, path, strerror(errno));
+  cn_diag d;
+  if (cn_output_write(path, text, n, &d) != CN_OK) {
+    cli_fail(&d);
     return false;
   }
   return true;

@@ -66,6 +66,7 @@ int cli_gen_customs(int argc, char **argv) {
   cn_bec *bec = NULL;
   cn_table *firms = NULL, *theta = NULL;
   FILE *fp = NULL;
+  cn_output *of = NULL;
   int64_t n = 0;
   char path[4096];
   if (cn_bec_read(becp, CN_BEC_ANY, &bec, &d) != CN_OK) {
@@ -89,27 +90,23 @@ int cli_gen_customs(int argc, char **argv) {
     if ((rc = cli_write(theta, path)) != 0) goto done;
   }
   snprintf(path, sizeof path, "%s/customs.csv", outd);
-  if (!(fp = fopen(path, "w"))) {
-    fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prefix, path, strerror(errno));
-    rc = CN_EDATA;
-    goto done;
-  }
-  static char buf[1 << 20];
-  setvbuf(fp, buf, _IOFBF, sizeof buf);
-  if (cn_gen_customs(firms, theta, bec, &o, fp, &n, &d) != CN_OK) {
+  if (cn_output_open(path, 0, &of, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;
   }
-  if (fclose(fp) != 0) {
-    fp = NULL;
-    fprintf(stderr, "%s: %s: write error\n", cli_prefix, path);
-    rc = CN_EINTERNAL;
+  fp = cn_output_file(of);
+  static char buf[1 << 20];
+  setvbuf(fp, buf, _IOFBF, sizeof buf);
+  if (cn_gen_customs(firms, theta, bec, &o, fp, &n, &d) != CN_OK) {
+    rc = ferror(fp) ? cli_cannot_write(path) : cli_fail(&d);
     goto done;
   }
-  fp = NULL;
+  rc = cli_output_end(of, 0);
+  of = NULL;
+  if (rc) goto done;
   fprintf(stderr, "%s: gen customs: %lld records in %s/customs.csv\n", cli_prefix, (long long)n, outd);
 done:
-  if (fp) fclose(fp);
+  cli_output_end(of, rc ? rc : 5);
   cn_bec_free(bec);
   cn_table_free(firms);
   cn_table_free(theta);

@@ -250,6 +250,11 @@ static int run_iv(int argc, char **argv) {
     goto done;
   }
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  if (cn_table_nrow(t) == 0) { /* a header alone, a query of no rows: the data's fault */
+    fprintf(stderr, "%s: %s: the data has no rows: nothing to estimate\n", cli_prefix, in);
+    rc = 4;
+    goto done;
+  }
   if (cn_iv(t, formula, &o, &m, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;
@@ -263,12 +268,13 @@ static int run_iv(int argc, char **argv) {
   for (int q = 0; q < m->n_notes; q++) fprintf(stderr, "%s: note: %s\n", cli_prefix, m->notes[q]);
   if (name && (rc = cli_save_model(m, name)) != 0) goto done;
   FILE *fp = stdout;
+  cn_output *ofile = NULL;
   if (outp && strcmp(outp, "-")) {
-    fp = fopen(outp, "w");
-    if (!fp) {
-      rc = cli_cannot_write(outp);
+    if (cn_output_open(outp, 0, &ofile, &d) != CN_OK) {
+      rc = cli_fail(&d);
       goto done;
     }
+    fp = cn_output_file(ofile);
     size_t L = strlen(outp);
     if (L > 5 && !strcmp(outp + L - 5, ".json")) json = true;
   }
@@ -280,7 +286,7 @@ static int run_iv(int argc, char **argv) {
   } else {
     print_iv(m, fp);
   }
-  if (fp != stdout && fclose(fp) != 0) rc = cli_cannot_write(outp);
+  rc = cli_output_end(ofile, rc);
 done:
   cn_model_free(m);
   cn_table_free(t);

@@ -330,6 +330,11 @@ static int run_model(int argc, char **argv, const char *cmd) {
     goto done;
   }
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  if (cn_table_nrow(t) == 0) { /* a header alone, a query of no rows: the data's fault */
+    fprintf(stderr, "%s: %s: the data has no rows: nothing to estimate\n", cli_prefix, in);
+    rc = 4;
+    goto done;
+  }
   cn_status est;
   if (!strcmp(cmd, "probit") && (save_imr != NULL) != (saving != NULL)) {
     rc = cli_usage(cmd, "--save-imr NAME goes with --saving FILE (the data with the new column)");
@@ -406,12 +411,13 @@ static int run_model(int argc, char **argv, const char *cmd) {
   for (int q = 0; q < m->n_notes; q++) fprintf(stderr, "%s: note: %s\n", cli_prefix, m->notes[q]);
   if (name && (rc = cli_save_model(m, name)) != 0) goto done;
   FILE *fp = stdout;
+  cn_output *ofile = NULL;
   if (outp && strcmp(outp, "-")) {
-    fp = fopen(outp, "w");
-    if (!fp) {
-      rc = cli_cannot_write(outp);
+    if (cn_output_open(outp, 0, &ofile, &d) != CN_OK) {
+      rc = cli_fail(&d);
       goto done;
     }
+    fp = cn_output_file(ofile);
     size_t L = strlen(outp);
     if (L > 5 && !strcmp(outp + L - 5, ".json")) json = true;
   }
@@ -427,7 +433,7 @@ static int run_model(int argc, char **argv, const char *cmd) {
   } else {
     print_ml(m, fp);
   }
-  if (fp != stdout && fclose(fp) != 0) rc = cli_cannot_write(outp);
+  rc = cli_output_end(ofile, rc);
   if (rc == 0 && saving) rc = cli_write(t, saving);
 done:
   free(f2);

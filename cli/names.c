@@ -71,7 +71,10 @@ static int run_names(int argc, char **argv, bool classify) {
     goto done;
   }
   if (cn_table_type(t, c) != CN_STRING) {
-    fprintf(stderr, "%s: %s: column \"%s\" does not hold text\n", cli_prefix, in, col);
+    bool empty = true; /* every cell missing: read as numbers, but empty */
+    for (int64_t r = 0; r < cn_table_nrow(t) && empty; r++) empty = cn_table_is_na(t, c, r);
+    fprintf(stderr, "%s: %s: column \"%s\" does not hold text%s\n", cli_prefix, in, col,
+            empty ? " (it is empty in every row)" : "");
     rc = 4;
     goto done;
   }

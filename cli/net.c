@@ -12,12 +12,22 @@ static void edges_path(const char *in, char *path, size_t n) {
   else snprintf(path, n, "%s", in);
 }
 
-/* Writes one table of the build into DIR/NAME; returns 0 or an exit code. */
-static int write_into(const char *dir, const char *name, const cn_table *t) {
+/* Prints d, an error about a file inside the temporary folder tmp of the
+ * output folder dir, under the file's final name; returns the exit code. */
+static int fail_in(const cn_diag *d, const char *tmp, const char *dir) {
+  cn_diag e = *d;
+  size_t n = strlen(tmp);
+  if (!strncmp(e.file, tmp, n)) snprintf(e.file, sizeof e.file, "%s%.400s", dir, d->file + n);
+  return cli_fail(&e);
+}
+
+/* Writes one table of the build into the folder tmp (to become dir) as
+ * NAME; returns 0 or an exit code. */
+static int write_into(const char *tmp, const char *dir, const char *name, const cn_table *t) {
   char path[4096];
   cn_diag d;
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  if (cn_table_write(t, path, NULL, &d) != CN_OK) return cli_fail(&d);
+  snprintf(path, sizeof path, "%s/%s", tmp, name);
+  if (cn_table_write(t, path, NULL, &d) != CN_OK) return fail_in(&d, tmp, dir);
   return 0;
 }
 
@@ -29,6 +39,7 @@ static int run_build(int argc, char **argv) {
   const char *in = NULL, *outdir = NULL, *keep = "invention", *wmode = "count", *v;
   cn_table *t = NULL, *nodes = NULL, *edges = NULL, *ny = NULL, *years = NULL;
   cn_build_counts c;
+  cn_output *od = NULL;
   cn_diag d;
   int rc = 0;
   for (int i = 1; i < argc; i++) {
@@ -69,14 +80,25 @@ static int run_build(int argc, char **argv) {
   if (!strcmp(keep, "all")) bo.all_types = 1;
   else if (strcmp(keep, "invention")) return cli_usage("build", "--keep-types takes invention or all");
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
+  if (cn_table_nrow(t) == 0) { /* a header alone: nothing to build from */
+    fprintf(stderr, "%s: %s: the file has no records (a header alone)\n", cli_prefix, in);
+    rc = 4;
+    goto done;
+  }
   if (cn_net_build(t, &bo, &nodes, &edges, &ny, &years, &c, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;
   }
+  /* the folder is made whole under a temporary name, then put in place */
   if ((rc = cli_out_dir("build", "-o", outdir, true)) != 0) goto done;
-  if ((rc = write_into(outdir, "nodes.csv", nodes)) || (rc = write_into(outdir, "edges.csv", edges)) ||
-      (rc = write_into(outdir, "node_year.csv", ny)) ||
-      (rc = write_into(outdir, "years.csv", years)))
+  if (cn_output_open(outdir, 1, &od, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  const char *tmp = cn_output_path(od);
+  if ((rc = write_into(tmp, outdir, "nodes.csv", nodes)) || (rc = write_into(tmp, outdir, "edges.csv", edges)) ||
+      (rc = write_into(tmp, outdir, "node_year.csv", ny)) ||
+      (rc = write_into(tmp, outdir, "years.csv", years)))
     goto done;
   char report[2048];
   snprintf(report, sizeof report,
@@ -97,13 +119,17 @@ static int run_build(int argc, char **argv) {
            (long long)c.no_year, (long long)c.no_applicants, (long long)c.first_individual,
            (long long)c.single, (long long)c.collaborative, (long long)c.individuals,
            (long long)c.nodes, (long long)c.edges);
-  fputs(report, stderr);
   char path[4096];
-  snprintf(path, sizeof path, "%s/build-report.txt", outdir);
-  FILE *fp = fopen(path, "w");
-  if (!fp || fputs(report, fp) < 0) rc = cli_cannot_write(path);
-  if (fp) fclose(fp);
+  snprintf(path, sizeof path, "%s/build-report.txt", tmp);
+  if (cn_output_write(path, report, strlen(report), &d) != CN_OK) {
+    rc = fail_in(&d, tmp, outdir);
+    goto done;
+  }
+  rc = cli_output_end(od, 0);
+  od = NULL;
+  if (rc == 0) fputs(report, stderr);
 done:
+  cli_output_end(od, rc ? rc : 5);
   cn_table_free(t);
   cn_table_free(nodes);
   cn_table_free(edges);
@@ -174,6 +200,11 @@ static int run_metrics(int argc, char **argv) {
   char path[4096];
   edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
+  if (cn_table_nrow(t) == 0) { /* a header alone: no graph to measure */
+    fprintf(stderr, "%s: %s: the edge list has no edges\n", cli_prefix, path);
+    rc = 4;
+    goto done;
+  }
   /* a build folder also names its nodes */
   struct stat sb;
   if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) {

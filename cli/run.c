@@ -364,8 +364,9 @@ static int check_steps(const cn_study *s) {
     if (it->kind != CN_STUDY_STEP) continue;
     int words = 0;
     const char *w0 = it->argv[0];
-    if (!strcmp(w0, "run"))
-      return step_error(s, it, 0, CN_ESCRIPT, "a study cannot run another study");
+    if (!strcmp(w0, "run") || !strcmp(w0, "demo"))
+      return step_error(s, it, 0, CN_ESCRIPT, !strcmp(w0, "run") ? "a study cannot run another study"
+                                                                 : "a study cannot run the demo (itself a study)");
     const cli_cmd *c = cli_find(it->argc, it->argv, &words);
     if (c) {
       int rc = check_options(s, it, c, words);
@@ -388,6 +389,124 @@ static int check_steps(const cn_study *s) {
     else
       cn_diag_hint(&d, "'coinnet --help' lists the commands");
     return cli_fail(&d);
+  }
+  return 0;
+}
+
+/* Whether the canonical absolute path abs is dir (canonical) or inside it. */
+static bool under(const char *abs, const char *dir) {
+  size_t n = strlen(dir);
+  if (n == 1 && dir[0] == '/') return true;
+  return !strncmp(abs, dir, n) && (abs[n] == '\0' || abs[n] == '/');
+}
+
+/* How relative path p, seen from folder base (canonical; NULL when it does
+ * not exist yet), leaves base: 0 it stays inside; 1 by ".."; 2 through a
+ * symbolic link (the link, as p names it, copied into link, n bytes). The
+ * path is followed as the system would: the parts that exist are resolved
+ * (links included, so "lnk/../x" is judged where lnk leads), the rest is
+ * taken by its letters. A link that leads nowhere counts as outside, as
+ * writing through it would create its target. */
+static int escapes(const char *base, const char *p, char *link, size_t n) {
+  size_t cap = (base ? strlen(base) : 0) + strlen(p) + PATH_MAX + 2;
+  char *cur = malloc(cap);
+  if (!cur) return 0; /* the step's own write will fail instead */
+  snprintf(cur, cap, "%s", base ? base : "");
+  bool real = base != NULL; /* cur exists and is canonical */
+  int depth = 0, why = 0;   /* parts below base once cur is not real */
+  for (const char *q = p; *q && !why;) {
+    size_t k = strcspn(q, "/");
+    const char *part = q;
+    q += k;
+    q += strspn(q, "/");
+    if (!k || (k == 1 && part[0] == '.')) continue;
+    bool up = k == 2 && part[0] == '.' && part[1] == '.';
+    if (!real) {
+      if (up ? --depth < 0 : (depth++, false)) why = 1;
+      continue;
+    }
+    if (up) {
+      char *slash = strrchr(cur, '/');
+      if (slash == cur) slash[1] = '\0';
+      else if (slash) *slash = '\0';
+      if (!under(cur, base)) why = 1;
+      continue;
+    }
+    size_t lc = strlen(cur);
+    snprintf(cur + lc, cap - lc, "%s%.*s", lc && cur[lc - 1] == '/' ? "" : "/", (int)k, part);
+    struct stat st;
+    if (lstat(cur, &st) != 0) {
+      real = false; /* from here on nothing exists: letters only */
+      depth = 0;      /* the parts of cur below base */
+      for (const char *c = cur + strlen(base); *c; c++) depth += *c == '/';
+      continue;
+    }
+    if (!S_ISLNK(st.st_mode)) continue;
+    char *to = realpath(cur, NULL);
+    if (!to || !under(to, base)) {
+      why = 2;
+      snprintf(link, n, "%.*s", (int)(part + k - p), p);
+    } else {
+      snprintf(cur, cap, "%s", to);
+    }
+    free(to);
+  }
+  free(cur);
+  return why;
+}
+
+/* Checks that every output a step names (-o/--out, --plot, --saving,
+ * --name) lies inside the run's folder out_abs (canonical; NULL when it is
+ * not made yet), before any step
+ * runs: an absolute path, a path that climbs out with "..", or one that
+ * goes through a symbolic link leading outside is a script error at the
+ * word (exit 3). */
+static int check_confined(const cn_study *s, const char *out_abs, const char *out_shown) {
+  for (int k = 0; k < s->n; k++) {
+    const cn_study_item *it = &s->items[k];
+    if (it->kind != CN_STUDY_STEP) continue;
+    int words = 0;
+    cli_find(it->argc, it->argv, &words);
+    for (int i = words; i < it->argc; i++) {
+      const char *a = it->argv[i];
+      if (a[0] != '-' || !a[1]) continue;
+      const char *eq = strchr(a, '=');
+      size_t ln = eq ? (size_t)(eq - a) : strlen(a);
+      char name[64];
+      if (ln >= sizeof name) continue;
+      memcpy(name, a, ln);
+      name[ln] = '\0';
+      if (!is_output_opt(name)) continue;
+      int w = eq ? i : i + 1;
+      if (w >= it->argc) continue; /* the command will say the value is missing */
+      if (!eq) i++;
+      const char *v = eq ? eq + 1 : it->argv[w];
+      if (!*v || !strcmp(v, "-")) continue; /* standard output */
+      char msg[1400], link[600], json[600];
+      if (!strcmp(name, "--name")) { /* N.json; the command refuses a '/' in N */
+        if (strchr(v, '/')) continue;
+        snprintf(json, sizeof json, "%.400s.json", v);
+        v = json;
+      }
+      int why = v[0] == '/' ? 0 : escapes(out_abs, v, link, sizeof link);
+      if (v[0] == '/')
+        snprintf(msg, sizeof msg, "%s %.400s is an absolute path: a study writes only inside its output folder (%.400s)",
+                 name, v, out_shown);
+      else if (why == 1)
+        snprintf(msg, sizeof msg, "%s %.400s leaves the output folder (%.400s) by \"..\": a study writes only inside it",
+                 name, v, out_shown);
+      else if (why == 2)
+        snprintf(msg, sizeof msg, "%s %.400s leaves the output folder (%.400s) through the symbolic link %.400s: a study "
+                 "writes only inside it", name, v, out_shown, link);
+      else
+        continue;
+      cn_diag d;
+      int64_t line = it->arg_line[w], col = it->arg_column[w];
+      for (const char *q = a; eq && q <= eq; q++) col += ((unsigned char)*q & 0xC0) != 0x80;
+      cn_study_error(s, line, col, CN_ESCRIPT, &d, "%s", msg);
+      cn_diag_hint(&d, "write the output by a name inside the folder, or run the study with --allow-write-outside");
+      return cli_fail(&d);
+    }
   }
   return 0;
 }
@@ -418,8 +537,13 @@ static char *default_out(const char *script) {
 
 static int run_study(int argc, char **argv) {
   const char *script = NULL, *outdir = NULL;
+  bool outside = false;
   for (int i = 1; i < argc; i++) {
     int r;
+    if (cli_flag(argv, i, "--allow-write-outside")) {
+      outside = true;
+      continue;
+    }
     if ((r = cli_opt(argc, argv, &i, "--out", &outdir)) != 0) {
       if (r < 0) return cli_usage("run", "option %s needs a value", argv[i]);
       continue;
@@ -446,6 +570,13 @@ static int run_study(int argc, char **argv) {
   }
   if ((rc = check_steps(s)) != 0) goto done;
   if (!outdir && !(outdir = out_default = default_out(script))) goto oom;
+  if ((rc = cli_out_dir("run", "--out", outdir, false)) != 0) goto done;
+  if (!outside) { /* before the folder is made: a refused script leaves nothing */
+    char *oa = realpath(outdir, NULL);
+    rc = check_confined(s, oa, outdir);
+    free(oa);
+    if (rc) goto done;
+  }
   if ((rc = cli_out_dir("run", "--out", outdir, true)) != 0) goto done;
   char *sdir = strdup(script);
   if (!sdir) goto oom;
@@ -635,7 +766,7 @@ done:
 
 const cli_cmd cli_run_cmds[] = {
     {"run", "", run_study, "a study script: its commands, then the report",
-     "usage: coinnet run STUDY [--out DIR]\n\n"
+     "usage: coinnet run STUDY [--out DIR] [--allow-write-outside]\n\n"
      "Runs the commands of a study script in order, in this process, with DIR as\n"
      "the working folder of every step (outputs such as -o x.csv land there), then\n"
      "writes DIR/report.md and DIR/report.html: the script's ## text, every\n"
@@ -651,7 +782,11 @@ const cli_cmd cli_run_cmds[] = {
      "the model as N.json for `table N`.\n\n"
      "options:\n"
      "  --out DIR      the output folder (made when missing); default: the\n"
-     "                 script's name without extension and -out, here\n"
+     "                 script's name without extension and \"-out\", here\n"
+     "  --allow-write-outside\n"
+     "                 let steps write outside DIR (by an absolute path, \"..\"\n"
+     "                 or a symbolic link); without it such an output is a\n"
+     "                 script error before any step runs\n"
      "\nexit codes: as the failing step's, except a script error or a step's usage\n"
      "error: 3.\n"
      "\nexample:\n"

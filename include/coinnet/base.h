@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -132,6 +133,37 @@ typedef void (*cn_log_fn)(void *ud, cn_log_level level, const char *msg);
 void cn_set_progress(cn_progress_fn fn, void *ud);
 void cn_set_progress_report(cn_progress_report_fn fn, void *ud);
 void cn_set_log(cn_log_fn fn, void *ud);
+
+/* Atomic outputs (docs/security.md). Every file and folder coinnet writes
+ * is made under a temporary name beside its final one (".cn-tmp-PID-N-NAME"
+ * in the same folder) and renamed into place only once it is complete, so
+ * that a run that fails or is killed leaves the previous output as it was
+ * and never a half-written file under the output's name (a killed run may
+ * leave its hidden temporary behind).
+ *
+ * cn_output_open starts the output path: a file (folder 0), whose stream
+ * cn_output_file gives, or a folder (folder 1), into which the caller
+ * writes by the name cn_output_path gives (which is also the file's
+ * temporary name, for writers that take a name). cn_output_commit closes
+ * the file and renames the temporary into place (a folder that exists is
+ * swapped for the new one atomically; entries of the old folder that the
+ * new one lacks are kept); cn_output_discard removes the temporary. Either
+ * releases the cn_output, which the caller owns until then. A file or
+ * folder that cannot be made, written or renamed (a missing folder, no
+ * permission, a read-only or full file system) is CN_EDATA, "PATH: cannot
+ * write: REASON", with the final path. An output that exists and is
+ * neither a file nor a folder (a device such as /dev/full, a FIFO) or is a
+ * symbolic link (/dev/stdout, a link to a file elsewhere) is written
+ * through in place, as before: it cannot, or must not, be replaced. A file
+ * that is replaced keeps its permission bits. */
+typedef struct cn_output cn_output;
+cn_status cn_output_open(const char *path, int folder, cn_output **out, cn_diag *d);
+FILE *cn_output_file(cn_output *o);
+const char *cn_output_path(const cn_output *o);
+cn_status cn_output_commit(cn_output *o, cn_diag *d);
+void cn_output_discard(cn_output *o);
+/* Writes n bytes to path as one atomic output (the above in one call). */
+cn_status cn_output_write(const char *path, const void *data, size_t n, cn_diag *d);
 
 /* Prepares the library: replaces igraph's and GSL's error handlers so that
  * neither prints nor aborts (their errors come back as statuses). Idempotent;

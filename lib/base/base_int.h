@@ -21,6 +21,11 @@ bool cn__buf_vprintf(cn_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 void cn__buf_free(cn_buf *b);
 
+/* Puts the final name of output o (cn_output_open) where d names its
+ * temporary one, so that a message about a write into the temporary names
+ * the output the user gave. */
+void cn__output_name_diag(const cn_output *o, cn_diag *d);
+
 /* Asks for transparent huge pages on a large block (8 MiB or more) so that
  * filling it takes far fewer page faults. Only a hint: never fails. */
 void cn__hint_huge(void *p, size_t bytes);

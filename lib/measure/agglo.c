@@ -149,13 +149,14 @@ cn_status cn_measure_lq(const cn_table *t, const char *region, const char *secto
   fg = cn_malloc(((size_t)nrow + 1) * sizeof *fg);
   if (!keep || !cell || !reg || !sec || !grp || !fc || !fr || !fs || !fg) goto oom;
   for (int64_t i = 0; i < nrow; i++) {
-    bool ok = isfinite(cn_table_get_num(t, vc, i));
+    double v = cn_table_get_num(t, vc, i); /* employment: a negative count is not one */
+    bool ok = isfinite(v) && v >= 0;
     for (int k = 0; ok && k < nk; k++) ok = !cn_table_is_na(t, cols[k], i);
     keep[i] = ok;
     drop += !ok;
   }
   if (nrow > 0 && drop == nrow) {
-    st = none_kept(t, cols, nk, vc, false, d);
+    st = none_kept(t, cols, nk, vc, true, d);
     goto done;
   }
   /* groups: cells (by, region, sector), regions (by, region), sectors

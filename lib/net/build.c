@@ -373,8 +373,13 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   memset(cnt, 0, sizeof *cnt);
   *nodes_out = *edges_out = *ny_out = *years_out = NULL;
 
-  if (!o->applicants || !*sep) {
+  if (!o->applicants) {
     st = cn_diag_set(d, CN_EUSAGE, "the applicants column (--applicants) is required");
+    goto done;
+  }
+  if (!*sep) {
+    st = cn_diag_set(d, CN_EUSAGE, "--app-sep is empty: give the text that separates two applicants in a cell "
+                                   "(default \" | \")");
     goto done;
   }
   int c_app = col_or_fail(t, o->applicants, "--applicants", d);

@@ -166,7 +166,8 @@ done:
   return st;
 }
 
-cn_status cn_plot_panels(const char *path, const char *title, const char *xlabel,
+/* cn_plot_panels into the file path (the output's temporary name). */
+static cn_status plot_to(const char *path, const char *title, const char *xlabel,
                          const double *x, int n, int nseries, const double *const *y,
                          const char *const *names, cn_diag *d) {
   const char *ext = strrchr(path, '.');
@@ -209,5 +210,23 @@ cn_status cn_plot_panels(const char *path, const char *title, const char *xlabel
   }
 done:
   cairo_surface_destroy(sf);
+  return st;
+}
+
+cn_status cn_plot_panels(const char *path, const char *title, const char *xlabel,
+                         const double *x, int n, int nseries, const double *const *y,
+                         const char *const *names, cn_diag *d) {
+  const char *ext = strrchr(path, '.');
+  if (nseries < 1) return cn_diag_set(d, CN_EUSAGE, "nothing to plot");
+  if (!ext || (strcasecmp(ext, ".svg") && strcasecmp(ext, ".png") && strcasecmp(ext, ".pdf")))
+    return cn_diag_at(d, CN_EUSAGE, path, 0, 0, "a figure must end in .svg, .png or .pdf");
+  /* written under a temporary name beside path, then put in place */
+  cn_output *o = NULL;
+  cn_status st = cn_output_open(path, 0, &o, d);
+  if (st != CN_OK) return st;
+  st = plot_to(cn_output_path(o), title, xlabel, x, n, nseries, y, names, d);
+  if (st == CN_OK) return cn_output_commit(o, d);
+  cn__output_name_diag(o, d);
+  cn_output_discard(o);
   return st;
 }

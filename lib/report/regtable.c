@@ -1435,12 +1435,15 @@ static int row_border(const grid *g, int i) {
 static cn_status render_xlsx(const grid *g, const cn_regtable_opts *o, const char *path,
                              cn_diag *d) {
   cn_status st = CN_OK;
-  /* libxlsxwriter prints its errors: check the file can be made first */
-  FILE *probe = fopen(path, "wb");
-  if (!probe) return cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-  fclose(probe);
-  lxw_workbook *wb = workbook_new(path);
-  if (!wb) return cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "cannot create the workbook");
+  /* libxlsxwriter prints its errors: the (temporary) file is made first,
+   * which checks that it can be */
+  cn_output *out = NULL;
+  if ((st = cn_output_open(path, 0, &out, d)) != CN_OK) return st;
+  lxw_workbook *wb = workbook_new(cn_output_path(out));
+  if (!wb) {
+    cn_output_discard(out);
+    return cn_diag_at(d, CN_EINTERNAL, path, 0, 0, "cannot create the workbook");
+  }
   lxw_doc_properties props = {0};
   props.created = 946684800; /* fixed: the same table gives the same file */
   workbook_set_properties(wb, &props);
@@ -1511,6 +1514,8 @@ done:;
   lxw_error e = workbook_close(wb);
   if (e != LXW_NO_ERROR && st == CN_OK)
     st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", lxw_strerror(e));
+  if (st == CN_OK) return cn_output_commit(out, d);
+  cn_output_discard(out);
   return st;
 }
 
@@ -1630,14 +1635,7 @@ static cn_status render_docx(const grid *g, const cn_regtable_opts *o, const cha
     st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
     goto done;
   }
-  FILE *fp = fopen(path, "wb");
-  if (!fp) {
-    st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-    goto done;
-  }
-  bool ok = fwrite(z.out.data, 1, z.out.len, fp) == z.out.len;
-  if (fclose(fp) != 0) ok = false;
-  if (!ok) st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
+  st = cn_output_write(path, z.out.data, z.out.len, d);
 done:
   cn__buf_free(&doc);
   cn__zip_free(&z);
@@ -1780,16 +1778,8 @@ cn_status cn_regtable_write(const cn_model *const *models, int n, const cn_regta
     return st;
   }
   if ((st = cn_regtable_text(models, n, o, &text, d)) != CN_OK) return st;
-  FILE *fp = fopen(path, "wb");
-  if (!fp) {
-    st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-    goto done;
-  }
-  size_t len = strlen(text);
-  bool ok = fwrite(text, 1, len, fp) == len;
-  if (fclose(fp) != 0) ok = false;
-  if (!ok) st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-done:
+  st = cn_output_write(path, text, strlen(text), d);
   cn_free(text);
   return st;
 }
+

@@ -1102,15 +1102,21 @@ cn_status cn_gen_paper(const char *dir, const cn_gen_opts *o, cn_gen_counts *c, 
   double f = nfirm / 38804.0;
   int64_t fy = (int64_t)floor(197171.0 * f + 0.5);
   memset(c, 0, sizeof *c);
-  if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-    return cn_diag_set(d, CN_EDATA, "%s: cannot create the folder: %s", dir, strerror(errno));
+  /* the folder is made whole under a temporary name, then put in place */
+  cn_output *od = NULL;
+  cn_status st = cn_output_open(dir, 1, &od, d);
+  if (st != CN_OK) return st;
+  dir = cn_output_path(od);
   gen *g = cn_calloc(1, sizeof *g);
-  if (!g) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  if (!g) {
+    cn_output_discard(od);
+    return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  }
   g->p = dgp_default;
   if (o->set_rho) g->p.rho = o->rho;
   g->seed = o->seed;
   cn_rng_seed(&g->r, o->seed, 1);
-  cn_status st = setup(g, nfirm, fy, f, d);
+  st = setup(g, nfirm, fy, f, d);
   if (st == CN_OK) st = grow_network(g, f, d);
   if (st == CN_OK) st = write_patents(g, dir, c, d);
   if (st == CN_OK) st = write_firms(g, dir, c, d);
@@ -1126,5 +1132,8 @@ cn_status cn_gen_paper(const char *dir, const cn_gen_opts *o, cn_gen_counts *c, 
   }
   gen_free(g);
   cn_free(g);
+  if (st == CN_OK) return cn_output_commit(od, d);
+  cn__output_name_diag(od, d); /* a message names the final path */
+  cn_output_discard(od);
   return st;
 }

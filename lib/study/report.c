@@ -685,15 +685,6 @@ static void render_html(const cn_report *r, cn_buf *b) {
   put(b, "</section>\n</main>\n</body>\n</html>\n");
 }
 
-/* Writes b to path; false with errno set on failure. */
-static bool write_all(const char *path, const cn_buf *b) {
-  FILE *fp = fopen(path, "wb");
-  if (!fp) return false;
-  bool ok = fwrite(b->data, 1, b->len, fp) == b->len;
-  if (fclose(fp) != 0) ok = false;
-  return ok;
-}
-
 cn_status cn_report_write(const cn_report *r, const char *md_path, const char *html_path,
                           cn_diag *d) {
   cn_status st = CN_OK;
@@ -704,12 +695,8 @@ cn_status cn_report_write(const cn_report *r, const char *md_path, const char *h
     st = oom(d);
     goto done;
   }
-  if (md_path && !write_all(md_path, &md)) {
-    st = cn_diag_set(d, CN_EDATA, "cannot write %s: %s", md_path, strerror(errno));
-    goto done;
-  }
-  if (html_path && !write_all(html_path, &html))
-    st = cn_diag_set(d, CN_EDATA, "cannot write %s: %s", html_path, strerror(errno));
+  if (md_path && (st = cn_output_write(md_path, md.data, md.len, d)) != CN_OK) goto done;
+  if (html_path) st = cn_output_write(html_path, html.data, html.len, d);
 done:
   cn__buf_free(&md);
   cn__buf_free(&html);

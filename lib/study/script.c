@@ -289,6 +289,8 @@ cn_status cn_study_parse(const char *text, size_t len, const char *name, cn_stud
     goto done;
   }
   scan c = {text, len, 0, 1, 0};
+  /* a UTF-8 byte-order mark (Windows editors write one) is not text */
+  if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) c.pos = c.line_start = 3;
   /* the text must be UTF-8 without NUL bytes */
   size_t bad = cn__utf8_valid(text, len);
   const char *nul = memchr(text, '\0', len);
@@ -340,8 +342,8 @@ cn_status cn_study_read(const char *path, cn_study **out, cn_diag *d) {
   char tmp[65536];
   size_t got;
   while ((got = fread(tmp, 1, sizeof tmp, fp)) > 0) cn__buf_append(&b, tmp, got);
-  if (ferror(fp)) {
-    st = cn_diag_set(d, CN_EUSAGE, "%s: cannot read the study", path);
+  if (ferror(fp)) { /* a folder, an I/O error: the file is at fault */
+    st = cn_diag_set(d, CN_EDATA, "%s: cannot read the study: %s", path, strerror(errno ? errno : EIO));
     goto done;
   }
   if (b.failed) {

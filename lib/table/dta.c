@@ -728,6 +728,14 @@ cn_status cn_table_read_dta(const char *path, const cn_read_opts *o, cn_table **
   readstat_set_progress_handler(p, on_progress);
   readstat_error_t err = readstat_parse_dta(p, path, &c);
   if (c.st != CN_OK) goto done;
+  if (err == READSTAT_ERROR_READ || err == READSTAT_ERROR_SEEK) {
+    /* the parser wanted bytes past the end: a file cut short, or a header
+     * whose counts (rows, variables) the file does not hold */
+    c.st = cn_diag_at(d, CN_EDATA, name, 0, 0,
+                      "the Stata file ends before the data its header announces (cut short or damaged)%s%s",
+                      c.rs_error[0] ? ": " : "", c.rs_error);
+    goto done;
+  }
   if (err != READSTAT_OK) {
     c.st = cn_diag_at(d, CN_EDATA, name, 0, 0, "cannot read the Stata file: %s%s%s",
                       readstat_error_message(err), c.rs_error[0] ? ": " : "", c.rs_error);
@@ -1200,7 +1208,7 @@ cn_status cn_table_write_dta(const cn_table *t, const char *path, const cn_write
   x.version = o && o->dta_version ? o->dta_version : 118;
   x.cd = NO_ICONV;
   x.fd = -1;
-  char *tmp = NULL;
+  cn_output *out = NULL;
   cn_status st = CN_OK;
   cn_diag_clear(d);
   if (x.version < 104 || x.version > 119) {
@@ -1225,17 +1233,9 @@ cn_status cn_table_write_dta(const cn_table *t, const char *path, const cn_write
   for (int j = 0; j < t->ncol; j++)
     if ((st = add_column(&x, j)) != CN_OK) goto done;
 
-  size_t plen = strlen(path);
-  if (!(tmp = cn_malloc(plen + 24))) {
-    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-    goto done;
-  }
-  snprintf(tmp, plen + 24, "%s.tmp%d", path, (int)getpid());
-  x.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (x.fd < 0) {
-    st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-    goto done;
-  }
+  /* written under a temporary name beside path, then put in place */
+  if ((st = cn_output_open(path, 0, &out, d)) != CN_OK) goto done;
+  x.fd = fileno(cn_output_file(out)); /* written by fd: the stream stays empty */
   readstat_error_t err = readstat_begin_writing_dta(x.w, &x, (long)t->nrow);
   for (int64_t i = 0; err == READSTAT_OK && i < t->nrow; i++) {
     err = readstat_begin_row(x.w);
@@ -1246,21 +1246,19 @@ cn_status cn_table_write_dta(const cn_table *t, const char *path, const cn_write
   if (err == READSTAT_OK) err = readstat_end_writing(x.w);
   if (err == READSTAT_OK && !flush_out(&x)) err = READSTAT_ERROR_WRITE;
   if (err != READSTAT_OK) {
-    st = cn_diag_at(d, x.werr ? CN_EINTERNAL : CN_EDATA, path, 0, 0,
-                    "cannot write the Stata file: %s%s%s", readstat_error_message(err),
-                    x.werr ? ": " : "", x.werr ? strerror(x.werr) : "");
+    /* a full or failing disk is the output's fault: exit 4 with its path */
+    st = x.werr ? cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(x.werr))
+                : cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write the Stata file: %s",
+                             readstat_error_message(err));
     goto done;
   }
-  int rc = close(x.fd);
   x.fd = -1;
-  if (rc != 0 || rename(tmp, path) != 0) {
-    st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-    goto done;
-  }
+  st = cn_output_commit(out, d); /* closes the fd */
+  out = NULL;
+  if (st != CN_OK) goto done;
   cn__progress(path, (double)t->nrow, (double)t->nrow);
 done:
-  if (x.fd >= 0) close(x.fd);
-  if (st != CN_OK && tmp) unlink(tmp);
+  cn_output_discard(out);
   cn_free(x.out);
   if (x.w) readstat_writer_free(x.w);
   if (x.cd != NO_ICONV) iconv_close(x.cd);
@@ -1272,6 +1270,5 @@ done:
   }
   cn_free(x.cols);
   cn_free(x.sets);
-  cn_free(tmp);
   return st;
 }

@@ -88,8 +88,8 @@ static void at_query(cn_diag *d, const char *sql, size_t off) {
 static cn_status status_of(int code) {
   switch (code & 0xFF) {
     case SQLITE_NOMEM:
-    case SQLITE_IOERR:
-    case SQLITE_FULL: return CN_EINTERNAL;
+    case SQLITE_IOERR: return CN_EINTERNAL;
+    case SQLITE_FULL: return CN_EDATA; /* a full disk: the output's fault */
     default: return CN_EDATA;
   }
 }
@@ -571,6 +571,7 @@ cn_status cn_table_write_sqlite(const cn_table *t, const char *path,
   cn_status rc = CN_OK;
   bool in_tx = false;
   bool existed = access(path, F_OK) == 0;
+  cn_output *out = NULL;
   char **names = NULL; /* names[j]: column j's name in SQLite, when renamed */
   cn_diag_clear(d);
   if (t->ncol == 0) {
@@ -578,7 +579,11 @@ cn_status cn_table_write_sqlite(const cn_table *t, const char *path,
                     "a table without columns cannot be stored in SQLite");
     goto done;
   }
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+  /* a new database is made under a temporary name beside path and put in
+   * place at the end; an existing one changes in one transaction, which
+   * SQLite's journal makes atomic */
+  if (!existed && (rc = cn_output_open(path, 0, &out, d)) != CN_OK) goto done;
+  if (sqlite3_open_v2(out ? cn_output_path(out) : path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
       SQLITE_OK) {
     rc = cn_diag_at(d, db ? CN_EDATA : CN_EINTERNAL, path, 0, 0,
                     "cannot open as SQLite: %s",
@@ -664,8 +669,11 @@ sqlerr:
 done:
   sqlite3_finalize(ins);
   if (in_tx) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_close(db);
-  if (rc != CN_OK && db && !existed) unlink(path);
+  if (sqlite3_close(db) != SQLITE_OK && rc == CN_OK)
+    rc = cn_diag_at(d, CN_EDATA, path, 0, 0, "SQLite: cannot close the database");
+  cn__output_name_diag(out, d);
+  if (rc == CN_OK) rc = cn_output_commit(out, d);
+  else cn_output_discard(out);
   cn__buf_free(&b);
   for (int j = 0; names && j < t->ncol; j++) cn_free(names[j]);
   cn_free(names);

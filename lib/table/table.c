@@ -426,8 +426,22 @@ cn_status cn_table_read(const char *path, const cn_read_opts *o, cn_table **out,
     o = &def;
   }
   const char *f = pick_format(o->format, path);
-  if (!f || !strcmp(f, "csv") || !strcmp(f, "tsv") || !strcmp(f, "txt"))
+  if (!f || !strcmp(f, "csv") || !strcmp(f, "tsv") || !strcmp(f, "txt")) {
+    /* UTF-16 text (Excel's "Unicode text") starts with its byte-order mark:
+     * say so, rather than that its bytes are not UTF-8 */
+    unsigned char bom[2] = {0, 0};
+    FILE *fp = fopen(path, "rb");
+    size_t got = fp ? fread(bom, 1, 2, fp) : 0;
+    if (fp) fclose(fp);
+    if (got == 2 && ((bom[0] == 0xFF && bom[1] == 0xFE) || (bom[0] == 0xFE && bom[1] == 0xFF))) {
+      *out = NULL;
+      cn_diag_at(d, CN_EDATA, path, 1, 1, "the file is UTF-16 text (it starts with a UTF-16 %s byte-order mark)",
+                 bom[0] == 0xFF ? "little-endian" : "big-endian");
+      cn_diag_hint(d, "save it as UTF-8 (CSV UTF-8 in Excel), or convert it: iconv -f UTF-16 -t UTF-8");
+      return CN_EDATA;
+    }
     return cn_table_read_csv(path, o, out, d);
+  }
   if (!strcmp(f, "dta")) return cn_table_read_dta(path, o, out, d);
   if (!strcmp(f, "sqlite")) return cn_table_read_sqlite(path, o, out, d);
   if (!strcmp(f, "xlsx")) return cn_table_read_xlsx(path, o, out, d);
@@ -454,12 +468,18 @@ cn_status cn_table_write(const cn_table *t, const char *path,
   }
   if (!f || !strcmp(f, "csv") || !strcmp(f, "tsv") || !strcmp(f, "txt")) {
     char sep = o->sep ? o->sep : (f && !strcmp(f, "tsv")) ? '\t' : ',';
-    FILE *fp = fopen(path, "wb");
-    if (!fp) return cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-    cn_status st = cn_table_write_csv_fp(t, fp, sep, d);
-    if (fclose(fp) != 0 && st == CN_OK)
-      st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(errno));
-    return st;
+    cn_output *out = NULL;
+    cn_status st = cn_output_open(path, 0, &out, d);
+    if (st != CN_OK) return st;
+    FILE *fp = cn_output_file(out);
+    if ((st = cn_table_write_csv_fp(t, fp, sep, d)) != CN_OK) {
+      int e = errno;
+      if (ferror(fp)) /* a full or failing disk: the output's fault, with its path */
+        st = cn_diag_at(d, CN_EDATA, path, 0, 0, "cannot write: %s", strerror(e ? e : EIO));
+      cn_output_discard(out);
+      return st;
+    }
+    return cn_output_commit(out, d);
   }
   if (!strcmp(f, "dta")) return cn_table_write_dta(t, path, o, d);
   if (!strcmp(f, "sqlite")) return cn_table_write_sqlite(t, path, o, d);

@@ -36,6 +36,10 @@ int cli_measure_expy(int argc, char **argv);
 int cli_measure_theta(int argc, char **argv);
 int cli_measure_gvc(int argc, char **argv);
 
+/* `coinnet measure dea` and `coinnet measure malmquist` (cli/measure_dea.c). */
+int cli_measure_dea(int argc, char **argv);
+int cli_measure_malmquist(int argc, char **argv);
+
 /* `coinnet gen customs` (cli/gencustoms.c), listed in cli_gen_cmds. */
 int cli_gen_customs(int argc, char **argv);
 

@@ -7,6 +7,7 @@
 #include "coinnet/prep.h"
 #include "coinnet/model.h"
 #include "coinnet/measure.h"
+#include "coinnet/dea.h"
 #include "coinnet/dvar.h"
 #include "coinnet/net.h"
 #include "coinnet/report.h"

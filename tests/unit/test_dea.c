@@ -321,3 +321,59 @@ TEST(malmquist_vrs_infeasible) {
   cn_table_free(res);
   cn_table_free(t);
 }
+
+/* VRS Malmquist against Benchmarking's malmq (tests/data/dea/benchmarking.out),
+ * input and output orientation, both pairs of periods. Benchmarking's output
+ * index is built from Farrell φ, so its m, ec, tc are the reciprocals of
+ * coinnet's (which uses the distance 1/φ: m > 1 is growth either way); its
+ * e10 is coinnet's d01 (period-1 data, period-0 frontier), e01 is d10. Its
+ * -Inf (no solution) is coinnet's missing value. Then --scale: pec from
+ * Benchmarking's VRS scores of each period. */
+TEST(malmquist_vrs_benchmarking) {
+  cn_table *t = NULL, *res = NULL;
+  cn_diag d;
+  CHECK_STATUS(cn_table_read(cn_test_path(cn_test_data(), "dea/malm.csv"), NULL, &t, &d), CN_OK, &d);
+  const char *xs[] = {"x"}, *ys[] = {"y"};
+  cn_dea_spec sp = {.inputs = xs, .m = 1, .outputs = ys, .s = 1, .dmu = "dmu", .by = "t"};
+  const char *on[] = {"in", "out"};
+  for (int out = 0; out < 2; out++) {
+    cn_dea_opts o;
+    cn_dea_opts_init(&o);
+    o.rts = CN_DEA_VRS, o.orient = out ? CN_DEA_OUTPUT : CN_DEA_INPUT;
+    cn_dea_report rep;
+    CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, false, &res, &rep, &d), CN_OK, &d);
+    const char *vars[] = {"m", "ec", "tc"};
+    for (int p = 0; p < 2; p++) {
+      double v[16];
+      char tag[64];
+      for (int k = 0; k < 3; k++) {
+        snprintf(tag, sizeof tag, "malmq vrs %s %d %s", on[out], p + 1, vars[k]);
+        CHECK_INT(bm_line(tag, v, 16), 5);
+        int c = cn_table_find(res, vars[k]);
+        for (int u = 0; u < 5; u++) CHECK_NEAR(cn_table_dbl(res, c)[2 * u + p], out ? 1 / v[u] : v[u], 1e-10);
+      }
+      snprintf(tag, sizeof tag, "malmq vrs %s %d e10", on[out], p + 1);
+      bm_line(tag, v, 16);
+      int c = cn_table_find(res, "d01");
+      for (int u = 0; u < 5; u++)
+        CHECK_NEAR(cn_table_dbl(res, c)[2 * u + p], isinf(v[u]) ? NAN : out ? 1 / v[u] : v[u], 1e-10);
+    }
+    CHECK_INT(rep.infeasible, out ? 2 : 0);
+    cn_table_free(res);
+    o.rts = CN_DEA_CRS;
+    CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, true, &res, &rep, &d), CN_OK, &d);
+    for (int p = 0; p < 2; p++) {
+      double v[16];
+      char tag[64];
+      snprintf(tag, sizeof tag, "pec %s %d", on[out], p + 1);
+      CHECK_INT(bm_line(tag, v, 16), 5);
+      int cp = cn_table_find(res, "pec"), cs = cn_table_find(res, "sec"), ce = cn_table_find(res, "ec");
+      for (int u = 0; u < 5; u++) {
+        CHECK_NEAR(cn_table_dbl(res, cp)[2 * u + p], v[u], 1e-10);
+        CHECK_NEAR(cn_table_dbl(res, cs)[2 * u + p] * v[u], cn_table_dbl(res, ce)[2 * u + p], 1e-12);
+      }
+    }
+    cn_table_free(res);
+  }
+  cn_table_free(t);
+}

@@ -20,3 +20,19 @@ e <- dea(X, Y, RTS = "vrs", ORIENTATION = "in", SLACK = TRUE)
 p("rand vrs in eff", e$eff); p("rand vrs in sx", t(e$sx)); p("rand vrs in sy", t(e$sy))
 e <- dea(X, Y, RTS = "crs", ORIENTATION = "out")
 p("rand crs out eff", e$eff)
+# Malmquist (malmq) on tests/data/dea/malm.csv, periods 1-2 and 2-3, VRS
+# input and output; m, ec, tc and the four distances, DMU by DMU; and the
+# CRS index with VRS own-period scores for the scale decomposition.
+d <- read.csv("tests/data/dea/malm.csv")
+for (o in c("in", "out")) for (t in 1:2) {
+  a <- d[d$t == t, ]; b <- d[d$t == t + 1, ]
+  q <- malmq(as.matrix(a$x), as.matrix(a$y), a$dmu, as.matrix(b$x), as.matrix(b$y), b$dmu,
+             RTS = "vrs", ORIENTATION = o)
+  tag <- paste("malmq vrs", o, t)
+  p(paste(tag, "m"), q$m); p(paste(tag, "ec"), q$ec); p(paste(tag, "tc"), q$tc)
+  p(paste(tag, "e00"), q$e00); p(paste(tag, "e11"), q$e11)
+  p(paste(tag, "e10"), q$e10); p(paste(tag, "e01"), q$e01)
+  v0 <- dea(as.matrix(a$x), as.matrix(a$y), RTS = "vrs", ORIENTATION = o)$eff
+  v1 <- dea(as.matrix(b$x), as.matrix(b$y), RTS = "vrs", ORIENTATION = o)$eff
+  p(paste("pec", o, t), if (o == "in") v1 / v0 else v0 / v1)
+}

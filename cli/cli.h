@@ -24,6 +24,7 @@ extern const cli_cmd cli_probit_cmds[];
 extern const cli_cmd cli_tobit_cmds[];
 extern const cli_cmd cli_heckman_cmds[];
 extern const cli_cmd cli_measure_cmds[];
+extern const cli_cmd cli_sfa_cmds[];
 extern const cli_cmd cli_table_cmds[];
 extern const cli_cmd cli_gen_cmds[];
 

@@ -8,6 +8,7 @@
 #include "coinnet/model.h"
 #include "coinnet/measure.h"
 #include "coinnet/dea.h"
+#include "coinnet/sfa.h"
 #include "coinnet/dvar.h"
 #include "coinnet/net.h"
 #include "coinnet/report.h"

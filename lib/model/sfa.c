@@ -33,7 +33,7 @@ typedef struct dual {
   double v, g[SFA_MAXP];
 } dual;
 
-static int P; /* set by each likelihood evaluation; p ≤ SFA_MAXP */
+static _Thread_local int P; /* set by each likelihood evaluation (per thread); p ≤ SFA_MAXP */
 
 static dual dconst(double v) {
   dual r;

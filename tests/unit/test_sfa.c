@@ -173,6 +173,11 @@ TEST(sfa_rice_bc92_bc95) {
     CHECK(nte == (q == 2 ? 43 : 344));
     for (int k = 0; k < 344 && nte > 0; k++) CHECK(fabs(r.te[k] - v[k % nte]) < 1e-4);
     CHECK_INT(r.n_firms, 43);
+    /* Kodde & Palm (1986) Table 1: 3 restrictions 7.045 (5%), 10.501 (1%);
+     * 4: 8.761, 12.483; 1: 2.706, 5.412 */
+    static const double kp5[5] = {0, 2.706, 5.138, 7.045, 8.761}, kp1[5] = {0, 5.412, 8.273, 10.501, 12.483};
+    CHECK_INT(r.lr_df, q == 0 ? 3 : q == 1 ? 4 : 1);
+    CHECK(fabs(r.lr_crit5 - kp5[r.lr_df]) < 5e-4 && fabs(r.lr_crit1 - kp1[r.lr_df]) < 5e-4);
     CHECK_INT(r.n_period, 8);
     cn_model_free(m);
     cn_sfa_result_free(&r);

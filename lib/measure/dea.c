@@ -17,6 +17,10 @@
 #include "coinnet/dea.h"
 #include "measure_int.h"
 
+/* Reference sets at least this large are solved by column generation. */
+#define CN__DEA_CG_MIN 1000
+static bool cg_allowed = true;
+
 /* Values this small (in mean-scaled units) are the solver's rounding: 0. */
 #define DEA_ZERO 1e-10
 
@@ -246,6 +250,189 @@ static bool solve_all(dea_ctx *c) {
   return true;
 }
 
+
+/* ---- column generation for large reference sets ----
+ * Only the λ columns that price out enter the LP: after each solve the
+ * reduced cost −π'a_j of every inactive reference DMU is computed from the
+ * row duals π, and the DMUs that would improve the objective are added,
+ * until none would. The optimum is the full LP's; the LP stays as small as
+ * the frontier. Columns: [score, s⁻.., s⁺.., λ of the active DMUs]. Used
+ * when the evaluated DMU is in the reference set (its own column makes the
+ * restricted LP feasible) and not left out of it. */
+
+typedef struct cg_state {
+  int64_t nact, cap;
+  int64_t *act;   /* active reference DMUs, by column */
+  int64_t *pos;   /* nref: column position of each DMU, or −1 */
+  double *dual;   /* m + s + 1 */
+} cg_state;
+
+static int cg_col(const dea_ctx *c, int64_t a) { return (int)(2 + c->m + c->s + a); }
+
+static bool cg_add(dea_ctx *c, cg_state *g, int64_t j) {
+  if (g->pos[j] >= 0) return true;
+  if (g->nact == g->cap) {
+    int64_t nc = g->cap ? 2 * g->cap : 256;
+    int64_t *na = cn_reallocarray(g->act, (size_t)nc, sizeof *na);
+    if (!na) return false;
+    g->act = na, g->cap = nc;
+  }
+  int m = c->m, s = c->s, len = 0;
+  bool conv = c->o->rts != CN_DEA_CRS;
+  for (int i = 0; i < m; i++) {
+    double v = c->Xr[i + j * m] / c->sx[i];
+    if (v != 0) c->ind[++len] = 1 + i, c->val[len] = v;
+  }
+  for (int q = 0; q < s; q++) {
+    double v = c->Yr[q + j * s] / c->sy[q];
+    if (v != 0) c->ind[++len] = 1 + m + q, c->val[len] = v;
+  }
+  if (conv) c->ind[++len] = 1 + m + s, c->val[len] = 1;
+  int col = glp_add_cols(c->P, 1);
+  glp_set_mat_col(c->P, col, len, c->ind, c->val);
+  glp_set_col_bnds(c->P, col, GLP_LO, 0, 0);
+  g->pos[j] = g->nact;
+  g->act[g->nact++] = j;
+  return true;
+}
+
+/* Solves to the full LP's optimum by pricing; returns the GLPK status or 0. */
+static int cg_solve(dea_ctx *c, cg_state *g, const glp_smcp *parm, bool maximize) {
+  int m = c->m, s = c->s, nr = m + s + (c->o->rts != CN_DEA_CRS ? 1 : 0);
+  for (int round = 0; round < 100000; round++) {
+    int stat = run_simplex(c, parm);
+    if (stat != GLP_OPT) return stat;
+    for (int r = 0; r < nr; r++) g->dual[r] = glp_get_row_dual(c->P, 1 + r);
+    int added = 0;
+    for (int64_t j = 0; j < c->nref && added < 64; j++) {
+      if (g->pos[j] >= 0) continue;
+      double pa = 0;
+      for (int i = 0; i < m; i++) pa += g->dual[i] * c->Xr[i + j * m] / c->sx[i];
+      for (int q = 0; q < s; q++) pa += g->dual[m + q] * c->Yr[q + j * s] / c->sy[q];
+      if (nr > m + s) pa += g->dual[m + s];
+      double dj = -pa;
+      if (maximize ? dj > 1e-12 : dj < -1e-12) {
+        if (!cg_add(c, g, j)) {
+          snprintf(c->err, sizeof c->err, "out of memory");
+          return 0;
+        }
+        added++;
+      }
+    }
+    if (!added) return GLP_OPT;
+  }
+  snprintf(c->err, sizeof c->err, "column generation did not end");
+  return 0;
+}
+
+/* solve_all for a large own reference set, without super-efficiency. */
+static bool solve_all_cg(dea_ctx *c) {
+  int m = c->m, s = c->s;
+  bool in = c->o->orient == CN_DEA_INPUT, conv = c->o->rts != CN_DEA_CRS, ok = false;
+  cn_dea_result *r = c->r;
+  cg_state g = {0};
+  g.pos = cn_malloc((size_t)c->nref * sizeof *g.pos);
+  g.dual = cn_malloc(((size_t)m + s + 1) * sizeof *g.dual);
+  if (!g.pos || !g.dual) {
+    snprintf(c->err, sizeof c->err, "out of memory");
+    goto done;
+  }
+  for (int64_t j = 0; j < c->nref; j++) g.pos[j] = -1;
+  glp_smcp parm;
+  glp_init_smcp(&parm);
+  parm.msg_lev = GLP_MSG_OFF;
+  parm.presolve = GLP_OFF;
+  glp_prob *P = c->P = glp_create_prob();
+  glp_add_rows(P, m + s + (conv ? 1 : 0));
+  glp_add_cols(P, 1 + m + s);
+  if (conv) {
+    int rt = c->o->rts == CN_DEA_VRS ? GLP_FX : c->o->rts == CN_DEA_NIRS ? GLP_UP : GLP_LO;
+    glp_set_row_bnds(P, 1 + m + s, rt, 1, 1);
+  }
+  glp_set_col_bnds(P, 1, GLP_LO, 0, 0);
+  for (int i = 0; i < m; i++) {
+    c->ind[1] = 1 + i, c->val[1] = 1;
+    glp_set_mat_col(P, 2 + i, 1, c->ind, c->val);
+    glp_set_col_bnds(P, 2 + i, GLP_LO, 0, 0);
+  }
+  for (int q = 0; q < s; q++) {
+    c->ind[1] = 1 + m + q, c->val[1] = -1;
+    glp_set_mat_col(P, 2 + m + q, 1, c->ind, c->val);
+    glp_set_col_bnds(P, 2 + m + q, GLP_LO, 0, 0);
+  }
+  glp_set_obj_coef(P, 1, 1);
+  glp_set_obj_dir(P, in ? GLP_MIN : GLP_MAX);
+  for (int64_t k = 0; k < c->n; k++) {
+    const double *xo = c->X + k * m, *yo = c->Y + k * s;
+    int64_t self = c->self ? c->self[k] : k;
+    if (!cg_add(c, &g, self)) {
+      snprintf(c->err, sizeof c->err, "out of memory");
+      goto done;
+    }
+    int len = 0;
+    for (int i = 0; i < m; i++) {
+      double v = xo[i] / c->sx[i];
+      if (in && v != 0) c->ind[++len] = 1 + i, c->val[len] = -v;
+      glp_set_row_bnds(P, 1 + i, GLP_FX, in ? 0 : v, in ? 0 : v);
+    }
+    for (int q = 0; q < s; q++) {
+      double v = yo[q] / c->sy[q];
+      if (!in && v != 0) c->ind[++len] = 1 + m + q, c->val[len] = -v;
+      glp_set_row_bnds(P, 1 + m + q, GLP_FX, in ? v : 0, in ? v : 0);
+    }
+    glp_set_mat_col(P, 1, len, c->ind, c->val);
+    int stat = cg_solve(c, &g, &parm, !in);
+    if (!stat) goto done;
+    if (stat != GLP_OPT) {
+      snprintf(c->err, sizeof c->err, "the restricted LP of DMU %lld has no optimum", (long long)k + 1);
+      goto done;
+    }
+    double eff = glp_get_obj_val(P);
+    r->eff[k] = eff;
+    r->status[k] = CN_DEA_LP_OK;
+    if (c->o->slacks) {
+      glp_set_col_bnds(P, 1, GLP_FX, eff, eff);
+      glp_set_obj_coef(P, 1, 0);
+      for (int i = 0; i < m; i++) glp_set_obj_coef(P, 2 + i, c->sx[i]);
+      for (int q = 0; q < s; q++) glp_set_obj_coef(P, 2 + m + q, c->sy[q]);
+      glp_set_obj_dir(P, GLP_MAX);
+      int st2 = cg_solve(c, &g, &parm, true);
+      if (!st2) goto done;
+      for (int i = 0; i < m; i++) {
+        double v = st2 == GLP_OPT ? glp_get_col_prim(P, 2 + i) : NAN;
+        r->slack_x[i + k * m] = fabs(v) < DEA_ZERO ? 0 : v * c->sx[i];
+      }
+      for (int q = 0; q < s; q++) {
+        double v = st2 == GLP_OPT ? glp_get_col_prim(P, 2 + m + q) : NAN;
+        r->slack_y[q + k * s] = fabs(v) < DEA_ZERO ? 0 : v * c->sy[q];
+      }
+    }
+    if (c->o->peers) {
+      for (int64_t j = 0; j < c->nref; j++) c->lam[j] = 0;
+      for (int64_t a = 0; a < g.nact; a++) {
+        double v = glp_get_col_prim(P, cg_col(c, a));
+        c->lam[g.act[a]] = fabs(v) < DEA_ZERO ? 0 : v;
+      }
+      if (!add_peers(c, k)) {
+        snprintf(c->err, sizeof c->err, "out of memory");
+        goto done;
+      }
+    }
+    if (c->o->slacks) {
+      glp_set_col_bnds(P, 1, GLP_LO, 0, 0);
+      glp_set_obj_coef(P, 1, 1);
+      for (int i = 0; i < m; i++) glp_set_obj_coef(P, 2 + i, 0);
+      for (int q = 0; q < s; q++) glp_set_obj_coef(P, 2 + m + q, 0);
+      glp_set_obj_dir(P, in ? GLP_MIN : GLP_MAX);
+    }
+    cn__progress("dea", (double)(k + 1), (double)c->n);
+  }
+  ok = true;
+done:
+  cn_free(g.act), cn_free(g.pos), cn_free(g.dual);
+  return ok;
+}
+
 /* solve_all with GLPK's error hook set: a GLPK error comes back here (and
  * GLPK's memory is released) instead of aborting. */
 static bool guarded(dea_ctx *c) {
@@ -260,7 +447,11 @@ static bool guarded(dea_ctx *c) {
     return false;
   }
   glp_error_hook(glpk_hook, &jb);
-  bool ok = solve_all(c);
+  /* large own reference sets: column generation (the same optimum) */
+  bool cg = c->nref >= CN__DEA_CG_MIN && !c->o->super && (c->self_identity || c->self) && cg_allowed;
+  if (cg && c->self)
+    for (int64_t k = 0; k < c->n && cg; k++) cg = c->self[k] >= 0;
+  bool ok = cg ? solve_all_cg(c) : solve_all(c);
   if (c->P) glp_delete_prob(c->P);
   c->P = NULL;
   glp_error_hook(NULL, NULL);
@@ -576,10 +767,12 @@ cn_status cn_measure_malmquist(const cn_table *t, const cn_dea_spec *sp, const c
   }
   int64_t U = (int64_t)units.n, P = (int64_t)pers.n;
   if (P < 2) {
-    st = cn_diag_set(d, CN_EDATA, "malmquist: %s periods with data; the index needs two or more",
-                     P ? "one of the" : "no");
-    if (P == 1) cn_diag_set(d, CN_EDATA, "malmquist: only one period (%s) has data; the index needs two or more",
-                            pers.strs[0]);
+    if (P == 1)
+      st = cn_diag_set(d, CN_EDATA, "malmquist: only one period (%s) has data; the index needs two or more",
+                       pers.strs[0]);
+    else
+      st = cn_diag_set(d, CN_EDATA, "malmquist: no row left (%lld with a missing key or a missing, non-finite or "
+                       "negative input or output)", (long long)rp.rows_dropped);
     goto done;
   }
   if (!(pk = cn_malloc((size_t)P * sizeof *pk)) || !(rank = cn_malloc((size_t)P * sizeof *rank))) goto oom;

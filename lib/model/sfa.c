@@ -363,7 +363,7 @@ cn_status cn_sfa(const cn_table *t, const char *formula, const cn_sfa_opts *o, c
   memset(&dz, 0, sizeof dz);
   sfa_data D;
   memset(&D, 0, sizeof D);
-  double *ones = NULL, *zones = NULL, *y = NULL, *xbuf = NULL, *zbuf = NULL, *th = NULL, *V = NULL;
+  double *y = NULL, *xbuf = NULL, *zbuf = NULL, *th = NULL, *V = NULL;
   int64_t *zpos = NULL, *fid = NULL;
   char *zform = NULL;
   cn_strmap firms = {0};
@@ -640,7 +640,7 @@ done:
     cn_sfa_result_free(r);
   }
   if (r == &rloc) cn_sfa_result_free(&rloc);
-  cn_free(ones), cn_free(zones), cn_free(y), cn_free(xbuf), cn_free(zbuf), cn_free(th), cn_free(V);
+  cn_free(y), cn_free(xbuf), cn_free(zbuf), cn_free(th), cn_free(V);
   cn_free(zpos), cn_free(fid), cn_free(zform);
   cn_free(D.x), cn_free(D.z), cn_free(D.tt), cn_free(D.fstart), cn_free(D.frow);
   cn__strmap_free(&firms);

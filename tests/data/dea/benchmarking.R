@@ -36,3 +36,10 @@ for (o in c("in", "out")) for (t in 1:2) {
   v1 <- dea(as.matrix(b$x), as.matrix(b$y), RTS = "vrs", ORIENTATION = o)$eff
   p(paste("pec", o, t), if (o == "in") v1 / v0 else v0 / v1)
 }
+# 1200 DMUs (rand1200.csv): large enough for coinnet's column generation
+g <- read.csv("tests/data/dea/rand1200.csv")
+X <- as.matrix(g[, c("x1", "x2", "x3")]); Y <- as.matrix(g[, c("y1", "y2")])
+e <- dea(X, Y, RTS = "vrs", ORIENTATION = "in", SLACK = TRUE)
+p("r1200 vrs in eff", e$eff); p("r1200 vrs in slacksum", rowSums(e$sx) + rowSums(e$sy))
+e <- dea(X, Y, RTS = "crs", ORIENTATION = "out", SLACK = TRUE)
+p("r1200 crs out eff", e$eff); p("r1200 crs out slacksum", rowSums(e$sx) + rowSums(e$sy))

@@ -38,7 +38,7 @@ else
 
 PKGS    := igraph gsl lapacke openblas sqlite3 cairo xlsxwriter
 PKG_CF  := $(shell pkg-config --cflags $(PKGS))
-PKG_LD  := $(shell pkg-config --libs $(PKGS)) -lreadstat
+PKG_LD  := $(shell pkg-config --libs $(PKGS)) -lreadstat -lglpk
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) -fopenmp -ffp-contract=off \
            -Iinclude $(PKG_CF) $(SAN) -MMD -MP
 LDLIBS  := -Wl,--as-needed $(PKG_LD) -fopenmp -lm $(SAN)

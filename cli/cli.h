@@ -24,6 +24,7 @@ extern const cli_cmd cli_probit_cmds[];
 extern const cli_cmd cli_tobit_cmds[];
 extern const cli_cmd cli_heckman_cmds[];
 extern const cli_cmd cli_measure_cmds[];
+extern const cli_cmd cli_sfa_cmds[];
 extern const cli_cmd cli_table_cmds[];
 extern const cli_cmd cli_gen_cmds[];
 
@@ -35,6 +36,10 @@ int cli_measure_expy(int argc, char **argv);
 /* `coinnet measure theta` and `coinnet measure gvc` (cli/measure_icio.c). */
 int cli_measure_theta(int argc, char **argv);
 int cli_measure_gvc(int argc, char **argv);
+
+/* `coinnet measure dea` and `coinnet measure malmquist` (cli/measure_dea.c). */
+int cli_measure_dea(int argc, char **argv);
+int cli_measure_malmquist(int argc, char **argv);
 
 /* `coinnet gen customs` (cli/gencustoms.c), listed in cli_gen_cmds. */
 int cli_gen_customs(int argc, char **argv);

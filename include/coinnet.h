@@ -7,6 +7,8 @@
 #include "coinnet/prep.h"
 #include "coinnet/model.h"
 #include "coinnet/measure.h"
+#include "coinnet/dea.h"
+#include "coinnet/sfa.h"
 #include "coinnet/dvar.h"
 #include "coinnet/net.h"
 #include "coinnet/report.h"

@@ -12,7 +12,7 @@
 # be ≤ 1e-8.
 #
 # fixest is not a Debian package: it is found through R_LIBS (developers
-# install it offline with `sh ../shared/peers/fixest/install.sh DIR`, then
+# install it offline with the peers installer of the developers' shared folder (fixest/install.sh DIR), then
 # `R_LIBS=DIR make bench`). Without it coinnet runs alone and only its
 # times are printed. FE_N sets the sizes (default 10^7), FE_DESIGNS the
 # designs ("plain difficult").

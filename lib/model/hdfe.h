@@ -67,5 +67,17 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
 void cn__design_free(cn__design *ds);
 /* Sets a new model's optional statistics to NaN. */
 void cn__model_init(cn_model *m);
+/* Appends a formatted note to m->notes (owned by m); CN_EINTERNAL when
+ * out of memory, m unchanged. */
+cn_status cn__model_note(cn_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Multiway-cluster repair, as reghdfe does it: the leading k×k block of
+ * the ka×ka variance V (the slopes; the constant's row and column are left
+ * alone) has its negative eigenvalues set to zero, and m gets a note when
+ * any was. */
+/* The variance of (b, b0) from that of (b, α) in the centred
+ * parametrization b0 = α − m'b (the last of the ka = k + 1 entries is the
+ * constant): V ← L V L' with L = [I 0; −m' 1], summed in long double. */
+void cn__vce_uncenter(double *V, int ka, int k, const double *m);
+cn_status cn__vce_psd_slopes(double *V, int ka, int k, cn_model *m, cn_diag *d);
 
 #endif

@@ -67,23 +67,6 @@ static void gram(double *const *x, int k, const double *w, int64_t n, double *g)
     for (int b = 0; b <= a; b++) g[a * k + b] = g[b * k + a] = wdot(x[a], x[b], w, n);
 }
 
-static cn_status add_note(cn_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static cn_status add_note(cn_model *m, const char *fmt, ...) {
-  cn_buf b = {0}; /* whole: a note names coefficients of any length */
-  va_list ap;
-  va_start(ap, fmt);
-  cn__buf_vprintf(&b, fmt, ap);
-  va_end(ap);
-  cn__buf_append(&b, "", 0);
-  char **nn = b.failed ? NULL : cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
-  if (!nn) {
-    cn__buf_free(&b);
-    return CN_EINTERNAL;
-  }
-  m->notes = nn;
-  nn[m->n_notes++] = b.data;
-  return CN_OK;
-}
 
 /* Demeans the nv columns v by the fixed effects of ab (reg.c's solver
  * choice: projections, conjugate gradients, or projections that hand a
@@ -229,34 +212,6 @@ static cn_status sandwich(const double *D, const double *meat, double f, int k, 
   return CN_OK;
 }
 
-/* Sets negative eigenvalues of the symmetric k×k matrix v to zero. */
-static cn_status psd_fix(double *v, int k, bool *fixed, cn_diag *d) {
-  double *a = dalloc((size_t)k * (size_t)k), *ev = dalloc((size_t)k);
-  cn_status st = CN_OK;
-  *fixed = false;
-  if (!a || !ev) {
-    st = oom(d);
-    goto done;
-  }
-  memcpy(a, v, (size_t)k * (size_t)k * sizeof *a);
-  if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'L', k, a, k, ev) != 0) {
-    st = cn_diag_set(d, CN_EANALYSIS, "eigen decomposition of the variance failed");
-    goto done;
-  }
-  for (int i = 0; i < k; i++)
-    if (ev[i] < 0) *fixed = true, ev[i] = 0;
-  if (*fixed)
-    for (int i = 0; i < k; i++)
-      for (int j = 0; j < k; j++) {
-        double s = 0;
-        for (int q = 0; q < k; q++) s += a[i * k + q] * ev[q] * a[j * k + q];
-        v[i * k + j] = s;
-      }
-done:
-  cn_free(a);
-  cn_free(ev);
-  return st;
-}
 
 /* Wald statistic b'V⁻¹b of the first q entries of b with the leading q×q
  * block of V (k×k); NaN when that block is not positive definite. The
@@ -718,7 +673,7 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     for (int j = 0; j < ns; j++)
       if (!keep[j]) {
         set[j].omitted = true;
-        if (add_note(m, "%s%s omitted because of collinearity", set[j].name,
+        if (cn__model_note(m, "%s%s omitted because of collinearity", set[j].name,
                      pass == 1 ? " (endogenous)" : pass == 2 ? " (instrument)" : "") != CN_OK)
           goto oom;
       }
@@ -956,31 +911,8 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     double fx = small_factor(N, dk, sdof, cluster, conventional ? 0 : Gmin);
     if ((st = sandwich(D, meat, fx, ka, V, d)) != CN_OK) goto done;
   }
-  if (cons) { /* V ← L V L' */
-    long double vcc = V[k * ka + k];
-    for (int a = 0; a < k; a++) {
-      long double vm = 0;
-      for (int c = 0; c < k; c++) vm += (long double)V[a * ka + c] * xmean[c];
-      vcc += xmean[a] * (vm - 2 * (long double)V[a * ka + k]);
-      V[a * ka + k] = V[k * ka + a] = (double)(V[a * ka + k] - vm);
-    }
-    V[k * ka + k] = (double)vcc;
-  }
-  if (cluster && ds.ncl > 1 && k > 0) {
-    double *vs = dalloc((size_t)k * k);
-    bool fixed = false;
-    if (!vs) goto oom;
-    for (int a = 0; a < k; a++)
-      for (int q = 0; q < k; q++) vs[a * k + q] = V[a * ka + q];
-    st = psd_fix(vs, k, &fixed, d);
-    for (int a = 0; a < k; a++)
-      for (int q = 0; q < k; q++) V[a * ka + q] = vs[a * k + q];
-    cn_free(vs);
-    if (st != CN_OK) goto done;
-    if (fixed && add_note(m, "the multiway cluster variance was not positive semi-definite; "
-                             "its negative eigenvalues were set to zero") != CN_OK)
-      goto oom;
-  }
+  if (cons) cn__vce_uncenter(V, ka, k, xmean);
+  if (cluster && ds.ncl > 1 && k > 0 && (st = cn__vce_psd_slopes(V, ka, k, m, d)) != CN_OK) goto done;
   if (cluster) {
     m->n_cluster = ds.ncl;
     m->cluster = cn_calloc((size_t)ds.ncl + 1, sizeof *m->cluster);
@@ -1026,7 +958,7 @@ cn_status cn_iv(const cn_table *t, const char *formula, const cn_reg_opts *opts,
     }
     m->F_p = isnan(m->F) ? NAN : gsl_cdf_fdist_Q(m->F, dk, m->df_r);
   }
-  if (m->singletons && add_note(m, "%lld singleton observation%s dropped", (long long)m->singletons,
+  if (m->singletons && cn__model_note(m, "%lld singleton observation%s dropped", (long long)m->singletons,
                                 m->singletons == 1 ? "" : "s") != CN_OK)
     goto oom;
   if (!(m->command = cn_strdup("iv")) || !(m->estimator = cn_strdup("iv")) ||

@@ -8,6 +8,7 @@
 #include <lapacke.h>
 #include <math.h>
 #include <string.h>
+#include "hdfe.h"
 #include "model_int.h"
 
 static cn_status oom(cn_diag *d) { return cn_diag_set(d, CN_EINTERNAL, "out of memory"); }
@@ -282,4 +283,47 @@ done:
   cn__qr_free(&f);
   cn_free(qy);
   return st;
+}
+
+cn_status cn__vce_psd_slopes(double *V, int ka, int k, cn_model *m, cn_diag *d) {
+  double *a = cn_malloc((size_t)k * (size_t)k * sizeof *a + 8), *ev = cn_malloc((size_t)k * sizeof *ev + 8);
+  cn_status st = CN_OK;
+  bool fixed = false;
+  if (!a || !ev) {
+    st = oom(d);
+    goto done;
+  }
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < k; j++) a[i * k + j] = V[i * ka + j];
+  if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'L', k, a, k, ev) != 0) {
+    st = cn_diag_set(d, CN_EANALYSIS, "eigen decomposition of the variance failed");
+    goto done;
+  }
+  for (int i = 0; i < k; i++)
+    if (ev[i] < 0) fixed = true, ev[i] = 0;
+  if (!fixed) goto done;
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < k; j++) {
+      double s = 0;
+      for (int q = 0; q < k; q++) s += a[i * k + q] * ev[q] * a[j * k + q];
+      V[i * ka + j] = s;
+    }
+  if (cn__model_note(m, "the multiway cluster variance was not positive semi-definite; "
+                        "its negative eigenvalues were set to zero") != CN_OK)
+    st = oom(d);
+done:
+  cn_free(a);
+  cn_free(ev);
+  return st;
+}
+
+void cn__vce_uncenter(double *V, int ka, int k, const double *m) {
+  long double vcc = V[k * ka + k];
+  for (int a = 0; a < k; a++) {
+    long double vm = 0;
+    for (int c = 0; c < k; c++) vm += (long double)V[a * ka + c] * m[c];
+    vcc += m[a] * (vm - 2 * (long double)V[a * ka + k]);
+    V[a * ka + k] = V[k * ka + a] = (double)(V[a * ka + k] - vm);
+  }
+  V[k * ka + k] = (double)vcc;
 }

@@ -107,37 +107,8 @@ static cn_status fixest_nested(const cn_table *t, const cn__absorb *ab, const cn
   return CN_OK;
 }
 
-/* Sets negative eigenvalues of the symmetric k×k matrix v to zero. */
-static cn_status psd_fix(double *v, int k, bool *fixed, cn_diag *d) {
-  double *a = cn_malloc((size_t)k * (size_t)k * sizeof *a + 8), *ev = cn_malloc((size_t)k * sizeof *ev + 8);
-  cn_status st = CN_OK;
-  *fixed = false;
-  if (!a || !ev) {
-    st = oom(d);
-    goto done;
-  }
-  memcpy(a, v, (size_t)k * (size_t)k * sizeof *a);
-  if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'L', k, a, k, ev) != 0) {
-    st = cn_diag_set(d, CN_EANALYSIS, "eigen decomposition of the variance failed");
-    goto done;
-  }
-  for (int i = 0; i < k; i++)
-    if (ev[i] < 0) *fixed = true, ev[i] = 0;
-  if (*fixed)
-    for (int i = 0; i < k; i++)
-      for (int j = 0; j < k; j++) {
-        double s = 0;
-        for (int q = 0; q < k; q++) s += a[i * k + q] * ev[q] * a[j * k + q];
-        v[i * k + j] = s;
-      }
-done:
-  cn_free(a);
-  cn_free(ev);
-  return st;
-}
 
-static cn_status add_note(cn_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static cn_status add_note(cn_model *m, const char *fmt, ...) {
+cn_status cn__model_note(cn_model *m, const char *fmt, ...) {
   cn_buf b = {0}; /* whole: a note names coefficients of any length */
   va_list ap;
   va_start(ap, fmt);
@@ -310,7 +281,7 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
       continue;
     }
     cols[j].omitted = true;
-    if (add_note(m, "%s omitted because of collinearity", cols[j].name) != CN_OK) {
+    if (cn__model_note(m, "%s omitted because of collinearity", cols[j].name) != CN_OK) {
       cn_free(kept);
       cn_free(keep);
       cn_free(bs);
@@ -519,35 +490,12 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
       }
     cn_free(tmp);
   }
-  if (cons) { /* V ← L V L' (above) */
-    long double vcc = V[k * ka + k];
-    for (int a = 0; a < k; a++) {
-      long double vm = 0;
-      for (int c = 0; c < k; c++) vm += (long double)V[a * ka + c] * cols[kept[c]].mean;
-      vcc += cols[kept[a]].mean * (vm - 2 * (long double)V[a * ka + k]);
-      V[a * ka + k] = V[k * ka + a] = (double)(V[a * ka + k] - vm);
-    }
-    V[k * ka + k] = (double)vcc;
+  if (cons) { /* V ← L V L' (above), with the kept columns' means */
+    for (int c = 0; c < k; c++) means[c] = cols[kept[c]].mean; /* kept is increasing */
+    cn__vce_uncenter(V, ka, k, means);
   }
-  if (opts->vce != CN_VCE_IID) {
-    bool fixed = false;
-    if (opts->vce == CN_VCE_CLUSTER && ncl > 1 && k > 0) {
-      /* the slopes' block, as reghdfe checks it (the constant's row and
-       * column are left as they are) */
-      double *vs = cn_malloc((size_t)k * (size_t)k * sizeof *vs + 8);
-      if (!vs) goto oom_b;
-      for (int a = 0; a < k; a++)
-        for (int q = 0; q < k; q++) vs[a * k + q] = V[a * ka + q];
-      st = psd_fix(vs, k, &fixed, d);
-      for (int a = 0; a < k; a++)
-        for (int q = 0; q < k; q++) V[a * ka + q] = vs[a * k + q];
-      cn_free(vs);
-      if (st != CN_OK) goto free_b;
-      if (fixed && add_note(m, "the multiway cluster variance was not positive semi-definite; "
-                               "its negative eigenvalues were set to zero") != CN_OK)
-        goto oom_b;
-    }
-  }
+  if (opts->vce == CN_VCE_CLUSTER && ncl > 1 && k > 0 && (st = cn__vce_psd_slopes(V, ka, k, m, d)) != CN_OK)
+    goto free_b;
   /* coefficients */
   m->ncoef = ka;
   m->coef = cn_calloc((size_t)ka + 1, sizeof *m->coef);
@@ -616,12 +564,12 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   }
   if (exact) {
     m->F = m->F_p = NAN;
-    if (add_note(m, "the regressors%s fit %s exactly (R-squared = 1 up to rounding): the standard errors are 0 "
+    if (cn__model_note(m, "the regressors%s fit %s exactly (R-squared = 1 up to rounding): the standard errors are 0 "
                     "up to rounding; t, p, confidence intervals and F are not defined",
                  nfe > 0 ? " and fixed effects" : "", f->dep.text) != CN_OK)
       goto oom_b;
   }
-  if (m->singletons && add_note(m, "%lld singleton observation%s dropped", (long long)m->singletons,
+  if (m->singletons && cn__model_note(m, "%lld singleton observation%s dropped", (long long)m->singletons,
                                 m->singletons == 1 ? "" : "s") != CN_OK)
     goto oom_b;
   if (!(m->command = cn_strdup("reg")) || !(m->estimator = cn_strdup("ols")) ||

@@ -310,22 +310,6 @@ static double kodde_palm(int q, double alpha) {
 
 static cn_status oom(cn_diag *d) { return cn_diag_set(d, CN_EINTERNAL, "out of memory"); }
 
-static cn_status add_note(cn_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static cn_status add_note(cn_model *m, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  cn_buf b = {0};
-  cn__buf_vprintf(&b, fmt, ap);
-  va_end(ap);
-  char **nn = b.failed ? NULL : cn_reallocarray(m->notes, (size_t)m->n_notes + 1, sizeof *nn);
-  if (!nn) {
-    cn__buf_free(&b);
-    return CN_EINTERNAL;
-  }
-  m->notes = nn;
-  nn[m->n_notes++] = b.data;
-  return CN_OK;
-}
 
 /* OLS of y on the columns x (k, n rows) by QR: b, the residual sum of squares. */
 static bool ols(const double *y, double *const *x, int k, int64_t n, double *b, double *rss) {
@@ -616,15 +600,15 @@ cn_status cn_sfa(const cn_table *t, const char *formula, const cn_sfa_opts *o, c
     cn_free(pv), cn_free(cnt);
   }
   const char *est = o->bc95 ? "sfa_bc95" : o->bc92 ? "sfa_bc92" : D.tnormal ? "sfa_tnormal" : "sfa_hnormal";
-  if (add_note(m, "%s frontier; sigma2 = sigma_u2 + sigma_v2 = %.8g, gamma = sigma_u2/sigma2 = %.8g",
+  if (cn__model_note(m, "%s frontier; sigma2 = sigma_u2 + sigma_v2 = %.8g, gamma = sigma_u2/sigma2 = %.8g",
                o->cost ? "cost" : "production", r->sigma2, r->gamma) ||
-      add_note(m, "LR test of the one-sided error: %.8g, %d restriction%s, mixed chi2 critical values "
+      cn__model_note(m, "LR test of the one-sided error: %.8g, %d restriction%s, mixed chi2 critical values "
                "(Kodde-Palm) %.4f (5%%), %.4f (1%%)", r->lr, r->lr_df, r->lr_df == 1 ? "" : "s", r->lr_crit5,
                r->lr_crit1) ||
-      add_note(m, "mean technical efficiency E[exp(-u)|e] = %.8g", r->mean_te))
+      cn__model_note(m, "mean technical efficiency E[exp(-u)|e] = %.8g", r->mean_te))
     goto oom;
   if (r->wrong_skew &&
-      add_note(m, "the OLS residuals are skewed the wrong way (skewness %.4g): the data show little or no "
+      cn__model_note(m, "the OLS residuals are skewed the wrong way (skewness %.4g): the data show little or no "
                "inefficiency; gamma is near 0", r->skew))
     goto oom;
   if (!(m->command = cn_strdup("sfa")) || !(m->estimator = cn_strdup(est)) ||

@@ -22,6 +22,11 @@ const char *cn_test_tmpdir(void);
 /* Joins a directory and a file name into a static rotating buffer. */
 const char *cn_test_path(const char *dir, const char *name);
 
+/* The numbers of the first line of tests/data/FILE that begins with tag
+ * and a blank, at most max into v; the count (a test failure when the file
+ * or the line is missing). */
+int cn_test_tagged_line(const char *file, const char *tag, double *v, int max);
+
 /* A table from columns given as text: heads "name:type" with type i, d or
  * s, and the cells row by row ("" = missing). Caller frees it. */
 cn_table *cn_test_table(int nrow, int ncol, const char *const *heads, const char *const *cells);

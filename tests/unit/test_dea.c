@@ -101,29 +101,6 @@ TEST(dea_jl_vectors) {
   }
 }
 
-/* The values of the line of benchmarking.out that begins with tag. */
-static int bm_line(const char *tag, double *v, int max) {
-  FILE *fp = fopen(cn_test_path(cn_test_data(), "dea/benchmarking.out"), "r");
-  CHECK(fp != NULL);
-  if (!fp) return 0;
-  static char line[1 << 17];
-  int n = 0;
-  size_t tl = strlen(tag);
-  while (fgets(line, sizeof line, fp)) {
-    if (strncmp(line, tag, tl) || line[tl] != ' ') continue;
-    char *p = line + tl, *end;
-    while (n < max) {
-      double x = strtod(p, &end);
-      if (end == p) break;
-      v[n++] = x, p = end;
-    }
-    break;
-  }
-  fclose(fp);
-  CHECK(n > 0);
-  return n;
-}
-
 TEST(dea_nirs_ndrs_benchmarking) {
   double X[22], Y[11], v[64];
   fls(X, Y);
@@ -140,13 +117,13 @@ TEST(dea_nirs_ndrs_benchmarking) {
       CHECK_STATUS(cn_dea_solve(2, 1, 11, X, Y, 0, NULL, NULL, NULL, &o, &r, &d), CN_OK, &d);
       char tag[64];
       snprintf(tag, sizeof tag, "%s %s eff", rn[a], on[b]);
-      CHECK_INT(bm_line(tag, v, 64), 11);
+      CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", tag, v, 64), 11);
       for (int k = 0; k < 11; k++) CHECK_NEAR(r.eff[k], v[k], 1e-10);
       snprintf(tag, sizeof tag, "%s %s sx", rn[a], on[b]);
-      CHECK_INT(bm_line(tag, v, 64), 22);
+      CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", tag, v, 64), 22);
       for (int k = 0; k < 22; k++) CHECK_NEAR(r.slack_x[k], v[k], 1e-9);
       snprintf(tag, sizeof tag, "%s %s sy", rn[a], on[b]);
-      CHECK_INT(bm_line(tag, v, 64), 11);
+      CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", tag, v, 64), 11);
       for (int k = 0; k < 11; k++) CHECK_NEAR(r.slack_y[k], v[k], 1e-9);
       cn_dea_result_free(&r);
     }
@@ -166,7 +143,7 @@ TEST(dea_super_benchmarking) {
     cn_dea_result r;
     cn_diag d;
     CHECK_STATUS(cn_dea_solve(2, 1, 11, X, Y, 0, NULL, NULL, NULL, &o, &r, &d), CN_OK, &d);
-    CHECK_INT(bm_line(tags[c], v, 64), 11);
+    CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", tags[c], v, 64), 11);
     int64_t inf = 0;
     for (int k = 0; k < 11; k++) {
       /* Benchmarking reports Farrell phi for output orientation, as coinnet */
@@ -199,21 +176,21 @@ TEST(dea_table_random_benchmarking) {
   cn_dea_report rep;
   CHECK_STATUS(cn_measure_dea(t, &sp, &o, &res, &rep, &d), CN_OK, &d);
   double v[256];
-  CHECK_INT(bm_line("rand vrs in eff", v, 256), 40);
+  CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", "rand vrs in eff", v, 256), 40);
   int ce = cn_table_find(res, "theta"), cs = cn_table_find(res, "slack_x1");
   CHECK(ce >= 0 && cs >= 0);
   for (int k = 0; k < 40; k++) CHECK_NEAR(cn_table_dbl(res, ce)[k], v[k], 1e-10);
-  CHECK_INT(bm_line("rand vrs in sx", v, 256), 120);
+  CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", "rand vrs in sx", v, 256), 120);
   for (int k = 0; k < 40; k++)
     for (int i = 0; i < 3; i++) CHECK_NEAR(cn_table_dbl(res, cs + i)[k], v[3 * k + i], 1e-9);
-  CHECK_INT(bm_line("rand vrs in sy", v, 256), 80);
+  CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", "rand vrs in sy", v, 256), 80);
   for (int k = 0; k < 40; k++)
     for (int q = 0; q < 2; q++) CHECK_NEAR(cn_table_dbl(res, cs + 3 + q)[k], v[2 * k + q], 1e-9);
   CHECK_INT(rep.lps, 40);
   cn_table_free(res);
   o.rts = CN_DEA_CRS, o.orient = CN_DEA_OUTPUT, o.slacks = false;
   CHECK_STATUS(cn_measure_dea(t, &sp, &o, &res, &rep, &d), CN_OK, &d);
-  CHECK_INT(bm_line("rand crs out eff", v, 256), 40);
+  CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", "rand crs out eff", v, 256), 40);
   ce = cn_table_find(res, "phi");
   int ci = cn_table_find(res, "inv_phi");
   for (int k = 0; k < 40; k++) {
@@ -348,12 +325,12 @@ TEST(malmquist_vrs_benchmarking) {
       char tag[64];
       for (int k = 0; k < 3; k++) {
         snprintf(tag, sizeof tag, "malmq vrs %s %d %s", on[out], p + 1, vars[k]);
-        CHECK_INT(bm_line(tag, v, 16), 5);
+        CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", tag, v, 16), 5);
         int c = cn_table_find(res, vars[k]);
         for (int u = 0; u < 5; u++) CHECK_NEAR(cn_table_dbl(res, c)[2 * u + p], out ? 1 / v[u] : v[u], 1e-10);
       }
       snprintf(tag, sizeof tag, "malmq vrs %s %d e10", on[out], p + 1);
-      bm_line(tag, v, 16);
+      cn_test_tagged_line("dea/benchmarking.out", tag, v, 16);
       int c = cn_table_find(res, "d01");
       for (int u = 0; u < 5; u++)
         CHECK_NEAR(cn_table_dbl(res, c)[2 * u + p], isinf(v[u]) ? NAN : out ? 1 / v[u] : v[u], 1e-10);
@@ -366,7 +343,7 @@ TEST(malmquist_vrs_benchmarking) {
       double v[16];
       char tag[64];
       snprintf(tag, sizeof tag, "pec %s %d", on[out], p + 1);
-      CHECK_INT(bm_line(tag, v, 16), 5);
+      CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", tag, v, 16), 5);
       int cp = cn_table_find(res, "pec"), cs = cn_table_find(res, "sec"), ce = cn_table_find(res, "ec");
       for (int u = 0; u < 5; u++) {
         CHECK_NEAR(cn_table_dbl(res, cp)[2 * u + p], v[u], 1e-10);
@@ -396,8 +373,8 @@ TEST(dea_large_column_generation) {
     o.rts = c ? CN_DEA_CRS : CN_DEA_VRS, o.orient = c ? CN_DEA_OUTPUT : CN_DEA_INPUT, o.slacks = true;
     cn_dea_report rep;
     CHECK_STATUS(cn_measure_dea(t, &sp, &o, &res, &rep, &d), CN_OK, &d);
-    CHECK_INT(bm_line(tags[c][0], v, 1200), 1200);
-    CHECK_INT(bm_line(tags[c][1], w, 1200), 1200);
+    CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", tags[c][0], v, 1200), 1200);
+    CHECK_INT(cn_test_tagged_line("dea/benchmarking.out", tags[c][1], w, 1200), 1200);
     int ce = cn_table_find(res, c ? "phi" : "theta"), cs = cn_table_find(res, "slack_x1");
     for (int k = 0; k < 1200; k++) {
       CHECK_NEAR(cn_table_dbl(res, ce)[k], v[k], 1e-9);

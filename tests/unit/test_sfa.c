@@ -15,29 +15,6 @@
 #include <stdlib.h>
 #include "test.h"
 
-/* The values of the line of tests/data/FILE that begins with tag. */
-static int out_line(const char *file, const char *tag, double *v, int max) {
-  FILE *fp = fopen(cn_test_path(cn_test_data(), file), "r");
-  CHECK(fp != NULL);
-  if (!fp) return 0;
-  static char line[1 << 16];
-  int n = 0;
-  size_t tl = strlen(tag);
-  while (fgets(line, sizeof line, fp)) {
-    if (strncmp(line, tag, tl) || line[tl] != ' ') continue;
-    char *p = line + tl, *end;
-    while (n < max) {
-      double x = strtod(p, &end);
-      if (end == p) break;
-      v[n++] = x, p = end;
-    }
-    break;
-  }
-  fclose(fp);
-  CHECK(n > 0);
-  return n;
-}
-
 static cn_table *read_data(const char *rel) {
   cn_table *t = NULL;
   cn_diag d;
@@ -93,18 +70,18 @@ TEST(sfa_eg1_frontier41) {
   /* the maximum (maxima.R): estimates to 1e-7, ll to 1e-9, TE to 1e-7,
    * observed-information standard errors to 1e-5 */
   double v[64], c[8];
-  CHECK_INT(out_line("sfa-rice/maxima.out", "eg1 coef", v, 64), 5);
+  CHECK_INT(cn_test_tagged_line("sfa-rice/maxima.out", "eg1 coef", v, 64), 5);
   r_order(v, c, 3, 0, 2);
   for (int a = 0; a < 5; a++) CHECK_NEAR(m->coef[a].b, c[a], 1e-7);
-  CHECK_INT(out_line("sfa-rice/maxima.out", "eg1 ll", v, 64), 1);
+  CHECK_INT(cn_test_tagged_line("sfa-rice/maxima.out", "eg1 ll", v, 64), 1);
   CHECK(fabs(m->ll - v[0]) < 1e-9);
-  CHECK_INT(out_line("sfa-rice/maxima.out", "eg1 se", v, 64), 5);
+  CHECK_INT(cn_test_tagged_line("sfa-rice/maxima.out", "eg1 se", v, 64), 5);
   r_order(v, c, 3, 0, 2);
   for (int a = 0; a < 5; a++) CHECK_NEAR(m->coef[a].se, c[a], 1e-5);
-  CHECK_INT(out_line("sfa-rice/maxima.out", "eg1 te", v, 64), 60);
+  CHECK_INT(cn_test_tagged_line("sfa-rice/maxima.out", "eg1 te", v, 64), 60);
   for (int k = 0; k < 60; k++) CHECK(fabs(r.te[k] - v[k]) < 1e-7);
   /* R frontier (same Fortran as FRONTIER 4.1) */
-  CHECK_INT(out_line("sfa-rice/frontier.out", "eg1 coef", v, 64), 5);
+  CHECK_INT(cn_test_tagged_line("sfa-rice/frontier.out", "eg1 coef", v, 64), 5);
   r_order(v, c, 3, 0, 2);
   for (int a = 0; a < 5; a++) CHECK_NEAR(m->coef[a].b, c[a], 1e-5);
   cn_model_free(m);
@@ -141,35 +118,35 @@ TEST(sfa_rice_bc92_bc95) {
     char tag[64];
     if (q < 2) { /* the maximum */
       snprintf(tag, sizeof tag, "%s coef", cs[q].tag);
-      CHECK_INT(out_line("sfa-rice/maxima.out", tag, v, 512), p);
+      CHECK_INT(cn_test_tagged_line("sfa-rice/maxima.out", tag, v, 512), p);
       r_order(v, c, 4, cs[q].kz, cs[q].rest);
       for (int a = 0; a < p; a++) CHECK_NEAR(m->coef[a].b, c[a], 1e-6);
       snprintf(tag, sizeof tag, "%s ll", cs[q].tag);
-      out_line("sfa-rice/maxima.out", tag, v, 512);
+      cn_test_tagged_line("sfa-rice/maxima.out", tag, v, 512);
       CHECK(fabs(m->ll - v[0]) < 1e-8);
     }
     if (q == 1) {
-      CHECK_INT(out_line("sfa-rice/maxima.out", "bc95 te", v, 512), 344);
+      CHECK_INT(cn_test_tagged_line("sfa-rice/maxima.out", "bc95 te", v, 512), 344);
       for (int k = 0; k < 344; k++) CHECK(fabs(r.te[k] - v[k]) < 1e-6);
     }
     if (q == 0) {
-      CHECK_INT(out_line("sfa-rice/maxima.out", "bc92 se", v, 512), p);
+      CHECK_INT(cn_test_tagged_line("sfa-rice/maxima.out", "bc92 se", v, 512), p);
       r_order(v, c, 4, 0, 4);
       for (int a = 0; a < p; a++) CHECK_NEAR(m->coef[a].se, c[a], 1e-4);
     }
     /* R frontier: its estimates within its stopping distance; its log
      * likelihood carries about +2.4e-8 per observation */
     snprintf(tag, sizeof tag, "%s coef", cs[q].tag);
-    CHECK_INT(out_line("sfa-rice/frontier.out", tag, v, 512), p);
+    CHECK_INT(cn_test_tagged_line("sfa-rice/frontier.out", tag, v, 512), p);
     r_order(v, c, 4, cs[q].kz, cs[q].rest);
     for (int a = 0; a < p; a++) CHECK_NEAR(m->coef[a].b, c[a], cs[q].tol_frontier);
     snprintf(tag, sizeof tag, "%s ll", cs[q].tag);
-    out_line("sfa-rice/frontier.out", tag, v, 512);
+    cn_test_tagged_line("sfa-rice/frontier.out", tag, v, 512);
     CHECK(fabs(m->ll - v[0]) < 1e-5);
     snprintf(tag, sizeof tag, "%s te", cs[q].tag);
     /* one TE per firm and period (rows: period-major, firms 1-43 in order),
      * or per firm when u does not vary in time */
-    int nte = out_line("sfa-rice/frontier.out", tag, v, 512);
+    int nte = cn_test_tagged_line("sfa-rice/frontier.out", tag, v, 512);
     CHECK(nte == (q == 2 ? 43 : 344));
     for (int k = 0; k < 344 && nte > 0; k++) CHECK(fabs(r.te[k] - v[k % nte]) < 1e-4);
     CHECK_INT(r.n_firms, 43);
@@ -201,7 +178,7 @@ TEST(sfa_cost_wrong_skew) {
     CHECK(r.wrong_skew);
     CHECK(r.gamma < 1e-3);
     double v[64];
-    out_line("sfa-rice/frontier.out", "eg1cost ll", v, 64);
+    cn_test_tagged_line("sfa-rice/frontier.out", "eg1cost ll", v, 64);
     CHECK(fabs(m->ll - v[0]) < 1e-5);
     CHECK(m->n_notes >= 4);
     cn_model_free(m);

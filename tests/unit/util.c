@@ -1,5 +1,7 @@
 /* tests/unit/util.c — helpers that several test files share. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "test.h"
 
 cn_table *cn_test_table(int nrow, int ncol, const char *const *heads, const char *const *cells) {
@@ -24,4 +26,26 @@ cn_table *cn_test_table(int nrow, int ncol, const char *const *heads, const char
     }
   }
   return t;
+}
+
+int cn_test_tagged_line(const char *file, const char *tag, double *v, int max) {
+  FILE *fp = fopen(cn_test_path(cn_test_data(), file), "r");
+  CHECK(fp != NULL);
+  if (!fp) return 0;
+  static char line[1 << 17];
+  int n = 0;
+  size_t tl = strlen(tag);
+  while (fgets(line, sizeof line, fp)) {
+    if (strncmp(line, tag, tl) || line[tl] != ' ') continue;
+    char *p = line + tl, *end;
+    while (n < max) {
+      double x = strtod(p, &end);
+      if (end == p) break;
+      v[n++] = x, p = end;
+    }
+    break;
+  }
+  fclose(fp);
+  CHECK(n > 0);
+  return n;
 }

@@ -247,16 +247,16 @@ static cn_status maximize(const sfa_data *D, double *th, double *ll, int *iters,
   int p = D->p;
   double g[SFA_MAXP], H[SFA_MAXP * SFA_MAXP], s[SFA_MAXP], tn[SFA_MAXP], gn[SFA_MAXP];
   double cur = loglik(D, th, g);
-  if (!isfinite(cur)) return cn_diag_set(d, CN_EANALYSIS, "sfa: the log likelihood is not finite at the start");
+  if (!isfinite(cur)) return cn_diag_set(d, CN_EANALYSIS, "the log likelihood is not finite at the start");
   for (int it = 1; it <= max_iter; it++) {
     *iters = it;
-    if (!hessian(D, th, H)) return cn_diag_set(d, CN_EANALYSIS, "sfa: the Hessian cannot be computed");
+    if (!hessian(D, th, H)) return cn_diag_set(d, CN_EANALYSIS, "the Hessian cannot be computed");
     double maxd = 0;
     for (int j = 0; j < p; j++) maxd = fmax(maxd, fabs(H[j * p + j]));
     double lam = 0;
     while (!solve_step(H, g, p, lam, s)) {
       lam = lam ? lam * 10 : 1e-8 * (maxd > 0 ? maxd : 1);
-      if (lam > 1e12 * (maxd > 0 ? maxd : 1)) return cn_diag_set(d, CN_EANALYSIS, "sfa: no ascent direction");
+      if (lam > 1e12 * (maxd > 0 ? maxd : 1)) return cn_diag_set(d, CN_EANALYSIS, "no ascent direction");
     }
     double dec = 0;
     for (int j = 0; j < p; j++) dec += g[j] * s[j];
@@ -276,7 +276,7 @@ static cn_status maximize(const sfa_data *D, double *th, double *ll, int *iters,
         *ll = cur;
         return CN_OK;
       }
-      return cn_diag_set(d, CN_EANALYSIS, "sfa: the line search found no better point (Newton decrement %.3g)",
+      return cn_diag_set(d, CN_EANALYSIS, "the line search found no better point (Newton decrement %.3g)",
                          dec);
     }
     double change = 0;
@@ -290,7 +290,7 @@ static cn_status maximize(const sfa_data *D, double *th, double *ll, int *iters,
       return CN_OK;
     }
   }
-  return cn_diag_set(d, CN_EANALYSIS, "sfa: no convergence in %d iterations", max_iter);
+  return cn_diag_set(d, CN_EANALYSIS, "no convergence in %d iterations", max_iter);
 }
 
 /* Kodde & Palm's critical value: the c with ½Q(χ²(q−1) > c) + ½Q(χ²(q) > c) = alpha. */
@@ -356,11 +356,11 @@ cn_status cn_sfa(const cn_table *t, const char *formula, const cn_sfa_opts *o, c
   if (!m) return oom(d);
   cn__model_init(m);
   if (o->bc92 && !o->panel_id) {
-    st = cn_diag_set(d, CN_EUSAGE, "sfa: --bc92 (time-varying efficiency) needs --panel ID,TIME");
+    st = cn_diag_set(d, CN_EUSAGE, "--bc92 (time-varying efficiency) needs --panel ID,TIME");
     goto done;
   }
   if (o->bc92 && o->bc95) {
-    st = cn_diag_set(d, CN_EUSAGE, "sfa: --bc92 and --bc95 are two different models; choose one");
+    st = cn_diag_set(d, CN_EUSAGE, "--bc92 and --bc95 are two different models; choose one");
     goto done;
   }
   cn_reg_opts ro;
@@ -394,7 +394,7 @@ cn_status cn_sfa(const cn_table *t, const char *formula, const cn_sfa_opts *o, c
       goto done;
     }
     if (cn_table_type(t, tmc) == CN_STRING) {
-      st = cn_diag_set(d, CN_EUSAGE, "sfa: the time column \"%s\" of --panel must be numeric", o->panel_time);
+      st = cn_diag_set(d, CN_EUSAGE, "the time column \"%s\" of --panel must be numeric", o->panel_time);
       goto done;
     }
   }
@@ -402,7 +402,7 @@ cn_status cn_sfa(const cn_table *t, const char *formula, const cn_sfa_opts *o, c
   int k = ds.nset[0] + (ds.cons ? 1 : 0), kz = o->bc95 ? dz.nset[0] + (dz.cons ? 1 : 0) : 0;
   int p = k + kz + 2 + (!o->bc95 && o->dist == CN_SFA_TNORMAL) + (o->bc92 ? 1 : 0);
   if (p > SFA_MAXP) {
-    st = cn_diag_set(d, CN_EUSAGE, "sfa: %d parameters; at most %d are supported", p, SFA_MAXP);
+    st = cn_diag_set(d, CN_EUSAGE, "%d parameters; at most %d are supported", p, SFA_MAXP);
     goto done;
   }
   int64_t n = 0;
@@ -444,7 +444,7 @@ cn_status cn_sfa(const cn_table *t, const char *formula, const cn_sfa_opts *o, c
   m->dropped_missing += dropped;
   m->nobs = n;
   if (n <= p) {
-    st = cn_diag_set(d, CN_EANALYSIS, "sfa: %lld observations for %d parameters", (long long)n, p);
+    st = cn_diag_set(d, CN_EANALYSIS, "%lld observations for %d parameters", (long long)n, p);
     goto done;
   }
   /* t − T, and firms' rows */
@@ -478,7 +478,7 @@ cn_status cn_sfa(const cn_table *t, const char *formula, const cn_sfa_opts *o, c
   if (!th || !V) goto oom;
   double rss;
   if (!ols(y, D.x, k, n, th, &rss)) {
-    st = cn_diag_set(d, CN_EANALYSIS, "sfa: the regressors are collinear (OLS has no unique solution)");
+    st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (OLS has no unique solution)");
     goto done;
   }
   {
@@ -521,13 +521,13 @@ cn_status cn_sfa(const cn_table *t, const char *formula, const cn_sfa_opts *o, c
     goto done;
   }
   if (!hessian(&D, th, V)) {
-    st = cn_diag_set(d, CN_EANALYSIS, "sfa: the Hessian at the maximum cannot be computed");
+    st = cn_diag_set(d, CN_EANALYSIS, "the Hessian at the maximum cannot be computed");
     goto done;
   }
   {
     for (int j = 0; j < p * p; j++) V[j] = -V[j];
     if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', p, V, p) != 0 || LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', p, V, p) != 0) {
-      st = cn_diag_set(d, CN_EANALYSIS, "sfa: the information matrix at the maximum is singular%s",
+      st = cn_diag_set(d, CN_EANALYSIS, "the information matrix at the maximum is singular%s",
                        r->wrong_skew ? " (the OLS residuals are skewed the wrong way: gamma goes to 0)" : "");
       goto done;
     }

@@ -94,6 +94,57 @@ static void column_keys(const cn_table *t, int col, int64_t nrow, int64_t *key, 
   }
 }
 
+/* Marks in na[] the rows where categorical column col is missing
+ * (column_keys' rule, without the keys). */
+static void column_na(const cn_table *t, int col, int64_t nrow, unsigned char *na) {
+  cn_type ty = cn_table_type(t, col);
+  if (ty == CN_INT64) {
+    const int64_t *v = cn_table_i64(t, col);
+    for (int64_t i = 0; i < nrow; i++)
+      if (v[i] == CN_NA_INT64) na[i] = 1;
+  } else if (ty == CN_DOUBLE) {
+    const double *v = cn_table_dbl(t, col);
+    for (int64_t i = 0; i < nrow; i++)
+      if (isnan(v[i])) na[i] = 1;
+  } else {
+    for (int64_t i = 0; i < nrow; i++)
+      if (cn_table_is_na(t, col, i)) na[i] = 1;
+  }
+}
+
+/* column_keys on the n rows rows[] only: key[i * nk + j] for row rows[i]. */
+static void column_keys_at(const cn_table *t, int col, const int64_t *rows, int64_t n, int64_t *key,
+                           int nk, int j) {
+  cn_type ty = cn_table_type(t, col);
+  if (ty == CN_INT64) {
+    const int64_t *v = cn_table_i64(t, col);
+    for (int64_t i = 0; i < n; i++) key[i * nk + j] = v[rows[i]];
+  } else if (ty == CN_DOUBLE) {
+    const double *v = cn_table_dbl(t, col);
+    for (int64_t i = 0; i < n; i++) {
+      double x = v[rows[i]] == 0 ? 0.0 : v[rows[i]]; /* -0 and 0 are one level */
+      memcpy(&key[i * nk + j], &x, sizeof x);
+    }
+  } else {
+    const int32_t *codes = cn_table_codes(t, col);
+    for (int64_t i = 0; i < n; i++) key[i * nk + j] = codes ? codes[rows[i]] : 0;
+  }
+}
+
+/* The values of a factor over all rows: the table's own column when the
+ * factor is a double column as it is (*owned false: nothing copied), else
+ * a new buffer filled by factor_values. */
+static cn_status factor_view(ctx *c, const cn__factor *fa, double **out, bool *owned) {
+  *owned = false;
+  if (fa->kind == CN_FK_VAR && cn_table_type(c->t, fa->col) == CN_DOUBLE) {
+    *out = (double *)cn_table_dbl(c->t, fa->col); /* read only */
+    return CN_OK;
+  }
+  if (!(*out = cn_malloc(((size_t)c->nrow + 1) * sizeof **out))) return oom(c->d);
+  *owned = true;
+  return factor_values(c, fa, *out);
+}
+
 /* The text of a categorical level of column col at row r, whole (a level
  * of any length: cutting it would give two levels one name); a new string,
  * NULL when out of memory. */
@@ -282,10 +333,17 @@ static cn_status term_columns(ctx *c, const cn__term *term, double *const *fv, c
   int64_t *combo = cn_calloc((size_t)nfac + 1, sizeof *combo);
   int nfl = 0;
   if (!prod || !fl || !combo) goto oom;
-  for (int64_t i = 0; i < n; i++) prod[i] = 1;
+  bool first = true; /* the first factor's values are copied, not multiplied into ones */
   for (int j = 0; j < term->nf; j++)
-    if (term->f[j].kind != CN_FK_FACTOR)
-      for (int64_t i = 0; i < n; i++) prod[i] *= fv[j][rows[i]];
+    if (term->f[j].kind != CN_FK_FACTOR) {
+      if (first)
+        for (int64_t i = 0; i < n; i++) prod[i] = fv[j][rows[i]];
+      else
+        for (int64_t i = 0; i < n; i++) prod[i] *= fv[j][rows[i]];
+      first = false;
+    }
+  if (first)
+    for (int64_t i = 0; i < n; i++) prod[i] = 1;
   if (nfac == 0) {
     char *name = column_name(c, term, NULL, NULL);
     rcol *nc = name ? cn_reallocarray(*cols, (size_t)*ncol + 1, sizeof *nc) : NULL;
@@ -509,7 +567,9 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
   int64_t nrow = c.nrow, n = 0;
   unsigned char *keep = NULL, *na = NULL;
   double *yall = NULL, **fv = NULL, *wall = NULL, *y = NULL, *w = NULL;
-  int64_t *rows = NULL, *fekey = NULL;
+  bool yown = false, *fvown = NULL;
+  int64_t *rows = NULL;
+  int *clcol = NULL;
   int32_t **clid = NULL;
   int64_t *G = NULL;
   rcol *cols = NULL;
@@ -551,19 +611,24 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
   }
   keep = cn_malloc((size_t)nrow + 1);
   na = cn_calloc((size_t)nrow + 1, 1);
-  yall = cn_malloc(((size_t)nrow + 1) * sizeof *yall);
-  if (!keep || !na || !yall) goto oom;
+  if (!keep || !na) goto oom;
   memset(keep, 1, (size_t)nrow);
   /* --if */
   if (opts->if_expr) {
     cn_expr *ie = NULL;
-    if ((st = cn_expr_parse(opts->if_expr, t, &ie, d)) != CN_OK) goto done;
-    st = cn_expr_eval(ie, t, yall, d);
+    double *iv = cn_malloc(((size_t)nrow + 1) * sizeof *iv);
+    if (!iv) goto oom;
+    if ((st = cn_expr_parse(opts->if_expr, t, &ie, d)) != CN_OK) {
+      cn_free(iv);
+      goto done;
+    }
+    st = cn_expr_eval(ie, t, iv, d);
     cn_expr_free(ie);
-    if (st != CN_OK) goto done;
     int64_t miss = 0;
-    for (int64_t i = 0; i < nrow; i++)
-      if (isnan(yall[i]) || yall[i] == 0) keep[i] = 0, m->dropped_if++, miss += isnan(yall[i]);
+    for (int64_t i = 0; st == CN_OK && i < nrow; i++)
+      if (isnan(iv[i]) || iv[i] == 0) keep[i] = 0, m->dropped_if++, miss += isnan(iv[i]);
+    cn_free(iv);
+    if (st != CN_OK) goto done;
     /* a filter that keeps nothing is a mistake in the filter, not a model
      * without observations */
     if (nrow > 0 && m->dropped_if == nrow) {
@@ -574,28 +639,26 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
     }
   }
   /* values of every factor of every term, the depvar, weights */
-  if ((st = factor_values(&c, &f->dep, yall)) != CN_OK) goto done;
+  if ((st = factor_view(&c, &f->dep, &yall, &yown)) != CN_OK) goto done;
   for (int64_t i = 0; i < nrow; i++)
     if (isnan(yall[i])) na[i] = 1;
   int nfac = 0;
   for (int sidx = 0; sidx < 3; sidx++)
     for (int q = 0; q < sets[sidx]->n; q++) nfac += sets[sidx]->t[q].nf;
   fv = cn_calloc((size_t)nfac + 1, sizeof *fv);
-  if (!fv) goto oom;
+  fvown = cn_calloc((size_t)nfac + 1, sizeof *fvown);
+  if (!fv || !fvown) goto oom;
   for (int sidx = 0; sidx < 3; sidx++)
   for (int q = 0; q < sets[sidx]->n; q++)
     for (int j = 0; j < sets[sidx]->t[q].nf; j++) {
       const cn__factor *fa = &sets[sidx]->t[q].f[j];
-      double *v = fv[nfv++] = cn_malloc(((size_t)nrow + 1) * sizeof *v);
-      if (!v) goto oom;
-      if (fa->kind == CN_FK_FACTOR) {
-        int64_t *k1 = cn_malloc(((size_t)nrow + 1) * sizeof *k1);
-        if (!k1) goto oom;
-        column_keys(t, fa->col, nrow, k1, 1, 0, na);
-        cn_free(k1);
-        for (int64_t i = 0; i < nrow; i++) v[i] = 0;
+      if (fa->kind == CN_FK_FACTOR) { /* its values are not used (term_columns) */
+        column_na(t, fa->col, nrow, na);
+        nfv++;
       } else {
-        if ((st = factor_values(&c, fa, v)) != CN_OK) goto done;
+        int k = nfv++;
+        if ((st = factor_view(&c, fa, &fv[k], &fvown[k])) != CN_OK) goto done;
+        const double *v = fv[k];
         for (int64_t i = 0; i < nrow; i++)
           if (isnan(v[i])) na[i] = 1;
       }
@@ -626,30 +689,20 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
   int maxnv = 1;
   for (int g = 0; g < nfe; g++)
     if (f->fe[g].nv > maxnv) maxnv = f->fe[g].nv;
-  fekey = cn_malloc(((size_t)nrow * (size_t)(nfe + ncl + 1) * (size_t)maxnv + 1) * sizeof *fekey);
-  if (!fekey) goto oom;
-  int64_t *keyat = fekey; /* nfe + ncl blocks of nrow × maxnv */
+  /* missing fixed effects and clusters; their keys come later, on the
+   * sample only */
   for (int g = 0; g < nfe; g++)
-    for (int j = 0; j < f->fe[g].nv; j++)
-      column_keys(t, f->fe[g].cols[j], nrow, keyat + (size_t)g * (size_t)nrow * (size_t)maxnv,
-                  maxnv, j, na);
-  for (int g = 0; g < nfe; g++)
-    for (int64_t i = 0; i < nrow; i++)
-      for (int j = f->fe[g].nv; j < maxnv; j++)
-        keyat[(size_t)g * (size_t)nrow * (size_t)maxnv + (size_t)i * (size_t)maxnv + (size_t)j] = 0;
-  int *clcol = cn_calloc((size_t)ncl + 1, sizeof *clcol);
+    for (int j = 0; j < f->fe[g].nv; j++) column_na(t, f->fe[g].cols[j], nrow, na);
+  clcol = cn_calloc((size_t)ncl + 1, sizeof *clcol);
   if (!clcol) goto oom;
   for (int q = 0; q < ncl; q++) {
     clcol[q] = cn_table_col(t, opts->cluster[q], "the data for --cluster", d);
     if (clcol[q] < 0) {
-      cn_free(clcol);
       st = d ? d->code : CN_EDATA;
       goto done;
     }
-    int64_t *blk = keyat + (size_t)(nfe + q) * (size_t)nrow * (size_t)maxnv;
-    column_keys(t, clcol[q], nrow, blk, 1, 0, na);
+    column_na(t, clcol[q], nrow, na);
   }
-  cn_free(clcol);
   /* the sample */
   (void)cols;
   (void)ncol;
@@ -696,20 +749,20 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
   for (int pass = 0; pass < 2; pass++) {
     ab.n = n;
     for (int g = 0; g < nabs; g++) {
-      cn_free(ab.id[g]);
-      ab.id[g] = cn_calloc((size_t)n + 1, sizeof **ab.id);
-      if (!ab.id[g]) {
+      /* the buffers of the first pass serve the second (n only shrinks) */
+      if (!ab.id[g] && !(ab.id[g] = cn_malloc(((size_t)n + 1) * sizeof **ab.id))) {
         cn_free(kbuf);
         goto oom;
       }
       if (g >= nfe) { /* the constant */
+        memset(ab.id[g], 0, (size_t)n * sizeof **ab.id);
         ab.nlev[g] = n > 0;
         continue;
       }
-      const int64_t *blk = keyat + (size_t)g * (size_t)nrow * (size_t)maxnv;
-      for (int64_t i = 0; i < n; i++)
-        memcpy(kbuf + (size_t)i * (size_t)maxnv, blk + (size_t)rows[i] * (size_t)maxnv,
-               (size_t)maxnv * sizeof *kbuf);
+      for (int j = 0; j < maxnv; j++)
+        if (j < f->fe[g].nv) column_keys_at(t, f->fe[g].cols[j], rows, n, kbuf, maxnv, j);
+        else
+          for (int64_t i = 0; i < n; i++) kbuf[(size_t)i * (size_t)maxnv + (size_t)j] = 0;
       ab.nlev[g] = cn__group_ids(kbuf, n, maxnv, ab.id[g]);
       if (ab.nlev[g] < 0) {
         cn_free(kbuf);
@@ -730,14 +783,21 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
       if (keep[i]) rows[n2++] = rows[i];
     n = n2;
   }
-  cn_free(kbuf);
   m->nobs = n;
   if (n == 0) {
+    cn_free(kbuf);
     st = cn_diag_set(d, CN_EANALYSIS, "no observations left to estimate");
     goto done;
   }
-  /* depvar, weights (normalized to sum to N, as Stata's aweights) */
-  y = cn_malloc(((size_t)n + 1) * sizeof *y);
+  /* depvar, weights (normalized to sum to N, as Stata's aweights); y
+   * takes the key buffer, already paged in, when it is large enough */
+  if (maxnv == 1) {
+    y = (double *)kbuf;
+  } else {
+    cn_free(kbuf);
+    y = cn_malloc(((size_t)n + 1) * sizeof *y);
+  }
+  kbuf = NULL;
   if (!y) goto oom;
   for (int64_t i = 0; i < n; i++) y[i] = yall[rows[i]];
   if (wall) {
@@ -763,19 +823,26 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
   if (opts->vce == CN_VCE_CLUSTER) {
     clid = cn_calloc((size_t)ncl + 1, sizeof *clid);
     G = cn_calloc((size_t)ncl + 1, sizeof *G);
-    kbuf = cn_malloc(((size_t)n + 1) * sizeof *kbuf);
-    if (!clid || !G || !kbuf) {
-      cn_free(kbuf);
-      goto oom;
-    }
+    if (!clid || !G) goto oom;
     for (int q = 0; q < ncl; q++) {
-      const int64_t *blk = keyat + (size_t)(nfe + q) * (size_t)nrow * (size_t)maxnv;
-      for (int64_t i = 0; i < n; i++) kbuf[i] = blk[(size_t)rows[i] * (size_t)maxnv];
+      /* a cluster that is a fixed effect of one variable shares its ids
+       * (the same numbering: first appearance on the same sample;
+       * cn__design_free frees them once) */
+      int same = -1;
+      for (int g = 0; g < nfe && same < 0; g++)
+        if (f->fe[g].nv == 1 && f->fe[g].cols[0] == clcol[q]) same = g;
+      if (same >= 0) {
+        clid[q] = ab.id[same];
+        G[q] = ab.nlev[same];
+        continue;
+      }
       clid[q] = cn_malloc(((size_t)n + 1) * sizeof **clid);
-      if (!clid[q]) {
+      if (!kbuf) kbuf = cn_malloc(((size_t)n + 1) * sizeof *kbuf);
+      if (!clid[q] || !kbuf) {
         cn_free(kbuf);
         goto oom;
       }
+      column_keys_at(t, clcol[q], rows, n, kbuf, 1, 0);
       G[q] = cn__group_ids(kbuf, n, 1, clid[q]);
     }
     cn_free(kbuf);
@@ -810,11 +877,13 @@ done:
   ds->cons = c.f && (c.f->nfe > 0 || c.f->cons);
   cn_free(keep);
   cn_free(na);
-  cn_free(yall);
-  for (int q = 0; fv && q < nfv; q++) cn_free(fv[q]);
+  if (yown) cn_free(yall);
+  for (int q = 0; fv && q < nfv; q++)
+    if (fvown[q]) cn_free(fv[q]);
   cn_free(fv);
+  cn_free(fvown);
   cn_free(wall);
-  cn_free(fekey);
+  cn_free(clcol);
   if (st != CN_OK) cn__design_free(ds);
   return st;
 }
@@ -824,7 +893,11 @@ void cn__design_free(cn__design *ds) {
   cn_free(ds->rows);
   cn_free(ds->y);
   cn_free(ds->w);
-  for (int q = 0; ds->clid && q < ds->ncl; q++) cn_free(ds->clid[q]);
+  for (int q = 0; ds->clid && q < ds->ncl; q++) {
+    bool shared = false; /* a fixed effect's ids */
+    for (int g = 0; g < ds->ab.nfe && ds->ab.id; g++) shared = shared || ds->clid[q] == ds->ab.id[g];
+    if (!shared) cn_free(ds->clid[q]);
+  }
   cn_free(ds->clid);
   cn_free(ds->G);
   for (int sidx = 0; sidx < 3; sidx++) {

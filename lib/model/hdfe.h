@@ -5,9 +5,12 @@
 
 #include "model_int.h"
 
+struct cn__plan;
+
 /* The fixed effects of a sample of n rows: level ids id[g][i] in 0 ..
- * nlev[g]−1, optional row weights w (not owned), and the weight of every
- * level (cn__absorb_prepare). cn__absorb_free releases id, nlev, wsum. */
+ * nlev[g]−1, optional row weights w (not owned), and, from
+ * cn__absorb_prepare, the weight of every level and the plan of the
+ * demeaning (hdfe.c). cn__absorb_free releases id, nlev, wsum, plan. */
 typedef struct cn__absorb {
   int nfe;
   int64_t n;
@@ -15,6 +18,7 @@ typedef struct cn__absorb {
   int64_t *nlev;
   const double *w;
   double **wsum;
+  struct cn__plan *plan;
 } cn__absorb;
 
 int64_t cn__group_ids(const int64_t *keys, int64_t n, int nk, int32_t *id);

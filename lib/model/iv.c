@@ -69,8 +69,8 @@ static void gram(double *const *x, int k, const double *w, int64_t n, double *g)
 
 
 /* Demeans the nv columns v by the fixed effects of ab (reg.c's solver
- * choice: projections, conjugate gradients, or projections that hand a
- * slow column over to conjugate gradients); *iters gets the largest count.
+ * choice: the accelerated fixed point for ap, conjugate gradients
+ * otherwise); *iters gets the largest count.
  * Non-convergence is CN_EANALYSIS. */
 static cn_status demean_all(const cn__absorb *ab, double **v, int nv, const cn_reg_opts *o,
                             int *iters, cn_diag *d) {
@@ -79,27 +79,16 @@ static cn_status demean_all(const cn__absorb *ab, double **v, int nv, const cn_r
   cn_status sts = CN_OK;
   cn_diag dd;
   memset(&dd, 0, sizeof dd);
-#pragma omp parallel for schedule(dynamic, 1) reduction(max : maxit)
+  /* one column after another: the rows are parallel inside */
   for (int j = 0; j < nv; j++) {
     int it = 0;
     cn_diag dj;
-    cn_status s1;
-    if (o->solver == CN_SOLVER_CG && ab->nfe > 1) {
-      s1 = cn__demean_cg(ab, v[j], tol, max_iter, &it, &dj);
-    } else if (o->solver == CN_SOLVER_AP || ab->nfe < 2) {
-      s1 = cn__demean(ab, v[j], tol, max_iter, &it, &dj);
-    } else {
-      s1 = cn__demean(ab, v[j], tol, max_iter < 200 ? max_iter : 200, &it, &dj);
-      if (s1 == CN_EANALYSIS && max_iter > 200) {
-        int it2 = 0;
-        s1 = cn__demean_cg(ab, v[j], tol, max_iter, &it2, &dj);
-        it += it2;
-      }
-    }
+    cn_status s1 = o->solver == CN_SOLVER_AP ? cn__demean(ab, v[j], tol, max_iter, &it, &dj)
+                                             : cn__demean_cg(ab, v[j], tol, max_iter, &it, &dj);
     if (it > maxit) maxit = it;
     if (s1 != CN_OK) {
-#pragma omp critical
-      if (sts == CN_OK) sts = s1, dd = dj;
+      sts = s1, dd = dj;
+      break;
     }
   }
   *iters = maxit;

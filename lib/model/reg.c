@@ -193,36 +193,21 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
   job = true;
   cn__job_part(NULL, 1, ncol + 1, 0, (double)ncol + 1);
   cn__progress("absorbing fixed effects", 0, (double)ncol + 1);
-#pragma omp parallel for schedule(dynamic, 1) reduction(max : maxit)
+  /* one column after another: the rows are parallel inside */
   for (int j = -1; j < ncol; j++) {
     int it = 0;
     cn_diag dj;
     double *xj = j < 0 ? y : cols[j].x;
-    cn_status s1;
-    if (opts->solver == CN_SOLVER_CG && ab.nfe > 1) {
-      s1 = cn__demean_cg(&ab, xj, tol, max_iter, &it, &dj);
-    } else if (opts->solver == CN_SOLVER_AP || ab.nfe < 2) {
-      s1 = cn__demean(&ab, xj, tol, max_iter, &it, &dj);
-    } else { /* auto: projections first; a slow design goes on with CG */
-      s1 = cn__demean(&ab, xj, tol, max_iter < 200 ? max_iter : 200, &it, &dj);
-      if (s1 == CN_EANALYSIS && max_iter > 200) {
-        int it2 = 0;
-        s1 = cn__demean_cg(&ab, xj, tol, max_iter, &it2, &dj);
-        it += it2;
-      }
-    }
+    cn_status s1 = opts->solver == CN_SOLVER_AP ? cn__demean(&ab, xj, tol, max_iter, &it, &dj)
+                                                : cn__demean_cg(&ab, xj, tol, max_iter, &it, &dj);
     if (it > maxit) maxit = it;
     if (s1 != CN_OK) {
-#pragma omp critical
-      if (sts == CN_OK) sts = s1, dd = dj;
+      sts = s1, dd = dj;
+      break;
     }
-    int k;
-#pragma omp atomic capture
-    k = ++ndone;
-    if (omp_get_thread_num() == 0) {
-      cn__job_part(NULL, k < ncol + 1 ? k + 1 : k, ncol + 1, 0, (double)ncol + 1);
-      cn__progress("absorbing fixed effects", (double)k, (double)ncol + 1);
-    }
+    int k = ++ndone;
+    cn__job_part(NULL, k < ncol + 1 ? k + 1 : k, ncol + 1, 0, (double)ncol + 1);
+    cn__progress("absorbing fixed effects", (double)k, (double)ncol + 1);
   }
   iters = maxit;
   cn__job_part(NULL, 0, 0, (double)ncol + 1, 1);
@@ -599,7 +584,7 @@ done:
   cn_free(V);
   cn_free(meat);
   cn_free(xa);
-  if (ab.wsum) ds.ab.wsum = ab.wsum; /* prepared here; freed with the design */
+  if (ab.wsum) ds.ab = ab; /* prepared here (wsum, plan); freed with the design */
   cn__design_free(&ds);
   return st;
 }

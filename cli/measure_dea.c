@@ -26,8 +26,9 @@ static int split_list(const char *s, char **copy, const char **words, int max) {
 /* The options both commands take. flags: whether --slacks, --super,
  * --peers are allowed (dea) or --scale (malmquist). */
 typedef struct dea_args {
-  const char *in, *outp, *inputs, *outputs, *dmu, *by, *rts, *orient;
+  const char *in, *outp, *inputs, *outputs, *dmu, *by, *rts, *orient, *ref;
   cn_dea_opts o;
+  cn_malmquist_ref mref;
   bool scale;
   cn_read_opts ro;
 } dea_args;
@@ -36,13 +37,13 @@ static int parse(int argc, char **argv, const char *cmd, bool malm, dea_args *a)
   memset(a, 0, sizeof *a);
   cn_read_opts_init(&a->ro);
   cn_dea_opts_init(&a->o);
-  a->rts = "crs", a->orient = "in";
+  a->rts = "crs", a->orient = "in", a->ref = NULL;
   struct {
     const char *opt;
     const char **dst;
   } named[] = {{"--inputs", &a->inputs}, {"--outputs", &a->outputs}, {"--dmu", &a->dmu},
                {malm ? "--time" : "--by", &a->by}, {"--rts", &a->rts}, {"--orient", &a->orient},
-               {"-o", &a->outp}};
+               {"-o", &a->outp}, {malm ? "--ref" : NULL, &a->ref}};
   for (int i = 1; i < argc; i++) {
     int r;
     if ((r = cli_read_opt(argc, argv, &i, &a->ro)) != 0) {
@@ -51,7 +52,7 @@ static int parse(int argc, char **argv, const char *cmd, bool malm, dea_args *a)
     }
     bool hit = false;
     for (size_t k = 0; k < sizeof named / sizeof *named && !hit; k++)
-      if ((r = cli_opt(argc, argv, &i, named[k].opt, named[k].dst)) != 0) {
+      if (named[k].opt && (r = cli_opt(argc, argv, &i, named[k].opt, named[k].dst)) != 0) {
         if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
         hit = true;
       }
@@ -75,6 +76,10 @@ static int parse(int argc, char **argv, const char *cmd, bool malm, dea_args *a)
   if (!strcmp(a->orient, "in")) a->o.orient = CN_DEA_INPUT;
   else if (!strcmp(a->orient, "out")) a->o.orient = CN_DEA_OUTPUT;
   else return cli_usage(cmd, "--orient is in or out (got \"%s\")", a->orient);
+  if (!a->ref || !strcmp(a->ref, "adjacent")) a->mref = CN_MALMQUIST_ADJACENT;
+  else if (!strcmp(a->ref, "sequential")) a->mref = CN_MALMQUIST_SEQUENTIAL;
+  else if (!strcmp(a->ref, "global")) a->mref = CN_MALMQUIST_GLOBAL;
+  else return cli_usage(cmd, "--ref is adjacent, sequential or global (got \"%s\")", a->ref);
   if (a->scale && a->o.rts != CN_DEA_CRS)
     return cli_usage(cmd, "--scale decomposes the CRS index with VRS scores: leave --rts out");
   return 0;
@@ -97,7 +102,7 @@ static int run(int argc, char **argv, bool malm) {
   cn_dea_spec sp = {.inputs = xs, .m = m, .outputs = ys, .s = s, .dmu = a.dmu, .by = a.by};
   cn_dea_report rep;
   cn_diag d;
-  cn_status st = malm ? cn_measure_malmquist(t, &sp, &a.o, a.scale, &res, &rep, &d)
+  cn_status st = malm ? cn_measure_malmquist(t, &sp, &a.o, a.mref, a.scale, &res, &rep, &d)
                       : cn_measure_dea(t, &sp, &a.o, &res, &rep, &d);
   if (st != CN_OK) {
     rc = cli_fail(&d);
@@ -112,7 +117,7 @@ static int run(int argc, char **argv, bool malm) {
   if (rep.infeasible)
     fprintf(stderr, "%s: note: %lld LP%s infeasible (%s missing)\n", cli_prefix, (long long)rep.infeasible,
             rep.infeasible == 1 ? "" : "s",
-            malm ? "cross-period distance outside the other period's technology: m and tc"
+            malm ? "the observation lies outside that technology: the indices it enters"
                  : "the DMU lies outside its reference technology: score");
   if (rep.unbounded)
     fprintf(stderr, "%s: note: %lld LP%s unbounded (score missing)\n", cli_prefix, (long long)rep.unbounded,

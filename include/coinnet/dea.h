@@ -105,22 +105,35 @@ typedef struct cn_dea_report {
 cn_status cn_measure_dea(const cn_table *t, const cn_dea_spec *sp, const cn_dea_opts *o, cn_table **out,
                          cn_dea_report *rep, cn_diag *d);
 
-/* Malmquist productivity indices between adjacent periods of a panel (Färe,
- * Grosskopf, Norris & Zhang 1994): with D^a(b) the distance (θ for input,
- * 1/φ for output orientation) of the period-b observation to the period-a
- * technology, M = [D^t(t+1)/D^t(t) · D^{t+1}(t+1)/D^{t+1}(t)]^{1/2} = EC ·
- * TC with EC = D^{t+1}(t+1)/D^t(t). The technology of a period is every
- * kept DMU observed in it, under o->rts; with o->rts VRS the indices use
- * VRS distances, and with scale the CRS index is decomposed instead:
- * EC = PEC · SEC, PEC = D_vrs^{t+1}(t+1)/D_vrs^t(t). sp->by is the time
- * column (numbers in numeric order, text in byte order); sp->dmu is
- * required. Output, one row per DMU and pair of adjacent periods in which
- * it is observed: dmu, period0, period1, m, ec, tc, [pec, sec,] and the
- * four distances d00, d11, d01 (period-1 data, period-0 technology), d10.
- * A cross-period LP without a solution leaves m and tc missing and is
+/* The technology each period's distances are measured against: the
+ * period alone (adjacent, Färe et al. 1994), every period up to it
+ * (sequential, Shestalova 2003), or all periods (global, Pastor & Lovell
+ * 2005). */
+typedef enum cn_malmquist_ref {
+  CN_MALMQUIST_ADJACENT = 0,
+  CN_MALMQUIST_SEQUENTIAL = 1,
+  CN_MALMQUIST_GLOBAL = 2
+} cn_malmquist_ref;
+
+/* Malmquist productivity indices between adjacent periods of a panel. With
+ * D^a(b) the distance (θ for input, 1/φ for output orientation) of the
+ * period-b observation to the technology T_a: adjacent and sequential,
+ * M = [D^t(t+1)/D^t(t) · D^{t+1}(t+1)/D^{t+1}(t)]^{1/2} = EC · TC with
+ * EC = D^{t+1}(t+1)/D^t(t), where T_t is every kept DMU observed in period t
+ * (adjacent) or in any period up to t (sequential); global, M =
+ * D^G(t+1)/D^G(t) with T_G every kept observation, EC the same
+ * contemporaneous ratio as adjacent and TC = M/EC. Technologies are under
+ * o->rts; with o->rts VRS the indices use VRS distances, and with scale the
+ * CRS index is decomposed instead: EC = PEC · SEC, PEC the EC ratio of VRS
+ * distances to the same T_t. sp->by is the time column (numbers in numeric
+ * order, text in byte order); sp->dmu is required. Output, one row per DMU
+ * and pair of adjacent periods in which it is observed: dmu, period0,
+ * period1, m, ec, tc, [pec, sec,] d00, d11 (own distances) and d01 (period-1
+ * data, period-0 technology), d10 — global: dg0, dg1, the distances to T_G.
+ * An LP without a solution leaves the indices it enters missing and is
  * counted. o->slacks, o->super and o->peers are ignored. */
-cn_status cn_measure_malmquist(const cn_table *t, const cn_dea_spec *sp, const cn_dea_opts *o, bool scale,
-                               cn_table **out, cn_dea_report *rep, cn_diag *d);
+cn_status cn_measure_malmquist(const cn_table *t, const cn_dea_spec *sp, const cn_dea_opts *o, cn_malmquist_ref ref,
+                               bool scale, cn_table **out, cn_dea_report *rep, cn_diag *d);
 
 #ifdef __cplusplus
 }

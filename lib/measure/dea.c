@@ -713,6 +713,25 @@ static int per_cmp_txt(const void *a, const void *b) {
   return strcmp(x->s, y->s);
 }
 
+/* Copies the data of every unit observed in periods lo..hi (ranks) into X,
+ * Y (m resp. s values a row) and, when ka is not NULL, the unit of each row
+ * (for lo == hi; for a range, the flat index unit * P + period). Returns the
+ * number of rows. */
+static int64_t tech_fill(const cn_table *t, const cn_dea_spec *sp, const dea_cols *c, const int64_t *obs,
+                         const int64_t *kept, int64_t U, int64_t P, int64_t lo, int64_t hi, double *X, double *Y,
+                         int64_t *ka) {
+  int64_t n = 0;
+  for (int64_t p = lo; p <= hi; p++)
+    for (int64_t u = 0; u < U; u++) {
+      int64_t k = obs[u * P + p];
+      if (k < 0) continue;
+      fill_xy(t, sp, c, kept[k], X + n * sp->m, Y + n * sp->s);
+      if (ka) ka[n] = lo == hi ? u : u * P + p;
+      n++;
+    }
+  return n;
+}
+
 /* Distances (θ, or 1/φ) of DMUs to a reference set; NaN without a solution. */
 static cn_status distances(int m, int s, int64_t n, const double *X, const double *Y, int64_t nref, const double *Xr,
                            const double *Yr, const cn_dea_opts *o, double *dist, int64_t *bad, cn_diag *d) {
@@ -725,8 +744,8 @@ static cn_status distances(int m, int s, int64_t n, const double *X, const doubl
   return CN_OK;
 }
 
-cn_status cn_measure_malmquist(const cn_table *t, const cn_dea_spec *sp, const cn_dea_opts *o, bool scale,
-                               cn_table **out, cn_dea_report *rep, cn_diag *d) {
+cn_status cn_measure_malmquist(const cn_table *t, const cn_dea_spec *sp, const cn_dea_opts *o, cn_malmquist_ref ref,
+                               bool scale, cn_table **out, cn_dea_report *rep, cn_diag *d) {
   cn_status st = CN_OK;
   int64_t nrow = cn_table_nrow(t);
   int m = sp->m, s = sp->s;
@@ -738,7 +757,7 @@ cn_status cn_measure_malmquist(const cn_table *t, const cn_dea_spec *sp, const c
   int32_t *rank = NULL, *uid = NULL, *pid = NULL;
   per_key *pk = NULL;
   double *pval = NULL, *X0 = NULL, *Y0 = NULL, *X1 = NULL, *Y1 = NULL, *Xa = NULL, *Ya = NULL, *Xb = NULL,
-         *Yb = NULL, *res9 = NULL, *own = NULL, *ownv = NULL, *tmp = NULL;
+         *Yb = NULL, *Xr = NULL, *Yr = NULL, *res9 = NULL, *own = NULL, *ownv = NULL, *gl = NULL, *tmp = NULL;
   int64_t *ka = NULL;
   cn_table *res = NULL;
   *out = NULL;
@@ -790,50 +809,59 @@ cn_status cn_measure_malmquist(const cn_table *t, const cn_dea_spec *sp, const c
     }
     *slot = k;
   }
-  /* own-period distances, by unit and period (NaN where not observed) */
+  /* Distances by unit and period (NaN where not observed): own[] to the
+   * period's own technology T_p (adjacent and global: the period alone;
+   * sequential: every period up to p), ownv[] the same under VRS, gl[] to
+   * the global technology (every kept observation). */
   size_t UP = (size_t)U * (size_t)P;
   own = cn_malloc(UP * sizeof *own);
   ownv = scale ? cn_malloc(UP * sizeof *ownv) : NULL;
+  gl = ref == CN_MALMQUIST_GLOBAL ? cn_malloc(UP * sizeof *gl) : NULL;
   X0 = cn_malloc(((size_t)U * m + 1) * sizeof *X0), Y0 = cn_malloc(((size_t)U * s + 1) * sizeof *Y0);
-  X1 = cn_malloc(((size_t)U * m + 1) * sizeof *X1), Y1 = cn_malloc(((size_t)U * s + 1) * sizeof *Y1);
   Xa = cn_malloc(((size_t)U * m + 1) * sizeof *Xa), Ya = cn_malloc(((size_t)U * s + 1) * sizeof *Ya);
   Xb = cn_malloc(((size_t)U * m + 1) * sizeof *Xb), Yb = cn_malloc(((size_t)U * s + 1) * sizeof *Yb);
-  ka = cn_malloc(((size_t)U + 1) * sizeof *ka);
-  tmp = cn_malloc(((size_t)U + 1) * sizeof *tmp);
+  X1 = cn_malloc(((size_t)nk * m + 1) * sizeof *X1), Y1 = cn_malloc(((size_t)nk * s + 1) * sizeof *Y1);
+  Xr = cn_malloc(((size_t)nk * m + 1) * sizeof *Xr), Yr = cn_malloc(((size_t)nk * s + 1) * sizeof *Yr);
+  ka = cn_malloc(((size_t)nk + 1) * sizeof *ka);
+  tmp = cn_malloc(((size_t)nk + 1) * sizeof *tmp);
   res9 = cn_malloc(((size_t)U * (size_t)(P - 1) * 9 + 1) * sizeof *res9);
-  if (!own || (scale && !ownv) || !X0 || !Y0 || !X1 || !Y1 || !Xa || !Ya || !Xb || !Yb || !ka || !tmp || !res9)
+  if (!own || (scale && !ownv) || (ref == CN_MALMQUIST_GLOBAL && !gl) || !X0 || !Y0 || !X1 || !Y1 || !Xa ||
+      !Ya || !Xb || !Yb || !Xr || !Yr || !ka || !tmp || !res9)
     goto oom;
   cn_dea_opts oo = *o, ov;
   oo.slacks = oo.super = oo.peers = false;
   ov = oo, ov.rts = CN_DEA_VRS;
+  for (size_t k = 0; k < UP; k++) {
+    own[k] = NAN;
+    if (ownv) ownv[k] = NAN;
+    if (gl) gl[k] = NAN;
+  }
+  bool seq = ref == CN_MALMQUIST_SEQUENTIAL;
   for (int64_t p = 0; p < P; p++) {
-    int64_t n = 0;
-    for (int64_t u = 0; u < U; u++) {
-      int64_t k = obs[u * P + p];
-      if (k < 0) continue;
-      fill_xy(t, sp, &c, kept[k], X0 + n * m, Y0 + n * s);
-      ka[n++] = u;
-    }
-    for (int64_t u = 0; u < U; u++) own[u * P + p] = NAN;
-    if ((st = distances(m, s, n, X0, Y0, 0, NULL, NULL, &oo, tmp, &rp.infeasible, d)) != CN_OK) goto done;
-    for (int64_t a = 0; a < n; a++) own[ka[a] * P + p] = tmp[a];
-    rp.lps += n;
-    if (scale) {
-      if ((st = distances(m, s, n, X0, Y0, 0, NULL, NULL, &ov, tmp, &rp.infeasible, d)) != CN_OK) goto done;
-      for (int64_t u = 0; u < U; u++) ownv[u * P + p] = NAN;
-      for (int64_t a = 0; a < n; a++) ownv[ka[a] * P + p] = tmp[a];
+    int64_t n = tech_fill(t, sp, &c, obs, kept, U, P, p, p, X0, Y0, ka), nr = 0;
+    if (seq) nr = tech_fill(t, sp, &c, obs, kept, U, P, 0, p, Xr, Yr, NULL);
+    for (int pass = 0; pass < (scale ? 2 : 1); pass++) {
+      double *dst = pass ? ownv : own;
+      if ((st = distances(m, s, n, X0, Y0, nr, seq ? Xr : NULL, seq ? Yr : NULL, pass ? &ov : &oo, tmp,
+                          &rp.infeasible, d)) != CN_OK)
+        goto done;
+      for (int64_t a = 0; a < n; a++) dst[ka[a] * P + p] = tmp[a];
       rp.lps += n;
     }
+  }
+  if (gl) { /* every observation against all of them */
+    int64_t n = tech_fill(t, sp, &c, obs, kept, U, P, 0, P - 1, X1, Y1, ka);
+    if ((st = distances(m, s, n, X1, Y1, 0, NULL, NULL, &oo, tmp, &rp.infeasible, d)) != CN_OK) goto done;
+    for (int64_t a = 0; a < n; a++) gl[ka[a]] = tmp[a];
+    rp.lps += n;
   }
   /* adjacent pairs */
   for (size_t k = 0; k < (size_t)U * (size_t)(P - 1) * 9; k++) res9[k] = NAN;
   int64_t nout = 0;
   for (int64_t p = 0; p + 1 < P; p++) {
-    int64_t n0 = 0, n1 = 0, nb = 0;
-    for (int64_t u = 0; u < U; u++) { /* the two technologies, and the DMUs in both */
+    int64_t nb = 0;
+    for (int64_t u = 0; u < U; u++) { /* the DMUs in both periods */
       int64_t k0 = obs[u * P + p], k1 = obs[u * P + p + 1];
-      if (k0 >= 0) fill_xy(t, sp, &c, kept[k0], X0 + n0 * m, Y0 + n0 * s), n0++;
-      if (k1 >= 0) fill_xy(t, sp, &c, kept[k1], X1 + n1 * m, Y1 + n1 * s), n1++;
       if (k0 >= 0 && k1 < 0) rp.unmatched++;
       if (k0 >= 0 && k1 >= 0) {
         fill_xy(t, sp, &c, kept[k1], Xa + nb * m, Ya + nb * s); /* period-1 data */
@@ -849,15 +877,21 @@ cn_status cn_measure_malmquist(const cn_table *t, const cn_dea_spec *sp, const c
       cn_free(d01), cn_free(d10);
       goto oom;
     }
-    int64_t bad = 0;
-    st = distances(m, s, nb, Xa, Ya, n0, X0, Y0, &oo, d01, &bad, d);
-    if (st == CN_OK) st = distances(m, s, nb, Xb, Yb, n1, X1, Y1, &oo, d10, &bad, d);
-    rp.infeasible += bad, rp.lps += 2 * nb;
+    if (gl) { /* the global index needs no cross-period LP */
+      for (int64_t a = 0; a < nb; a++) d01[a] = gl[ka[a] * P + p], d10[a] = gl[ka[a] * P + p + 1];
+    } else { /* T_p and T_{p+1} */
+      int64_t bad = 0, lo0 = seq ? 0 : p, lo1 = seq ? 0 : p + 1;
+      int64_t n0 = tech_fill(t, sp, &c, obs, kept, U, P, lo0, p, Xr, Yr, NULL);
+      int64_t n1 = tech_fill(t, sp, &c, obs, kept, U, P, lo1, p + 1, X1, Y1, NULL);
+      st = distances(m, s, nb, Xa, Ya, n0, Xr, Yr, &oo, d01, &bad, d);
+      if (st == CN_OK) st = distances(m, s, nb, Xb, Yb, n1, X1, Y1, &oo, d10, &bad, d);
+      rp.infeasible += bad, rp.lps += 2 * nb;
+    }
     for (int64_t a = 0; st == CN_OK && a < nb; a++) {
       int64_t u = ka[a];
       double *r9 = res9 + ((size_t)u * (size_t)(P - 1) + (size_t)p) * 9;
       double e00 = own[u * P + p], e11 = own[u * P + p + 1];
-      double ec = e11 / e00, mi = sqrt(d01[a] / e00 * (e11 / d10[a]));
+      double ec = e11 / e00, mi = gl ? d10[a] / d01[a] : sqrt(d01[a] / e00 * (e11 / d10[a]));
       r9[0] = mi, r9[1] = ec, r9[2] = mi / ec;
       if (scale) {
         double pec = ownv[u * P + p + 1] / ownv[u * P + p];
@@ -875,7 +909,7 @@ cn_status cn_measure_malmquist(const cn_table *t, const cn_dea_spec *sp, const c
   }
   if (!(res = cn_table_new(nout))) goto oom;
   int cu, c0, c1, cv[9];
-  const char *vn[9] = {"m", "ec", "tc", "pec", "sec", "d00", "d11", "d01", "d10"};
+  const char *vn[9] = {"m", "ec", "tc", "pec", "sec", "d00", "d11", gl ? "dg0" : "d01", gl ? "dg1" : "d10"};
   if ((cu = cn_table_add_column(res, cn_table_name(t, c.dmu), CN_STRING, d)) < 0 ||
       (c0 = cn_table_add_column(res, "period0", CN_STRING, d)) < 0 ||
       (c1 = cn_table_add_column(res, "period1", CN_STRING, d)) < 0)
@@ -913,6 +947,6 @@ done:
   cn_free(c.x), cn_free(c.y);
   cn_free(obs), cn_free(kept), cn_free(rank), cn_free(uid), cn_free(pid), cn_free(pk), cn_free(pval);
   cn_free(X0), cn_free(Y0), cn_free(X1), cn_free(Y1), cn_free(Xa), cn_free(Ya), cn_free(Xb), cn_free(Yb);
-  cn_free(res9), cn_free(own), cn_free(ownv), cn_free(tmp), cn_free(ka);
+  cn_free(Xr), cn_free(Yr), cn_free(res9), cn_free(own), cn_free(ownv), cn_free(gl), cn_free(tmp), cn_free(ka);
   return st;
 }

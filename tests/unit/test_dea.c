@@ -256,7 +256,7 @@ TEST(malmquist_jl_vectors) {
   static const double TC[2] = {1.5, 2};
   for (int orient = 0; orient < 2; orient++) { /* the same under CRS either way */
     o.orient = orient ? CN_DEA_OUTPUT : CN_DEA_INPUT;
-    CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, false, &res, &rep, &d), CN_OK, &d);
+    CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, CN_MALMQUIST_ADJACENT, false, &res, &rep, &d), CN_OK, &d);
     CHECK_INT(cn_table_nrow(res), 10);
     int cm = cn_table_find(res, "m"), ce = cn_table_find(res, "ec"), ct = cn_table_find(res, "tc");
     for (int u = 0; u < 5; u++)
@@ -289,7 +289,7 @@ TEST(malmquist_vrs_infeasible) {
   o.rts = CN_DEA_VRS;
   cn_dea_report rep;
   cn_diag d;
-  CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, false, &res, &rep, &d), CN_OK, &d);
+  CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, CN_MALMQUIST_ADJACENT, false, &res, &rep, &d), CN_OK, &d);
   CHECK_INT(rep.infeasible, 1);
   int cm = cn_table_find(res, "m"), ce = cn_table_find(res, "ec");
   CHECK(isnan(cn_table_dbl(res, cm)[1]));
@@ -318,7 +318,7 @@ TEST(malmquist_vrs_benchmarking) {
     cn_dea_opts_init(&o);
     o.rts = CN_DEA_VRS, o.orient = out ? CN_DEA_OUTPUT : CN_DEA_INPUT;
     cn_dea_report rep;
-    CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, false, &res, &rep, &d), CN_OK, &d);
+    CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, CN_MALMQUIST_ADJACENT, false, &res, &rep, &d), CN_OK, &d);
     const char *vars[] = {"m", "ec", "tc"};
     for (int p = 0; p < 2; p++) {
       double v[16];
@@ -338,7 +338,7 @@ TEST(malmquist_vrs_benchmarking) {
     CHECK_INT(rep.infeasible, out ? 2 : 0);
     cn_table_free(res);
     o.rts = CN_DEA_CRS;
-    CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, true, &res, &rep, &d), CN_OK, &d);
+    CHECK_STATUS(cn_measure_malmquist(t, &sp, &o, CN_MALMQUIST_ADJACENT, true, &res, &rep, &d), CN_OK, &d);
     for (int p = 0; p < 2; p++) {
       double v[16];
       char tag[64];

@@ -2,7 +2,9 @@
  * (spec/measures.md §8) through GLPK's simplex.
  *
  * One LP per reference set, with columns [score, λ_1..λ_J, s⁻_1..s⁻_m,
- * s⁺_1..s⁺_s] and rows [inputs, outputs, (Σλ)]; each DMU only changes the
+ * s⁺_1..s⁺_s] and rows [inputs, outputs, (Σλ)], the λ only of the
+ * reference DMUs no other one dominates (and, for large sets, only of those
+ * that price out: column generation); each DMU only changes the
  * score's column, the row bounds and, for super-efficiency, one λ's bounds,
  * so the previous optimal basis warm-starts the next solve. Each input and
  * output is divided by its mean over the reference set (scores and λ do not
@@ -17,8 +19,9 @@
 #include "coinnet/dea.h"
 #include "measure_int.h"
 
-/* Reference sets at least this large are solved by column generation. */
-#define CN__DEA_CG_MIN 1000
+/* Reference sets with at least this many non-dominated DMUs are solved by
+ * column generation. */
+#define CN__DEA_CG_MIN 200
 static bool cg_allowed = true;
 
 /* Values this small (in mean-scaled units) are the solver's rounding: 0. */
@@ -41,6 +44,8 @@ typedef struct dea_ctx {
   const double *X, *Y, *Xr, *Yr;
   const int64_t *self;
   bool self_identity;
+  int64_t ncol;           /* the reference DMUs that can be peers: λ columns */
+  const int64_t *colref;  /* ncol: their index in the reference set; NULL: all, in order */
   const cn_dea_opts *o;
   cn_dea_result *r;
   glp_prob *P;
@@ -56,10 +61,13 @@ static void glpk_hook(void *info) { longjmp(*(jmp_buf *)info, 1); }
 /* The column of λ_j (1-based GLPK index). */
 static int col_lambda(int64_t j) { return (int)(2 + j); }
 
+/* The reference DMU of λ column a. */
+static int64_t col_dmu(const dea_ctx *c, int64_t a) { return c->colref ? c->colref[a] : a; }
+
 /* Builds the LP of the reference set (scaled) with the score column empty. */
 static void build_lp(dea_ctx *c) {
   int m = c->m, s = c->s;
-  int64_t J = c->nref;
+  int64_t J = c->ncol;
   bool conv = c->o->rts != CN_DEA_CRS;
   glp_prob *P = c->P = glp_create_prob();
   glp_add_rows(P, m + s + (conv ? 1 : 0));
@@ -71,7 +79,8 @@ static void build_lp(dea_ctx *c) {
     glp_set_row_bnds(P, 1 + m + s, rt, 1, 1);
   }
   glp_set_col_bnds(P, 1, GLP_LO, 0, 0);
-  for (int64_t j = 0; j < J; j++) {
+  for (int64_t a = 0; a < J; a++) {
+    int64_t j = col_dmu(c, a);
     int len = 0;
     for (int i = 0; i < m; i++) {
       double v = c->Xr[i + j * m] / c->sx[i];
@@ -82,8 +91,8 @@ static void build_lp(dea_ctx *c) {
       if (v != 0) c->ind[++len] = 1 + m + q, c->val[len] = v;
     }
     if (conv) c->ind[++len] = 1 + m + s, c->val[len] = 1;
-    glp_set_mat_col(P, col_lambda(j), len, c->ind, c->val);
-    glp_set_col_bnds(P, col_lambda(j), GLP_LO, 0, 0);
+    glp_set_mat_col(P, col_lambda(a), len, c->ind, c->val);
+    glp_set_col_bnds(P, col_lambda(a), GLP_LO, 0, 0);
   }
   for (int i = 0; i < m; i++) { /* s⁻: Σλx + s⁻ = θ x_o (input) or x_o */
     int jc = (int)(2 + J + i);
@@ -142,23 +151,31 @@ static bool add_peers(dea_ctx *c, int64_t k) {
   return true;
 }
 
+/* c->lam[j] for every reference DMU j from the LP's λ columns. */
 static void read_lambda(dea_ctx *c) {
-  for (int64_t j = 0; j < c->nref; j++) {
-    double v = glp_get_col_prim(c->P, col_lambda(j));
-    c->lam[j] = fabs(v) < DEA_ZERO ? 0 : v;
+  if (c->colref)
+    for (int64_t j = 0; j < c->nref; j++) c->lam[j] = 0;
+  for (int64_t a = 0; a < c->ncol; a++) {
+    double v = glp_get_col_prim(c->P, col_lambda(a));
+    c->lam[col_dmu(c, a)] = fabs(v) < DEA_ZERO ? 0 : v;
   }
 }
 
 /* Solves every DMU; false with c->err on a solver failure or no memory. */
 static bool solve_all(dea_ctx *c) {
   int m = c->m, s = c->s;
-  int64_t J = c->nref;
+  int64_t J = c->ncol;
   bool in = c->o->orient == CN_DEA_INPUT;
   cn_dea_result *r = c->r;
   glp_smcp parm;
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
   parm.presolve = GLP_OFF;
+  /* the score's program with tighter tolerances (GLPK's 1e-7 leaves θ 5e-10
+   * off on 10^4 DMUs); the slacks' one, whose θ is fixed at that optimum,
+   * with GLPK's (tighter, it can find the fixed θ a hair infeasible) */
+  glp_smcp parm2 = parm;
+  parm.tol_bnd = 1e-10, parm.tol_dj = 1e-10;
   build_lp(c);
   for (int64_t k = 0; k < c->n; k++) {
     const double *xo = c->X + k * m, *yo = c->Y + k * s;
@@ -203,7 +220,7 @@ static bool solve_all(dea_ctx *c) {
         for (int i = 0; i < m; i++) glp_set_obj_coef(c->P, (int)(2 + J + i), c->sx[i]);
         for (int q = 0; q < s; q++) glp_set_obj_coef(c->P, (int)(2 + J + m + q), c->sy[q]);
         glp_set_obj_dir(c->P, GLP_MAX);
-        int st2 = run_simplex(c, &parm);
+        int st2 = run_simplex(c, &parm2);
         if (!st2) return false;
         if (st2 == GLP_OPT) {
           for (int i = 0; i < m; i++) r->slack_x[i + k * m] = glp_get_col_prim(c->P, (int)(2 + J + i));
@@ -232,7 +249,7 @@ static bool solve_all(dea_ctx *c) {
       r->status[k] = stat == GLP_UNBND ? CN_DEA_LP_UNBOUNDED : CN_DEA_LP_INFEASIBLE;
       if (stat == GLP_UNBND) r->n_unbounded++;
       else r->n_infeasible++;
-      for (int64_t j = 0; j < J; j++) c->lam[j] = 0;
+      for (int64_t j = 0; j < c->nref; j++) c->lam[j] = 0;
       if (c->o->slacks) {
         for (int i = 0; i < m; i++) r->slack_x[i + k * m] = NAN;
         for (int q = 0; q < s; q++) r->slack_y[q + k * s] = NAN;
@@ -263,6 +280,8 @@ static bool solve_all(dea_ctx *c) {
 typedef struct cg_state {
   int64_t nact, cap;
   int64_t *act;   /* active reference DMUs, by column */
+  int64_t *last;  /* by column: the last evaluated DMU whose optimal basis held it */
+  int *del;       /* 1-based scratch for glp_del_cols */
   int64_t *pos;   /* nref: column position of each DMU, or −1 */
   double *dual;   /* m + s + 1 */
 } cg_state;
@@ -275,7 +294,13 @@ static bool cg_add(dea_ctx *c, cg_state *g, int64_t j) {
     int64_t nc = g->cap ? 2 * g->cap : 256;
     int64_t *na = cn_reallocarray(g->act, (size_t)nc, sizeof *na);
     if (!na) return false;
-    g->act = na, g->cap = nc;
+    g->act = na;
+    int64_t *nl = cn_reallocarray(g->last, (size_t)nc, sizeof *nl);
+    if (!nl) return false;
+    g->last = nl;
+    int *nd = cn_reallocarray(g->del, (size_t)nc + 1, sizeof *nd);
+    if (!nd) return false;
+    g->del = nd, g->cap = nc;
   }
   int m = c->m, s = c->s, len = 0;
   bool conv = c->o->rts != CN_DEA_CRS;
@@ -292,9 +317,40 @@ static bool cg_add(dea_ctx *c, cg_state *g, int64_t j) {
   glp_set_mat_col(c->P, col, len, c->ind, c->val);
   glp_set_col_bnds(c->P, col, GLP_LO, 0, 0);
   g->pos[j] = g->nact;
+  g->last[g->nact] = INT64_MAX; /* new: kept until the next purge but one */
   g->act[g->nact++] = j;
   return true;
 }
+
+/* Columns held by no optimal basis for this many evaluated DMUs leave the
+ * LP (they re-enter by pricing when needed); this keeps it near the size of
+ * the frontier. */
+#define CG_IDLE 128
+
+/* Records which active columns DMU k's optimal basis holds and, every
+ * CG_IDLE DMUs, deletes the non-basic ones idle since. */
+static void cg_purge(dea_ctx *c, cg_state *g, int64_t k) {
+  for (int64_t a = 0; a < g->nact; a++)
+    if (g->last[a] == INT64_MAX || glp_get_col_stat(c->P, cg_col(c, a)) == GLP_BS) g->last[a] = k;
+  if ((k + 1) % CG_IDLE) return;
+  int nd = 0;
+  int64_t w = 0;
+  for (int64_t a = 0; a < g->nact; a++) {
+    int64_t j = g->act[a];
+    if (k - g->last[a] >= CG_IDLE && glp_get_col_stat(c->P, cg_col(c, a)) != GLP_BS) {
+      g->del[++nd] = cg_col(c, a);
+      g->pos[j] = -1;
+    } else {
+      g->act[w] = j, g->last[w] = g->last[a], g->pos[j] = w, w++;
+    }
+  }
+  if (nd) glp_del_cols(c->P, nd, g->del);
+  g->nact = w;
+}
+
+/* Columns entering per pricing round: few, so that the LP keeps only the
+ * frontier's DMUs rather than every one that once priced out. */
+#define CG_PICK 4
 
 /* Solves to the full LP's optimum by pricing; returns the GLPK status or 0. */
 static int cg_solve(dea_ctx *c, cg_state *g, const glp_smcp *parm, bool maximize) {
@@ -303,26 +359,54 @@ static int cg_solve(dea_ctx *c, cg_state *g, const glp_smcp *parm, bool maximize
     int stat = run_simplex(c, parm);
     if (stat != GLP_OPT) return stat;
     for (int r = 0; r < nr; r++) g->dual[r] = glp_get_row_dual(c->P, 1 + r);
+    /* the CG_PICK columns that improve the objective most */
+    int64_t pick[CG_PICK];
+    double best[CG_PICK];
     int added = 0;
-    for (int64_t j = 0; j < c->nref && added < 64; j++) {
+    for (int64_t a = 0; a < c->ncol; a++) {
+      int64_t j = col_dmu(c, a);
       if (g->pos[j] >= 0) continue;
       double pa = 0;
       for (int i = 0; i < m; i++) pa += g->dual[i] * c->Xr[i + j * m] / c->sx[i];
       for (int q = 0; q < s; q++) pa += g->dual[m + q] * c->Yr[q + j * s] / c->sy[q];
       if (nr > m + s) pa += g->dual[m + s];
-      double dj = -pa;
-      if (maximize ? dj > 1e-12 : dj < -1e-12) {
-        if (!cg_add(c, g, j)) {
-          snprintf(c->err, sizeof c->err, "out of memory");
-          return 0;
-        }
-        added++;
-      }
+      double gain = maximize ? -pa : pa; /* > 0: the column improves the objective */
+      if (!(gain > 1e-12) || (added == CG_PICK && gain <= best[added - 1])) continue;
+      int at = added < CG_PICK ? added++ : CG_PICK - 1;
+      while (at > 0 && best[at - 1] < gain) best[at] = best[at - 1], pick[at] = pick[at - 1], at--;
+      best[at] = gain, pick[at] = j;
     }
+    for (int k = 0; k < added; k++)
+      if (!cg_add(c, g, pick[k])) {
+        snprintf(c->err, sizeof c->err, "out of memory");
+        return 0;
+      }
     if (!added) return GLP_OPT;
   }
   snprintf(c->err, sizeof c->err, "column generation did not end");
   return 0;
+}
+
+/* Whether reference DMU j weakly dominates (x, y). */
+static bool dominates(const dea_ctx *c, int64_t j, const double *x, const double *y) {
+  for (int i = 0; i < c->m; i++)
+    if (c->Xr[i + j * c->m] > x[i]) return false;
+  for (int q = 0; q < c->s; q++)
+    if (c->Yr[q + j * c->s] < y[q]) return false;
+  return true;
+}
+
+/* A column that makes the restricted LP of (x, y) feasible: an active or
+ * non-dominated reference DMU that weakly dominates it (one always exists
+ * when (x, y) is itself in the reference set), else its own column self.
+ * Starting from the DMU's own column instead would keep every evaluated
+ * DMU in the LP, which would grow to the whole reference set. */
+static int64_t cg_start(const dea_ctx *c, const cg_state *g, const double *x, const double *y, int64_t self) {
+  for (int64_t a = 0; a < g->nact; a++)
+    if (dominates(c, g->act[a], x, y)) return g->act[a];
+  for (int64_t a = 0; a < c->ncol; a++)
+    if (dominates(c, col_dmu(c, a), x, y)) return col_dmu(c, a);
+  return self;
 }
 
 /* solve_all for a large own reference set, without super-efficiency. */
@@ -342,6 +426,11 @@ static bool solve_all_cg(dea_ctx *c) {
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
   parm.presolve = GLP_OFF;
+  /* the score's program with tighter tolerances (GLPK's 1e-7 leaves θ 5e-10
+   * off on 10^4 DMUs); the slacks' one, whose θ is fixed at that optimum,
+   * with GLPK's (tighter, it can find the fixed θ a hair infeasible) */
+  glp_smcp parm2 = parm;
+  parm.tol_bnd = 1e-10, parm.tol_dj = 1e-10;
   glp_prob *P = c->P = glp_create_prob();
   glp_add_rows(P, m + s + (conv ? 1 : 0));
   glp_add_cols(P, 1 + m + s);
@@ -365,7 +454,7 @@ static bool solve_all_cg(dea_ctx *c) {
   for (int64_t k = 0; k < c->n; k++) {
     const double *xo = c->X + k * m, *yo = c->Y + k * s;
     int64_t self = c->self ? c->self[k] : k;
-    if (!cg_add(c, &g, self)) {
+    if (!cg_add(c, &g, cg_start(c, &g, xo, yo, self))) {
       snprintf(c->err, sizeof c->err, "out of memory");
       goto done;
     }
@@ -396,7 +485,7 @@ static bool solve_all_cg(dea_ctx *c) {
       for (int i = 0; i < m; i++) glp_set_obj_coef(P, 2 + i, c->sx[i]);
       for (int q = 0; q < s; q++) glp_set_obj_coef(P, 2 + m + q, c->sy[q]);
       glp_set_obj_dir(P, GLP_MAX);
-      int st2 = cg_solve(c, &g, &parm, true);
+      int st2 = cg_solve(c, &g, &parm2, true);
       if (!st2) goto done;
       for (int i = 0; i < m; i++) {
         double v = st2 == GLP_OPT ? glp_get_col_prim(P, 2 + i) : NAN;
@@ -425,12 +514,87 @@ static bool solve_all_cg(dea_ctx *c) {
       for (int q = 0; q < s; q++) glp_set_obj_coef(P, 2 + m + q, 0);
       glp_set_obj_dir(P, in ? GLP_MIN : GLP_MAX);
     }
+    cg_purge(c, &g, k);
     cn__progress("dea", (double)(k + 1), (double)c->n);
   }
   ok = true;
 done:
-  cn_free(g.act), cn_free(g.pos), cn_free(g.dual);
+  cn_free(g.act), cn_free(g.last), cn_free(g.del), cn_free(g.pos), cn_free(g.dual);
   return ok;
+}
+
+/* ---- reference DMUs that can be peers ----
+ * A reference DMU k weakly dominated by another one j (x_j <= x_k and
+ * y_j >= y_k everywhere) is never needed: moving its λ to j keeps every
+ * constraint (Σλ included) and can only lower Σλx and raise Σλy, so the
+ * score and the slacks' maximum stay optimal without k. Every program
+ * (any rts, either orientation, the cross-period ones too) is therefore
+ * solved on the non-dominated reference DMUs alone; only super-efficiency,
+ * which drops the evaluated DMU, keeps them all. */
+
+typedef struct nd_key {
+  double f;
+  int64_t j;
+} nd_key;
+
+static int nd_cmp(const void *a, const void *b) {
+  const nd_key *x = a, *y = b;
+  if (x->f != y->f) return x->f > y->f ? -1 : 1;
+  return x->j < y->j ? -1 : x->j > y->j;
+}
+
+/* Fills c->colref with a superset of the non-dominated reference DMUs, in
+ * reference order, and c->ncol with their number. A dominating DMU has a
+ * score Σy/sy − Σx/sx at least as high (rounding is monotone), so in
+ * decreasing score order each DMU need only be compared with those kept
+ * before it. False without memory. */
+static bool nondominated(dea_ctx *c, int64_t **out) {
+  int m = c->m, s = c->s, w = m + s;
+  int64_t n = c->nref, nk = 0;
+  nd_key *key = cn_malloc(((size_t)n + 1) * sizeof *key);
+  double *kv = cn_malloc(((size_t)n * (size_t)w + 1) * sizeof *kv); /* kept DMUs: −x, y */
+  int64_t *keep = cn_malloc(((size_t)n + 1) * sizeof *keep);
+  bool ok = key && kv && keep;
+  for (int64_t j = 0; ok && j < n; j++) {
+    double f = 0;
+    for (int q = 0; q < s; q++) f += c->Yr[q + j * s] / c->sy[q];
+    for (int i = 0; i < m; i++) f -= c->Xr[i + j * m] / c->sx[i];
+    key[j] = (nd_key){f, j};
+  }
+  if (ok) qsort(key, (size_t)n, sizeof *key, nd_cmp);
+  for (int64_t a = 0; ok && a < n; a++) {
+    int64_t j = key[a].j;
+    double *v = kv + nk * w;
+    for (int i = 0; i < m; i++) v[i] = -c->Xr[i + j * m];
+    for (int q = 0; q < s; q++) v[m + q] = c->Yr[q + j * s];
+    bool dom = false;
+    for (int64_t b = 0; b < nk && !dom; b++) {
+      const double *u = kv + b * w;
+      int k = 0;
+      while (k < w && u[k] >= v[k]) k++;
+      dom = k == w;
+    }
+    if (!dom) keep[nk++] = j;
+  }
+  if (ok) {
+    int64_t *sorted = keep; /* back to reference order, so that ties resolve as without the filter */
+    bool *in = cn_calloc((size_t)n + 1, sizeof *in);
+    if ((ok = in != NULL)) {
+      for (int64_t b = 0; b < nk; b++) in[keep[b]] = true;
+      int64_t q = 0;
+      for (int64_t j = 0; j < n; j++)
+        if (in[j]) sorted[q++] = j;
+    }
+    cn_free(in);
+  }
+  cn_free(key), cn_free(kv);
+  if (!ok) {
+    cn_free(keep);
+    return false;
+  }
+  *out = keep;
+  c->colref = keep, c->ncol = nk;
+  return true;
 }
 
 /* solve_all with GLPK's error hook set: a GLPK error comes back here (and
@@ -448,7 +612,7 @@ static bool guarded(dea_ctx *c) {
   }
   glp_error_hook(glpk_hook, &jb);
   /* large own reference sets: column generation (the same optimum) */
-  bool cg = c->nref >= CN__DEA_CG_MIN && !c->o->super && (c->self_identity || c->self) && cg_allowed;
+  bool cg = c->ncol >= CN__DEA_CG_MIN && !c->o->super && (c->self_identity || c->self) && cg_allowed;
   if (cg && c->self)
     for (int64_t k = 0; k < c->n && cg; k++) cg = c->self[k] >= 0;
   bool ok = cg ? solve_all_cg(c) : solve_all(c);
@@ -472,6 +636,7 @@ cn_status cn_dea_solve(int m, int s, int64_t n, const double *X, const double *Y
   dea_ctx c = {.m = m, .s = s, .n = n, .nref = nref, .X = X, .Y = Y, .Xr = Xref, .Yr = Yref,
                .self = self, .self_identity = own && !self, .o = o, .r = r};
   cn_status st = CN_OK;
+  int64_t *colref = NULL;
   r->n = n, r->m = m, r->s = s;
   r->eff = cn_malloc(((size_t)n + 1) * sizeof *r->eff);
   r->status = cn_calloc((size_t)n + 1, sizeof *r->status);
@@ -497,12 +662,14 @@ cn_status cn_dea_solve(int m, int s, int64_t n, const double *X, const double *Y
     for (int64_t j = 0; j < nref; j++) sum += Yref[q + j * s];
     c.sy[q] = sum > 0 ? sum / (double)nref : 1;
   }
+  c.ncol = nref;
+  if (n > 0 && !o->super && !nondominated(&c, &colref)) goto oom;
   if (n > 0 && !guarded(&c)) st = cn_diag_set(d, CN_EANALYSIS, "dea: %s", c.err);
   goto done;
 oom:
   st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
-  cn_free(c.sx), cn_free(c.sy), cn_free(c.ind), cn_free(c.val), cn_free(c.lam);
+  cn_free(c.sx), cn_free(c.sy), cn_free(c.ind), cn_free(c.val), cn_free(c.lam), cn_free(colref);
   if (st != CN_OK) cn_dea_result_free(r);
   return st;
 }

@@ -119,6 +119,9 @@ static int run(int argc, char **argv, bool malm) {
             rep.infeasible == 1 ? "" : "s",
             malm ? "the observation lies outside that technology: the indices it enters"
                  : "the DMU lies outside its reference technology: score");
+  if (rep.slacks_missing)
+    fprintf(stderr, "%s: note: %lld DMU%s without an optimum of the slacks' program (slacks missing)\n",
+            cli_prefix, (long long)rep.slacks_missing, rep.slacks_missing == 1 ? "" : "s");
   if (rep.unbounded)
     fprintf(stderr, "%s: note: %lld LP%s unbounded (score missing)\n", cli_prefix, (long long)rep.unbounded,
             rep.unbounded == 1 ? "" : "s");

@@ -59,6 +59,7 @@ typedef struct cn_dea_result {
   int64_t *peer_start, *peer;
   double *lambda;
   int64_t n_infeasible, n_unbounded; /* DMUs with each status */
+  int64_t n_slacks_missing;           /* solved DMUs whose slacks' LP had no optimum (slacks missing) */
 } cn_dea_result;
 
 /* Solves the envelopment LP of each of n DMUs (inputs X[i + k*m], outputs
@@ -92,6 +93,7 @@ typedef struct cn_dea_report {
   int64_t unbounded;     /* LPs without a finite optimum (scores missing) */
   int64_t lps;           /* LPs solved (first stages) */
   int64_t unmatched;     /* malmquist: DMU-periods without the adjacent period */
+  int64_t slacks_missing; /* dea --slacks: a score but no optimum of the second stage (slacks missing) */
 } cn_dea_report;
 
 /* DEA of every kept row of t within each level of sp->by. Output, one row

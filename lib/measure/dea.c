@@ -226,7 +226,8 @@ static bool solve_all(dea_ctx *c) {
           for (int i = 0; i < m; i++) r->slack_x[i + k * m] = glp_get_col_prim(c->P, (int)(2 + J + i));
           for (int q = 0; q < s; q++) r->slack_y[q + k * s] = glp_get_col_prim(c->P, (int)(2 + J + m + q));
           read_lambda(c);
-        } else { /* unbounded slacks: a reference DMU with no inputs */
+        } else { /* unbounded slacks (a reference DMU with no inputs), or a solver failure */
+          r->n_slacks_missing++;
           for (int i = 0; i < m; i++) r->slack_x[i + k * m] = NAN;
           for (int q = 0; q < s; q++) r->slack_y[q + k * s] = NAN;
         }
@@ -487,6 +488,7 @@ static bool solve_all_cg(dea_ctx *c) {
       glp_set_obj_dir(P, GLP_MAX);
       int st2 = cg_solve(c, &g, &parm2, true);
       if (!st2) goto done;
+      if (st2 != GLP_OPT) r->n_slacks_missing++;
       for (int i = 0; i < m; i++) {
         double v = st2 == GLP_OPT ? glp_get_col_prim(P, 2 + i) : NAN;
         r->slack_x[i + k * m] = fabs(v) < DEA_ZERO ? 0 : v * c->sx[i];
@@ -814,7 +816,7 @@ cn_status cn_measure_dea(const cn_table *t, const cn_dea_spec *sp, const cn_dea_
     }
     if ((st = cn_dea_solve(m, s, ns, X, Y, 0, NULL, NULL, NULL, o, &r, d)) != CN_OK) goto done;
     rp.lps += ns;
-    rp.infeasible += r.n_infeasible, rp.unbounded += r.n_unbounded;
+    rp.infeasible += r.n_infeasible, rp.unbounded += r.n_unbounded, rp.slacks_missing += r.n_slacks_missing;
     for (int64_t a = 0; a < ns; a++) {
       int64_t orow = done_rows + a, i = rows[sub[a]];
       if (cby >= 0) {

@@ -210,15 +210,15 @@ static void efficiencies(const sfa_data *D, const double *th, double *te) {
   }
 }
 
-/* The Hessian at th by central differences of the analytic gradient
- * (symmetrized); false when a step leaves the parameter space on both
- * sides or the likelihood is not finite. */
-static bool hessian(const sfa_data *D, const double *th, double *H) {
+/* The Hessian at th by central differences of the analytic gradient with
+ * relative step h0 (symmetrized); false when a step leaves the parameter
+ * space on both sides or the likelihood is not finite. */
+static bool hessian_at(const sfa_data *D, const double *th, double h0, double *H) {
   int p = D->p;
   double tp[SFA_MAXP], gp[SFA_MAXP], gm[SFA_MAXP];
   for (int j = 0; j < p; j++) {
-    double h = 1e-5 * fmax(1, fabs(th[j]));
-    if (j == D->jg) h = 1e-5 * fmin(th[j], 1 - th[j]);
+    double h = h0 * fmax(1, fabs(th[j]));
+    if (j == D->jg) h = h0 * fmin(th[j], 1 - th[j]);
     memcpy(tp, th, (size_t)p * sizeof *tp);
     tp[j] = th[j] + h;
     double a = loglik(D, tp, gp);
@@ -229,6 +229,22 @@ static bool hessian(const sfa_data *D, const double *th, double *H) {
   }
   for (int j = 0; j < p; j++)
     for (int c = 0; c < j; c++) H[j * p + c] = H[c * p + j] = 0.5 * (H[j * p + c] + H[c * p + j]);
+  return true;
+}
+
+/* The Hessian for Newton steps: central differences, step 1e-5. */
+static bool hessian(const sfa_data *D, const double *th, double *H) { return hessian_at(D, th, 1e-5, H); }
+
+/* The Hessian for the standard errors: Richardson's extrapolation of two
+ * central differences (steps 2e-4 and 1e-4), whose O(h^4) error keeps the
+ * inverse accurate along the weakly identified directions (BC95's δ, σ²:
+ * a condition number of 3e7 on riceProdPhil, where one difference of step
+ * 1e-5 left the SEs 1e-6 off the exact Hessian's). */
+static bool hessian_se(const sfa_data *D, const double *th, double *H) {
+  int p = D->p;
+  double H2[SFA_MAXP * SFA_MAXP];
+  if (!hessian_at(D, th, 2e-4, H2) || !hessian_at(D, th, 1e-4, H)) return false;
+  for (int k = 0; k < p * p; k++) H[k] = (4 * H[k] - H2[k]) / 3;
   return true;
 }
 
@@ -520,13 +536,21 @@ cn_status cn_sfa(const cn_table *t, const char *formula, const cn_sfa_opts *o, c
                    "inefficiency and gamma goes to 0", r->skew);
     goto done;
   }
-  if (!hessian(&D, th, V)) {
+  if (!hessian_se(&D, th, V)) {
     st = cn_diag_set(d, CN_EANALYSIS, "the Hessian at the maximum cannot be computed");
     goto done;
   }
   {
-    for (int j = 0; j < p * p; j++) V[j] = -V[j];
-    if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', p, V, p) != 0 || LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', p, V, p) != 0) {
+    /* at a boundary (gamma -> 0 with the wrong skew) the extrapolated
+     * Hessian can lose definiteness where one central difference keeps it */
+    bool pd = true;
+    for (int pass = 0; pass < 2; pass++) {
+      if (pass && !hessian(&D, th, V)) break;
+      for (int j = 0; j < p * p; j++) V[j] = -V[j];
+      pd = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', p, V, p) == 0 && LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', p, V, p) == 0;
+      if (pd || !r->wrong_skew) break;
+    }
+    if (!pd) {
       st = cn_diag_set(d, CN_EANALYSIS, "the information matrix at the maximum is singular%s",
                        r->wrong_skew ? " (the OLS residuals are skewed the wrong way: gamma goes to 0)" : "");
       goto done;

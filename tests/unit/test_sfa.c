@@ -125,7 +125,13 @@ TEST(sfa_rice_bc92_bc95) {
       cn_test_tagged_line("sfa-rice/maxima.out", tag, v, 512);
       CHECK(fabs(m->ll - v[0]) < 1e-8);
     }
-    if (q == 1) {
+    if (q == 1) { /* the exact Hessian's maximum and SEs (bc95_exact.R: R deriv, Newton) */
+      CHECK_INT(cn_test_tagged_line("sfa-rice/bc95_exact.out", "bc95 coef", v, 512), p);
+      r_order(v, c, 4, 3, 2);
+      for (int a = 0; a < p; a++) CHECK_NEAR(m->coef[a].b, c[a], 1e-8 * fmax(1, fabs(c[a])));
+      CHECK_INT(cn_test_tagged_line("sfa-rice/bc95_exact.out", "bc95 se", v, 512), p);
+      r_order(v, c, 4, 3, 2);
+      for (int a = 0; a < p; a++) CHECK(fabs(m->coef[a].se - c[a]) <= 1e-7 * c[a]);
       CHECK_INT(cn_test_tagged_line("sfa-rice/maxima.out", "bc95 te", v, 512), 344);
       for (int k = 0; k < 344; k++) CHECK(fabs(r.te[k] - v[k]) < 1e-6);
     }

@@ -678,7 +678,8 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
                          (long long)i + 1, opts->weights);
         goto done;
       }
-      if (isnan(wall[i]) || wall[i] == 0) na[i] = 1;
+      if (isnan(wall[i])) na[i] = 1;
+      else if (wall[i] == 0 && !na[i]) na[i] = 2; /* left out too, but reported as such */
     }
   }
   /* fixed effects: keys of their columns; a constant alone is a one-level
@@ -708,15 +709,25 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
   (void)ncol;
   rows = cn_malloc(((size_t)nrow + 1) * sizeof *rows);
   if (!rows) goto oom;
+  int64_t zero_w = 0;
   for (int64_t i = 0; i < nrow; i++) {
     if (!keep[i]) continue;
     if (na[i]) {
-      m->dropped_missing++;
+      if (na[i] == 2) zero_w++;
+      else m->dropped_missing++;
       continue;
     }
     rows[n++] = i;
   }
-  m->nobs_full = n + m->dropped_missing;
+  m->nobs_full = n + m->dropped_missing + zero_w;
+  if (zero_w && cn__model_note(m, "%lld row%s with a zero weight left out (as Stata's aweights)",
+                               (long long)zero_w, zero_w == 1 ? "" : "s") != CN_OK)
+    goto oom;
+  if (n == 0 && zero_w > 0 && m->dropped_missing == 0) {
+    st = cn_diag_set(d, CN_EDATA, "no observations: every row%s has a zero weight (%s)",
+                     opts->if_expr ? " kept by --if" : "", opts->weights);
+    goto done;
+  }
   /* every row has a missing value: name the first row's missing variable */
   if (n == 0 && m->dropped_missing > 0) {
     int64_t i0 = 0;

@@ -526,8 +526,8 @@ done:
 }
 
 /* ---- reference DMUs that can be peers ----
- * A reference DMU k weakly dominated by another one j (x_j <= x_k and
- * y_j >= y_k everywhere) is never needed: moving its λ to j keeps every
+ * A reference DMU k dominated by another one j (x_j <= x_k and y_j >= y_k
+ * everywhere, not all equal) is never needed: moving its λ to j keeps every
  * constraint (Σλ included) and can only lower Σλx and raise Σλy, so the
  * score and the slacks' maximum stay optimal without k. Every program
  * (any rts, either orientation, the cross-period ones too) is therefore
@@ -573,8 +573,9 @@ static bool nondominated(dea_ctx *c, int64_t **out) {
     for (int64_t b = 0; b < nk && !dom; b++) {
       const double *u = kv + b * w;
       int k = 0;
-      while (k < w && u[k] >= v[k]) k++;
-      dom = k == w;
+      bool strict = false;
+      while (k < w && u[k] >= v[k]) strict |= u[k] > v[k], k++;
+      dom = k == w && strict; /* an exact duplicate stays: each copy may be its own peer */
     }
     if (!dom) keep[nk++] = j;
   }

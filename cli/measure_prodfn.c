@@ -14,7 +14,8 @@ typedef struct pf_args {
   bool json;
   /* markup */
   cn_markup_opts mk;
-  const char *trim;
+  const char *trim, *coefp;
+  cn_table *coef;
   /* storage */
   char *fcopy, *scopy, *pcopy;
   const char *fv[CN_PF_MAXIN + 1], *sv[CN_PF_MAXIN + 1];
@@ -51,7 +52,8 @@ static int parse(int argc, char **argv, const char *cmd, pf_args *a) {
                  {"--law", &a->law},         {"--start", &a->start},    {"--reps", &a->reps},
                  {"--seed", &a->seed},       {"--obs", &a->obs},        {"--name", &a->name},
                  {"-o", &a->outp},           {"--flexible", &a->mk.flexible}, {"--revenue", &a->mk.revenue},
-                 {"--cost", &a->mk.cost},    {"--share", &a->mk.share}, {"--trim", &a->trim}};
+                 {"--cost", &a->mk.cost},    {"--share", &a->mk.share}, {"--trim", &a->trim},
+                 {"--coef", &a->coefp},      {"--eps", &a->o.eps}};
     int nn = (int)(sizeof named / sizeof named[0]);
     bool hit = false;
     if ((r = cli_read_opt(argc, argv, &i, &a->ro)) != 0) {
@@ -74,8 +76,9 @@ static int parse(int argc, char **argv, const char *cmd, pf_args *a) {
     else return cli_usage(cmd, "unexpected argument \"%s\" (DATA is given already)", argv[i]);
   }
   if (!a->in) return cli_usage(cmd, "the data file is missing");
-  if (!a->o.output || !a->statel || !a->o.proxy || !a->panel)
+  if (!a->o.output || !a->statel || (!a->o.proxy && !a->coefp) || !a->panel)
     return cli_usage(cmd, "--output, --state, --proxy and --panel are needed");
+  if (a->o.eps && !a->coefp) return cli_usage(cmd, "--eps goes with --coef (estimated functions have their own)");
   if (!strcmp(a->method, "acf")) a->o.method = CN_PF_ACF;
   else if (!strcmp(a->method, "lp")) a->o.method = CN_PF_LP;
   else if (!strcmp(a->method, "op")) a->o.method = CN_PF_OP;
@@ -143,6 +146,7 @@ static int parse(int argc, char **argv, const char *cmd, pf_args *a) {
   if (a->name && !cli_model_name_ok(a->name)) return cli_usage(cmd, "--name takes a name without '/' (got \"%s\")", a->name);
   if (markup) {
     if (!a->mk.flexible) a->mk.flexible = a->o.proxy;
+    if (!a->mk.flexible) return cli_usage(cmd, "--flexible names the flexible input (there is no --proxy)");
     if (!a->mk.share && (!a->mk.revenue || !a->mk.cost))
       return cli_usage(cmd, "--revenue and --cost (levels), or --share, are needed");
     if (a->trim) {
@@ -156,7 +160,10 @@ static int parse(int argc, char **argv, const char *cmd, pf_args *a) {
   return 0;
 }
 
-static void free_args(pf_args *a) { free(a->fcopy), free(a->scopy), free(a->pcopy); }
+static void free_args(pf_args *a) {
+  free(a->fcopy), free(a->scopy), free(a->pcopy);
+  cn_table_free(a->coef);
+}
 
 /* Notes on stderr: the rows left out and why, non-converged groups. */
 static void report_rows(const cn_prodfn_result *r, const pf_args *a) {
@@ -285,6 +292,12 @@ static int run(int argc, char **argv, const char *cmd) {
   cn_diag d;
   if (rc) goto done;
   if ((rc = cli_read(a.in, &a.ro, &t)) != 0) goto done;
+  if (a.coefp) {
+    cn_read_opts cro;
+    cn_read_opts_init(&cro);
+    if ((rc = cli_read(a.coefp, &cro, &a.coef)) != 0) goto done;
+    a.o.coef = a.coef;
+  }
   if (cn_prodfn(t, &a.o, &r, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;

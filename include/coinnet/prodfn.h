@@ -41,6 +41,13 @@ typedef struct cn_prodfn_opts {
   const double *start; /* starting values (one per coefficient); NULL: the first stage and OLS */
   int reps;         /* bootstrap replications (firm blocks); 0: no standard errors */
   uint64_t seed;
+  /* Given coefficients instead of estimates (markups from a published or
+   * earlier function): a table with columns [by,] term, b, the terms named
+   * as the model names them (inputs, "a^2", "a*b"; --form tl adds the
+   * squares and products); eps from column eps (NULL: 0). The method is
+   * then ignored; phi and omega are missing. */
+  const cn_table *coef;
+  const char *eps;
 } cn_prodfn_opts;
 
 void cn_prodfn_opts_init(cn_prodfn_opts *o);

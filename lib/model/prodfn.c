@@ -636,6 +636,11 @@ static void bootstrap(const pf_spec *s, const pf_sample *S, int np, const double
   }
 }
 
+/* The coefficients of group gname read from o->coef (columns [o->by,]
+ * term, b) instead of estimated; eps from column ecol (−1: 0), phi NaN. */
+static cn_status given_fit(const cn_table *t, const cn_prodfn_opts *o, const pf_spec *s, const char *gname, int ecol,
+                           const pf_sample *S, const pf_row *rows, pf_fit *f, double *phi, double *eps, cn_diag *d);
+
 /* The name of term t (CD: the input; translog: "a^2", "a*b"). */
 static char *term_name(const cn_prodfn_opts *o, const pf_term *t) {
   const char *na = t->a < o->n_free ? o->free_in[t->a] : o->state[t->a - o->n_free];
@@ -648,6 +653,47 @@ static char *term_name(const cn_prodfn_opts *o, const pf_term *t) {
     return NULL;
   }
   return nb.data;
+}
+
+static cn_status given_fit(const cn_table *t, const cn_prodfn_opts *o, const pf_spec *s, const char *gname, int ecol,
+                           const pf_sample *S, const pf_row *rows, pf_fit *f, double *phi, double *eps, cn_diag *d) {
+  const cn_table *c = o->coef;
+  int tc = cn_table_col(c, "term", "the coefficients", d), bc = tc >= 0 ? cn_table_col(c, "b", "the coefficients", d) : -1;
+  int gc = o->by && bc >= 0 ? cn_table_col(c, o->by, "the coefficients", d) : -2;
+  if (tc < 0 || bc < 0 || gc == -1) return CN_EUSAGE;
+  if (cn_table_type(c, bc) == CN_STRING) return cn_diag_set(d, CN_EDATA, "the coefficients' column \"b\" is text");
+  for (int j = 0; j < s->nt; j++) {
+    char *nm = term_name(o, &s->t[j]);
+    if (!nm) return oom(d);
+    int64_t hit = -1;
+    char cell[512];
+    for (int64_t i = 0; i < cn_table_nrow(c) && hit < 0; i++) {
+      cn_table_cell_text(c, tc, i, cell, sizeof cell);
+      if (strcmp(cell, nm)) continue;
+      if (gc >= 0) {
+        cn_table_cell_text(c, gc, i, cell, sizeof cell);
+        if (strcmp(cell, gname)) continue;
+      }
+      hit = i;
+    }
+    if (hit < 0) {
+      cn_status st = cn_diag_set(d, CN_EDATA, "the coefficients have no term \"%s\"%s%s%s", nm, gc >= 0 ? " for " : "",
+                                 gc >= 0 ? o->by : "", "");
+      if (gc >= 0) cn_diag_hint(d, "%s = %s needs a row for every term", o->by, gname);
+      cn_free(nm);
+      return st;
+    }
+    cn_free(nm);
+    f->b[j] = cn_table_get_num(c, bc, hit);
+    if (!isfinite(f->b[j])) return cn_diag_set(d, CN_EDATA, "the coefficients' row %lld has no number in \"b\"", (long long)hit + 2);
+  }
+  for (int64_t i = 0; i < S->n; i++) {
+    phi[i] = NAN;
+    eps[i] = ecol >= 0 ? cn_table_get_num(t, ecol, rows[i].row) : 0;
+    f->n2 += S->lag[i] >= 0;
+  }
+  f->conv = true, f->obj = NAN;
+  return CN_OK;
 }
 
 cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result *r, cn_diag *d) {
@@ -665,17 +711,17 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   pf_sample S;
   memset(&S, 0, sizeof S);
   int64_t nrow = cn_table_nrow(t);
-  if (!o->output || !o->proxy || o->n_free < (o->method == CN_PF_ACF ? 1 : 0) || o->n_state < 1)
+  if (!o->output || (!o->proxy && !o->coef) || o->n_free < (o->method == CN_PF_ACF ? 1 : 0) || o->n_state < 1)
     return cn_diag_set(d, CN_EUSAGE, "the output, at least one state input, %sand the proxy are needed",
                        o->method == CN_PF_ACF ? "one free input " : "");
   if (o->n_free + o->n_state > CN_PF_MAXIN)
     return cn_diag_set(d, CN_EUSAGE, "%d inputs; at most %d are supported", o->n_free + o->n_state, CN_PF_MAXIN);
   if (!o->panel_id || !o->panel_time) return cn_diag_set(d, CN_EUSAGE, "the panel (firm id and time) is needed");
-  if (o->form == CN_PF_TL && o->method != CN_PF_ACF)
+  if (o->form == CN_PF_TL && o->method != CN_PF_ACF && !o->coef)
     return cn_diag_set(d, CN_EUSAGE, "the translog form is estimated by acf only");
   if (o->poly < 0 || o->poly > 5 || o->law < 0 || o->law > PF_MAXLAW)
     return cn_diag_set(d, CN_EUSAGE, "the polynomial degree is 1 to 5 and the law of motion's 1 to %d", PF_MAXLAW);
-  s.method = o->method;
+  s.method = o->coef ? CN_PF_ACF : o->method;
   s.nf = o->n_free, s.ns = o->n_state, s.nin = s.nf + s.ns;
   s.poly = o->poly ? o->poly : 3;
   s.law = o->law ? o->law : 1;
@@ -688,13 +734,13 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     for (int k = 0; k < j; k++)
       if (!strcmp(vn[j], vn[k])) return cn_diag_set(d, CN_EUSAGE, "input \"%s\" is named twice", vn[j]);
   for (int j = 0; j < s.nin; j++)
-    if (!strcmp(vn[j], o->proxy)) s.proxy = j;
+    if (o->proxy && !strcmp(vn[j], o->proxy)) s.proxy = j;
   if (s.proxy >= 0 && s.proxy >= s.nf)
     return cn_diag_set(d, CN_EUSAGE, "the proxy \"%s\" cannot be a state input", o->proxy);
-  if (s.proxy >= 0 && o->method != CN_PF_ACF)
+  if (s.proxy >= 0 && s.method != CN_PF_ACF)
     return cn_diag_set(d, CN_EUSAGE, "with op and lp the proxy \"%s\" cannot be a free input too", o->proxy);
   s.nv = s.nin;
-  if (s.proxy < 0) vn[s.nv] = o->proxy, s.proxy = s.nv++;
+  if (s.proxy < 0 && o->proxy) vn[s.nv] = o->proxy, s.proxy = s.nv++;
   const char *where = "the data";
   if ((ycol = cn_table_col(t, o->output, where, d)) < 0) return CN_EUSAGE;
   for (int j = 0; j < s.nv; j++)
@@ -708,14 +754,16 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   if (cn_table_type(t, tmc) == CN_STRING)
     return cn_diag_set(d, CN_EUSAGE, "the time column \"%s\" must be numeric", o->panel_time);
   /* terms */
-  if (o->method == CN_PF_ACF) {
+  if (s.method == CN_PF_ACF) {
     for (int j = 0; j < s.nin; j++) s.t[s.nt++] = (pf_term){j, -1};
     if (o->form == CN_PF_TL)
       for (int a = 0; a < s.nin; a++)
         for (int b = a; b < s.nin; b++) s.t[s.nt++] = (pf_term){a, b};
   } else
     for (int j = s.nf; j < s.nin; j++) s.t[s.nt++] = (pf_term){j, -1};
-  int np = o->method == CN_PF_ACF ? s.nt : s.nf + s.nt;
+  int np = s.method == CN_PF_ACF ? s.nt : s.nf + s.nt;
+  int ecol = -1;
+  if (o->coef && o->eps && (ecol = cn_table_col(t, o->eps, where, d)) < 0) return CN_EUSAGE;
   s.start = o->start;
   /* lags by time value (cn_panel_shift checks for repeated (id, time)) */
   rowid = cn_malloc(((size_t)nrow + 1) * sizeof *rowid);
@@ -731,7 +779,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   int64_t m = 0;
   for (int64_t i = 0; i < nrow; i++) {
     pos[i] = -1;
-    bool miss = cn_table_is_na(t, ycol, i) || cn_table_is_na(t, idc, i) || cn_table_is_na(t, tmc, i) ||
+    bool miss = (ecol >= 0 && cn_table_is_na(t, ecol, i)) || cn_table_is_na(t, ycol, i) || cn_table_is_na(t, idc, i) || cn_table_is_na(t, tmc, i) ||
                 (byc >= 0 && cn_table_is_na(t, byc, i));
     bool nonpos = false;
     double yv = cn_table_get_num(t, ycol, i);
@@ -839,7 +887,9 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     G->n_first = S.n, G->n_firms = S.nfirm;
     pf_fit f;
     memset(&f, 0, sizeof f);
-    if ((st = pf_estimate(&s, &S, o->start ? (o->method == CN_PF_ACF ? o->start : o->start + s.nf) : NULL,
+    if (o->coef) {
+      if ((st = given_fit(t, o, &s, G->name, ecol, &S, rows + a, &f, r->phi + a, r->eps + a, d)) != CN_OK) goto done;
+    } else if ((st = pf_estimate(&s, &S, o->start ? (o->method == CN_PF_ACF ? o->start : o->start + s.nf) : NULL,
                           o->start != NULL, &f, r->phi + a, r->eps + a, d)) != CN_OK) {
       if (byc >= 0) {
         char msg[sizeof d->message];
@@ -848,14 +898,14 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
       }
       goto done;
     }
-    for (int64_t k = a; k < z; k++) r->no_lag += S.lag[k - a] < 0;
+    for (int64_t k = a; k < z && !o->coef; k++) r->no_lag += S.lag[k - a] < 0;
     G->n_second = f.n2, G->objective = f.obj, G->converged = f.conv, G->iterations = f.iter;
     G->start_used = f.start_used;
     /* ω and the elasticities; b over the terms */
     double bt[PF_MAXT];
     pf_term allt[PF_MAXT];
     int nall = 0;
-    if (o->method == CN_PF_ACF) {
+    if (s.method == CN_PF_ACF) {
       for (int j = 0; j < s.nt; j++) bt[j] = f.b[j], allt[j] = s.t[j];
       nall = s.nt;
     } else {
@@ -881,7 +931,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     /* the bootstrap */
     double V[(PF_MAXT + CN_PF_MAXIN) * (PF_MAXT + CN_PF_MAXIN)];
     for (int j = 0; j < np * np; j++) V[j] = NAN;
-    if (o->reps > 0) {
+    if (o->reps > 0 && !o->coef) {
       cn_free(brep);
       if (!(brep = cn_malloc((size_t)o->reps * np * sizeof *brep + 8))) goto oom;
       bootstrap(&s, &S, np, f.b, o->reps, o->seed, g, brep);
@@ -912,7 +962,8 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     cn__model_init(M);
     G->model = M;
     static const char *const mname[] = {"op", "lp", "acf"};
-    if (!(M->command = cn_strdup("measure prodfn")) || !(M->estimator = cn_strdup(mname[o->method])) ||
+    if (!(M->command = cn_strdup("measure prodfn")) ||
+        !(M->estimator = cn_strdup(o->coef ? "given" : mname[o->method])) ||
         !(M->depvar = cn_strdup(o->output)))
       goto oom;
     M->nobs = f.n2;
@@ -928,7 +979,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     double zq = gsl_cdf_ugaussian_Qinv(0.025);
     for (int j = 0; j < np; j++) {
       cn_coef *c = &M->coef[j];
-      pf_term tt = o->method == CN_PF_ACF ? s.t[j] : (pf_term){j, -1};
+      pf_term tt = s.method == CN_PF_ACF ? s.t[j] : (pf_term){j, -1};
       if (!(c->name = term_name(o, &tt))) goto oom;
       c->b = f.b[j];
       c->se = sqrt(V[j * np + j]);

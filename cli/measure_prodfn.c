@@ -147,6 +147,12 @@ static int parse(int argc, char **argv, const char *cmd, pf_args *a) {
   if (markup) {
     if (!a->mk.flexible) a->mk.flexible = a->o.proxy;
     if (!a->mk.flexible) return cli_usage(cmd, "--flexible names the flexible input (there is no --proxy)");
+    bool known = false;
+    for (int j = 0; j < a->o.n_free; j++) known = known || !strcmp(a->fv[j], a->mk.flexible);
+    for (int j = 0; j < a->o.n_state; j++) known = known || !strcmp(a->sv[j], a->mk.flexible);
+    if (!known)
+      return cli_usage(cmd, "the flexible input \"%s\" must be one of the --free inputs (materials in gross output)",
+                       a->mk.flexible);
     if (!a->mk.share && (!a->mk.revenue || !a->mk.cost))
       return cli_usage(cmd, "--revenue and --cost (levels), or --share, are needed");
     if (a->trim) {
@@ -187,10 +193,9 @@ static void print_group(const cn_prodfn_result *r, int g, const pf_args *a) {
   const cn_prodfn_group *G = &r->group[g];
   const cn_model *m = G->model;
   if (g) printf("\n");
-  printf("Production function, %s, %s, output %s%s%s%s\n", mname[a->o.method],
+  printf("Production function, %s, %s, output %s%s%s%s%s\n", mname[a->o.method],
          a->o.form == CN_PF_TL ? "translog" : "Cobb-Douglas", a->o.output, a->o.by ? ", " : "",
-         a->o.by ? a->o.by : "", a->o.by ? " = " : "");
-  if (a->o.by) printf("%s\n", G->name);
+         a->o.by ? a->o.by : "", a->o.by ? " = " : "", a->o.by ? G->name : "");
   printf("Observations: first stage %lld, second stage %lld; firms %lld\n", (long long)G->n_first,
          (long long)G->n_second, (long long)G->n_firms);
   printf("Criterion = %.10g, %s after %d iterations (start: %s)\n", G->objective,

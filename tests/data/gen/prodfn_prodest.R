@@ -147,3 +147,33 @@ acf_run(d, as.matrix(d$fX2), "acf1 A1", 1, TRUE)
 acf_run(d, fX, "acf2 A1", 1, FALSE)
 ## by group (firms with an even / odd id): LP as above
 for (gname in c("even", "odd")) lp_run(d[d$grp == gname, ], fX[d$grp == gname, ], paste("lp", gname, "A3"), 3)
+
+## ACF translog (prodest has none): the moments written out here, with the
+## instruments of coinnet's convention (each term with its free input
+## lagged), solved by Newton steps on numDeriv's Jacobian from a start near
+## the root (coinnet's estimate rounded to 2 decimals; the criterion has
+## several roots). Output fX2, sX, fX2^2, fX2*sX, sX^2.
+tl <- local({
+  dd <- d; l <- dd$fX2; k <- dd$sX; m <- dd$pX
+  fs <- lm(dd$Y ~ poly(cbind(l, k, m), degree = 3, raw = TRUE)); phi <- fitted(fs)
+  lagp <- function(v) prodest:::lagPanel(idvar = dd$idvar, timevar = dd$timevar, value = v)
+  ll <- lagp(l); lk <- lagp(k); lphi <- lagp(phi)
+  X <- cbind(l, k, l^2, l * k, k^2); XL <- cbind(ll, lk, ll^2, ll * lk, lk^2)
+  Z <- cbind(ll, k, ll^2, ll * k, k^2)
+  ok <- complete.cases(cbind(XL, lphi))
+  X <- X[ok, ]; XL <- XL[ok, ]; Z <- Z[ok, ]; phi <- phi[ok]; lphi <- lphi[ok]
+  mom <- function(th) {
+    w <- phi - X %*% th; wl <- lphi - XL %*% th
+    xi <- w - law_fit(w, wl, 1)
+    as.numeric(crossprod(Z, xi)) / length(w)
+  }
+  th <- c(0.85, -0.96, 0.24, -0.14, 0.07)
+  for (r in 1:50) {
+    step <- solve(jacobian(mom, th), mom(th)); th <- th - step
+    if (max(abs(step) / (1 + abs(th))) < 1e-13) break
+  }
+  W <- solve(crossprod(Z)) / nrow(Z)
+  list(b = th, crit = as.numeric(t(mom(th) * nrow(Z)) %*% W %*% (mom(th) * nrow(Z))))
+})
+p("acf tl A1 root b", tl$b)
+p("acf tl A1 criterion", tl$crit)

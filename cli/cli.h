@@ -41,6 +41,10 @@ int cli_measure_gvc(int argc, char **argv);
 int cli_measure_dea(int argc, char **argv);
 int cli_measure_malmquist(int argc, char **argv);
 
+/* `coinnet measure prodfn` and `coinnet measure markup` (cli/measure_prodfn.c). */
+int cli_measure_prodfn(int argc, char **argv);
+int cli_measure_markup(int argc, char **argv);
+
 /* `coinnet gen customs` (cli/gencustoms.c), listed in cli_gen_cmds. */
 int cli_gen_customs(int argc, char **argv);
 

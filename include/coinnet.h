@@ -9,6 +9,7 @@
 #include "coinnet/measure.h"
 #include "coinnet/dea.h"
 #include "coinnet/sfa.h"
+#include "coinnet/prodfn.h"
 #include "coinnet/dvar.h"
 #include "coinnet/net.h"
 #include "coinnet/report.h"

@@ -556,6 +556,17 @@ static bool add_pending(chunk *c, int col, const field *f, const char *s, size_t
   return true;
 }
 
+/* Gives the pages of the mapped file that lie wholly inside [from, to)
+ * back to the system: the rows there are parsed, and a page read again
+ * (a pass after this one) comes back from the file. Keeps the process's
+ * memory near the table's size rather than table plus file. */
+static void release_mapped(const reader *r, size_t from, size_t to) {
+  size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+  uintptr_t a = ((uintptr_t)(r->buf + from) + pg - 1) / pg * pg;
+  uintptr_t z = (uintptr_t)(r->buf + to) / pg * pg;
+  if (z > a) madvise((void *)a, z - a, MADV_DONTNEED);
+}
+
 /* Parses the chunk's records into its columns: c->st, c->nrow, c->blank,
  * c->restart and the counts are set; the reader ends after the last record. */
 static void parse_rows(chunk *c) {
@@ -691,7 +702,11 @@ static void parse_rows(chunk *c) {
     if (c->restart) break; /* every column that changes on this row is marked */
     if ((nrow & (CN__PLAIN_MIN_ROWS - 1)) == 0)
       for (int j = 0; j < ncol; j++) cn__col_check_plain(cols[j], nrow);
-    if (c->progress && r->pos - prog_at >= CHUNK) { /* as often as a streaming read */
+    if (r->map && r->pos - prog_at >= CHUNK) { /* as often as a streaming read */
+      prog_at = r->pos;
+      release_mapped(r, c->begin, (size_t)(r->line_start - r->buf));
+    }
+    if (c->progress && r->pos - prog_at >= CHUNK) {
       prog_at = r->pos;
       double done = (double)(r->pos - c->begin) * c->prog_scale;
       cn__progress(r->name, done < c->prog_total ? done : c->prog_total, c->prog_total);

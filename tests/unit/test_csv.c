@@ -602,3 +602,47 @@ TEST(csv_parallel_error_names_its_line) {
   CHECK_INT(d.line, 300002);
   CHECK_INT(d.column, 4);
 }
+
+/* Numbers read bit-identical to strtod: the fast path's edges (2^53,
+ * 10^22), values it must leave to strtod, subnormals, and random doubles
+ * printed shortest and with 6 decimals. */
+TEST(csv_doubles_equal_strtod) {
+  static const char *const hard[] = {
+      "0.1", "1e22", "1e23", "-1e-22", "1e-23", "9007199254740992.5", "9007199254740993.0",
+      "900719925474099.3", "123456789012345678.5", "3.0000000000000004",
+      "0.30000000000000004441", "1.7976931348623157e308", "2.2250738585072011e-308",
+      "2.2250738585072014e-308", "4.9e-324", "7.038531e-26", "8.98846567431158e307",
+      "9007199254740992e22", "0.000000000000000000000000000001", "1.5e+2", "-0.0",
+      "2.225073858507201136057409796709131975934819546351645648e-308",
+      "1.00000000000000011102230246251565404236316680908203125"};
+  const int nh = (int)(sizeof hard / sizeof *hard), nr = 20000;
+  const char *p = cn_test_path(cn_test_tmpdir(), "hard.csv");
+  FILE *fp = fopen(p, "wb");
+  fprintf(fp, "x\n");
+  for (int i = 0; i < nh; i++) fprintf(fp, "%s\n", hard[i]);
+  cn_rng g;
+  cn_rng_seed(&g, 7, 0);
+  char (*txt)[40] = malloc((size_t)nr * sizeof *txt);
+  for (int i = 0; i < nr; i++) {
+    double v = (cn_rng_uniform(&g) - 0.5) * pow(10, (int)cn_rng_below(&g, 40) - 20);
+    snprintf(txt[i], sizeof *txt, i % 2 ? "%.17g" : "%.6f", v);
+    fprintf(fp, "%s\n", txt[i]);
+  }
+  fclose(fp);
+  cn_table *t = read_ok(p, NULL);
+  if (t) {
+    CHECK_INT(cn_table_type(t, 0), CN_DOUBLE);
+    const double *x = cn_table_dbl(t, 0);
+    int bad = 0;
+    for (int i = 0; i < nh + nr && bad < 5; i++) {
+      double want = strtod(i < nh ? hard[i] : txt[i - nh], NULL);
+      if (memcmp(&want, &x[i], sizeof want) != 0) {
+        cn_test_fail(__FILE__, __LINE__, "\"%s\" read as %.17g, strtod gives %.17g",
+                     i < nh ? hard[i] : txt[i - nh], x[i], want);
+        bad++;
+      }
+    }
+  }
+  cn_table_free(t);
+  free(txt);
+}

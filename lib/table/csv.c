@@ -705,9 +705,7 @@ static void parse_rows(chunk *c) {
     if (r->map && r->pos - prog_at >= CHUNK) { /* as often as a streaming read */
       prog_at = r->pos;
       release_mapped(r, c->begin, (size_t)(r->line_start - r->buf));
-    }
-    if (c->progress && r->pos - prog_at >= CHUNK) {
-      prog_at = r->pos;
+      if (!c->progress) continue;
       double done = (double)(r->pos - c->begin) * c->prog_scale;
       cn__progress(r->name, done < c->prog_total ? done : c->prog_total, c->prog_total);
     }

@@ -120,6 +120,9 @@ typedef struct cn_read_opts {
                      * negative: no limit. A --table is read whole. */
   const char *sheet; /* .xlsx: the sheet to read, by name or 1-based number
                       * ("2"); NULL: the first */
+  int threads; /* CSV: threads that parse a large regular file (at most one
+                * per MiB, 64 at most); 0: the environment's CN_THREADS, else
+                * every core. The table does not depend on it. */
 } cn_read_opts;
 
 /* The default of cn_read_opts.max_rows: 10 million rows (a few GB at most

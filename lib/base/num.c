@@ -19,10 +19,11 @@ static const double pow10_exact[23] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* Clinger's fast path: a mantissa below 2^53 scaled by an exactly
+/* The general reader behind cn__parse_double, for any number of digits.
+ * Clinger's fast path: a mantissa below 2^53 scaled by an exactly
  * representable power of ten is correctly rounded by one IEEE operation.
  * Everything else goes to strtod_l in the C locale. */
-bool cn__parse_double(const char *s, size_t n, double *out) {
+static bool parse_double_any(const char *s, size_t n, double *out) {
   size_t i = 0;
   bool neg = false;
   if (n == 0) return false;
@@ -100,6 +101,38 @@ bool cn__parse_double(const char *s, size_t n, double *out) {
   if (copy != tmp) cn_free(copy);
   if (ok) *out = v;
   return ok;
+}
+
+/* Numbers of at most 19 digits (nearly all data) in one pass without the
+ * digit counting; others go to parse_double_any. The result is the same:
+ * both are correctly rounded (Clinger's fast path is exact, strtod_l
+ * rounds correctly) and accept the same text. */
+bool cn__parse_double(const char *s, size_t n, double *out) {
+  const char *p = s, *e = s + n;
+  bool neg = false;
+  if (p < e && (*p == '-' || *p == '+')) {
+    neg = *p == '-';
+    p++;
+  }
+  const char *ds = p;
+  uint64_t m = 0;
+  while (p < e && (unsigned char)(*p - '0') < 10) m = m * 10 + (unsigned)(*p++ - '0');
+  size_t nint = (size_t)(p - ds), nfrac = 0;
+  if (p < e && *p == '.') {
+    const char *fs = ++p;
+    while (p < e && (unsigned char)(*p - '0') < 10) m = m * 10 + (unsigned)(*p++ - '0');
+    nfrac = (size_t)(p - fs);
+  }
+  if (nint + nfrac == 0) return false;
+  if (nint + nfrac > 19 || p < e) return parse_double_any(s, n, out);
+  int64_t e10 = -(int64_t)nfrac;
+  if (m <= (1ULL << 53) && e10 >= -22) {
+    double v = (double)m;
+    v = e10 < 0 ? v / pow10_exact[-e10] : v;
+    *out = neg ? -v : v;
+    return true;
+  }
+  return parse_double_any(s, n, out);
 }
 
 bool cn__parse_int64(const char *s, size_t n, int64_t *out) {

@@ -20,12 +20,19 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "table_int.h"
 
 #define CHUNK (4u << 20)
+#define CSV_MIN_CHUNK ((size_t)1 << 20) /* the least a reading thread gets */
 
 /* ---- byte source: a file, optionally converted to UTF-8 by iconv ---- */
 
@@ -94,6 +101,8 @@ typedef struct reader {
   source src;
   char *buf;
   size_t cap, len, pos; /* buffer, bytes in it, parse position */
+  char *map;            /* the file mapped whole (then buf == map), or NULL */
+  int one_thread;       /* a parallel pass could not be trusted: read on one */
   int eof;
   int64_t line;           /* line number at buf + pos */
   const char *line_start; /* start of the current line inside buf */
@@ -161,6 +170,42 @@ static cn_status error_at(reader *r, int64_t line, const char *line_start,
   return CN_EDATA;
 }
 
+/* The first separator, CR or LF in q[0..end), or end: 16 bytes at a time
+ * with SSE2 (baseline on x86-64), 8 at a time as a 64-bit word elsewhere on
+ * little-endian machines, the stop table for the tail. */
+static inline const char *scan_plain(const char *q, const char *end, char sep,
+                                     const unsigned char *stop) {
+#if defined(__SSE2__)
+  const __m128i vs = _mm_set1_epi8(sep), vn = _mm_set1_epi8('\n'),
+                vr = _mm_set1_epi8('\r');
+  while (end - q >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vs), _mm_cmpeq_epi8(x, vn)),
+                             _mm_cmpeq_epi8(x, vr));
+    unsigned bits = (unsigned)_mm_movemask_epi8(m);
+    if (bits) return q + __builtin_ctz(bits);
+    q += 16;
+  }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const uint64_t ws = ones * (unsigned char)sep, wn = ones * '\n', wr = ones * '\r';
+  while (end - q >= 8) {
+    uint64_t x, a, b, c;
+    memcpy(&x, q, 8);
+    a = x ^ ws;
+    b = x ^ wn;
+    c = x ^ wr;
+    /* a zero byte of a, b or c is a stop byte; the lowest flag is exact */
+    uint64_t z = ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c);
+    z &= highs;
+    if (z) return q + (__builtin_ctzll(z) >> 3);
+    q += 8;
+  }
+#endif
+  while (q < end && !stop[(unsigned char)*q]) q++;
+  return q;
+}
+
 /* Splits one record at buf + pos into r->f. Returns the field count, 0 when
  * the input is exhausted, -1 when the record is incomplete (needs more
  * bytes), or -2 with r->d filled on a syntax error. On success pos and line
@@ -218,12 +263,7 @@ static int64_t split_record(reader *r) {
         return -2;
       }
     } else {
-      const char *q = p;
-      const unsigned char *stop = r->stop;
-      while (q + 4 <= end && !(stop[(unsigned char)q[0]] | stop[(unsigned char)q[1]] |
-                               stop[(unsigned char)q[2]] | stop[(unsigned char)q[3]]))
-        q += 4;
-      while (q < end && !stop[(unsigned char)*q]) q++;
+      const char *q = scan_plain(p, end, sep, r->stop);
       f->p = p;
       f->n = (size_t)(q - p);
       p = q;
@@ -453,6 +493,498 @@ static char sniff_sep(const char *p, size_t n) {
   return sep;
 }
 
+/* ---- one pass: the records parsed by chunks ---- */
+
+enum { NOTE_BIG_INT = 1, NOTE_NOT_NUMBER };
+
+/* A cell that made its column text, kept until the pass knows the cell's
+ * line in the whole file, the column's type a one-thread read has there and
+ * how many numbers the column held above it. */
+typedef struct pending {
+  int col;
+  field f;
+  const char *s; /* the value, blanks trimmed */
+  size_t n;
+} pending;
+
+/* The note a one-thread read gives for the value s[0..n) that made a column
+ * of type `type` text after `nums` numbers: NOTE_BIG_INT, NOTE_NOT_NUMBER
+ * or 0 (none: a number with a leading zero, kept as a code). */
+static int note_kind(cn_type type, const char *s, size_t n, int64_t nums) {
+  bool digits = all_digits(s, n), lz = leading_zero(s, n);
+  if (type == CN_INT64) {
+    if (digits && !lz) return NOTE_BIG_INT;
+    return !digits && !lz && nums > 0 ? NOTE_NOT_NUMBER : 0;
+  }
+  double x;
+  int64_t iv;
+  if (cn__parse_double(s, n, &x))
+    return !lz && digits && !cn__parse_int64(s, n, &iv) ? NOTE_BIG_INT : 0;
+  return nums > 0 ? NOTE_NOT_NUMBER : 0;
+}
+
+/* One worker's share of a pass: the records that start in [begin, end) of
+ * the buffer, parsed into its own columns (the first chunk's columns are the
+ * table's). A chunk stops at the first error or at the first row that makes
+ * a column text. It owns cols (but the first chunk's), to_text, nums, notes
+ * and its reader's field array and scratch; the buffer is shared. */
+typedef struct chunk {
+  reader r;     /* its own position, fields and scratch */
+  cn_diag d;    /* diagnostics of a chunk on another thread */
+  size_t begin, end;
+  double est_bytes; /* bytes the rows are expected to span; 0: unknown */
+  int ncol;
+  cn_column **cols;
+  const na_set *na;
+  unsigned char *to_text; /* columns a value of this chunk made text */
+  int64_t *nums;          /* per column: numbers read */
+  pending *notes;
+  size_t nnotes, capnotes;
+  int64_t nrow, blank;
+  int restart;  /* a column turned text on the chunk's last row */
+  int negzero;  /* an integer column read "-0" (a double column gives -0.0) */
+  double prog_total, prog_scale; /* progress: bytes in all, per byte here */
+  int progress; /* reports progress (the calling thread's chunk) */
+  cn_status st;
+} chunk;
+
+/* Keeps a note for later; false when out of memory. */
+static bool add_pending(chunk *c, int col, const field *f, const char *s, size_t n) {
+  if (!cn__grow((void **)&c->notes, &c->capnotes, c->nnotes + 1, sizeof *c->notes))
+    return false;
+  c->notes[c->nnotes++] = (pending){col, *f, s, n};
+  return true;
+}
+
+/* Gives the pages of the mapped file that lie wholly inside [from, to)
+ * back to the system: the rows there are parsed, and a page read again
+ * (a pass after this one) comes back from the file. Keeps the process's
+ * memory near the table's size rather than table plus file. */
+static void release_mapped(const reader *r, size_t from, size_t to) {
+  size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+  uintptr_t a = ((uintptr_t)(r->buf + from) + pg - 1) / pg * pg;
+  uintptr_t z = (uintptr_t)(r->buf + to) / pg * pg;
+  if (z > a) madvise((void *)a, z - a, MADV_DONTNEED);
+}
+
+/* Parses the chunk's records into its columns: c->st, c->nrow, c->blank,
+ * c->restart and the counts are set; the reader ends after the last record. */
+static void parse_rows(chunk *c) {
+  reader *r = &c->r;
+  const na_set *na = c->na;
+  const int ncol = c->ncol;
+  cn_column **cols = c->cols;
+  int64_t *nums = c->nums;
+  cn_status st = CN_OK;
+  size_t cap = 0;
+  bool estimated = false;
+  int64_t nrow = 0, blank = 0;
+  size_t prog_at = c->begin;
+  for (;;) {
+    if (r->pos >= c->end) break;
+    int64_t nf = split_record(r);
+    if (nf == -1) {
+      int k = refill(r, r->pos); /* keep the incomplete record */
+      if (k < 0) {
+        st = (cn_status)-k;
+        goto done;
+      }
+      continue;
+    }
+    if (nf == -2) {
+      st = r->d->code;
+      goto done;
+    }
+    if (nf == 0) break;
+    if (nf == 1 && ncol > 1 && r->f[0].n == 0 && !r->f[0].quoted) {
+      blank++;
+      continue;
+    }
+    if (nf != ncol) {
+      const field *f = &r->f[nf > ncol ? ncol : nf - 1];
+      const char *at = nf > ncol ? f->p - (f->quoted ? 1 : 0) : f->p + f->n;
+      char what[96];
+      snprintf(what, sizeof what, "expected %d fields as in the header, found %lld",
+               ncol, (long long)nf);
+      error_at(r, f->line, f->line_start, at, "%s", what);
+      st = CN_EDATA;
+      goto done;
+    }
+    if ((size_t)nrow == cap) {
+      size_t want = cap ? cap * 2 : 1024;
+      double used = r->pos > c->begin ? (double)(r->pos - c->begin) : 0;
+      if (!estimated && nrow > 0 && c->est_bytes > 0 && used > 0) {
+        /* guess the row count from the bytes per row so far */
+        double bytes_per_row = used / (double)(nrow + 1);
+        double guess = c->est_bytes / bytes_per_row * 1.05 + 1024;
+        if (guess > (double)want && guess < 4e9) want = (size_t)guess;
+        estimated = true;
+      }
+      for (int j = 0; j < ncol; j++)
+        if (!cn__col_reserve(cols[j], (int64_t)want)) {
+          st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+          goto done;
+        }
+      cap = want;
+    }
+    for (int j = 0; j < ncol; j++) {
+      const field *f = &r->f[j];
+      cn_column *col = cols[j];
+      const char *s = f->p;
+      size_t n = f->n;
+      if (col->type == CN_STRING) {
+        if (!(s = field_text(r, f, &n))) {
+          st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+          goto done;
+        }
+        if (is_na(na, s, n)) {
+          col->codes[nrow] = CN_NA_CODE;
+          continue;
+        }
+        size_t before = col->levels.n;
+        int32_t code = cn__col_level(col, s, n);
+        if (code < 0) {
+          st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+          goto done;
+        }
+        if (col->levels.n != before && (st = check_utf8(r, f, s, n)) != CN_OK) goto done;
+        col->codes[nrow] = code;
+        continue;
+      }
+      if (f->escaped) goto to_string;
+      if (r->sep != '\t') {
+        while (n && is_blank(s[n - 1])) n--;
+        while (n && is_blank(*s)) s++, n--;
+      }
+      if (col->type == CN_INT64) {
+        int64_t v;
+        if (cn__parse_int64(s, n, &v)) {
+          if (leading_zero(s, n)) goto to_string;
+          if (v == 0 && *s == '-') c->negzero = 1;
+          col->i64[nrow] = v;
+          nums[j]++;
+          continue;
+        }
+        if (is_na(na, s, n)) {
+          col->i64[nrow] = CN_NA_INT64;
+          continue;
+        }
+        double x;
+        if (!all_digits(s, n) && !leading_zero(s, n) && cn__parse_double(s, n, &x)) {
+          cn__col_to_double(col, nrow);
+          col->dbl[nrow] = x;
+          nums[j]++;
+          continue;
+        }
+      } else {
+        double x;
+        if (cn__parse_double(s, n, &x)) {
+          int64_t iv;
+          if (!leading_zero(s, n) && !(all_digits(s, n) && !cn__parse_int64(s, n, &iv))) {
+            col->dbl[nrow] = x;
+            nums[j]++;
+            continue;
+          }
+        } else if (is_na(na, s, n)) {
+          col->dbl[nrow] = NAN;
+          continue;
+        }
+      }
+    to_string:
+      if (!f->escaped && !add_pending(c, j, f, s, n)) {
+        st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+        goto done;
+      }
+      c->to_text[j] = 1;
+      c->restart = 1;
+    }
+    nrow++;
+    if (c->restart) break; /* every column that changes on this row is marked */
+    if ((nrow & (CN__PLAIN_MIN_ROWS - 1)) == 0)
+      for (int j = 0; j < ncol; j++) cn__col_check_plain(cols[j], nrow);
+    if (r->map && r->pos - prog_at >= CHUNK) { /* as often as a streaming read */
+      prog_at = r->pos;
+      release_mapped(r, c->begin, (size_t)(r->line_start - r->buf));
+      if (!c->progress) continue;
+      double done = (double)(r->pos - c->begin) * c->prog_scale;
+      cn__progress(r->name, done < c->prog_total ? done : c->prog_total, c->prog_total);
+    }
+  }
+done:
+  c->st = st;
+  c->nrow = nrow;
+  c->blank = blank;
+}
+
+/* Gives the chunk's notes as a one-thread read does, in the order of the
+ * cells: lines shifted by line_off, numbers above counted with those of
+ * nums_before (NULL: none), a column double where dbl_before says so
+ * (NULL: none) or where the chunk made it double. */
+static cn_status emit_notes(reader *r, const chunk *c, int64_t line_off,
+                            const int64_t *nums_before, const unsigned char *dbl_before) {
+  cn_status st = CN_OK;
+  for (size_t i = 0; i < c->nnotes && st == CN_OK; i++) {
+    const pending *p = &c->notes[i];
+    const cn_column *col = c->cols[p->col];
+    field f = p->f;
+    f.line += line_off;
+    int64_t nums = c->nums[p->col] + (nums_before ? nums_before[p->col] : 0);
+    cn_type type = col->type == CN_DOUBLE || (dbl_before && dbl_before[p->col])
+                       ? CN_DOUBLE
+                       : CN_INT64;
+    int kind = note_kind(type, p->s, p->n, nums);
+    if (kind == NOTE_BIG_INT)
+      st = note_big_int(r, col->name, &f, p->s, p->n);
+    else if (kind == NOTE_NOT_NUMBER)
+      st = note_not_number(r, col->name, &f, p->s, p->n, nums);
+  }
+  return st;
+}
+
+/* Releases what a chunk owns (not the table's columns, when owns_cols is
+ * 0) and leaves it empty. */
+static void chunk_free(chunk *c, int owns_cols) {
+  for (int j = 0; owns_cols && c->cols && j < c->ncol; j++) cn__col_free(c->cols[j]);
+  if (owns_cols) cn_free(c->cols);
+  cn_free(c->to_text);
+  cn_free(c->nums);
+  cn_free(c->notes);
+  cn_free(c->r.f);
+  cn__buf_free(&c->r.scratch);
+  c->cols = NULL;
+  c->to_text = NULL;
+  c->nums = NULL;
+  c->notes = NULL;
+  c->r.f = NULL;
+}
+
+/* Sets up chunk c over [begin, end) of r's buffer, starting at `line`, with
+ * the given columns (NULL: new ones of its own, typed by plan). */
+static cn_status chunk_init(chunk *c, const reader *r, const na_set *na, int ncol,
+                            cn_column **cols, cn_column *const *names,
+                            const unsigned char *plan, size_t begin, size_t end,
+                            int64_t line) {
+  memset(c, 0, sizeof *c);
+  c->r = *r;
+  c->r.f = NULL;
+  c->r.fcap = 0;
+  c->r.scratch = (cn_buf){0};
+  c->r.notes = (cn_buf){0};
+  c->r.pos = begin;
+  c->r.line = line;
+  c->r.line_start = r->buf + begin;
+  c->begin = begin;
+  c->end = end;
+  c->ncol = ncol;
+  c->na = na;
+  c->to_text = cn_calloc((size_t)ncol, 1);
+  c->nums = cn_calloc((size_t)ncol, sizeof *c->nums);
+  if (!c->to_text || !c->nums) return CN_EINTERNAL;
+  if (cols) {
+    c->cols = cols;
+    return CN_OK;
+  }
+  c->cols = cn_calloc((size_t)ncol, sizeof *c->cols);
+  if (!c->cols) return CN_EINTERNAL;
+  for (int j = 0; j < ncol; j++)
+    if (!(c->cols[j] = cn__col_new(names[j]->name, plan[j] ? CN_STRING : CN_INT64)))
+      return CN_EINTERNAL;
+  return CN_OK;
+}
+
+static void *chunk_thread(void *arg) {
+  parse_rows(arg);
+  return NULL;
+}
+
+/* Appends the n rows of src after the `at` rows of dst (same column, both
+ * of the final type); frees src's values as it goes. False when out of
+ * memory. */
+static bool col_append(cn_column *dst, int64_t at, cn_column *src, int64_t n) {
+  if (!cn__col_reserve(dst, at + n)) return false;
+  if (dst->type == CN_DOUBLE) {
+    memcpy(dst->dbl + at, src->dbl, (size_t)n * sizeof *dst->dbl);
+  } else if (dst->type == CN_INT64) {
+    memcpy(dst->i64 + at, src->i64, (size_t)n * sizeof *dst->i64);
+  } else {
+    /* levels of src in their order of first appearance: interned into a
+     * dictionary they come out as a one-thread read gives them; if either
+     * side is a plain list, the result is one too (equal texts may then
+     * have several codes, which every reader of a column allows) */
+    cn_strmap *m = &src->levels;
+    int32_t *remap = cn_malloc((m->n ? m->n : 1) * sizeof *remap);
+    if (!remap) return false;
+    if (m->plain && !dst->levels.plain) cn__strmap_unindex(&dst->levels);
+    for (size_t k = 0; k < m->n; k++) {
+      int32_t id = cn__col_level(dst, m->strs[k], m->lens[k]);
+      if (id < 0) {
+        cn_free(remap);
+        return false;
+      }
+      remap[k] = id;
+    }
+    for (int64_t i = 0; i < n; i++) {
+      int32_t k = src->codes[i];
+      dst->codes[at + i] = k == CN_NA_CODE ? CN_NA_CODE : remap[k];
+    }
+    cn_free(remap);
+  }
+  cn_free(src->dbl);
+  cn_free(src->i64);
+  cn_free(src->codes);
+  src->dbl = NULL;
+  src->i64 = NULL;
+  src->codes = NULL;
+  cn__strmap_free(&src->levels);
+  memset(&src->levels, 0, sizeof src->levels);
+  return true;
+}
+
+/* Parses the records of r's buffer (the whole file, mapped) from r->pos on
+ * nth threads, into the table's columns cols (and plan[] / *restart as a
+ * one-thread pass sets them). The buffer is cut after a newline near each
+ * nth part; a chunk that ends exactly where the next one starts proves that
+ * start a record boundary, so the chunks together read what one thread
+ * reads. *used = 0 when that does not hold (a quoted field across a cut, an
+ * error to be told with its exact line, "-0" read in a column that a
+ * one-thread read has as double there): the caller reads on one thread. */
+static cn_status parse_parallel(reader *r, const na_set *na, int ncol, cn_column **cols,
+                                unsigned char *plan, int nth, int64_t *nrow_out,
+                                int64_t *blank_out, int *restart, int *used) {
+  cn_status st = CN_OK;
+  chunk *ch = cn_calloc((size_t)nth, sizeof *ch);
+  size_t *b = cn_calloc((size_t)nth + 1, sizeof *b);
+  pthread_t *tid = cn_calloc((size_t)nth, sizeof *tid);
+  unsigned char *started = cn_calloc((size_t)nth, 1), *dbl = cn_calloc((size_t)ncol, 1);
+  int64_t *nums = cn_calloc((size_t)ncol, sizeof *nums);
+  int nch = 0;
+  *used = 0;
+  if (!ch || !b || !tid || !started || !dbl || !nums) {
+    st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  b[0] = r->pos;
+  b[nth] = r->len;
+  for (int i = 1; i < nth; i++) {
+    size_t guess = b[0] + (size_t)((double)(r->len - b[0]) * i / nth);
+    const char *nl = guess < r->len ? memchr(r->buf + guess, '\n', r->len - guess) : NULL;
+    if (!nl) goto done;
+    b[i] = (size_t)(nl - r->buf) + 1;
+    if (b[i] <= b[i - 1] || b[i] >= r->len) goto done;
+  }
+  for (; nch < nth; nch++) {
+    chunk *c = &ch[nch];
+    if (chunk_init(c, r, na, ncol, nch ? NULL : cols, cols, plan, b[nch], b[nch + 1],
+                   nch ? 1 : r->line) != CN_OK) {
+      nch++;
+      st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+      goto done;
+    }
+    c->r.d = &c->d;
+    c->est_bytes = nch ? (double)(b[nch + 1] - b[nch]) : (double)(r->len - b[0]);
+  }
+  ch[0].progress = 1;
+  ch[0].prog_total = (double)r->len;
+  ch[0].prog_scale = (double)(r->len - b[0]) / (double)(b[1] - b[0]);
+  for (int i = 1; i < nth; i++)
+    started[i] = pthread_create(&tid[i], NULL, chunk_thread, &ch[i]) == 0;
+  parse_rows(&ch[0]);
+  for (int i = 1; i < nth; i++) {
+    if (started[i]) pthread_join(tid[i], NULL);
+    else parse_rows(&ch[i]);
+  }
+
+  /* check the cuts in order; the first chunk that stopped decides */
+  int64_t line = r->line;
+  for (int i = 0; i < nth; i++) {
+    chunk *c = &ch[i];
+    if (c->st != CN_OK) goto done; /* told by the one-thread read */
+    if (c->restart) {
+      int64_t off = i ? line - 1 : 0;
+      if ((st = emit_notes(r, c, off, nums, dbl)) != CN_OK) goto done;
+      for (int j = 0; j < ncol; j++)
+        if (c->to_text[j]) plan[j] = 1;
+      *restart = 1;
+      *used = 1;
+      goto done;
+    }
+    if (i + 1 < nth && c->r.pos != b[i + 1]) goto done;
+    line += c->r.line - (i ? 1 : r->line);
+    for (int j = 0; j < ncol; j++) {
+      nums[j] += c->nums[j];
+      /* a one-thread read has the column double from here on: "-0" in a
+       * later chunk's integer column would be -0.0 there */
+      if (c->cols[j]->type == CN_DOUBLE) dbl[j] = 1;
+      else if (dbl[j] && c->negzero) goto done;
+    }
+  }
+
+  /* join the chunks' columns into the table's */
+  int64_t total = 0, blank = 0;
+  for (int i = 0; i < nth; i++) {
+    total += ch[i].nrow;
+    blank += ch[i].blank;
+  }
+  for (int j = 0; j < ncol; j++) {
+    int64_t at = ch[0].nrow;
+    if (dbl[j]) cn__col_to_double(cols[j], at);
+    for (int i = 1; i < nth; i++) {
+      cn_column *src = ch[i].cols[j];
+      if (dbl[j]) cn__col_to_double(src, ch[i].nrow);
+      if (!col_append(cols[j], at, src, ch[i].nrow)) {
+        st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+        goto done;
+      }
+      at += ch[i].nrow;
+    }
+  }
+  *nrow_out = total;
+  *blank_out = blank;
+  *used = 1;
+done:
+  for (int i = 0; i < nch; i++) chunk_free(&ch[i], i > 0);
+  cn_free(ch);
+  cn_free(b);
+  cn_free(tid);
+  cn_free(started);
+  cn_free(dbl);
+  cn_free(nums);
+  return st;
+}
+
+/* A new empty table *t of ncol columns named names[], text where plan[]
+ * says so and int64 otherwise, also listed in cols[]. */
+static cn_status new_columns(reader *r, char *const *names, int ncol,
+                             const unsigned char *plan, cn_table **t, cn_column **cols) {
+  *t = cn_table_new(0);
+  if (!*t) return cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+  for (int j = 0; j < ncol; j++) {
+    cols[j] = cn__col_new(names[j], plan[j] ? CN_STRING : CN_INT64);
+    if (!cols[j] || !cn__table_append(*t, cols[j])) {
+      cn__col_free(cols[j]);
+      cols[j] = NULL;
+      return cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+    }
+  }
+  return CN_OK;
+}
+
+/* The number of threads to read data_bytes with: o->threads, else the
+ * environment's CN_THREADS, else the cores online; at most one per MiB of
+ * data and at most 64. */
+static int read_threads(const cn_read_opts *o, size_t data_bytes) {
+  long n = o->threads;
+  if (n <= 0) {
+    const char *e = getenv("CN_THREADS");
+    char *end = (char *)"";
+    n = e && *e ? strtol(e, &end, 10) : 0;
+    if (n <= 0 || *end) n = sysconf(_SC_NPROCESSORS_ONLN);
+  }
+  if (n > 64) n = 64;
+  if ((size_t)n > data_bytes / CSV_MIN_CHUNK) n = (long)(data_bytes / CSV_MIN_CHUNK);
+  return n < 1 ? 1 : (int)n;
+}
+
 /* One pass over the file with a fixed plan of text columns. Returns CN_OK
  * and *restart = 1 when a column turned out to be text: plan[] is updated
  * and the caller reads again. */
@@ -463,30 +995,46 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
   cn_column **cols = NULL;
   char **names = NULL;
   size_t *na_len = NULL;
-  int64_t *nums = NULL; /* per column: numbers read so far in this pass */
   int ncol = 0;
   int64_t nrow = 0, blank = 0;
   na_set na = {0};
   *restart = 0;
 
   if ((st = open_source(r, path)) != CN_OK) goto done;
-  /* small files get a buffer of their size: cheap to read many of them */
-  r->cap = r->src.size > 0 && r->src.size < CHUNK / 2 ? (size_t)r->src.size * 2 + 4096
-                                                      : CHUNK;
-  r->buf = cn_malloc(r->cap + 1);
-  if (!r->buf) {
-    st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
-    goto done;
-  }
   r->len = r->pos = 0;
   r->eof = 0;
   r->line = 1;
-  r->line_start = r->buf;
-  int k = refill(r, 0);
-  if (k < 0) {
-    st = (cn_status)-k;
-    goto done;
+  r->map = NULL;
+  int k;
+  if (r->src.size > 0 && r->src.cd == (iconv_t)-1 && (uint64_t)r->src.size < SIZE_MAX / 2) {
+    /* a regular UTF-8 file is mapped whole: no copies, and the chunks of a
+     * parallel read all see it */
+    void *m = mmap(NULL, (size_t)r->src.size, PROT_READ, MAP_PRIVATE, r->src.fd, 0);
+    if (m != MAP_FAILED) {
+      r->map = m;
+      r->buf = m;
+      r->len = r->cap = (size_t)r->src.size;
+      r->eof = 1;
+      r->src.consumed = r->src.size;
+    }
   }
+  if (!r->map) {
+    /* small files get a buffer of their size: cheap to read many of them */
+    r->cap = r->src.size > 0 && r->src.size < CHUNK / 2 ? (size_t)r->src.size * 2 + 4096
+                                                        : CHUNK;
+    r->buf = cn_malloc(r->cap + 1);
+    if (!r->buf) {
+      st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+      goto done;
+    }
+    r->line_start = r->buf;
+    k = refill(r, 0);
+    if (k < 0) {
+      st = (cn_status)-k;
+      goto done;
+    }
+  }
+  r->line_start = r->buf;
   if (r->len >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3)) {
     r->pos = 3;
     r->line_start = r->buf + 3;
@@ -535,8 +1083,7 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
   ncol = (int)nf;
   names = cn_calloc((size_t)ncol, sizeof *names);
   cols = cn_calloc((size_t)ncol, sizeof *cols);
-  nums = cn_calloc((size_t)ncol, sizeof *nums);
-  if (!names || !cols || !nums) {
+  if (!names || !cols) {
     st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
     goto done;
   }
@@ -574,152 +1121,50 @@ static cn_status read_pass(reader *r, const char *path, unsigned char *plan,
     r->line_start = r->buf + data_start;
   }
 
-  t = cn_table_new(0);
-  if (!t) {
-    st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
-    goto done;
+  if ((st = new_columns(r, names, ncol, plan, &t, cols)) != CN_OK) goto done;
+
+  int used = 0, nth = r->map ? read_threads(r->o, r->len - r->pos) : 1;
+  for (int i = 0; i < na.n && nth > 1; i++) {
+    /* a missing-value token that is a non-integer number is missing in an
+     * integer column but a number in a double one: a one-thread read
+     * decides by the rows above, which a chunk does not know */
+    int64_t iv;
+    double x;
+    if (cn__parse_double(na.tok[i], na.len[i], &x) && !cn__parse_int64(na.tok[i], na.len[i], &iv))
+      nth = 1;
   }
-  for (int j = 0; j < ncol; j++) {
-    cols[j] = cn__col_new(names[j], plan[j] ? CN_STRING : CN_INT64);
-    if (!cols[j] || !cn__table_append(t, cols[j])) {
-      cn__col_free(cols[j]);
-      cols[j] = NULL;
+  if (nth > 1 && !r->one_thread) {
+    st = parse_parallel(r, &na, ncol, cols, plan, nth, &nrow, &blank, restart, &used);
+    if (st != CN_OK) goto done;
+    if (!used) { /* start the columns afresh for the one-thread read */
+      r->one_thread = 1; /* and the passes after this one too */
+      cn_table_free(t);
+      if ((st = new_columns(r, names, ncol, plan, &t, cols)) != CN_OK) goto done;
+    }
+  }
+  if (!used) {
+    chunk c;
+    if (chunk_init(&c, r, &na, ncol, cols, cols, plan, r->pos, SIZE_MAX, r->line) != CN_OK) {
+      chunk_free(&c, 0);
       st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
       goto done;
     }
-  }
-
-  size_t cap = 0;
-  bool estimated = false;
-  for (;;) {
-    nf = split_record(r);
-    if (nf == -1) {
-      k = refill(r, r->pos); /* keep the incomplete record */
-      if (k < 0) {
-        st = (cn_status)-k;
-        goto done;
-      }
-      continue;
-    }
-    if (nf == -2) {
-      st = r->d->code;
-      goto done;
-    }
-    if (nf == 0) break;
-    if (nf == 1 && ncol > 1 && r->f[0].n == 0 && !r->f[0].quoted) {
-      blank++;
-      continue;
-    }
-    if (nf != ncol) {
-      const field *f = &r->f[nf > ncol ? ncol : nf - 1];
-      const char *at = nf > ncol ? f->p - (f->quoted ? 1 : 0) : f->p + f->n;
-      char what[96];
-      snprintf(what, sizeof what, "expected %d fields as in the header, found %lld",
-               ncol, (long long)nf);
-      error_at(r, f->line, f->line_start, at, "%s", what);
-      st = CN_EDATA;
-      goto done;
-    }
-    if ((size_t)nrow == cap) {
-      size_t want = cap ? cap * 2 : 1024;
-      if (!estimated && nrow > 0 && r->src.size > 0 && r->src.cd == (iconv_t)-1) {
-        /* guess the row count from the bytes per row so far */
-        double bytes_per_row = (double)(r->pos) / (double)(nrow + 1);
-        if (bytes_per_row > 0) {
-          double guess = (double)r->src.size / bytes_per_row * 1.05 + 1024;
-          if (guess > (double)want && guess < 4e9) want = (size_t)guess;
-        }
-        estimated = true;
-      }
-      for (int j = 0; j < ncol; j++)
-        if (!cn__col_reserve(cols[j], (int64_t)want)) {
-          st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
-          goto done;
-        }
-      cap = want;
-    }
-    for (int j = 0; j < ncol; j++) {
-      const field *f = &r->f[j];
-      cn_column *c = cols[j];
-      const char *s = f->p;
-      size_t n = f->n;
-      if (c->type == CN_STRING) {
-        if (!(s = field_text(r, f, &n))) {
-          st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
-          goto done;
-        }
-        if (is_na(&na, s, n)) {
-          c->codes[nrow] = CN_NA_CODE;
-          continue;
-        }
-        size_t before = c->levels.n;
-        int32_t code = cn__col_level(c, s, n);
-        if (code < 0) {
-          st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
-          goto done;
-        }
-        if (c->levels.n != before && (st = check_utf8(r, f, s, n)) != CN_OK) goto done;
-        c->codes[nrow] = code;
-        continue;
-      }
-      if (f->escaped) goto to_string;
-      while (n && is_blank(s[n - 1]) && r->sep != '\t') n--;
-      while (n && is_blank(*s) && r->sep != '\t') s++, n--;
-      if (c->type == CN_INT64) {
-        int64_t v;
-        if (cn__parse_int64(s, n, &v)) {
-          if (leading_zero(s, n)) goto to_string;
-          c->i64[nrow] = v;
-          nums[j]++;
-          continue;
-        }
-        if (is_na(&na, s, n)) {
-          c->i64[nrow] = CN_NA_INT64;
-          continue;
-        }
-        double x;
-        if (!all_digits(s, n) && !leading_zero(s, n) && cn__parse_double(s, n, &x)) {
-          cn__col_to_double(c, nrow);
-          c->dbl[nrow] = x;
-          nums[j]++;
-          continue;
-        }
-        if (all_digits(s, n) && !leading_zero(s, n) &&
-            (st = note_big_int(r, c->name, f, s, n)) != CN_OK)
-          goto done;
-        if (!all_digits(s, n) && !leading_zero(s, n) && nums[j] > 0 &&
-            (st = note_not_number(r, c->name, f, s, n, nums[j])) != CN_OK)
-          goto done;
-        goto to_string;
-      } else {
-        double x;
-        if (cn__parse_double(s, n, &x)) {
-          int64_t iv;
-          if (leading_zero(s, n)) goto to_string;
-          if (all_digits(s, n) && !cn__parse_int64(s, n, &iv)) {
-            if ((st = note_big_int(r, c->name, f, s, n)) != CN_OK) goto done;
-            goto to_string;
-          }
-          c->dbl[nrow] = x;
-          nums[j]++;
-          continue;
-        }
-        if (is_na(&na, s, n)) {
-          c->dbl[nrow] = NAN;
-          continue;
-        }
-        if (nums[j] > 0 && (st = note_not_number(r, c->name, f, s, n, nums[j])) != CN_OK)
-          goto done;
-        goto to_string;
-      }
-    to_string:
-      plan[j] = 1;
-      *restart = 1;
-    }
-    nrow++;
-    if (*restart) break; /* every column that changes on this row is marked */
-    if ((nrow & (CN__PLAIN_MIN_ROWS - 1)) == 0)
-      for (int j = 0; j < ncol; j++) cn__col_check_plain(cols[j], nrow);
+    c.est_bytes = r->src.cd == (iconv_t)-1 && r->src.size > 0 ? (double)r->src.size : 0;
+    c.progress = r->map != NULL;
+    c.prog_total = (double)r->len;
+    c.prog_scale = 1;
+    parse_rows(&c);
+    r->buf = c.r.buf; /* a streaming read may have grown the buffer */
+    r->cap = c.r.cap;
+    st = c.st;
+    if (st == CN_OK) st = emit_notes(r, &c, 0, NULL, NULL);
+    for (int j = 0; j < ncol; j++)
+      if (c.to_text[j]) plan[j] = 1;
+    *restart = c.restart;
+    nrow = c.nrow;
+    blank = c.blank;
+    chunk_free(&c, 0);
+    if (st != CN_OK) goto done;
   }
   if (*restart) goto done;
   t->nrow = nrow;
@@ -736,10 +1181,10 @@ done:
   for (int j = 0; names && j < ncol; j++) cn_free(names[j]);
   cn_free(names);
   cn_free(cols);
-  cn_free(nums);
   cn_free(na_len);
-  cn_free(r->buf);
-  r->buf = NULL;
+  if (r->map) munmap(r->map, r->len);
+  else cn_free(r->buf);
+  r->buf = r->map = NULL;
   close_source(r);
   return st;
 }

@@ -473,3 +473,176 @@ TEST(csv_big_integer_note_once_and_only_when_it_decides) {
   CHECK_INT(d.line, 50004);
   CHECK_INT(big_log_n, 0);
 }
+
+/* ---- the parallel read gives the table the one-thread read gives ---- */
+
+static char par_log[4096];
+static void par_on_log(void *ud, cn_log_level level, const char *msg) {
+  (void)ud;
+  (void)level;
+  size_t n = strlen(par_log);
+  snprintf(par_log + n, sizeof par_log - n, "%s\n", msg);
+}
+
+/* Reads p with `threads` threads; the notes logged go to log (size 4096). */
+static cn_table *read_threads(const char *p, int threads, char *log) {
+  cn_read_opts o;
+  cn_read_opts_init(&o);
+  o.threads = threads;
+  par_log[0] = '\0';
+  cn_set_log(par_on_log, NULL);
+  cn_table *t = read_ok(p, &o);
+  cn_set_log(NULL, NULL);
+  memcpy(log, par_log, sizeof par_log);
+  return t;
+}
+
+/* Every column's type, every cell bit for bit, the dictionary of every text
+ * column in order, and the notes, equal. */
+static void check_same_table(const cn_table *a, const cn_table *b, const char *la,
+                             const char *lb, int threads) {
+  CHECK_INT(cn_table_nrow(a), cn_table_nrow(b));
+  CHECK_INT(cn_table_ncol(a), cn_table_ncol(b));
+  CHECK_STR(la, lb);
+  if (cn_table_nrow(a) != cn_table_nrow(b) || cn_table_ncol(a) != cn_table_ncol(b)) return;
+  int64_t n = cn_table_nrow(a);
+  for (int j = 0; j < cn_table_ncol(a); j++) {
+    int bad = 0;
+    CHECK_INT(cn_table_type(a, j), cn_table_type(b, j));
+    if (cn_table_type(a, j) != cn_table_type(b, j)) continue;
+    if (cn_table_type(a, j) == CN_DOUBLE)
+      bad = memcmp(cn_table_dbl(a, j), cn_table_dbl(b, j), (size_t)n * sizeof(double)) != 0;
+    else if (cn_table_type(a, j) == CN_INT64)
+      bad = memcmp(cn_table_i64(a, j), cn_table_i64(b, j), (size_t)n * sizeof(int64_t)) != 0;
+    else {
+      CHECK_INT(cn_table_nlevels(a, j), cn_table_nlevels(b, j));
+      bad = cn_table_nlevels(a, j) != cn_table_nlevels(b, j) ||
+            memcmp(cn_table_codes(a, j), cn_table_codes(b, j), (size_t)n * sizeof(int32_t));
+      for (int32_t k = 0; !bad && k < cn_table_nlevels(a, j); k++)
+        bad = strcmp(cn_table_level(a, j, k), cn_table_level(b, j, k)) != 0;
+    }
+    if (bad) cn_test_fail(__FILE__, __LINE__, "column %d differs with %d threads", j, threads);
+  }
+}
+
+/* Writes a mixed file of about 6 MB: integers, doubles, missing values,
+ * Chinese text, quoted fields with commas, doubled quotes and newlines
+ * (every `nl_every` rows; 1: every row, so that most cuts fall inside
+ * quotes), an integer column that turns double, one with a big integer
+ * that turns it text, and "-0" in a column that turns double (all late,
+ * in the last part of the file). */
+static const char *write_mixed(const char *name, int nl_every, int64_t rows) {
+  const char *p = cn_test_path(cn_test_tmpdir(), name);
+  FILE *fp = fopen(p, "wb");
+  static const char *const city[] = {"北京", "上海", "深圳", "Zürich", "São Paulo"};
+  fprintf(fp, "id,x,city,note,late_dbl,late_txt,negz,code,uniq\n");
+  for (int64_t i = 0; i < rows; i++) {
+    fprintf(fp, "%lld,", (long long)i);
+    if (i % 97 == 5) fprintf(fp, "NA,");
+    else if (i % 101 == 7) fprintf(fp, ",");
+    else fprintf(fp, "%.17g,", (double)(i % 1000) * 0.001 - 0.3);
+    fprintf(fp, "%s,", city[i % 5]);
+    if (i % nl_every == 0) fprintf(fp, "\"line %lld\n\"\"quoted\"\", 第二行\",", (long long)i % 50);
+    else if (i % 3 == 0) fprintf(fp, "\"a, b\",");
+    else fprintf(fp, "plain %lld,", (long long)(i % 40));
+    if (i == rows - 10) fprintf(fp, "2.5,");
+    else fprintf(fp, "%lld,", (long long)(i % 13));
+    if (i == rows - 7) fprintf(fp, "123456789012345678901234,");
+    else if (i % 11 == 0) fprintf(fp, ".,");
+    else fprintf(fp, "%lld,", (long long)(i % 17) - 8);
+    if (i == rows - 3) fprintf(fp, "1e3,");
+    else fprintf(fp, "%s,", i % 7 == 0 ? "-0" : "4");
+    fprintf(fp, "%s,", i % 9 == 0 ? "0101" : "8471");
+    fprintf(fp, "u%lld\n", (long long)i);
+  }
+  fclose(fp);
+  return p;
+}
+
+TEST(csv_parallel_read_equals_one_thread) {
+  static char l1[4096], ln[4096];
+  const char *files[] = {write_mixed("mixed.csv", 1000, 90000),
+                         write_mixed("dense.csv", 1, 90000)};
+  for (int f = 0; f < 2; f++) {
+    cn_table *one = read_threads(files[f], 1, l1);
+    if (!one) return;
+    CHECK_INT(cn_table_nrow(one), 90000);
+    CHECK_INT(cn_table_type(one, 1), CN_DOUBLE);
+    CHECK_INT(cn_table_type(one, 4), CN_DOUBLE); /* upgraded on a late row */
+    CHECK_INT(cn_table_type(one, 5), CN_STRING); /* turned text on a late row */
+    CHECK_INT(cn_table_type(one, 6), CN_DOUBLE);
+    CHECK(strstr(l1, "integer too long") != NULL);
+    CHECK_STR(cn_test_level(one, 2, 1), "上海");
+    CHECK_STR(cn_test_level(one, 3, 0), "line 0\n\"quoted\", 第二行");
+    /* "-0" is 0 while the column is integer, -0.0 once it is double */
+    CHECK(!signbit(cn_table_dbl(one, 6)[7]) && cn_table_dbl(one, 6)[7] == 0);
+    CHECK(signbit(cn_table_dbl(one, 6)[89999]) && cn_table_dbl(one, 6)[89999] == 0);
+    for (int th = 2; th <= 7; th += 5) {
+      cn_table *par = read_threads(files[f], th, ln);
+      if (par) check_same_table(one, par, l1, ln, th);
+      cn_table_free(par);
+    }
+    cn_table_free(one);
+  }
+}
+
+/* A parse error found by a thread other than the first is told with its
+ * line in the whole file, as the one-thread read tells it. */
+TEST(csv_parallel_error_names_its_line) {
+  const char *p = cn_test_path(cn_test_tmpdir(), "perr.csv");
+  FILE *fp = fopen(p, "wb");
+  fprintf(fp, "a,b,c\n");
+  for (int i = 0; i < 300000; i++) fprintf(fp, "%d,%d.5,x%d\n", i, i, i % 10);
+  fprintf(fp, "1,2\n");
+  fclose(fp);
+  cn_read_opts o;
+  cn_read_opts_init(&o);
+  o.threads = 2;
+  cn_diag d = read_err(p, &o);
+  CHECK_INT(d.line, 300002);
+  CHECK_INT(d.column, 4);
+}
+
+/* Numbers read bit-identical to strtod: the fast path's edges (2^53,
+ * 10^22), values it must leave to strtod, subnormals, and random doubles
+ * printed shortest and with 6 decimals. */
+TEST(csv_doubles_equal_strtod) {
+  static const char *const hard[] = {
+      "0.1", "1e22", "1e23", "-1e-22", "1e-23", "9007199254740992.5", "9007199254740993.0",
+      "900719925474099.3", "123456789012345678.5", "3.0000000000000004",
+      "0.30000000000000004441", "1.7976931348623157e308", "2.2250738585072011e-308",
+      "2.2250738585072014e-308", "4.9e-324", "7.038531e-26", "8.98846567431158e307",
+      "9007199254740992e22", "0.000000000000000000000000000001", "1.5e+2", "-0.0",
+      "2.225073858507201136057409796709131975934819546351645648e-308",
+      "1.00000000000000011102230246251565404236316680908203125"};
+  const int nh = (int)(sizeof hard / sizeof *hard), nr = 20000;
+  const char *p = cn_test_path(cn_test_tmpdir(), "hard.csv");
+  FILE *fp = fopen(p, "wb");
+  fprintf(fp, "x\n");
+  for (int i = 0; i < nh; i++) fprintf(fp, "%s\n", hard[i]);
+  cn_rng g;
+  cn_rng_seed(&g, 7, 0);
+  char (*txt)[40] = malloc((size_t)nr * sizeof *txt);
+  for (int i = 0; i < nr; i++) {
+    double v = (cn_rng_uniform(&g) - 0.5) * pow(10, (int)cn_rng_below(&g, 40) - 20);
+    snprintf(txt[i], sizeof *txt, i % 2 ? "%.17g" : "%.6f", v);
+    fprintf(fp, "%s\n", txt[i]);
+  }
+  fclose(fp);
+  cn_table *t = read_ok(p, NULL);
+  if (t) {
+    CHECK_INT(cn_table_type(t, 0), CN_DOUBLE);
+    const double *x = cn_table_dbl(t, 0);
+    int bad = 0;
+    for (int i = 0; i < nh + nr && bad < 5; i++) {
+      double want = strtod(i < nh ? hard[i] : txt[i - nh], NULL);
+      if (memcmp(&want, &x[i], sizeof want) != 0) {
+        cn_test_fail(__FILE__, __LINE__, "\"%s\" read as %.17g, strtod gives %.17g",
+                     i < nh ? hard[i] : txt[i - nh], x[i], want);
+        bad++;
+      }
+    }
+  }
+  cn_table_free(t);
+  free(txt);
+}

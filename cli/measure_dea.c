@@ -43,7 +43,7 @@ static int parse(int argc, char **argv, const char *cmd, bool malm, dea_args *a)
     const char **dst;
   } named[] = {{"--inputs", &a->inputs}, {"--outputs", &a->outputs}, {"--dmu", &a->dmu},
                {malm ? "--time" : "--by", &a->by}, {"--rts", &a->rts}, {"--orient", &a->orient},
-               {"-o", &a->outp}, {malm ? "--ref" : NULL, &a->ref}};
+               {"-o", &a->outp}};
   for (int i = 1; i < argc; i++) {
     int r;
     if ((r = cli_read_opt(argc, argv, &i, &a->ro)) != 0) {
@@ -52,10 +52,14 @@ static int parse(int argc, char **argv, const char *cmd, bool malm, dea_args *a)
     }
     bool hit = false;
     for (size_t k = 0; k < sizeof named / sizeof *named && !hit; k++)
-      if (named[k].opt && (r = cli_opt(argc, argv, &i, named[k].opt, named[k].dst)) != 0) {
+      if ((r = cli_opt(argc, argv, &i, named[k].opt, named[k].dst)) != 0) {
         if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
         hit = true;
       }
+    if (!hit && malm && (r = cli_opt(argc, argv, &i, "--ref", &a->ref)) != 0) {
+      if (r < 0) return cli_usage(cmd, "option %s needs a value", argv[i]);
+      hit = true;
+    }
     if (hit) continue;
     if (!malm && cli_flag(argv, i, "--slacks")) a->o.slacks = true;
     else if (!malm && cli_flag(argv, i, "--super")) a->o.super = true;

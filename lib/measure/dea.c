@@ -556,7 +556,8 @@ static bool nondominated(dea_ctx *c, int64_t **out) {
   nd_key *key = cn_malloc(((size_t)n + 1) * sizeof *key);
   double *kv = cn_malloc(((size_t)n * (size_t)w + 1) * sizeof *kv); /* kept DMUs: −x, y */
   int64_t *keep = cn_malloc(((size_t)n + 1) * sizeof *keep);
-  bool ok = key && kv && keep;
+  bool *in = cn_calloc((size_t)n + 1, sizeof *in);
+  bool ok = key && kv && keep && in;
   for (int64_t j = 0; ok && j < n; j++) {
     double f = 0;
     for (int q = 0; q < s; q++) f += c->Yr[q + j * s] / c->sy[q];
@@ -577,20 +578,12 @@ static bool nondominated(dea_ctx *c, int64_t **out) {
       while (k < w && u[k] >= v[k]) strict |= u[k] > v[k], k++;
       dom = k == w && strict; /* an exact duplicate stays: each copy may be its own peer */
     }
-    if (!dom) keep[nk++] = j;
+    if (!dom) in[j] = true, nk++;
   }
-  if (ok) {
-    int64_t *sorted = keep; /* back to reference order, so that ties resolve as without the filter */
-    bool *in = cn_calloc((size_t)n + 1, sizeof *in);
-    if ((ok = in != NULL)) {
-      for (int64_t b = 0; b < nk; b++) in[keep[b]] = true;
-      int64_t q = 0;
-      for (int64_t j = 0; j < n; j++)
-        if (in[j]) sorted[q++] = j;
-    }
-    cn_free(in);
-  }
-  cn_free(key), cn_free(kv);
+  /* in reference order, so that ties resolve as without the filter */
+  for (int64_t j = 0, q = 0; ok && j < n; j++)
+    if (in[j]) keep[q++] = j;
+  cn_free(key), cn_free(kv), cn_free(in);
   if (!ok) {
     cn_free(keep);
     return false;

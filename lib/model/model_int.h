@@ -94,6 +94,7 @@ typedef struct cn__qr {
   const double *w;
   double *A, *tau, *sc;
   int *map;
+  long double *part; /* scratch: partial sums by row block */
 } cn__qr;
 
 /* Factors x as cn__qr describes. A column is left out (keep[j] false,

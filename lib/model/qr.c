@@ -4,7 +4,10 @@
  * factored, so that results do not depend on the regressors' units, and
  * the factorization is built column by column in the order given, so
  * that of collinear columns the later one is left out (Stata's _rmcoll).
- * Serial, so results do not depend on the thread count. */
+ * The passes over the rows run in parallel over fixed blocks of rows;
+ * a sum is formed block by block in long double and the blocks' sums are
+ * added in block order, so results depend on n only, never on the thread
+ * count. */
 #include <lapacke.h>
 #include <math.h>
 #include <string.h>
@@ -13,23 +16,83 @@
 
 static cn_status oom(cn_diag *d) { return cn_diag_set(d, CN_EINTERNAL, "out of memory"); }
 
-/* Applies the Householder reflector H = I − tau v v' stored in column v
- * (v[q] = 1 implied, v[q+1..n) below the diagonal) to a[q..n). */
-static void reflect(const double *v, double tau, double *a, int q, int64_t n) {
-  if (tau == 0) return;
-  long double dot = a[q];
-  for (int64_t i = q + 1; i < n; i++) dot += (long double)v[i] * a[i];
-  double s = (double)(dot * tau);
-  a[q] -= s;
-  for (int64_t i = q + 1; i < n; i++) a[i] -= s * v[i];
+/* Rows per block: the unit of work and of partial sums. */
+#define QR_BLOCK 32768
+
+/* The number of row blocks of n rows (at least 1). */
+static int64_t nblocks(int64_t n) { return n > QR_BLOCK ? (n + QR_BLOCK - 1) / QR_BLOCK : 1; }
+
+/* Block b's rows [*lo, *hi) of n, starting no earlier than from. */
+static void block_rows(int64_t b, int64_t n, int64_t from, int64_t *lo, int64_t *hi) {
+  *lo = b * QR_BLOCK;
+  *hi = *lo + QR_BLOCK < n ? *lo + QR_BLOCK : n;
+  if (*lo < from) *lo = from;
 }
 
+/* Σ_{i ≥ from} a[i] b[i] (b NULL: a[i]²) in long double, by blocks;
+ * part holds nblocks(n) entries of scratch. */
+static long double dot_from(const double *a, const double *b, int64_t from, int64_t n, long double *part) {
+  int64_t nb = nblocks(n);
+#pragma omp parallel for schedule(static) if (nb > 1)
+  for (int64_t k = 0; k < nb; k++) {
+    int64_t lo, hi;
+    block_rows(k, n, from, &lo, &hi);
+    long double s = 0;
+    if (b)
+      for (int64_t i = lo; i < hi; i++) s += (long double)a[i] * b[i];
+    else
+      for (int64_t i = lo; i < hi; i++) s += (long double)a[i] * a[i];
+    part[k] = s;
+  }
+  long double s = 0;
+  for (int64_t k = 0; k < nb; k++) s += part[k];
+  return s;
+}
+
+/* Applies the Householder reflector H = I − tau v v' stored in column v
+ * (v[q] = 1 implied, v[q+1..n) below the diagonal) to a[q..n); part is
+ * scratch of nblocks(n) entries. */
+static void reflect(const double *v, double tau, double *a, int q, int64_t n, long double *part) {
+  if (tau == 0) return;
+  long double dot = a[q] + dot_from(v, a, q + 1, n, part);
+  double s = (double)(dot * tau);
+  a[q] -= s;
+  int64_t nb = nblocks(n);
+#pragma omp parallel for schedule(static) if (nb > 1)
+  for (int64_t k = 0; k < nb; k++) {
+    int64_t lo, hi;
+    block_rows(k, n, q + 1, &lo, &hi);
+    for (int64_t i = lo; i < hi; i++) a[i] -= s * v[i];
+  }
+}
+
+/* The reflector that maps a[k..n) to (beta, 0, ...): LAPACK's dlarfg
+ * convention (beta = −sign(a[k]) ‖a[k..n)‖, v[k] = 1 implied, v stored
+ * over a[k+1..n), tau = (beta − a[k]) / beta), with the norm summed in
+ * long double. A zero tail gives tau = 0 (no reflection). */
+static double householder(double *a, int k, int64_t n, long double *part) {
+  long double xx = dot_from(a, NULL, k + 1, n, part);
+  if (xx == 0) return 0;
+  long double alpha = a[k], beta = sqrtl(alpha * alpha + xx);
+  if (alpha > 0) beta = -beta;
+  double tau = (double)((beta - alpha) / beta), sc = (double)(1 / (alpha - beta));
+  int64_t nb = nblocks(n);
+#pragma omp parallel for schedule(static) if (nb > 1)
+  for (int64_t b = 0; b < nb; b++) {
+    int64_t lo, hi;
+    block_rows(b, n, k + 1, &lo, &hi);
+    for (int64_t i = lo; i < hi; i++) a[i] *= sc;
+  }
+  a[k] = (double)beta;
+  return tau;
+}
 
 void cn__qr_free(cn__qr *q) {
   cn_free(q->A);
   cn_free(q->tau);
   cn_free(q->sc);
   cn_free(q->map);
+  cn_free(q->part);
   memset(q, 0, sizeof *q);
 }
 
@@ -45,25 +108,41 @@ cn_status cn__qr_factor(cn__qr *q, double *const *x, const double *ref, int ncol
   q->tau = cn_malloc(((size_t)ncol + 1) * sizeof *q->tau);
   q->sc = cn_malloc(((size_t)ncol + 1) * sizeof *q->sc);
   q->map = cn_malloc(((size_t)ncol + 1) * sizeof *q->map);
-  if (!q->A || !q->tau || !q->sc || !q->map) {
+  q->part = cn_malloc((size_t)nblocks(n) * ((size_t)ncol + 3) * sizeof *q->part);
+  if (!q->A || !q->tau || !q->sc || !q->map || !q->part) {
     cn__qr_free(q);
     return oom(d);
   }
   double *A = q->A, *tau = q->tau;
+  long double *part = q->part;
+  int64_t nb = nblocks(n);
   int k = 0;
   for (int j = 0; j < ncol; j++) {
     if (keep) keep[j] = false;
+    const double *xj = x[j];
+#pragma omp parallel for schedule(static) if (nb > 1)
+    for (int64_t b = 0; b < nb; b++) {
+      int64_t lo, hi;
+      block_rows(b, n, 0, &lo, &hi);
+      long double ss = 0;
+      for (int64_t i = lo; i < hi; i++) ss += (long double)(w ? w[i] : 1) * xj[i] * xj[i];
+      part[b] = ss;
+    }
     long double ss = 0;
-    for (int64_t i = 0; i < n; i++) ss += (long double)(w ? w[i] : 1) * x[j][i] * x[j][i];
+    for (int64_t b = 0; b < nb; b++) ss += part[b];
     double s = (double)sqrtl(ss), rj = ref ? ref[j] : 0;
     if (!(s > tol * rj) || s == 0 || !isfinite(s) || k >= n) continue;
     double *a = A + (size_t)k * nn;
-    for (int64_t i = 0; i < n; i++) a[i] = (w ? sqrt(w[i]) : 1) * x[j][i] / s;
-    for (int p = 0; p < k; p++) reflect(A + (size_t)p * nn, tau[p], a, p, n);
-    long double r = 0;
-    for (int64_t i = k; i < n; i++) r += (long double)a[i] * a[i];
+#pragma omp parallel for schedule(static) if (nb > 1)
+    for (int64_t b = 0; b < nb; b++) {
+      int64_t lo, hi;
+      block_rows(b, n, 0, &lo, &hi);
+      for (int64_t i = lo; i < hi; i++) a[i] = (w ? sqrt(w[i]) : 1) * xj[i] / s;
+    }
+    for (int p = 0; p < k; p++) reflect(A + (size_t)p * nn, tau[p], a, p, n, part);
+    long double r = dot_from(a, NULL, k, n, part);
     if (!(sqrtl(r) > tol)) continue;
-    LAPACKE_dlarfg((lapack_int)(n - k), &a[k], &a[k + 1], 1, &tau[k]);
+    tau[k] = householder(a, k, n, part);
     q->sc[k] = s;
     q->map[k++] = j;
     if (keep) keep[j] = true;
@@ -85,13 +164,19 @@ cn_status cn__qr_coef(const cn__qr *q, double *const *xk, const double *y, doubl
     st = oom(d);
     goto done;
   }
+  int64_t nb = nblocks(n);
   for (int step = 0; step < 4 && k > 0; step++) {
-    for (int64_t i = 0; i < n; i++) {
-      long double r = y[i];
-      for (int a = 0; a < k; a++) r -= (long double)(xk ? xk[a] : q->x[q->map[a]])[i] * bl[a];
-      t[i] = (double)((w ? sqrtl(w[i]) : 1) * r);
+#pragma omp parallel for schedule(static) if (nb > 1)
+    for (int64_t bk = 0; bk < nb; bk++) {
+      int64_t lo, hi;
+      block_rows(bk, n, 0, &lo, &hi);
+      for (int64_t i = lo; i < hi; i++) {
+        long double r = y[i];
+        for (int a = 0; a < k; a++) r -= (long double)(xk ? xk[a] : q->x[q->map[a]])[i] * bl[a];
+        t[i] = (double)((w ? sqrtl(w[i]) : 1) * r);
+      }
     }
-    for (int p = 0; p < k; p++) reflect(q->A + (size_t)p * nn, q->tau[p], t, p, n);
+    for (int p = 0; p < k; p++) reflect(q->A + (size_t)p * nn, q->tau[p], t, p, n, q->part);
     memcpy(c, t, (size_t)k * sizeof *c);
     if (LAPACKE_dtrtrs(LAPACK_COL_MAJOR, 'U', 'N', 'N', k, 1, q->A, (lapack_int)n, c, k) != 0) {
       st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (R is singular)");
@@ -106,12 +191,18 @@ cn_status cn__qr_coef(const cn__qr *q, double *const *xk, const double *y, doubl
     if (tiny) break;
   }
   for (int a = 0; a < k; a++) b[a] = (double)bl[a];
-  if (e)
-    for (int64_t i = 0; i < n; i++) {
-      long double r = y[i];
-      for (int a = 0; a < k; a++) r -= (long double)(xk ? xk[a] : q->x[q->map[a]])[i] * bl[a];
-      e[i] = (double)r;
+  if (e) {
+#pragma omp parallel for schedule(static) if (nb > 1)
+    for (int64_t bk = 0; bk < nb; bk++) {
+      int64_t lo, hi;
+      block_rows(bk, n, 0, &lo, &hi);
+      for (int64_t i = lo; i < hi; i++) {
+        long double r = y[i];
+        for (int a = 0; a < k; a++) r -= (long double)(xk ? xk[a] : q->x[q->map[a]])[i] * bl[a];
+        e[i] = (double)r;
+      }
     }
+  }
 done:
   cn_free(t);
   cn_free(c);
@@ -142,7 +233,7 @@ cn_status cn__qr_bread(const cn__qr *q, double *Ainv, cn_diag *d) {
 }
 
 void cn__qr_apply_q(const cn__qr *q, double *v) {
-  for (int p = q->k - 1; p >= 0; p--) reflect(q->A + (size_t)p * (size_t)q->n, q->tau[p], v, p, q->n);
+  for (int p = q->k - 1; p >= 0; p--) reflect(q->A + (size_t)p * (size_t)q->n, q->tau[p], v, p, q->n, q->part);
 }
 
 void cn__qr_lower(const cn__qr *q, double *L) {
@@ -154,6 +245,58 @@ void cn__qr_lower(const cn__qr *q, double *L) {
       L[c * k + a] = c >= a ? sg * q->A[(size_t)c * nn + (size_t)a] * q->sc[c] : 0;
   }
 }
+/* Designs of at most this many kept columns use the compact WY form of Q
+ * in reg's refinement (cn__qr_ls). */
+#define QR_WY_MAX 8
+
+/* Entry (i, p) of the reflectors' matrix V for a row i < k: 1 on the
+ * diagonal, the stored reflector below it, 0 above. */
+static long double wy_v(const cn__qr *f, int i, int p) {
+  return i == p ? 1 : i > p ? (long double)f->A[(size_t)p * (size_t)f->n + (size_t)i] : 0;
+}
+
+/* Gt = V'V over the rows i ≥ k and the triangular factor T of the compact
+ * WY form Q = I − V T V' (LAPACK dlarft, forward, column-wise), both
+ * QR_WY_MAX × QR_WY_MAX, row-major; part is scratch of nblocks(n) ×
+ * k(k+1)/2 entries. */
+static void wy_prepare(const cn__qr *f, long double *part, long double *Gt, long double *T) {
+  int k = f->k, ng = k * (k + 1) / 2;
+  int64_t n = f->n, nb = nblocks(n);
+  size_t nn = (size_t)n;
+  const double *A = f->A;
+#pragma omp parallel for schedule(static) if (nb > 1)
+  for (int64_t b = 0; b < nb; b++) {
+    int64_t lo, hi;
+    block_rows(b, n, k, &lo, &hi);
+    long double *pp = part + (size_t)b * (size_t)ng;
+    for (int q = 0; q < ng; q++) pp[q] = 0;
+    for (int64_t i = lo; i < hi; i++)
+      for (int p = 0, q = 0; p < k; p++)
+        for (int r = 0; r <= p; r++, q++) pp[q] += (long double)A[(size_t)p * nn + (size_t)i] * A[(size_t)r * nn + (size_t)i];
+  }
+  for (int p = 0, q = 0; p < k; p++)
+    for (int r = 0; r <= p; r++, q++) {
+      long double s = 0;
+      for (int64_t b = 0; b < nb; b++) s += part[(size_t)b * (size_t)ng + (size_t)q];
+      Gt[p * QR_WY_MAX + r] = Gt[r * QR_WY_MAX + p] = s;
+    }
+  for (int p = 0; p < k; p++) {
+    for (int r = 0; r < k; r++) T[r * QR_WY_MAX + p] = 0;
+    T[p * QR_WY_MAX + p] = f->tau[p];
+    long double z[QR_WY_MAX];
+    for (int r = 0; r < p; r++) { /* z = −tau_p V(:, r)'V(:, p) */
+      long double g = Gt[r * QR_WY_MAX + p];
+      for (int i = p; i < k; i++) g += wy_v(f, i, r) * wy_v(f, i, p);
+      z[r] = -(long double)f->tau[p] * g;
+    }
+    for (int r = 0; r < p; r++) {
+      long double s = 0;
+      for (int c = r; c < p; c++) s += T[r * QR_WY_MAX + c] * z[c];
+      T[r * QR_WY_MAX + p] = s;
+    }
+  }
+}
+
 /* Least squares of y on the columns x[0..ncol) over n rows (weights w or
  * NULL) by a Householder QR built column by column in the order given, on
  * the columns scaled to unit (weighted) norm, so that the fit does not
@@ -169,7 +312,7 @@ void cn__qr_lower(const cn__qr *q, double *L) {
  * are refined from residuals summed in long double (below). xr and yr,
  * when not NULL, are the columns and y before demeaning by their means
  * (mean, the model's constant, returned in *b0); NULL with fixed effects
- * or without a constant. Serial, so the result does not depend on the
+ * or without a constant. The result depends on n only, not on the
  * thread count. */
 cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double *y, const double *w,
                     int64_t n, double tol, double *const *xr, const double *yr, const double *mean,
@@ -202,35 +345,104 @@ cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double 
   double *const *X = c1 ? xr : x;
   const double *Y = c1 ? yr : y;
   long double *bl = cn_malloc(((size_t)ncol + 1) * sizeof *bl), b0l = 0, swt = 0;
+  long double *gs = cn_malloc(((size_t)ncol + 1) * sizeof *gs); /* X'W½r̃, summed over the blocks */
   double *rt = cn_calloc(nn + 1, sizeof *rt), *g = cn_malloc(((size_t)ncol + 1) * sizeof *g);
-  if (!bl || !rt || !g) {
+  if (!bl || !gs || !rt || !g) {
     cn_free(bl);
+    cn_free(gs);
     cn_free(rt);
     cn_free(g);
     st = oom(d);
     goto done;
   }
+  int64_t nb = nblocks(n);
   for (int64_t i = 0; i < n; i++) swt += w ? w[i] : 1;
   long double rsw = sqrtl(swt);
   for (int q = 0; q < k; q++) bl[q] = 0;
+  /* With few columns Q is applied in its compact WY form Q = I − V T V'
+   * (V the reflectors, T upper triangular, LAPACK's dlarft): Q'f, the
+   * change of its first k entries and Q back again then take one pass
+   * for V'f (fused with the residuals) and one for f − V u, instead of
+   * two passes a reflector each way. Gt = V'V over the rows i ≥ k. */
+  bool wy = k > 0 && k <= QR_WY_MAX;
+  int np = 2 + k + (wy ? k : 0); /* per block: g0, hu, X'W½r̃ (k), V'f's tail (k) */
+  int ng = k * (k + 1) / 2;
+  long double *part = cn_malloc((size_t)nb * (size_t)(np > ng ? np : ng) * sizeof *part + 16);
+  long double T[QR_WY_MAX * QR_WY_MAX], Gt[QR_WY_MAX * QR_WY_MAX];
+  if (!part) {
+    cn_free(bl);
+    cn_free(gs);
+    cn_free(rt);
+    cn_free(g);
+    st = oom(d);
+    goto done;
+  }
+  if (wy) wy_prepare(&f, part, Gt, T);
+  long double prev_rel = 1; /* the last step's largest relative correction */
   for (int step = 0; step < 4 && (k > 0 || c1); step++) {
-    long double g0 = 0, hu = 0;
-    for (int q = 0; q < k; q++) g[q] = 0;
-    for (int64_t i = 0; i < n; i++) {
-      long double fit = b0l, sw = w ? sqrtl(w[i]) : 1;
-      for (int q = 0; q < k; q++) fit += (long double)X[map[q]][i] * bl[q];
-      qy[i] = (double)(sw * ((long double)Y[i] - fit) - rt[i]);
-      g0 -= sw * rt[i];
-      hu += sw * qy[i];
+#pragma omp parallel for schedule(static) if (nb > 1)
+    for (int64_t bk = 0; bk < nb; bk++) {
+      int64_t lo, hi;
+      block_rows(bk, n, 0, &lo, &hi);
+      long double *pp = part + (size_t)bk * (size_t)np;
+      for (int q = 0; q < np; q++) pp[q] = 0;
+      if (wy && k == 1) { /* one column: the sums in registers, not in memory */
+        const double *X0 = X[map[0]];
+        long double s0 = 0, s1 = 0, s2 = 0, s3 = 0, b1 = bl[0];
+        for (int64_t i = lo; i < hi; i++) {
+          long double sw = w ? sqrtl(w[i]) : 1, r = rt[i];
+          double qi = (double)(sw * ((long double)Y[i] - (b0l + (long double)X0[i] * b1)) - r);
+          qy[i] = qi;
+          s0 -= sw * r;
+          s1 += sw * qi;
+          s2 += sw * X0[i] * r;
+          if (i >= 1) s3 += (long double)A[i] * qi;
+        }
+        pp[0] = s0, pp[1] = s1, pp[2] = s2, pp[3] = s3;
+        continue;
+      }
+      for (int64_t i = lo; i < hi; i++) {
+        long double fit = b0l, sw = w ? sqrtl(w[i]) : 1;
+        for (int q = 0; q < k; q++) fit += (long double)X[map[q]][i] * bl[q];
+        qy[i] = (double)(sw * ((long double)Y[i] - fit) - rt[i]);
+        pp[0] -= sw * rt[i];
+        pp[1] += sw * qy[i];
+        for (int q = 0; q < k; q++) pp[2 + q] += sw * X[map[q]][i] * rt[i];
+        if (wy && i >= k)
+          for (int q = 0; q < k; q++) pp[2 + k + q] += (long double)A[(size_t)q * nn + (size_t)i] * qy[i];
+      }
+    }
+    long double g0 = 0, hu = 0, ct[QR_WY_MAX] = {0}, t1[QR_WY_MAX] = {0}, u[QR_WY_MAX] = {0};
+    for (int q = 0; q < k; q++) gs[q] = 0;
+    for (int64_t bk = 0; bk < nb; bk++) {
+      const long double *pp = part + (size_t)bk * (size_t)np;
+      g0 += pp[0];
+      hu += pp[1];
+      for (int q = 0; q < k; q++) gs[q] += pp[2 + q];
+      if (wy)
+        for (int q = 0; q < k; q++) ct[q] += pp[2 + k + q];
     }
     hu /= rsw;
     for (int q = 0; q < k; q++) {
-      long double s = 0;
-      for (int64_t i = 0; i < n; i++) s += (long double)(w ? sqrt(w[i]) : 1) * X[map[q]][i] * rt[i];
+      long double s = gs[q];
       if (c1) s += g0 * mean[map[q]]; /* centered: g_s − m g0 */
       g[q] = (double)(-s / sc[q]);
     }
-    for (int q = 0; q < k; q++) reflect(A + (size_t)q * nn, tau[q], qy, q, n);
+    if (wy) { /* Q'f = f − V T'(V'f): its first k entries now, the tail in the last pass */
+      long double c[QR_WY_MAX];
+      for (int p = 0; p < k; p++) {
+        c[p] = ct[p];
+        for (int i = p; i < k; i++) c[p] += wy_v(&f, i, p) * qy[i];
+      }
+      for (int p = 0; p < k; p++)
+        for (int r = 0; r <= p; r++) t1[p] += T[r * QR_WY_MAX + p] * c[r];
+      for (int i = 0; i < k; i++) {
+        long double v = qy[i];
+        for (int p = 0; p <= i; p++) v -= wy_v(&f, i, p) * t1[p];
+        qy[i] = (double)v;
+      }
+    } else
+      for (int q = 0; q < k; q++) reflect(A + (size_t)q * nn, tau[q], qy, q, n, f.part);
     if (k > 0 && LAPACKE_dtrtrs(LAPACK_COL_MAJOR, 'U', 'T', 'N', k, 1, A, (lapack_int)n, g, k) != 0) {
       st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (R is singular)");
       break;
@@ -244,35 +456,90 @@ cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double 
       st = cn_diag_set(d, CN_EANALYSIS, "the regressors are collinear (R is singular)");
       break;
     }
-    long double mdb = 0;
-    bool tiny = step > 0; /* the correction no longer changes a double */
+    long double mdb = 0, rel = 0;
     for (int q = 0; q < k; q++) {
       long double db = (long double)g[q] / sc[q];
-      tiny = tiny && fabsl(db) <= 1e-17L * fabsl(bl[q]);
       bl[q] += db;
+      if (bl[q] != 0 && fabsl(db / bl[q]) > rel) rel = fabsl(db / bl[q]);
+      else if (bl[q] == 0 && db != 0) rel = INFINITY;
       if (c1) mdb += db * mean[map[q]];
     }
-    for (int q = k - 1; q >= 0; q--) reflect(A + (size_t)q * nn, tau[q], qy, q, n);
+    if (wy) { /* Q w = w − V T (V'w), w the vector with its first k entries changed */
+      long double vw[QR_WY_MAX], t2[QR_WY_MAX] = {0};
+      for (int p = 0; p < k; p++) {
+        vw[p] = ct[p];
+        for (int r = 0; r < k; r++) vw[p] -= Gt[p * QR_WY_MAX + r] * t1[r];
+        for (int i = p; i < k; i++) vw[p] += wy_v(&f, i, p) * qy[i];
+      }
+      for (int p = 0; p < k; p++)
+        for (int r = p; r < k; r++) t2[p] += T[p * QR_WY_MAX + r] * vw[r];
+      for (int i = 0; i < k; i++) {
+        long double v = qy[i];
+        for (int p = 0; p <= i; p++) v -= wy_v(&f, i, p) * t2[p];
+        qy[i] = (double)v;
+      }
+      for (int p = 0; p < k; p++) u[p] = t1[p] + t2[p];
+    } else
+      for (int q = k - 1; q >= 0; q--) reflect(A + (size_t)q * nn, tau[q], qy, q, n, f.part);
+    long double du = 0, hd = 0;
     if (c1) {
-      long double du = g0 / rsw, da = (hu - du) / rsw;
-      tiny = tiny && fabsl(da - mdb) <= 1e-17L * fabsl(b0l);
+      du = g0 / rsw;
+      long double da = (hu - du) / rsw;
       b0l += da - mdb;
-      for (int64_t i = 0; i < n; i++) qy[i] += (double)((w ? sqrtl(w[i]) : 1) / rsw * (du - hu));
+      if (b0l != 0 && fabsl((da - mdb) / b0l) > rel) rel = fabsl((da - mdb) / b0l);
+      else if (b0l == 0 && da - mdb != 0) rel = INFINITY;
+      hd = du - hu;
     }
-    for (int64_t i = 0; i < n; i++) rt[i] += qy[i];
-    if (tiny) break;
+#pragma omp parallel for schedule(static) if (nb > 1)
+    for (int64_t bk = 0; bk < nb; bk++) {
+      int64_t lo, hi;
+      block_rows(bk, n, 0, &lo, &hi);
+      if (wy && k == 1) {
+        long double u0 = u[0];
+        for (int64_t i = lo; i < hi; i++) {
+          if (i >= 1) qy[i] = (double)((long double)qy[i] - (long double)A[i] * u0);
+          if (c1) qy[i] += (double)((w ? sqrtl(w[i]) : 1) / rsw * hd);
+          rt[i] += qy[i];
+        }
+        continue;
+      }
+      for (int64_t i = lo; i < hi; i++) {
+        if (wy && i >= k) {
+          long double v = qy[i];
+          for (int p = 0; p < k; p++) v -= (long double)A[(size_t)p * nn + (size_t)i] * u[p];
+          qy[i] = (double)v;
+        }
+        if (c1) qy[i] += (double)((w ? sqrtl(w[i]) : 1) / rsw * hd);
+        rt[i] += qy[i];
+      }
+    }
+    /* done when the correction no longer changes a double, or when the
+     * linear convergence of the refinement (each correction the last one
+     * times the same ratio) puts the next one below that */
+    if (step > 0 && (rel <= 1e-17L || rel * (rel / prev_rel) <= 1e-17L)) break;
+    prev_rel = rel > 0 ? rel : 1e-300L;
+  }
+#pragma omp parallel for schedule(static) if (nb > 1)
+  for (int64_t bk = 0; bk < nb; bk++) {
+    int64_t lo, hi;
+    block_rows(bk, n, 0, &lo, &hi);
+    long double ss = 0;
+    for (int64_t i = lo; i < hi; i++) {
+      long double fit = b0l;
+      for (int q = 0; q < k; q++) fit += (long double)X[map[q]][i] * bl[q];
+      e[i] = (double)((long double)Y[i] - fit);
+      ss += (long double)(w ? w[i] : 1) * e[i] * e[i];
+    }
+    part[bk] = ss;
   }
   long double sse = 0;
-  for (int64_t i = 0; i < n; i++) {
-    long double fit = b0l;
-    for (int q = 0; q < k; q++) fit += (long double)X[map[q]][i] * bl[q];
-    e[i] = (double)((long double)Y[i] - fit);
-    sse += (long double)(w ? w[i] : 1) * e[i] * e[i];
-  }
+  for (int64_t bk = 0; bk < nb; bk++) sse += part[bk];
+  cn_free(part);
   *rss = (double)sse;
   for (int q = 0; q < k; q++) b[q] = (double)bl[q];
   if (b0) *b0 = (double)b0l;
   cn_free(bl);
+  cn_free(gs);
   cn_free(rt);
   cn_free(g);
   if (st != CN_OK) goto done;

@@ -50,21 +50,52 @@ static bool spd_inverse(double *a, int k) {
   return true;
 }
 
-/* Meat Σ_g u_g u_g' with u_g = Σ_{i∈g} s_i x_i over clusters cl (G of them),
- * or Σ_i s_i² x_i x_i' when cl is NULL; adds sign × it into meat (k×k). */
-static cn_status add_meat(double *const *x, int k, const double *s, int64_t n, const int32_t *cl,
-                          int64_t G, double sign, double *meat, cn_diag *d) {
+/* Meat Σ_g u_g u_g' with u_g = Σ_{i∈g} s_i x_i over clusters cl (G of
+ * them), or Σ_i s_i² x_i x_i' when cl is NULL, for the scores s_i = w_i e_i
+ * (w NULL: 1) and the columns x[0..k) (a NULL column is the constant);
+ * adds sign × it into meat (k×k). The rows are summed in parts fixed by n
+ * (blocks of 32768 rows; two halves for the cluster sums) and the parts
+ * added in order, so the result does not depend on the thread count. */
+#define MEAT_BLOCK 32768
+static cn_status add_meat(double *const *x, int k, const double *e, const double *w, int64_t n,
+                          const int32_t *cl, int64_t G, double sign, double *meat, cn_diag *d) {
+  cn_status st = CN_OK;
   if (!cl) {
-    for (int64_t i = 0; i < n; i++)
-      for (int a = 0; a < k; a++) {
-        double xa = x[a][i] * s[i];
-        for (int b = 0; b <= a; b++) meat[a * k + b] += sign * xa * x[b][i] * s[i];
+    int64_t nb = n > MEAT_BLOCK ? (n + MEAT_BLOCK - 1) / MEAT_BLOCK : 1;
+    size_t kk = (size_t)k * (size_t)k;
+    double *part = cn_calloc((size_t)nb * kk + 1, sizeof *part);
+    if (!part) return oom(d);
+#pragma omp parallel for schedule(static) if (nb > 1)
+    for (int64_t bk = 0; bk < nb; bk++) {
+      double *pm = part + (size_t)bk * kk;
+      int64_t hi = (bk + 1) * MEAT_BLOCK < n ? (bk + 1) * MEAT_BLOCK : n;
+      for (int64_t i = bk * MEAT_BLOCK; i < hi; i++) {
+        double si = (w ? w[i] : 1) * e[i];
+        for (int a = 0; a < k; a++) {
+          double xa = (x[a] ? x[a][i] : 1) * si;
+          for (int b = 0; b <= a; b++) pm[a * k + b] += xa * (x[b] ? x[b][i] : 1) * si;
+        }
       }
+    }
+    for (int64_t bk = 0; bk < nb; bk++)
+      for (int a = 0; a < k; a++)
+        for (int b = 0; b <= a; b++) meat[a * k + b] += sign * part[(size_t)bk * kk + (size_t)(a * k + b)];
+    cn_free(part);
   } else {
-    double *u = cn_calloc((size_t)G * (size_t)k + 1, sizeof *u);
+    int np = n >= 1000000 ? 2 : 1; /* halves of the rows, each its own sums */
+    size_t gk = (size_t)G * (size_t)k;
+    double *u = cn_calloc((size_t)np * gk + 1, sizeof *u);
     if (!u) return oom(d);
-    for (int64_t i = 0; i < n; i++)
-      for (int a = 0; a < k; a++) u[(size_t)cl[i] * (size_t)k + (size_t)a] += x[a][i] * s[i];
+#pragma omp parallel for schedule(static) num_threads(np) if (np > 1)
+    for (int p = 0; p < np; p++) {
+      double *up = u + (size_t)p * gk;
+      int64_t lo = n / np * p, hi = p + 1 == np ? n : n / np * (p + 1);
+      for (int64_t i = lo; i < hi; i++) {
+        double si = (w ? w[i] : 1) * e[i];
+        for (int a = 0; a < k; a++) up[(size_t)cl[i] * (size_t)k + (size_t)a] += (x[a] ? x[a][i] : 1) * si;
+      }
+    }
+    for (size_t q = 0; np > 1 && q < gk; q++) u[q] += u[gk + q];
     for (int64_t g = 0; g < G; g++) {
       const double *ug = u + (size_t)g * (size_t)k;
       for (int a = 0; a < k; a++)
@@ -74,7 +105,7 @@ static cn_status add_meat(double *const *x, int k, const double *s, int64_t n, c
   }
   for (int a = 0; a < k; a++)
     for (int b = a + 1; b < k; b++) meat[a * k + b] = meat[b * k + a];
-  return CN_OK;
+  return st;
 }
 
 /* Which fixed effects fixest 0.12.1 (ssc(fixef.K = "nested")) takes as
@@ -283,7 +314,6 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
    * cancellation that brings) */
   int ka = k + (cons ? 1 : 0);
   xa = cn_calloc((size_t)ka + 1, sizeof *xa);
-  double *ones = NULL;
   double *b = cn_calloc((size_t)ka + 1, sizeof *b);
   if (!xa || !b) {
     cn_free(bs);
@@ -306,12 +336,7 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     cn_free(D);
   }
   for (int a = 0; a < k; a++) xa[a] = cols[kept[a]].x;
-  if (cons) {
-    ones = cn_malloc(((size_t)n + 1) * sizeof *ones);
-    if (!ones) goto oom_b;
-    for (int64_t i = 0; i < n; i++) ones[i] = 1;
-    xa[k] = ones;
-  }
+  if (cons) xa[k] = NULL; /* the constant's column of ones */
   V = cn_calloc((size_t)ka * (size_t)ka + 1, sizeof *V);
   meat = cn_calloc((size_t)ka * (size_t)ka + 1, sizeof *meat);
   if (!V || !meat) goto oom_b;
@@ -394,12 +419,9 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
     double s2 = rss / df_resid;
     for (int q = 0; q < ka * ka; q++) V[q] = s2 * XtX[q];
   } else {
-    double *s = cn_malloc(((size_t)n + 1) * sizeof *s);
-    if (!s) goto oom_b;
-    for (int64_t i = 0; i < n; i++) s[i] = (w ? w[i] : 1) * e[i];
     double factor;
     if (opts->vce == CN_VCE_ROBUST) {
-      st = add_meat(xa, ka, s, n, NULL, 0, 1, meat, d);
+      st = add_meat(xa, ka, e, w, n, NULL, 0, 1, meat, d);
       factor = N / df_resid;
     } else {
       int64_t Gmin = G[0];
@@ -419,7 +441,6 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
           if (!kk || !own) {
             cn_free(kk);
             cn_free(own);
-            cn_free(s);
             goto oom_b;
           }
           for (int64_t i = 0; i < n; i++) {
@@ -434,7 +455,7 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
         /* conventional: each piece its own Gs/(Gs − 1); min: one factor below */
         double sg = bits % 2 ? 1.0 : -1.0;
         if (conventional) sg *= (double)Gs / (double)(Gs - 1);
-        st = add_meat(xa, ka, s, n, cid, Gs, sg, meat, d);
+        st = add_meat(xa, ka, e, w, n, cid, Gs, sg, meat, d);
         cn_free(own);
       }
       double Gd = (double)Gmin;
@@ -444,19 +465,16 @@ cn_status cn_reg(const cn_table *t, const char *formula, const cn_reg_opts *opts
       m->cluster = cn_calloc((size_t)ncl + 1, sizeof *m->cluster);
       m->n_clusters = cn_calloc((size_t)ncl + 1, sizeof *m->n_clusters);
       if (!m->cluster || !m->n_clusters) {
-        cn_free(s);
         goto oom_b;
       }
       for (int q = 0; q < ncl; q++) {
         m->cluster[q] = cn_strdup(opts->cluster[q]);
         m->n_clusters[q] = G[q];
         if (!m->cluster[q]) {
-          cn_free(s);
           goto oom_b;
         }
       }
     }
-    cn_free(s);
     if (st != CN_OK) goto free_b;
     /* V = factor · D meat D */
     double *tmp = cn_calloc((size_t)ka * (size_t)ka + 1, sizeof *tmp);
@@ -566,7 +584,6 @@ oom_b:
 free_b:
   cn_free(b);
   cn_free(kept);
-  cn_free(ones);
   goto done;
 oom:
   st = oom(d);

@@ -17,9 +17,11 @@
 extern "C" {
 #endif
 
-typedef enum cn_prodfn_method { CN_PF_OP = 0, CN_PF_LP = 1, CN_PF_ACF = 2 } cn_prodfn_method;
+/* wrdg: Wooldridge's (2009) two equations as one GMM system (prodest's
+ * prodestWRDG), linear in its parameters: solved in closed form. */
+typedef enum cn_prodfn_method { CN_PF_OP = 0, CN_PF_LP = 1, CN_PF_ACF = 2, CN_PF_WRDG = 3 } cn_prodfn_method;
 /* Cobb–Douglas (the inputs) or translog (also their squares and
- * products, ACF only). */
+ * products; acf and wrdg). */
 typedef enum cn_prodfn_form { CN_PF_CD = 0, CN_PF_TL = 1 } cn_prodfn_form;
 
 #define CN_PF_MAXIN 8 /* free plus state inputs */
@@ -59,7 +61,7 @@ typedef struct cn_prodfn_group {
   double objective;  /* the second stage's criterion at the estimate */
   bool converged;
   int iterations;    /* of the polish from the chosen start */
-  int start_used;    /* 0: first stage, 1: OLS, 2: the given start */
+  int start_used;    /* 0: first stage, 1: OLS, 2: the given start, 3: none (wrdg: closed form) */
   int reps_ok;       /* bootstrap replications that converged */
   int64_t n_first, n_second, n_firms;
 } cn_prodfn_group;

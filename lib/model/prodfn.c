@@ -362,6 +362,176 @@ static int monomials(const int *idx, int nidx, int G, int (*mono)[5], int cap) {
   return nm;
 }
 
+/* Whether term t involves a free input (shared by Wooldridge's two
+ * equations) rather than state inputs only. */
+static bool term_free(const pf_spec *s, const pf_term *t) { return t->a < s->nf || (t->b >= 0 && t->b < s->nf); }
+
+/* The squared norm of the projection of e (n) on the columns q factored,
+ * using work (n). */
+static cn_status proj_norm2(const cn__qr *q, const double *e, double *b, double *work, int64_t n, long double *out,
+                            cn_diag *d) {
+  cn_status st = cn__qr_coef(q, NULL, e, b, work, d);
+  if (st != CN_OK) return st;
+  long double s = 0;
+  for (int64_t i = 0; i < n; i++) s += (long double)(e[i] - work[i]) * (e[i] - work[i]);
+  *out = s;
+  return CN_OK;
+}
+
+/* Wooldridge's (2009) system on the rows with the previous period, as
+ * prodest's gWRDG without its duplicated columns: eq1 y = a0 + F'b + C'l
+ * + e with instruments Z1 = (1, F, C); eq2 y = e0 + F'b + S'g + CL'r + u
+ * with Z2 = (1, FL, S, CL); F the terms with a free input, S those of
+ * state inputs only, C the monomials of degree 1..G of the state inputs
+ * and the proxy, CL the same lagged, FL the free terms with their free
+ * inputs lagged. The criterion M'WM, M = (Z1'e; Z2'u), W =
+ * diag((Z1'Z1)⁻¹, (Z2'Z2)⁻¹) — prodest's first-step weight, which its
+ * second step (W* = W/σ², σ² the pooled residual variance) only rescales —
+ * is quadratic in the parameters: its minimum is the least squares of
+ * (y; P2 y) on (X1; P2 X2), P2 the projection on Z2 (X1 lies in Z1's span).
+ * f gets b (the terms in s's order) and the criterion over n; phi, eps
+ * (S->n, NULL: not wanted) the first equation's fit a0 + F'b + C'l and
+ * y minus it on every row. */
+static cn_status wrdg_fit(const pf_spec *s, const pf_sample *S, pf_fit *f, double *phi_out, double *eps_out,
+                          cn_diag *d) {
+  cn_status st = CN_OK;
+  int idx[PF_MAXV] = {0}, nidx = 0;
+  for (int j = s->nf; j < s->nin; j++) idx[nidx++] = j;
+  if (s->proxy >= s->nin) idx[nidx++] = s->proxy;
+  enum { WMONO_CAP = 400 };
+  int(*mono)[5] = cn_malloc(sizeof(int[5]) * WMONO_CAP);
+  double *buf = NULL, *stk = NULL, *work = NULL, *cb = NULL, **c1 = NULL, **c2 = NULL, **cs = NULL;
+  bool *keep = NULL;
+  cn__qr q1, q2, qs;
+  memset(&q1, 0, sizeof q1), memset(&q2, 0, sizeof q2), memset(&qs, 0, sizeof qs);
+  if (!mono) return oom(d);
+  int nc = monomials(idx, nidx, s->poly, mono, WMONO_CAP);
+  int fi[PF_MAXT], si[PF_MAXT], nF = 0, nS = 0;
+  for (int j = 0; j < s->nt; j++) {
+    if (term_free(s, &s->t[j])) fi[nF++] = j;
+    else si[nS++] = j;
+  }
+  int k1 = 1 + nF + nc, k2 = 1 + nF + nS + nc, P = k1 + 1 + nS + nc;
+  int64_t n = 0;
+  for (int64_t i = 0; i < S->n; i++) n += S->lag[i] >= 0;
+  f->n2 = n;
+  if (nc > WMONO_CAP - 1) {
+    st = cn_diag_set(d, CN_EUSAGE, "the proxy polynomial has %d terms; at most %d are supported", nc, WMONO_CAP - 1);
+    goto done;
+  }
+  if (n <= k2 || n <= k1) {
+    st = cn_diag_set(d, CN_EANALYSIS, "%lld observations with the previous period for instruments of %d and %d columns",
+                     (long long)n, k1, k2);
+    goto done;
+  }
+  size_t nn = (size_t)n;
+  /* columns: y, Z1 (k1), Z2 (k2), then the stacked design (P × 2n) and ys (2n) */
+  buf = cn_malloc((size_t)(1 + k1 + k2) * nn * sizeof *buf);
+  stk = cn_malloc((size_t)(P + 1) * 2 * nn * sizeof *stk);
+  work = cn_malloc(2 * nn * sizeof *work);
+  cb = cn_malloc((size_t)(P + k1 + k2 + 1) * sizeof *cb);
+  c1 = cn_malloc((size_t)k1 * sizeof *c1), c2 = cn_malloc((size_t)k2 * sizeof *c2), cs = cn_malloc((size_t)P * sizeof *cs);
+  keep = cn_malloc((size_t)(P + k1 + k2) * sizeof *keep);
+  if (!buf || !stk || !work || !cb || !c1 || !c2 || !cs || !keep) goto oom;
+  double *y = buf;
+  for (int c = 0; c < k1; c++) c1[c] = buf + (size_t)(1 + c) * nn;
+  for (int c = 0; c < k2; c++) c2[c] = buf + (size_t)(1 + k1 + c) * nn;
+  int64_t r = 0;
+  for (int64_t i = 0; i < S->n; i++) {
+    int64_t l = S->lag[i];
+    if (l < 0) continue;
+    y[r] = S->y[i];
+    c1[0][r] = c2[0][r] = 1;
+    for (int a = 0; a < nF; a++) {
+      const pf_term *t = &s->t[fi[a]];
+      c1[1 + a][r] = term_val(t, S->v, i);
+      double za = S->v[t->a][t->a < s->nf ? l : i], zb = t->b < 0 ? 1 : S->v[t->b][t->b < s->nf ? l : i];
+      c2[1 + a][r] = za * zb;
+    }
+    for (int a = 0; a < nS; a++) c2[1 + nF + a][r] = term_val(&s->t[si[a]], S->v, i);
+    for (int c = 0; c < nc; c++) {
+      double v = 1, vl = 1;
+      for (int u = 0; u < 5 && mono[c][u] >= 0; u++) v *= S->v[mono[c][u]][i], vl *= S->v[mono[c][u]][l];
+      c1[1 + nF + c][r] = v;
+      c2[1 + nF + nS + c][r] = vl;
+    }
+    r++;
+  }
+  if ((st = cn__qr_factor(&q1, c1, NULL, k1, NULL, n, 1e-9, keep, d)) != CN_OK ||
+      (st = cn__qr_factor(&q2, c2, NULL, k2, NULL, n, 1e-9, keep + k1, d)) != CN_OK)
+    goto done;
+  /* the stacked least squares: parameters a0, b (nF), l (nc), e0, g (nS), r (nc) */
+  for (int c = 0; c <= P; c++) {
+    double *col = stk + (size_t)c * 2 * nn;
+    memset(col, 0, 2 * nn * sizeof *col);
+    if (c < P) cs[c] = col;
+  }
+  double *ys = stk + (size_t)P * 2 * nn;
+  for (int c = 0; c < k1; c++) memcpy(cs[c], c1[c], nn * sizeof(double));
+  memcpy(ys, y, nn * sizeof *ys);
+  if ((st = cn__qr_coef(&q2, NULL, y, cb, work, d)) != CN_OK) goto done;
+  for (int64_t i = 0; i < n; i++) ys[nn + (size_t)i] = y[i] - work[i];
+  for (int a = 0; a < nF; a++) { /* P2 F */
+    if ((st = cn__qr_coef(&q2, NULL, c1[1 + a], cb, work, d)) != CN_OK) goto done;
+    for (int64_t i = 0; i < n; i++) cs[1 + a][nn + (size_t)i] = c1[1 + a][i] - work[i];
+  }
+  for (int64_t i = 0; i < n; i++) cs[k1][nn + (size_t)i] = 1;
+  for (int a = 0; a < nS; a++) memcpy(cs[k1 + 1 + a] + nn, c2[1 + nF + a], nn * sizeof(double));
+  for (int c = 0; c < nc; c++) memcpy(cs[k1 + 1 + nS + c] + nn, c2[1 + nF + nS + c], nn * sizeof(double));
+  bool *ks = keep + k1 + k2;
+  if ((st = cn__qr_factor(&qs, cs, NULL, P, NULL, 2 * n, 1e-9, ks, d)) != CN_OK) goto done;
+  for (int a = 0; a < nF; a++)
+    if (!ks[1 + a]) {
+      st = cn_diag_set(d, CN_EANALYSIS, "wrdg cannot separate free term %d from the proxy polynomial (collinear)", a + 1);
+      goto done;
+    }
+  for (int a = 0; a < nS; a++)
+    if (!ks[k1 + 1 + a]) {
+      st = cn_diag_set(d, CN_EANALYSIS, "wrdg cannot separate state term %d from the lagged polynomial (collinear)", a + 1);
+      goto done;
+    }
+  double th[PF_MAXT + 2 * WMONO_CAP + 2];
+  if ((st = cn__qr_coef(&qs, NULL, ys, cb, NULL, d)) != CN_OK) goto done;
+  for (int c = 0; c < P; c++) th[c] = 0;
+  for (int a = 0; a < qs.k; a++) th[qs.map[a]] = cb[a];
+  for (int a = 0; a < nF; a++) f->b[fi[a]] = th[1 + a];
+  for (int a = 0; a < nS; a++) f->b[si[a]] = th[k1 + 1 + a];
+  /* the criterion: |P1 e1|² + |P2 e2|², over n */
+  double *e1 = work + nn, *e2 = stk; /* the design is no longer needed */
+  for (int64_t i = 0; i < n; i++) {
+    double a = y[i], b = y[i] - th[k1];
+    for (int c = 0; c < k1; c++) a -= th[c] * c1[c][i];
+    for (int a2 = 0; a2 < nF; a2++) b -= th[1 + a2] * c1[1 + a2][i];
+    for (int c = 1 + nF; c < k2; c++) b -= th[k1 + 1 + (c - 1 - nF)] * c2[c][i];
+    e1[i] = a, e2[i] = b;
+  }
+  long double m1, m2;
+  if ((st = proj_norm2(&q1, e1, cb, work, n, &m1, d)) != CN_OK || (st = proj_norm2(&q2, e2, cb, work, n, &m2, d)) != CN_OK)
+    goto done;
+  f->obj = (double)((m1 + m2) / (long double)n);
+  f->conv = true, f->iter = 0, f->start_used = 3;
+  if (phi_out || eps_out)
+    for (int64_t i = 0; i < S->n; i++) {
+      double v = th[0];
+      for (int a = 0; a < nF; a++) v += th[1 + a] * term_val(&s->t[fi[a]], S->v, i);
+      for (int c = 0; c < nc; c++) {
+        double m = 1;
+        for (int u = 0; u < 5 && mono[c][u] >= 0; u++) m *= S->v[mono[c][u]][i];
+        v += th[1 + nF + c] * m;
+      }
+      if (phi_out) phi_out[i] = v;
+      if (eps_out) eps_out[i] = S->y[i] - v;
+    }
+  goto done;
+oom:
+  st = oom(d);
+done:
+  cn__qr_free(&q1), cn__qr_free(&q2), cn__qr_free(&qs);
+  cn_free(mono), cn_free(buf), cn_free(stk), cn_free(work), cn_free(cb), cn_free(c1), cn_free(c2), cn_free(cs);
+  cn_free(keep);
+  return st;
+}
+
 /* Fits one sample. phi, eps (S->n each, NULL: not wanted) get the first
  * stage's fit and residual. start0 (NULL: none) is tried first and alone
  * when only_start. */
@@ -370,7 +540,8 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
   int64_t n = S->n;
   size_t nn = (size_t)n;
   cn_status st = CN_OK;
-  int idx[PF_MAXV], nidx = 0;
+  int idx[PF_MAXV] = {0}, nidx = 0;
+  if (s->method == CN_PF_WRDG) return wrdg_fit(s, S, f, phi_out, eps_out, d);
   bool lp = s->method != CN_PF_ACF;
   if (lp) {
     for (int j = s->nf; j < s->nin; j++) idx[nidx++] = j;
@@ -627,7 +798,7 @@ static void bootstrap(const pf_spec *s, const pf_sample *S, int np, const double
       memset(&f, 0, sizeof f);
       cn_diag dd;
       cn_diag_clear(&dd);
-      const double *st0 = s->method == CN_PF_ACF ? est : est + s->nf;
+      const double *st0 = s->method == CN_PF_ACF || s->method == CN_PF_WRDG ? est : est + s->nf;
       if (boot_draw(s, S, &rng, &B, cap) > 0 && pf_estimate(s, &B, st0, true, &f, NULL, NULL, &dd) == CN_OK &&
           f.conv)
         for (int j = 0; j < np; j++) b_rep[(size_t)rep * np + j] = f.b[j];
@@ -717,8 +888,16 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   if (o->n_free + o->n_state > CN_PF_MAXIN)
     return cn_diag_set(d, CN_EUSAGE, "%d inputs; at most %d are supported", o->n_free + o->n_state, CN_PF_MAXIN);
   if (!o->panel_id || !o->panel_time) return cn_diag_set(d, CN_EUSAGE, "the panel (firm id and time) is needed");
-  if (o->form == CN_PF_TL && o->method != CN_PF_ACF && !o->coef)
-    return cn_diag_set(d, CN_EUSAGE, "the translog form is estimated by acf only");
+  if (o->form == CN_PF_TL && o->method != CN_PF_ACF && o->method != CN_PF_WRDG && !o->coef)
+    return cn_diag_set(d, CN_EUSAGE, "the translog form is estimated by acf and wrdg only");
+  if (o->method == CN_PF_WRDG && !o->coef && o->law)
+    return cn_diag_set(d, CN_EUSAGE, "wrdg has no law of motion to set: its second equation has a polynomial of the "
+                                     "lagged state inputs and proxy (--poly)");
+  if (o->method == CN_PF_WRDG && !o->coef && o->start)
+    return cn_diag_set(d, CN_EUSAGE, "wrdg needs no starting values: its criterion is minimised in closed form");
+  if (o->method == CN_PF_WRDG && !o->coef && o->form == CN_PF_TL && o->poly == 1)
+    return cn_diag_set(d, CN_EUSAGE, "wrdg's translog needs --poly 2 or more (the proxy polynomial takes the squares "
+                                     "of the state inputs)");
   if (o->poly < 0 || o->poly > 5 || o->law < 0 || o->law > PF_MAXLAW)
     return cn_diag_set(d, CN_EUSAGE, "the polynomial degree is 1 to 5 and the law of motion's 1 to %d", PF_MAXLAW);
   s.method = o->coef ? CN_PF_ACF : o->method;
@@ -738,7 +917,8 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   if (s.proxy >= 0 && s.proxy >= s.nf)
     return cn_diag_set(d, CN_EUSAGE, "the proxy \"%s\" cannot be a state input", o->proxy);
   if (s.proxy >= 0 && s.method != CN_PF_ACF)
-    return cn_diag_set(d, CN_EUSAGE, "with op and lp the proxy \"%s\" cannot be a free input too", o->proxy);
+    return cn_diag_set(d, CN_EUSAGE, "with %s the proxy \"%s\" cannot be a free input too",
+                       s.method == CN_PF_WRDG ? "wrdg" : "op and lp", o->proxy);
   s.nv = s.nin;
   if (s.proxy < 0 && o->proxy) vn[s.nv] = o->proxy, s.proxy = s.nv++;
   const char *where = "the data";
@@ -754,14 +934,15 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   if (cn_table_type(t, tmc) == CN_STRING)
     return cn_diag_set(d, CN_EUSAGE, "the time column \"%s\" must be numeric", o->panel_time);
   /* terms */
-  if (s.method == CN_PF_ACF) {
+  if (s.method == CN_PF_ACF || s.method == CN_PF_WRDG) {
     for (int j = 0; j < s.nin; j++) s.t[s.nt++] = (pf_term){j, -1};
     if (o->form == CN_PF_TL)
       for (int a = 0; a < s.nin; a++)
         for (int b = a; b < s.nin; b++) s.t[s.nt++] = (pf_term){a, b};
   } else
     for (int j = s.nf; j < s.nin; j++) s.t[s.nt++] = (pf_term){j, -1};
-  int np = s.method == CN_PF_ACF ? s.nt : s.nf + s.nt;
+  bool by_terms = s.method == CN_PF_ACF || s.method == CN_PF_WRDG; /* b over s.t, not free then state */
+  int np = by_terms ? s.nt : s.nf + s.nt;
   int ecol = -1;
   if (o->coef && o->eps && (ecol = cn_table_col(t, o->eps, where, d)) < 0) return CN_EUSAGE;
   s.start = o->start;
@@ -889,7 +1070,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     memset(&f, 0, sizeof f);
     if (o->coef) {
       if ((st = given_fit(t, o, &s, G->name, ecol, &S, rows + a, &f, r->phi + a, r->eps + a, d)) != CN_OK) goto done;
-    } else if ((st = pf_estimate(&s, &S, o->start ? (o->method == CN_PF_ACF ? o->start : o->start + s.nf) : NULL,
+    } else if ((st = pf_estimate(&s, &S, o->start ? (by_terms ? o->start : o->start + s.nf) : NULL,
                           o->start != NULL, &f, r->phi + a, r->eps + a, d)) != CN_OK) {
       if (byc >= 0) {
         char msg[sizeof d->message];
@@ -905,7 +1086,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     double bt[PF_MAXT];
     pf_term allt[PF_MAXT];
     int nall = 0;
-    if (s.method == CN_PF_ACF) {
+    if (by_terms) {
       for (int j = 0; j < s.nt; j++) bt[j] = f.b[j], allt[j] = s.t[j];
       nall = s.nt;
     } else {
@@ -961,7 +1142,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     if (!M) goto oom;
     cn__model_init(M);
     G->model = M;
-    static const char *const mname[] = {"op", "lp", "acf"};
+    static const char *const mname[] = {"op", "lp", "acf", "wrdg"};
     if (!(M->command = cn_strdup("measure prodfn")) ||
         !(M->estimator = cn_strdup(o->coef ? "given" : mname[o->method])) ||
         !(M->depvar = cn_strdup(o->output)))
@@ -979,7 +1160,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     double zq = gsl_cdf_ugaussian_Qinv(0.025);
     for (int j = 0; j < np; j++) {
       cn_coef *c = &M->coef[j];
-      pf_term tt = s.method == CN_PF_ACF ? s.t[j] : (pf_term){j, -1};
+      pf_term tt = by_terms ? s.t[j] : (pf_term){j, -1};
       if (!(c->name = term_name(o, &tt))) goto oom;
       c->b = f.b[j];
       c->se = sqrt(V[j * np + j]);
@@ -987,7 +1168,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
       c->p = 2 * gsl_cdf_ugaussian_Q(fabs(c->t));
       c->ci_low = c->b - zq * c->se, c->ci_high = c->b + zq * c->se;
     }
-    static const char *const sname[] = {"the first stage's coefficients", "OLS", "the given values"};
+    static const char *const sname[] = {"the first stage's coefficients", "OLS", "the given values", "closed form (linear GMM)"};
     if (cn__model_note(M, "%s%s%s: %lld observations in the first stage, %lld with the previous period in the second",
                        o->by ? o->by : "", o->by ? " = " : "", o->by ? G->name : "all", (long long)S.n,
                        (long long)f.n2) ||

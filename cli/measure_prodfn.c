@@ -69,6 +69,7 @@ static int parse(int argc, char **argv, const char *cmd, pf_args *a) {
     }
     if (hit) continue;
     if (cli_flag(argv, i, "--log")) a->o.take_logs = true;
+    else if (cli_flag(argv, i, "--survival")) a->o.survival = true;
     else if (!markup && cli_flag(argv, i, "--json")) a->json = true;
     else if (markup && cli_flag(argv, i, "--no-correction")) a->mk.no_correction = true;
     else if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option(cmd, argv[i]);
@@ -84,6 +85,9 @@ static int parse(int argc, char **argv, const char *cmd, pf_args *a) {
   else if (!strcmp(a->method, "op")) a->o.method = CN_PF_OP;
   else if (!strcmp(a->method, "wrdg")) a->o.method = CN_PF_WRDG;
   else return cli_usage(cmd, "--method is acf, lp, op or wrdg (got \"%s\")", a->method);
+  if (a->o.survival && a->o.method != CN_PF_OP)
+    return cli_usage(cmd, "--survival is Olley-Pakes's correction: it goes with --method op");
+  if (a->o.survival && a->coefp) return cli_usage(cmd, "--survival estimates the function: not with --coef");
   if (a->o.method == CN_PF_WRDG && a->law)
     return cli_usage(cmd, "--law does not apply to wrdg (its second equation has a polynomial of the lagged state "
                           "inputs and proxy, of degree --poly)");

@@ -41,6 +41,9 @@ typedef struct cn_prodfn_opts {
   int poly;         /* degree of the first-stage polynomial; 0: 3 */
   int law;          /* degree of the law of motion g(omega_{t-1}); 0: 1 (AR(1)) */
   const double *start; /* starting values (one per coefficient); NULL: the first stage and OLS */
+  bool survival;    /* op: Olley-Pakes's survival correction (a probit of staying in the
+                       sample next period on the first stage's polynomial of the state
+                       inputs and the proxy; its fit at t - 1 enters g with omega_{t-1}) */
   int reps;         /* bootstrap replications (firm blocks); 0: no standard errors */
   uint64_t seed;
   /* Given coefficients instead of estimates (markups from a published or

@@ -59,6 +59,7 @@ typedef struct pf_spec {
   int nt;              /* production-function terms (acf: all; op, lp: the state terms) */
   pf_term t[PF_MAXT];
   int poly, law;
+  bool surv; /* op: Olley–Pakes's survival probability in the law of motion */
   const double *start;
 } pf_spec;
 
@@ -69,6 +70,7 @@ typedef struct pf_sample {
   int64_t n, nfirm;
   double *y, *v[PF_MAXV];
   int64_t *lag, *fstart;
+  signed char *chi; /* the firm is in the sample the next period: 1, 0; −1 at the sample's last period */
 } pf_sample;
 
 /* The estimate from one sample. */
@@ -96,7 +98,9 @@ typedef struct pf_gmm {
   double *Z;      /* q × n */
   double *C;      /* q × q lower Cholesky factor of Z'Z */
   double *phi, *phil, *res; /* res: y − free (op, lp) */
-  double *w, *wl, *xi, *Q;  /* work: n each, Q (law + 1) × n */
+  double *w, *wl, *xi, *Q;  /* work: n each, Q nlaw × n */
+  const double *pl;         /* op --survival: the survival probability at t − 1 (n); NULL: none */
+  int nlaw;                 /* columns of the law of motion: law + 1, or (law + 1)(law + 2)/2 with pl */
 } pf_gmm;
 
 /* ξ: the part of ω = φ − Xθ that the polynomial of ω_{t−1} does not
@@ -117,12 +121,34 @@ static void gmm_xi(const pf_gmm *g, const double *th) {
   mu /= (long double)n;
   for (int64_t i = 0; i < n; i++) ss += (g->wl[i] - mu) * (g->wl[i] - mu);
   double sd = ss > 0 ? (double)sqrtl(ss / n) : 1;
-  for (int c = 0; c <= L; c++) {
-    double *q = g->Q + (size_t)c * n;
-    for (int64_t i = 0; i < n; i++) q[i] = c == 0 ? 1 : q[i - (int64_t)n] * (g->wl[i] - (double)mu) / sd;
+  int nq = g->nlaw;
+  if (!g->pl)
+    for (int c = 0; c <= L; c++) {
+      double *q = g->Q + (size_t)c * n;
+      for (int64_t i = 0; i < n; i++) q[i] = c == 0 ? 1 : q[i - (int64_t)n] * (g->wl[i] - (double)mu) / sd;
+    }
+  else { /* every monomial w^a P^b, a + b <= L, of the centred and scaled omega_{t-1} and P_{t-1} */
+    long double pm = 0, ps = 0;
+    for (int64_t i = 0; i < n; i++) pm += g->pl[i];
+    pm /= (long double)n;
+    for (int64_t i = 0; i < n; i++) ps += (g->pl[i] - pm) * (g->pl[i] - pm);
+    double psd = ps > 0 ? (double)sqrtl(ps / n) : 1;
+    int c = 0;
+    for (int deg = 0; deg <= L; deg++)
+      for (int b = 0; b <= deg; b++, c++) {
+        double *q = g->Q + (size_t)c * n;
+        for (int64_t i = 0; i < n; i++) {
+          double x = (g->wl[i] - (double)mu) / sd, y = (g->pl[i] - (double)pm) / psd, v = 1;
+          for (int e = 0; e < deg - b; e++) v *= x;
+          for (int e = 0; e < b; e++) v *= y;
+          q[i] = v;
+        }
+      }
   }
-  for (int c = 0; c <= L; c++) {
+  for (int c = 0; c < nq; c++) {
     double *q = g->Q + (size_t)c * n;
+    long double n0 = 0;
+    for (int64_t i = 0; i < n; i++) n0 += (long double)q[i] * q[i];
     for (int pass = 0; pass < 2; pass++)
       for (int e = 0; e < c; e++) {
         const double *r = g->Q + (size_t)e * n;
@@ -132,7 +158,7 @@ static void gmm_xi(const pf_gmm *g, const double *th) {
       }
     long double nn = 0;
     for (int64_t i = 0; i < n; i++) nn += (long double)q[i] * q[i];
-    double s = nn > 0 ? 1 / (double)sqrtl(nn) : 0;
+    double s = nn > 1e-24L * n0 ? 1 / (double)sqrtl(nn) : 0; /* a collinear column: none */
     for (int64_t i = 0; i < n; i++) q[i] *= s;
   }
   if (g->s->method == CN_PF_ACF) memcpy(g->xi, g->w, (size_t)n * sizeof *g->xi);
@@ -142,7 +168,7 @@ static void gmm_xi(const pf_gmm *g, const double *th) {
       for (int j = 0; j < p; j++) a -= g->X[(size_t)j * n + i] * th[j];
       g->xi[i] = a;
     }
-  for (int c = 0; c <= L; c++) {
+  for (int c = 0; c < nq; c++) {
     const double *q = g->Q + (size_t)c * n;
     long double dt = 0;
     for (int64_t i = 0; i < n; i++) dt += (long double)q[i] * g->w[i];
@@ -532,6 +558,97 @@ done:
   return st;
 }
 
+/* Olley–Pakes's survival probability: a probit of chi (S->chi, the rows
+ * with chi >= 0) on a constant and the monomials mono[0..nm) (of the state
+ * inputs and the proxy, the first stage's), by Fisher scoring (iteratively
+ * reweighted least squares, at most 100 steps, until the largest change
+ * is below 1e-12 relative); P (S->n) gets Phi(x'b) on every row. */
+static cn_status surv_probit(const pf_sample *S, int (*mono)[5], int nm, double *P, cn_diag *d) {
+  cn_status st = CN_OK;
+  int64_t n = 0, n1 = 0;
+  for (int64_t i = 0; i < S->n; i++) n += S->chi[i] >= 0, n1 += S->chi[i] == 1;
+  int k = 1 + nm;
+  size_t nn = (size_t)n;
+  double *buf = NULL, **x = NULL, *w = NULL, *z = NULL, *eta = NULL, *b = NULL, *bf = NULL, *bo = NULL;
+  bool *keep = NULL;
+  cn__qr q;
+  memset(&q, 0, sizeof q);
+  if (n1 == n || n1 == 0)
+    return cn_diag_set(d, CN_EANALYSIS, "%s: the survival probit cannot be estimated",
+                       n1 == n ? "no firm leaves the sample before its last period" : "no firm stays in the sample");
+  if (n <= k)
+    return cn_diag_set(d, CN_EANALYSIS, "%lld observations for a survival probit of %d terms", (long long)n, k);
+  buf = cn_malloc((size_t)k * nn * sizeof *buf);
+  x = cn_malloc((size_t)k * sizeof *x);
+  w = cn_malloc(nn * sizeof *w), z = cn_malloc(nn * sizeof *z), eta = cn_malloc(nn * sizeof *eta);
+  b = cn_malloc((size_t)k * sizeof *b), bf = cn_calloc((size_t)k, sizeof *bf), bo = cn_malloc((size_t)k * sizeof *bo);
+  keep = cn_malloc((size_t)k * sizeof *keep);
+  if (!buf || !x || !w || !z || !eta || !b || !bf || !bo || !keep) goto oom;
+  int64_t r = 0;
+  for (int c = 0; c < k; c++) x[c] = buf + (size_t)c * nn;
+  for (int64_t i = 0; i < S->n; i++) {
+    if (S->chi[i] < 0) continue;
+    x[0][r] = 1;
+    for (int c = 0; c < nm; c++) {
+      double v = 1;
+      for (int u = 0; u < 5 && mono[c][u] >= 0; u++) v *= S->v[mono[c][u]][i];
+      x[1 + c][r] = v;
+    }
+    r++;
+  }
+  /* start: eta = Phi^-1 of the mean */
+  double start = gsl_cdf_ugaussian_Pinv((double)n1 / (double)n);
+  for (int64_t i = 0; i < n; i++) eta[i] = start;
+  bool done_ = false;
+  for (int it = 0; it < 100 && !done_; it++) {
+    int64_t a = 0;
+    for (int64_t i = 0; i < S->n; i++) {
+      if (S->chi[i] < 0) continue;
+      double e = eta[a], F = gsl_cdf_ugaussian_P(e), Fc = gsl_cdf_ugaussian_Q(e), f = exp(-0.5 * e * e) * 0.39894228040143268;
+      if (F < 1e-300) F = 1e-300;
+      if (Fc < 1e-300) Fc = 1e-300;
+      if (f < 1e-300) f = 1e-300;
+      w[a] = f * f / (F * Fc);
+      z[a] = e + ((double)S->chi[i] - F) / f;
+      a++;
+    }
+    cn__qr_free(&q);
+    if ((st = cn__qr_factor(&q, x, NULL, k, w, n, 1e-9, keep, d)) != CN_OK) goto done;
+    if ((st = cn__qr_coef(&q, NULL, z, b, NULL, d)) != CN_OK) goto done;
+    memcpy(bo, bf, (size_t)k * sizeof *bo);
+    for (int c = 0; c < k; c++) bf[c] = 0;
+    for (int c = 0; c < q.k; c++) bf[q.map[c]] = b[c];
+    double ch = 0;
+    for (int c = 0; c < k; c++) ch = fmax(ch, fabs(bf[c] - bo[c]) / (1 + fabs(bf[c])));
+    for (int64_t i = 0; i < n; i++) {
+      long double e = 0;
+      for (int c = 0; c < k; c++) e += (long double)bf[c] * x[c][i];
+      eta[i] = (double)e;
+    }
+    done_ = it > 0 && ch < 1e-12;
+  }
+  if (!done_) {
+    st = cn_diag_set(d, CN_EANALYSIS, "the survival probit did not converge in 100 steps (a perfect prediction?)");
+    goto done;
+  }
+  for (int64_t i = 0; i < S->n; i++) {
+    long double e = bf[0];
+    for (int c = 0; c < nm; c++) {
+      double v = 1;
+      for (int u = 0; u < 5 && mono[c][u] >= 0; u++) v *= S->v[mono[c][u]][i];
+      e += (long double)bf[1 + c] * v;
+    }
+    P[i] = gsl_cdf_ugaussian_P((double)e);
+  }
+  goto done;
+oom:
+  st = oom(d);
+done:
+  cn__qr_free(&q);
+  cn_free(buf), cn_free(x), cn_free(w), cn_free(z), cn_free(eta), cn_free(b), cn_free(bf), cn_free(bo), cn_free(keep);
+  return st;
+}
+
 /* Fits one sample. phi, eps (S->n each, NULL: not wanted) get the first
  * stage's fit and residual. start0 (NULL: none) is tried first and alone
  * when only_start. */
@@ -550,7 +667,7 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
     for (int j = 0; j < s->nv; j++) idx[nidx++] = j;
   enum { MONO_CAP = 1300 };
   int (*mono)[5] = cn_malloc(sizeof(int[5]) * MONO_CAP);
-  double **cols = NULL, *buf = NULL, *b = NULL, *e = NULL, *phi = NULL;
+  double **cols = NULL, *buf = NULL, *b = NULL, *e = NULL, *phi = NULL, *prob = NULL;
   bool *keep = NULL;
   cn__qr q;
   memset(&q, 0, sizeof q);
@@ -614,12 +731,18 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
       }
     }
   }
+  /* op --survival: the probability of staying, from the same polynomial */
+  if (s->surv) {
+    if (!(prob = cn_malloc(nn * sizeof *prob))) goto oom;
+    if ((st = surv_probit(S, mono, nmono, prob, d)) != CN_OK) goto done;
+  }
   /* the second stage */
   int64_t n2 = 0;
   for (int64_t i = 0; i < n; i++) n2 += S->lag[i] >= 0;
   int p = s->nt, nz = s->method == CN_PF_ACF ? s->nt : 0;
   f->n2 = n2;
-  if (n2 <= p + s->law + 1) {
+  int nlaw = s->surv ? (s->law + 1) * (s->law + 2) / 2 : s->law + 1;
+  if (n2 <= p + nlaw) {
     st = cn_diag_set(d, CN_EANALYSIS, "%lld observations with the previous period for %d coefficients", (long long)n2,
                      p);
     goto done;
@@ -633,7 +756,13 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
   g.phi = cn_malloc(n2s * sizeof *g.phi), g.phil = cn_malloc(n2s * sizeof *g.phil);
   g.res = cn_malloc(n2s * sizeof *g.res), g.w = cn_malloc(n2s * sizeof *g.w);
   g.wl = cn_malloc(n2s * sizeof *g.wl), g.xi = cn_malloc(n2s * sizeof *g.xi);
-  g.Q = cn_malloc((size_t)(s->law + 1) * n2s * sizeof *g.Q);
+  g.Q = cn_malloc((size_t)nlaw * n2s * sizeof *g.Q);
+  g.nlaw = nlaw;
+  double *pl = NULL;
+  if (s->surv) {
+    if (!(pl = cn_malloc(n2s * sizeof *pl))) goto oom;
+    g.pl = pl;
+  }
   if (!g.X || !g.XL || !g.Z || !g.C || !g.phi || !g.phil || !g.res || !g.w || !g.wl || !g.xi || !g.Q) goto oom;
   int64_t r = 0;
   for (int64_t i = 0; i < n; i++) {
@@ -644,6 +773,7 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
     double fll = 0;
     for (int j = 0; j < nfl; j++) fll += full[1 + j] * S->v[j][l];
     g.phi[r] = phi[i] - fl, g.phil[r] = phi[l] - fll, g.res[r] = S->y[i] - fl;
+    if (pl) pl[r] = prob[l];
     for (int j = 0; j < p; j++) {
       g.X[(size_t)j * n2s + r] = term_val(&s->t[j], S->v, i);
       g.XL[(size_t)j * n2s + r] = term_val(&s->t[j], S->v, l);
@@ -715,7 +845,7 @@ done:
   cn__qr_free(&q);
   cn_free(mono), cn_free(cols), cn_free(buf), cn_free(b), cn_free(keep), cn_free(e), cn_free(phi);
   cn_free(g.X), cn_free(g.XL), cn_free(g.Z), cn_free(g.C), cn_free(g.phi), cn_free(g.phil), cn_free(g.res);
-  cn_free(g.w), cn_free(g.wl), cn_free(g.xi), cn_free(g.Q);
+  cn_free(g.w), cn_free(g.wl), cn_free(g.xi), cn_free(g.Q), cn_free(prob), cn_free((double *)g.pl);
   return st;
 }
 
@@ -763,6 +893,7 @@ static int64_t boot_draw(const pf_spec *s, const pf_sample *S, cn_rng *rng, pf_s
       B->y[at] = S->y[i];
       for (int j = 0; j < s->nv; j++) B->v[j][at] = S->v[j][i];
       B->lag[at] = S->lag[i] < 0 ? -1 : S->lag[i] - a + B->fstart[B->nfirm - 1];
+      if (B->chi) B->chi[at] = S->chi[i];
     }
   }
   B->fstart[B->nfirm] = at;
@@ -787,9 +918,10 @@ static void bootstrap(const pf_spec *s, const pf_sample *S, int np, const double
     memset(&B, 0, sizeof B);
     double *buf = cn_malloc((size_t)(s->nv + 1) * (size_t)cap * sizeof *buf + 8);
     B.lag = cn_malloc((size_t)cap * sizeof *B.lag + 8);
+    B.chi = s->surv ? cn_malloc((size_t)cap + 8) : NULL;
     B.fstart = cn_malloc(((size_t)S->nfirm + 1) * sizeof *B.fstart);
     for (int j = 0; j < np; j++) b_rep[(size_t)rep * np + j] = NAN;
-    if (buf && B.lag && B.fstart) {
+    if (buf && B.lag && B.fstart && (B.chi || !s->surv)) {
       B.y = buf;
       for (int j = 0; j < s->nv; j++) B.v[j] = buf + (size_t)(j + 1) * cap;
       cn_rng rng;
@@ -803,7 +935,7 @@ static void bootstrap(const pf_spec *s, const pf_sample *S, int np, const double
           f.conv)
         for (int j = 0; j < np; j++) b_rep[(size_t)rep * np + j] = f.b[j];
     }
-    cn_free(buf), cn_free(B.lag), cn_free(B.fstart);
+    cn_free(buf), cn_free(B.lag), cn_free(B.fstart), cn_free(B.chi);
   }
 }
 
@@ -904,6 +1036,9 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   s.nf = o->n_free, s.ns = o->n_state, s.nin = s.nf + s.ns;
   s.poly = o->poly ? o->poly : 3;
   s.law = o->law ? o->law : 1;
+  s.surv = o->survival && !o->coef;
+  if (o->survival && o->method != CN_PF_OP && !o->coef)
+    return cn_diag_set(d, CN_EUSAGE, "the survival correction is Olley-Pakes's: it goes with op only");
   /* columns: inputs, then the proxy unless it is one of them */
   int col[PF_MAXV], ycol, idc, tmc, byc = -1;
   const char *vn[PF_MAXV];
@@ -1033,8 +1168,9 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   sbuf = cn_malloc(((size_t)m + 1) * (size_t)(s.nv + 1) * sizeof *sbuf);
   S.lag = cn_malloc(((size_t)m + 1) * sizeof *S.lag);
   S.fstart = cn_malloc(((size_t)m + 2) * sizeof *S.fstart);
+  S.chi = cn_malloc((size_t)m + 8);
   if (!r->input || !r->group || !r->rows || !r->grp || !r->phi || !r->eps || !r->omega || !r->theta || !sbuf ||
-      !S.lag || !S.fstart)
+      !S.lag || !S.fstart || !S.chi)
     goto oom;
   for (int j = 0; j < s.nin; j++)
     if (!(r->input[j] = cn_strdup(vn[j]))) goto oom;
@@ -1065,6 +1201,12 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
       if (k == a || rows[k].firm != rows[k - 1].firm) S.fstart[S.nfirm++] = k - a;
     }
     S.fstart[S.nfirm] = S.n;
+    /* survival: the firm is in the sample the next period (the group's last period: unknown) */
+    double tmax = -HUGE_VAL;
+    for (int64_t k = a; k < z; k++) tmax = fmax(tmax, rows[k].time);
+    for (int64_t k = 0; k < S.n; k++) S.chi[k] = rows[a + k].time < tmax ? 0 : -1;
+    for (int64_t k = 0; k < S.n; k++)
+      if (S.lag[k] >= 0) S.chi[S.lag[k]] = 1;
     G->n_first = S.n, G->n_firms = S.nfirm;
     pf_fit f;
     memset(&f, 0, sizeof f);
@@ -1187,7 +1329,7 @@ done:
   cn_free(names);
   cn__strmap_free(&gmap);
   cn_free(rows), cn_free(pos), cn_free(lagrow), cn_free(rowid), cn_free(lagd), cn_free(sbuf), cn_free(brep);
-  cn_free(S.lag), cn_free(S.fstart);
+  cn_free(S.lag), cn_free(S.fstart), cn_free(S.chi);
   return st;
 }
 

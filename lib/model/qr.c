@@ -343,7 +343,7 @@ cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double 
   const double *Y = c1 ? yr : y;
   long double *bl = cn_malloc(((size_t)ncol + 1) * sizeof *bl), b0l = 0, swt = 0;
   long double *gs = cn_malloc(((size_t)ncol + 1) * sizeof *gs); /* X'W½r̃, summed over the blocks */
-  double *rt = cn_calloc(nn + 1, sizeof *rt), *g = cn_malloc(((size_t)ncol + 1) * sizeof *g);
+  double *rt = cn_malloc((nn + 1) * sizeof *rt), *g = cn_malloc(((size_t)ncol + 1) * sizeof *g);
   if (!bl || !gs || !rt || !g) {
     cn_free(bl);
     cn_free(gs);
@@ -353,6 +353,8 @@ cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double 
     goto done;
   }
   int64_t nb = nblocks(n);
+#pragma omp parallel for schedule(static) if (nb > 1)
+  for (int64_t i = 0; i < n; i++) rt[i] = 0; /* on both threads: first touches cost */
   for (int64_t i = 0; i < n; i++) swt += w ? w[i] : 1;
   long double rsw = sqrtl(swt);
   for (int q = 0; q < k; q++) bl[q] = 0;

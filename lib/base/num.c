@@ -182,9 +182,27 @@ typedef unsigned __int128 u128;
 
 /* 10^k as a 128-bit integer, k <= 38. */
 static u128 pow10_u128(int k) {
-  u128 p = 1;
-  while (k-- > 0) p *= 10;
-  return p;
+  static const uint64_t p[20] = {1ULL,
+                                 10ULL,
+                                 100ULL,
+                                 1000ULL,
+                                 10000ULL,
+                                 100000ULL,
+                                 1000000ULL,
+                                 10000000ULL,
+                                 100000000ULL,
+                                 1000000000ULL,
+                                 10000000000ULL,
+                                 100000000000ULL,
+                                 1000000000000ULL,
+                                 10000000000000ULL,
+                                 100000000000000ULL,
+                                 1000000000000000ULL,
+                                 10000000000000000ULL,
+                                 100000000000000000ULL,
+                                 1000000000000000000ULL,
+                                 10000000000000000000ULL};
+  return k <= 19 ? (u128)p[k] : (u128)p[19] * p[k - 19];
 }
 
 /* The p significant digits of |x| = m·2^e correctly rounded (ties to
@@ -303,7 +321,12 @@ int cn__fmt_double(double x, char *buf, size_t n) {
     int be = (int)(bits >> 52); /* normal: the range has no subnormals */
     uint64_t m = (bits & (((uint64_t)1 << 52) - 1)) | ((uint64_t)1 << 52);
     int e = be - 1075;
-    while (!(m & 1) && e < 0) m >>= 1, e++;
+    int tz = __builtin_ctzll(m); /* m != 0 */
+    if (e < 0) {
+      int sh = tz < -e ? tz : -e;
+      m >>= sh;
+      e += sh;
+    }
     /* floor(log10 ax), or one less: floor(log2 ax · log10 2), then the table */
     int guess = ((be - 1023) * 78913) >> 18;
     if (guess + 6 < 29 && ax >= p10[guess + 6]) guess++;

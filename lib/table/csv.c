@@ -1335,22 +1335,29 @@ static size_t fmt_i64(int64_t v, char *buf) {
 /* Appends row i of t to b; false (and *bad set) at an infinity, which CSV
  * cannot carry, with *bad_col its column. */
 static bool put_row(const cn_table *t, int64_t i, char sep, cn_buf *b, int *bad_col) {
-  char num[64];
   for (int j = 0; j < t->ncol; j++) {
     const cn_column *c = t->cols[j];
-    if (j) cn__buf_append(b, &sep, 1);
     if (c->type == CN_STRING) {
+      if (j) cn__buf_append(b, &sep, 1);
       int32_t k = c->codes[i];
       if (k != CN_NA_CODE) put_text(b, c->levels.strs[k], c->levels.lens[k], sep);
-    } else if (c->type == CN_INT64) {
-      if (c->i64[i] != CN_NA_INT64) cn__buf_append(b, num, fmt_i64(c->i64[i], num));
+      continue;
+    }
+    /* a number: the separator and at most 32 bytes, written in place */
+    if (!cn__buf_reserve(b, 34)) return true; /* b->failed tells */
+    char *o = b->data + b->len;
+    size_t k = 0;
+    if (j) o[k++] = sep;
+    if (c->type == CN_INT64) {
+      if (c->i64[i] != CN_NA_INT64) k += fmt_i64(c->i64[i], o + k);
     } else if (!isnan(c->dbl[i])) {
       if (isinf(c->dbl[i])) {
         *bad_col = j;
         return false;
       }
-      cn__buf_append(b, num, (size_t)cn__fmt_double(c->dbl[i], num, sizeof num));
+      k += (size_t)cn__fmt_double(c->dbl[i], o + k, 33);
     }
+    b->len += k;
   }
   cn__buf_append(b, "\n", 1);
   return true;

@@ -200,6 +200,27 @@ static bool note_fe_dummies(cn_model *m, const char *formula) {
   return true;
 }
 
+/* The option texts that name the model's columns: a column is read when
+ * its name occurs in one of them (a superset of what the model uses, as
+ * the formula and expression grammars write column names literally), so
+ * that a wide file costs the columns it needs only. */
+typedef struct model_cols {
+  const char *text[6];
+} model_cols;
+
+/* cn_read_opts.keep for run_model: true when name occurs in a text. */
+static bool model_uses(const char *name, void *ctx) {
+  const model_cols *u = ctx;
+  if (!*name) return true;
+  for (int q = 0; q < 6; q++)
+    if (u->text[q] && strstr(u->text[q], name)) return true;
+  return false;
+}
+
+/* True when d says a column was not found (its "did you mean" needs the
+ * whole header, so the caller reads every column and runs again). */
+static bool no_column(const cn_diag *d) { return d->code == CN_EDATA && strstr(d->message, "no column \""); }
+
 static int run_model(int argc, char **argv, const char *cmd) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
@@ -329,6 +350,15 @@ static int run_model(int argc, char **argv, const char *cmd) {
     rc = cli_usage(cmd, "--name takes a name without '/' (the model goes to NAME.json)");
     goto done;
   }
+  /* only the columns the model names: all of them when the data is saved */
+  model_cols used = {{formula, select, o.if_expr, o.weights, cluster, panel}};
+  bool narrowed = !saving;
+  const char *if0 = o.if_expr; /* the heckman variant changes it */
+  if (narrowed) {
+    ro.keep = model_uses;
+    ro.keep_ctx = &used;
+  }
+again:
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
   if (cn_table_nrow(t) == 0) { /* a header alone, a query of no rows: the data's fault */
     fprintf(stderr, "%s: %s: the data has no rows: nothing to estimate\n", cli_prefix, in);
@@ -392,6 +422,20 @@ static int run_model(int argc, char **argv, const char *cmd) {
     }
     est = cn_tobit(t, formula, lo, hi, &o, &m, &d);
   } else est = cn_reg(t, formula, &o, &m, &d);
+  if (est != CN_OK && narrowed && no_column(&d)) { /* the message from the whole header */
+    narrowed = false;
+    ro.keep = NULL;
+    cn_table_free(t);
+    t = NULL;
+    free(f2);
+    f2 = NULL;
+    free(ifx);
+    ifx = NULL;
+    cn_model_free(m);
+    m = NULL;
+    o.if_expr = if0;
+    goto again;
+  }
   if (est != CN_OK) {
     rc = cli_fail(&d);
     goto done;

@@ -27,6 +27,19 @@ cn_status cn_plot_panels(const char *path, const char *title, const char *xlabel
                          const double *const *y, const char *const *names,
                          cn_diag *d);
 
+/* A coefficient plot: terms in rows from the top (the name at the left),
+ * each model's estimate a marker (circle, square, triangle, diamond, in
+ * shades that stay apart in greyscale) with its interval [lo, hi] as a
+ * capped bar, the models of a term side by side; a dashed line at zero,
+ * which the axis always shows; a legend of the models when there are
+ * several. b, lo and hi are nmodel × nterm, model by model; a NaN b leaves
+ * the marker out (the term is not in that model), NaN bounds the bar.
+ * xlabel NULL: "estimate". Formats, title and the SVG <desc> as
+ * cn_plot_panels; same inputs give byte-identical files. */
+cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, int nmodel,
+                       const char *const *models, int nterm, const char *const *terms,
+                       const double *b, const double *lo, const double *hi, cn_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,7 @@
 #ifndef COINNET_TABLE_H
 #define COINNET_TABLE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "coinnet/base.h"
 
@@ -123,6 +124,12 @@ typedef struct cn_read_opts {
   int threads; /* CSV: threads that parse a large regular file (at most one
                 * per MiB, 64 at most); 0: the environment's CN_THREADS, else
                 * every core. The table does not depend on it. */
+  /* CSV: when set, only the columns for which keep(name, keep_ctx) is true
+   * are read; the others are skipped (their fields still delimit records,
+   * but they are not typed, converted or checked) and are not in the
+   * table. NULL: every column. Other formats read every column. */
+  bool (*keep)(const char *name, void *keep_ctx);
+  void *keep_ctx;
 } cn_read_opts;
 
 /* The default of cn_read_opts.max_rows: 10 million rows (a few GB at most

@@ -118,15 +118,18 @@ static void column_keys_at(const cn_table *t, int col, const int64_t *rows, int6
   cn_type ty = cn_table_type(t, col);
   if (ty == CN_INT64) {
     const int64_t *v = cn_table_i64(t, col);
+#pragma omp parallel for schedule(static) if (n > 65536)
     for (int64_t i = 0; i < n; i++) key[i * nk + j] = v[rows[i]];
   } else if (ty == CN_DOUBLE) {
     const double *v = cn_table_dbl(t, col);
+#pragma omp parallel for schedule(static) if (n > 65536)
     for (int64_t i = 0; i < n; i++) {
       double x = v[rows[i]] == 0 ? 0.0 : v[rows[i]]; /* -0 and 0 are one level */
       memcpy(&key[i * nk + j], &x, sizeof x);
     }
   } else {
     const int32_t *codes = cn_table_codes(t, col);
+#pragma omp parallel for schedule(static) if (n > 65536)
     for (int64_t i = 0; i < n; i++) key[i * nk + j] = codes ? codes[rows[i]] : 0;
   }
 }
@@ -336,10 +339,13 @@ static cn_status term_columns(ctx *c, const cn__term *term, double *const *fv, c
   bool first = true; /* the first factor's values are copied, not multiplied into ones */
   for (int j = 0; j < term->nf; j++)
     if (term->f[j].kind != CN_FK_FACTOR) {
-      if (first)
+      if (first) {
+#pragma omp parallel for schedule(static) if (n > 65536)
         for (int64_t i = 0; i < n; i++) prod[i] = fv[j][rows[i]];
-      else
+      } else {
+#pragma omp parallel for schedule(static) if (n > 65536)
         for (int64_t i = 0; i < n; i++) prod[i] *= fv[j][rows[i]];
+      }
       first = false;
     }
   if (first)
@@ -810,6 +816,7 @@ cn_status cn__design_build(const cn_table *t, const char *formula, const cn_reg_
   }
   kbuf = NULL;
   if (!y) goto oom;
+#pragma omp parallel for schedule(static) if (n > 65536)
   for (int64_t i = 0; i < n; i++) y[i] = yall[rows[i]];
   if (wall) {
     w = cn_malloc(((size_t)n + 1) * sizeof *w);

@@ -312,7 +312,8 @@ static void wy_prepare(const cn__qr *f, long double *part, long double *Gt, long
  * are refined from residuals summed in long double (below). xr and yr,
  * when not NULL, are the columns and y before demeaning by their means
  * (mean, the model's constant, returned in *b0); NULL with fixed effects
- * or without a constant. The result depends on n only, not on the
+ * or without a constant. e (n, not aliasing the inputs) is also the
+ * scratch of the refinement. The result depends on n only, not on the
  * thread count. */
 cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double *y, const double *w,
                     int64_t n, double tol, double *const *xr, const double *yr, const double *mean,
@@ -321,13 +322,9 @@ cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double 
   cn_status st = CN_OK;
   size_t nn = (size_t)n;
   cn__qr f;
-  double *qy = cn_malloc(nn * sizeof *qy + 8);
+  double *qy = e; /* the scratch of Q'f until the residuals are written */
   *kout = 0;
   if ((st = cn__qr_factor(&f, x, ref, ncol, w, n, tol, keep, d)) != CN_OK) goto done;
-  if (!qy) {
-    st = oom(d);
-    goto done;
-  }
   int k = f.k;
   double *A = f.A, *tau = f.tau, *sc = f.sc;
   const int *map = f.map;
@@ -346,7 +343,7 @@ cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double 
   const double *Y = c1 ? yr : y;
   long double *bl = cn_malloc(((size_t)ncol + 1) * sizeof *bl), b0l = 0, swt = 0;
   long double *gs = cn_malloc(((size_t)ncol + 1) * sizeof *gs); /* X'W½r̃, summed over the blocks */
-  double *rt = cn_calloc(nn + 1, sizeof *rt), *g = cn_malloc(((size_t)ncol + 1) * sizeof *g);
+  double *rt = cn_malloc((nn + 1) * sizeof *rt), *g = cn_malloc(((size_t)ncol + 1) * sizeof *g);
   if (!bl || !gs || !rt || !g) {
     cn_free(bl);
     cn_free(gs);
@@ -356,6 +353,8 @@ cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double 
     goto done;
   }
   int64_t nb = nblocks(n);
+#pragma omp parallel for schedule(static) if (nb > 1)
+  for (int64_t i = 0; i < n; i++) rt[i] = 0; /* on both threads: first touches cost */
   for (int64_t i = 0; i < n; i++) swt += w ? w[i] : 1;
   long double rsw = sqrtl(swt);
   for (int q = 0; q < k; q++) bl[q] = 0;
@@ -548,7 +547,6 @@ cn_status cn__qr_ls(double *const *x, const double *ref, int ncol, const double 
   *kout = k;
 done:
   cn__qr_free(&f);
-  cn_free(qy);
   return st;
 }
 

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <math.h>
+#include <omp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -533,6 +534,11 @@ typedef struct chunk {
   cn_diag d;    /* diagnostics of a chunk on another thread */
   size_t begin, end;
   double est_bytes; /* bytes the rows are expected to span; 0: unknown */
+  int64_t fixed_cap; /* > 0: the columns hold this many rows already (a
+                      * parallel read: at least the lines of the chunk) */
+  int borrowed;      /* the value arrays are views into the table's columns */
+  int overflow;      /* more records than fixed_cap (cannot happen with
+                      * records ending in '\n'): the read goes one thread */
   int ncol;
   cn_column **cols;
   const na_set *na;
@@ -576,7 +582,7 @@ static void parse_rows(chunk *c) {
   cn_column **cols = c->cols;
   int64_t *nums = c->nums;
   cn_status st = CN_OK;
-  size_t cap = 0;
+  size_t cap = c->fixed_cap > 0 ? (size_t)c->fixed_cap : 0;
   bool estimated = false;
   int64_t nrow = 0, blank = 0;
   size_t prog_at = c->begin;
@@ -610,6 +616,10 @@ static void parse_rows(chunk *c) {
       st = CN_EDATA;
       goto done;
     }
+    if ((size_t)nrow == cap && c->fixed_cap > 0) {
+      c->overflow = 1;
+      break;
+    }
     if ((size_t)nrow == cap) {
       size_t want = cap ? cap * 2 : 1024;
       double used = r->pos > c->begin ? (double)(r->pos - c->begin) : 0;
@@ -621,7 +631,7 @@ static void parse_rows(chunk *c) {
         estimated = true;
       }
       for (int j = 0; j < ncol; j++)
-        if (!cn__col_reserve(cols[j], (int64_t)want)) {
+        if (cols[j] && !cn__col_reserve(cols[j], (int64_t)want)) {
           st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
           goto done;
         }
@@ -630,6 +640,7 @@ static void parse_rows(chunk *c) {
     for (int j = 0; j < ncol; j++) {
       const field *f = &r->f[j];
       cn_column *col = cols[j];
+      if (!col) continue; /* a column not read (cn_read_opts.keep) */
       const char *s = f->p;
       size_t n = f->n;
       if (col->type == CN_STRING) {
@@ -701,7 +712,8 @@ static void parse_rows(chunk *c) {
     nrow++;
     if (c->restart) break; /* every column that changes on this row is marked */
     if ((nrow & (CN__PLAIN_MIN_ROWS - 1)) == 0)
-      for (int j = 0; j < ncol; j++) cn__col_check_plain(cols[j], nrow);
+      for (int j = 0; j < ncol; j++)
+        if (cols[j]) cn__col_check_plain(cols[j], nrow);
     if (r->map && r->pos - prog_at >= CHUNK) { /* as often as a streaming read */
       prog_at = r->pos;
       release_mapped(r, c->begin, (size_t)(r->line_start - r->buf));
@@ -744,7 +756,14 @@ static cn_status emit_notes(reader *r, const chunk *c, int64_t line_off,
 /* Releases what a chunk owns (not the table's columns, when owns_cols is
  * 0) and leaves it empty. */
 static void chunk_free(chunk *c, int owns_cols) {
-  for (int j = 0; owns_cols && c->cols && j < c->ncol; j++) cn__col_free(c->cols[j]);
+  for (int j = 0; owns_cols && c->cols && j < c->ncol; j++) {
+    if (c->borrowed && c->cols[j]) { /* the values belong to the table's column */
+      c->cols[j]->dbl = NULL;
+      c->cols[j]->i64 = NULL;
+      c->cols[j]->codes = NULL;
+    }
+    cn__col_free(c->cols[j]);
+  }
   if (owns_cols) cn_free(c->cols);
   cn_free(c->to_text);
   cn_free(c->nums);
@@ -787,7 +806,7 @@ static cn_status chunk_init(chunk *c, const reader *r, const na_set *na, int nco
   c->cols = cn_calloc((size_t)ncol, sizeof *c->cols);
   if (!c->cols) return CN_EINTERNAL;
   for (int j = 0; j < ncol; j++)
-    if (!(c->cols[j] = cn__col_new(names[j]->name, plan[j] ? CN_STRING : CN_INT64)))
+    if (names[j] && !(c->cols[j] = cn__col_new(names[j]->name, plan[j] ? CN_STRING : CN_INT64)))
       return CN_EINTERNAL;
   return CN_OK;
 }
@@ -797,20 +816,21 @@ static void *chunk_thread(void *arg) {
   return NULL;
 }
 
-/* Appends the n rows of src after the `at` rows of dst (same column, both
- * of the final type); frees src's values as it goes. False when out of
- * memory. */
-static bool col_append(cn_column *dst, int64_t at, cn_column *src, int64_t n) {
-  if (!cn__col_reserve(dst, at + n)) return false;
+/* Moves the n rows of src, whose values lie in dst's own array at or after
+ * row `at` (a chunk of a parallel read), to rows at..at+n of dst (same
+ * column, both of the final type); text is recoded into dst's levels.
+ * src keeps no values after. False when out of memory. */
+static bool col_join(cn_column *dst, int64_t at, cn_column *src, int64_t n) {
   if (dst->type == CN_DOUBLE) {
-    memcpy(dst->dbl + at, src->dbl, (size_t)n * sizeof *dst->dbl);
+    if (dst->dbl + at != src->dbl) memmove(dst->dbl + at, src->dbl, (size_t)n * sizeof *dst->dbl);
   } else if (dst->type == CN_INT64) {
-    memcpy(dst->i64 + at, src->i64, (size_t)n * sizeof *dst->i64);
+    if (dst->i64 + at != src->i64) memmove(dst->i64 + at, src->i64, (size_t)n * sizeof *dst->i64);
   } else {
     /* levels of src in their order of first appearance: interned into a
      * dictionary they come out as a one-thread read gives them; if either
      * side is a plain list, the result is one too (equal texts may then
-     * have several codes, which every reader of a column allows) */
+     * have several codes, which every reader of a column allows). Row i
+     * is read before row at + i <= i of src's place is written. */
     cn_strmap *m = &src->levels;
     int32_t *remap = cn_malloc((m->n ? m->n : 1) * sizeof *remap);
     if (!remap) return false;
@@ -829,15 +849,21 @@ static bool col_append(cn_column *dst, int64_t at, cn_column *src, int64_t n) {
     }
     cn_free(remap);
   }
-  cn_free(src->dbl);
-  cn_free(src->i64);
-  cn_free(src->codes);
   src->dbl = NULL;
   src->i64 = NULL;
   src->codes = NULL;
   cn__strmap_free(&src->levels);
   memset(&src->levels, 0, sizeof src->levels);
   return true;
+}
+
+/* The newlines in p[0..n): at least the records that start there, less
+ * one for a last record without its newline. */
+static int64_t count_lines(const char *p, size_t n) {
+  int64_t k = 0;
+  const char *e = p + n;
+  while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) k++, p++;
+  return k;
 }
 
 /* Parses the records of r's buffer (the whole file, mapped) from r->pos on
@@ -847,7 +873,11 @@ static bool col_append(cn_column *dst, int64_t at, cn_column *src, int64_t n) {
  * start a record boundary, so the chunks together read what one thread
  * reads. *used = 0 when that does not hold (a quoted field across a cut, an
  * error to be told with its exact line, "-0" read in a column that a
- * one-thread read has as double there): the caller reads on one thread. */
+ * one-thread read has as double there): the caller reads on one thread.
+ * Every chunk writes its rows straight into the table's columns, sized
+ * before by the lines of each chunk: chunk i from the lines of the chunks
+ * before it on, moved down over the rows that blank lines (or newlines in
+ * quotes) left empty when they are joined; nothing is copied otherwise. */
 static cn_status parse_parallel(reader *r, const na_set *na, int ncol, cn_column **cols,
                                 unsigned char *plan, int nth, int64_t *nrow_out,
                                 int64_t *blank_out, int *restart, int *used) {
@@ -872,6 +902,7 @@ static cn_status parse_parallel(reader *r, const na_set *na, int ncol, cn_column
     b[i] = (size_t)(nl - r->buf) + 1;
     if (b[i] <= b[i - 1] || b[i] >= r->len) goto done;
   }
+  int64_t off = 0; /* the first row of chunk nch in the table's columns */
   for (; nch < nth; nch++) {
     chunk *c = &ch[nch];
     if (chunk_init(c, r, na, ncol, nch ? NULL : cols, cols, plan, b[nch], b[nch + 1],
@@ -882,6 +913,30 @@ static cn_status parse_parallel(reader *r, const na_set *na, int ncol, cn_column
     }
     c->r.d = &c->d;
     c->est_bytes = nch ? (double)(b[nch + 1] - b[nch]) : (double)(r->len - b[0]);
+    c->fixed_cap = count_lines(r->buf + b[nch], b[nch + 1] - b[nch]) + 1;
+    release_mapped(r, b[nch], b[nch + 1]); /* the count paged the part in */
+    c->borrowed = nch > 0;
+    off += c->fixed_cap;
+  }
+  for (int j = 0; j < ncol; j++) /* the whole file's rows, then each chunk's view */
+    if (cols[j] && !cn__col_reserve(cols[j], off)) {
+      st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
+      goto done;
+    }
+  off = ch[0].fixed_cap;
+  for (int i = 1; i < nth; i++) {
+    for (int j = 0; j < ncol; j++) {
+      cn_column *v = ch[i].cols[j];
+      if (!v) continue;
+      cn_free(v->dbl);
+      cn_free(v->i64);
+      cn_free(v->codes);
+      v->dbl = NULL;
+      v->i64 = cols[j]->type == CN_STRING ? NULL : cols[j]->i64 + off;
+      v->codes = cols[j]->type == CN_STRING ? cols[j]->codes + off : NULL;
+      v->cap = (size_t)ch[i].fixed_cap;
+    }
+    off += ch[i].fixed_cap;
   }
   ch[0].progress = 1;
   ch[0].prog_total = (double)r->len;
@@ -898,7 +953,7 @@ static cn_status parse_parallel(reader *r, const na_set *na, int ncol, cn_column
   int64_t line = r->line;
   for (int i = 0; i < nth; i++) {
     chunk *c = &ch[i];
-    if (c->st != CN_OK) goto done; /* told by the one-thread read */
+    if (c->st != CN_OK || c->overflow) goto done; /* told by the one-thread read */
     if (c->restart) {
       int64_t off = i ? line - 1 : 0;
       if ((st = emit_notes(r, c, off, nums, dbl)) != CN_OK) goto done;
@@ -914,6 +969,7 @@ static cn_status parse_parallel(reader *r, const na_set *na, int ncol, cn_column
       nums[j] += c->nums[j];
       /* a one-thread read has the column double from here on: "-0" in a
        * later chunk's integer column would be -0.0 there */
+      if (!c->cols[j]) continue;
       if (c->cols[j]->type == CN_DOUBLE) dbl[j] = 1;
       else if (dbl[j] && c->negzero) goto done;
     }
@@ -927,11 +983,12 @@ static cn_status parse_parallel(reader *r, const na_set *na, int ncol, cn_column
   }
   for (int j = 0; j < ncol; j++) {
     int64_t at = ch[0].nrow;
+    if (!cols[j]) continue;
     if (dbl[j]) cn__col_to_double(cols[j], at);
     for (int i = 1; i < nth; i++) {
       cn_column *src = ch[i].cols[j];
       if (dbl[j]) cn__col_to_double(src, ch[i].nrow);
-      if (!col_append(cols[j], at, src, ch[i].nrow)) {
+      if (!col_join(cols[j], at, src, ch[i].nrow)) {
         st = cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
         goto done;
       }
@@ -953,12 +1010,17 @@ done:
 }
 
 /* A new empty table *t of ncol columns named names[], text where plan[]
- * says so and int64 otherwise, also listed in cols[]. */
+ * says so and int64 otherwise, also listed in cols[]; a column that
+ * r->o->keep leaves out is NULL in cols[] and not in the table. */
 static cn_status new_columns(reader *r, char *const *names, int ncol,
                              const unsigned char *plan, cn_table **t, cn_column **cols) {
   *t = cn_table_new(0);
   if (!*t) return cn_diag_set(r->d, CN_EINTERNAL, "out of memory");
   for (int j = 0; j < ncol; j++) {
+    if (r->o->keep && !r->o->keep(names[j], r->o->keep_ctx)) {
+      cols[j] = NULL;
+      continue;
+    }
     cols[j] = cn__col_new(names[j], plan[j] ? CN_STRING : CN_INT64);
     if (!cols[j] || !cn__table_append(*t, cols[j])) {
       cn__col_free(cols[j]);
@@ -1270,54 +1332,92 @@ static size_t fmt_i64(int64_t v, char *buf) {
   return len;
 }
 
+/* Appends row i of t to b; false (and *bad set) at an infinity, which CSV
+ * cannot carry, with *bad_col its column. */
+static bool put_row(const cn_table *t, int64_t i, char sep, cn_buf *b, int *bad_col) {
+  for (int j = 0; j < t->ncol; j++) {
+    const cn_column *c = t->cols[j];
+    if (c->type == CN_STRING) {
+      if (j) cn__buf_append(b, &sep, 1);
+      int32_t k = c->codes[i];
+      if (k != CN_NA_CODE) put_text(b, c->levels.strs[k], c->levels.lens[k], sep);
+      continue;
+    }
+    /* a number: the separator and at most 32 bytes, written in place */
+    if (!cn__buf_reserve(b, 34)) return true; /* b->failed tells */
+    char *o = b->data + b->len;
+    size_t k = 0;
+    if (j) o[k++] = sep;
+    if (c->type == CN_INT64) {
+      if (c->i64[i] != CN_NA_INT64) k += fmt_i64(c->i64[i], o + k);
+    } else if (!isnan(c->dbl[i])) {
+      if (isinf(c->dbl[i])) {
+        *bad_col = j;
+        return false;
+      }
+      k += (size_t)cn__fmt_double(c->dbl[i], o + k, 33);
+    }
+    b->len += k;
+  }
+  cn__buf_append(b, "\n", 1);
+  return true;
+}
+
+#define WRITE_BATCH 8192 /* rows a thread formats at a time */
+#define WRITE_MAXTH 8
+
+/* The rows are formatted by batches on up to WRITE_MAXTH threads, each
+ * into its own buffer, and written in order: the file does not depend on
+ * the thread count. */
 cn_status cn_table_write_csv_fp(const cn_table *t, FILE *fp, char sep,
                                 cn_diag *d) {
-  cn_buf b = {0};
+  cn_buf b[WRITE_MAXTH];
+  memset(b, 0, sizeof b);
   cn_status st = CN_OK;
-  char num[64];
   if (!sep) sep = ',';
   for (int j = 0; j < t->ncol; j++) {
-    if (j) cn__buf_append(&b, &sep, 1);
-    put_text(&b, t->cols[j]->name, strlen(t->cols[j]->name), sep);
+    if (j) cn__buf_append(&b[0], &sep, 1);
+    put_text(&b[0], t->cols[j]->name, strlen(t->cols[j]->name), sep);
   }
-  cn__buf_append(&b, "\n", 1);
-  for (int64_t i = 0; i < t->nrow; i++) {
-    for (int j = 0; j < t->ncol; j++) {
-      const cn_column *c = t->cols[j];
-      if (j) cn__buf_append(&b, &sep, 1);
-      if (c->type == CN_STRING) {
-        int32_t k = c->codes[i];
-        if (k != CN_NA_CODE) put_text(&b, c->levels.strs[k], c->levels.lens[k], sep);
-      } else if (c->type == CN_INT64) {
-        if (c->i64[i] != CN_NA_INT64) cn__buf_append(&b, num, fmt_i64(c->i64[i], num));
-      } else if (!isnan(c->dbl[i])) {
-        if (isinf(c->dbl[i])) {
-          st = cn_diag_set(d, CN_EDATA,
-                           "column \"%s\" row %lld holds an infinity, which CSV "
-                           "cannot carry as a number", c->name, (long long)i + 1);
-          goto done;
+  cn__buf_append(&b[0], "\n", 1);
+  int nth = t->nrow > 4 * WRITE_BATCH ? omp_get_max_threads() : 1;
+  if (nth > WRITE_MAXTH) nth = WRITE_MAXTH;
+  if (nth < 1) nth = 1;
+  int64_t bad_row[WRITE_MAXTH];
+  int bad_col[WRITE_MAXTH];
+  for (int64_t at = 0; at < t->nrow || at == 0; at += (int64_t)WRITE_BATCH * nth) {
+#pragma omp parallel for schedule(static, 1) num_threads(nth) if (nth > 1)
+    for (int q = 0; q < nth; q++) {
+      int64_t lo = at + (int64_t)q * WRITE_BATCH, hi = lo + WRITE_BATCH;
+      if (hi > t->nrow) hi = t->nrow;
+      bad_row[q] = -1;
+      for (int64_t i = lo; i < hi; i++)
+        if (!put_row(t, i, sep, &b[q], &bad_col[q])) {
+          bad_row[q] = i;
+          break;
         }
-        cn__buf_append(&b, num, (size_t)cn__fmt_double(c->dbl[i], num, sizeof num));
+    }
+    for (int q = 0; q < nth; q++) {
+      if (bad_row[q] >= 0) {
+        st = cn_diag_set(d, CN_EDATA,
+                         "column \"%s\" row %lld holds an infinity, which CSV "
+                         "cannot carry as a number", t->cols[bad_col[q]]->name,
+                         (long long)bad_row[q] + 1);
+        goto done;
       }
-    }
-    cn__buf_append(&b, "\n", 1);
-    if (b.failed) {
-      st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-      goto done;
-    }
-    if (b.len > (1u << 20) || i + 1 == t->nrow) {
-      if (fwrite(b.data, 1, b.len, fp) != b.len) {
+      if (b[q].failed) {
+        st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+        goto done;
+      }
+      if (b[q].len && fwrite(b[q].data, 1, b[q].len, fp) != b[q].len) {
         st = cn_diag_set(d, CN_EINTERNAL, "write failed: %s", strerror(errno));
         goto done;
       }
-      b.len = 0;
+      b[q].len = 0;
     }
+    if (t->nrow == 0) break;
   }
-  if (b.failed)
-    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-  else if (b.len && fwrite(b.data, 1, b.len, fp) != b.len)
-    st = cn_diag_set(d, CN_EINTERNAL, "write failed: %s", strerror(errno));
 done:
-  cn__buf_free(&b);
+  for (int q = 0; q < WRITE_MAXTH; q++) cn__buf_free(&b[q]);
   return st;
 }

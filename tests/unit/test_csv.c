@@ -586,6 +586,52 @@ TEST(csv_parallel_read_equals_one_thread) {
   }
 }
 
+/* cn_read_opts.keep for the test below: columns "a" and "c". */
+static bool keep_a_c(const char *name, void *ctx) {
+  (void)ctx;
+  return !strcmp(name, "a") || !strcmp(name, "c");
+}
+
+/* Blank lines (fewer records than lines: a chunk's rows move down when the
+ * chunks are joined), no newline at the end, and a read of two columns
+ * only: the kept columns equal the whole read's, with 1 and 2 threads, and
+ * the skipped text column with a bad value is not looked at. */
+TEST(csv_parallel_blank_lines_and_kept_columns) {
+  const char *p = cn_test_path(cn_test_tmpdir(), "blank.csv");
+  FILE *fp = fopen(p, "wb");
+  fprintf(fp, "a,b,c,d\n");
+  for (int i = 0; i < 200000; i++) {
+    if (i % 5000 == 17) fprintf(fp, "\n\n");
+    fprintf(fp, "%d,t%d,%d.25,%s%s", i, i % 7, i % 1000, i == 150000 ? "\"x\ny\"" : "z",
+            i + 1 < 200000 ? "\n" : "");
+  }
+  fclose(fp);
+  static char l1[4096], l2[4096];
+  cn_table *one = read_threads(p, 1, l1), *two = read_threads(p, 2, l2);
+  if (one && two) {
+    check_same_table(one, two, l1, l2, 2);
+    CHECK_INT(cn_table_nrow(two), 200000);
+    CHECK_INT(cn_table_i64(two, 0)[199999], 199999);
+    CHECK(cn_table_dbl(two, 2)[199999] == 999.25);
+  }
+  for (int th = 1; th <= 2 && one; th++) {
+    cn_read_opts o;
+    cn_read_opts_init(&o);
+    o.threads = th;
+    o.keep = keep_a_c;
+    cn_table *k = read_ok(p, &o);
+    if (!k) continue;
+    CHECK_INT(cn_table_ncol(k), 2);
+    CHECK_INT(cn_table_nrow(k), 200000);
+    CHECK_STR(cn_table_name(k, 1), "c");
+    CHECK(!memcmp(cn_table_i64(k, 0), cn_table_i64(one, 0), 200000 * sizeof(int64_t)));
+    CHECK(!memcmp(cn_table_dbl(k, 1), cn_table_dbl(one, 2), 200000 * sizeof(double)));
+    cn_table_free(k);
+  }
+  cn_table_free(one);
+  cn_table_free(two);
+}
+
 /* A parse error found by a thread other than the first is told with its
  * line in the whole file, as the one-thread read tells it. */
 TEST(csv_parallel_error_names_its_line) {
@@ -645,4 +691,20 @@ TEST(csv_doubles_equal_strtod) {
   }
   cn_table_free(t);
   free(txt);
+}
+
+/* An infinity is told at its first row in file order when the rows are
+ * formatted on several threads (two infinities, in the third and the
+ * ninth of the writer's batches: the earlier one is named). */
+TEST(csv_write_infinity_first_row_with_threads) {
+  cn_diag d;
+  cn_table *t = cn_table_new(100000);
+  int x = cn_table_add_column(t, "x", CN_DOUBLE, &d);
+  for (int64_t i = 0; i < 100000; i++) cn_table_dbl_mut(t, x)[i] = (double)i / 7;
+  cn_table_dbl_mut(t, x)[70000] = INFINITY;
+  cn_table_dbl_mut(t, x)[20000] = -INFINITY;
+  CHECK_STATUS(cn_table_write(t, cn_test_path(cn_test_tmpdir(), "inf.csv"), NULL, &d), CN_EDATA,
+               &d);
+  CHECK(strstr(d.message, "\"x\" row 20001 holds an infinity") != NULL);
+  cn_table_free(t);
 }

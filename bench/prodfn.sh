@@ -1,0 +1,68 @@
+#!/bin/sh
+# bench/prodfn.sh — `coinnet measure prodfn --method acf --by ind2` with a
+# firm-block bootstrap of PF_REPS (199) replications on the firm panel of
+# `coinnet gen paper` (PF_SCALE, default paper: 197,171 firm-years, 30
+# industries; production.csv, docs/gen.md), timed (target < 60 s on 2
+# cores), against R prodest's prodestACF (R = PF_REPS, one industry after
+# the other) on the same data where prodest is found through R_LIBS (it is
+# not a Debian package: install it from its public source into a local
+# library); without it coinnet runs alone. Prints both times and the ratio.
+# PF_MC=N adds the Monte Carlo at that scale: N seeds, ACF, LP and WRDG
+# point estimates by industry against truth.json, mean bias of the labour
+# and capital coefficients (no bootstrap).
+set -e
+B=${BUILD:-build}
+OUT=bench/out
+SCALE=${PF_SCALE:-paper}
+REPS=${PF_REPS:-199}
+MC=${PF_MC:-0}
+mkdir -p "$OUT"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+G=$OUT/prodfn-$SCALE
+[ -f "$G/production.csv" ] || "$B/coinnet" gen paper --out "$G" --scale "$SCALE" --seed 1 2>/dev/null
+/usr/bin/time -f "%e" -o "$OUT/t_cn" "$B/coinnet" measure prodfn "$G/production.csv" --output va --free labour \
+  --state capital --proxy materials --panel id,year --log --by ind2 --method acf --reps "$REPS" --seed 1 \
+  --json -o "$OUT/prodfn_cn.json" 2>"$OUT/prodfn_cn.err" || { cat "$OUT/prodfn_cn.err" >&2; exit 1; }
+t_cn=$(tail -1 "$OUT/t_cn")
+echo "coinnet acf, $REPS replications, $(($(wc -l < "$G/production.csv") - 1)) firm-years: $t_cn s"
+if Rscript -e 'quit(status = !requireNamespace("prodest", quietly = TRUE))' >/dev/null 2>&1; then
+  cat > "$OUT/prodfn_prodest.R" <<'R'
+# args: production.csv, replications
+args <- commandArgs(TRUE)
+suppressMessages(library(prodest))
+d <- read.csv(args[1])
+for (j in sort(unique(d$ind2))) {
+  s <- d[d$ind2 == j, ]
+  prodestACF(log(s$va), fX = log(s$labour), sX = log(s$capital), pX = log(s$materials),
+             idvar = s$id, timevar = s$year, R = as.integer(args[2]))
+}
+R
+  /usr/bin/time -f "%e" -o "$OUT/t_r" Rscript "$OUT/prodfn_prodest.R" "$G/production.csv" "$REPS" >/dev/null
+  t_r=$(tail -1 "$OUT/t_r")
+  echo "prodest prodestACF, $REPS replications: $t_r s; ratio coinnet / prodest $(echo "$t_cn $t_r" | awk '{printf "%.3f", $1 / $2}')"
+else
+  echo "prodfn.sh: prodest not found through R_LIBS; coinnet runs alone" >&2
+fi
+[ "$MC" -gt 0 ] || exit 0
+: > "$OUT/prodfn_mc.txt"
+s=1
+while [ $s -le "$MC" ]; do
+  "$B/coinnet" gen paper --out "$OUT/prodfn-mc" --scale "$SCALE" --seed $s 2>/dev/null
+  for m in acf lp wrdg; do
+    rm -f "$OUT/prodfn_mc.json"
+    "$B/coinnet" measure prodfn "$OUT/prodfn-mc/production.csv" --output va --free labour --state capital \
+      --proxy materials --panel id,year --log --by ind2 --method $m --json -o "$OUT/prodfn_mc.json" 2>/dev/null ||
+      { echo "prodfn.sh: seed $s, $m failed" >&2; continue; }
+    # truth and estimates side by side: method, industry, Δθ_l, Δθ_k
+    tr -d ' \n' < "$OUT/prodfn-mc/truth.json" | grep -o '{"ind2":"[0-9]*","b0":[^}]*}' |
+      sed 's/[{}"]//g; s/ind2://; s/,b0:[^,]*,theta_l:/ /; s/,theta_k:/ /; s/,c_m:.*//' > "$OUT/prodfn_truth.txt"
+    tr -d ' \n' < "$OUT/prodfn_mc.json" | sed 's/"schema_version"/\n/g' |
+      sed -n 's/.*"name":"labour","b":\([^,]*\),.*"name":"capital","b":\([^,]*\),.*"ind2=\([0-9]*\):.*/\3 \1 \2/p' |
+      awk -v m=$m 'NR == FNR { l[$1] = $2; k[$1] = $3; next } ($1 in l) { print m, $1, $2 - l[$1], $3 - k[$1] }' \
+        "$OUT/prodfn_truth.txt" - >> "$OUT/prodfn_mc.txt"
+  done
+  s=$((s + 1))
+done
+awk '{ n[$1]++; l[$1] += $3; k[$1] += $4 }
+     END { for (m in n) printf "Monte Carlo %s: %d industry estimates, mean bias labour %.4f, capital %.4f\n", m, n[m], l[m] / n[m], k[m] / n[m] }' \
+  "$OUT/prodfn_mc.txt" | sort

@@ -314,7 +314,7 @@ int cn__fmt_double(double x, char *buf, size_t n) {
   char tmp[32];
   int len = -1;
   double ax = fabs(x);
-  if (x == 0) len = signbit(x) ? 2 : 1, memcpy(tmp, signbit(x) ? "-0" : "0", 3);
+  if (x == 0) len = signbit(x) ? 2 : 1, memcpy(tmp, signbit(x) ? "-0" : "0", (size_t)len + 1);
   else if (ax >= 1e-5 && ax < 1e22) {
     uint64_t bits;
     memcpy(&bits, &ax, sizeof bits);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "../base/base_int.h"
@@ -423,6 +424,236 @@ cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, 
   }
   double H = 20 + nterm * coef_row(nmodel) + 45 + (nmodel > 1 ? 24 : 0);
   cn_status st = figure_write(path, 640, H, draw_coef, &c, title, desc.data, d);
+  cn__buf_free(&desc);
+  return st;
+}
+
+/* ---- network maps ---- */
+
+typedef struct map_ctx {
+  const cn_net_stages *s;
+  const cn_netmap_opts *o;
+  int32_t nk;          /* nodes drawn */
+  const int32_t *keep; /* their ids in s, by decreasing union weighted degree */
+  const int32_t *pos;  /* node id -> index in keep, -1 when not drawn */
+  const double *xy;    /* positions of the drawn nodes, 2 per node */
+  double *const *str;  /* per stage: weighted degree of every node */
+  double *const *core; /* per stage: 1 core, 0 periphery */
+  int32_t *const *eu, *const *ev;
+  double *const *ew;
+  const int64_t *m; /* per stage: distinct edges */
+} map_ctx;
+
+#define MAP_PANEL 460.0
+#define MAP_PAD 14.0
+
+static int cmp_desc(const void *a, const void *b, void *ctx) {
+  const double *v = ctx;
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  if (v[x] != v[y]) return v[x] < v[y] ? 1 : -1;
+  return (x > y) - (x < y);
+}
+
+static void draw_map(cairo_t *cr, double W, double H, const void *ctx) {
+  const map_ctx *c = ctx;
+  int ns = c->s->nstage;
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  for (int32_t k = 0; k < c->nk; k++) {
+    x0 = fmin(x0, c->xy[2 * k]), x1 = fmax(x1, c->xy[2 * k]);
+    y0 = fmin(y0, c->xy[2 * k + 1]), y1 = fmax(y1, c->xy[2 * k + 1]);
+  }
+  if (!(x1 > x0)) x0 -= 1, x1 += 1;
+  if (!(y1 > y0)) y0 -= 1, y1 += 1;
+  double span = fmax(x1 - x0, y1 - y0), top = 26, rmax = 7;
+  double smax = 0, wmax = 0; /* one scale for every stage */
+  for (int q = 0; q < ns; q++) {
+    for (int32_t k = 0; k < c->nk; k++) smax = fmax(smax, c->str[q][c->keep[k]]);
+    for (int64_t e = 0; e < c->m[q]; e++) wmax = fmax(wmax, c->ew[q][e]);
+  }
+  for (int q = 0; q < ns; q++) {
+    double px = q * MAP_PANEL, inner = MAP_PANEL - 2 * (MAP_PAD + rmax);
+    double ox = px + MAP_PAD + rmax + (inner - (x1 - x0) / span * inner) / 2;
+    double oy = top + MAP_PAD + rmax + (inner - (y1 - y0) / span * inner) / 2;
+#define MX(k) (ox + (c->xy[2 * (k)] - x0) / span * inner)
+#define MY(k) (oy + (c->xy[2 * (k) + 1] - y0) / span * inner)
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_font_size(cr, 12);
+    text_at(cr, px + MAP_PANEL / 2, top - 8, c->o->stage_names[q], 0.5);
+    cairo_set_line_width(cr, 0.6);
+    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    cairo_rectangle(cr, px + 4, top, MAP_PANEL - 8, MAP_PANEL);
+    cairo_stroke(cr);
+    for (int64_t e = 0; e < c->m[q]; e++) { /* edges between drawn nodes, width by weight */
+      int32_t a = c->pos[c->eu[q][e]], b = c->pos[c->ev[q][e]];
+      if (a < 0 || b < 0) continue;
+      cairo_set_source_rgba(cr, 0.45, 0.45, 0.45, 0.55);
+      cairo_set_line_width(cr, 0.3 + 1.7 * log1p(c->ew[q][e]) / log1p(wmax > 0 ? wmax : 1));
+      cairo_move_to(cr, MX(a), MY(a));
+      cairo_line_to(cr, MX(b), MY(b));
+      cairo_stroke(cr);
+    }
+    for (int32_t k = c->nk - 1; k >= 0; k--) { /* the largest last, on top */
+      int32_t i = c->keep[k];
+      double sv = c->str[q][i];
+      if (!(sv > 0)) continue; /* not in this stage */
+      double r = 1.6 + (rmax - 1.6) * sqrt(sv / smax);
+      if (c->core[q][i] > 0.5) cairo_set_source_rgb(cr, 0.72, 0.13, 0.13);
+      else cairo_set_source_rgb(cr, 0.55, 0.66, 0.82);
+      cairo_new_path(cr);
+      cairo_arc(cr, MX(k), MY(k), r, 0, 2 * M_PI);
+      cairo_fill_preserve(cr);
+      cairo_set_source_rgb(cr, 1, 1, 1);
+      cairo_set_line_width(cr, 0.4);
+      cairo_stroke(cr);
+    }
+    /* labels of the stage's largest nodes */
+    cairo_set_font_size(cr, 8);
+    int shown = 0;
+    int32_t *ord = cn_malloc((size_t)c->nk * sizeof *ord + 4);
+    if (ord) {
+      for (int32_t k = 0; k < c->nk; k++) ord[k] = c->keep[k];
+      qsort_r(ord, (size_t)c->nk, sizeof *ord, cmp_desc, c->str[q]);
+      for (int32_t k = 0; k < c->nk && shown < c->o->label_top; k++) {
+        int32_t i = ord[k], j = c->pos[i];
+        if (!(c->str[q][i] > 0)) break;
+        char num[32];
+        const char *lab = c->s->labels ? c->s->labels[i] : NULL;
+        if (c->o->names && c->o->names[i]) lab = c->o->names[i];
+        if (!lab) snprintf(num, sizeof num, "%lld", (long long)c->s->ids[i]), lab = num;
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        double lx = MX(j) + 5, ly = MY(j) - 4;
+        cairo_text_extents_t te;
+        cairo_text_extents(cr, lab, &te);
+        if (lx + te.x_advance > px + MAP_PANEL - 6) lx = MX(j) - 5 - te.x_advance; /* keep it inside */
+        if (ly - 8 < top + 2) ly = MY(j) + 11;
+        cairo_move_to(cr, lx, ly);
+        cairo_show_text(cr, lab);
+        shown++;
+      }
+      cn_free(ord);
+    }
+#undef MX
+#undef MY
+  }
+  /* the legend */
+  double ly = H - 14;
+  cairo_set_font_size(cr, 10);
+  cairo_new_path(cr);
+  cairo_set_source_rgb(cr, 0.72, 0.13, 0.13);
+  cairo_arc(cr, 16, ly - 3.5, 4, 0, 2 * M_PI);
+  cairo_fill(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  text_at(cr, 24, ly, "core", 0);
+  cairo_new_path(cr);
+  cairo_set_source_rgb(cr, 0.55, 0.66, 0.82);
+  cairo_arc(cr, 66, ly - 3.5, 4, 0, 2 * M_PI);
+  cairo_fill(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  text_at(cr, 74, ly, "periphery (Borgatti-Everett); size: weighted degree; width: joint applications", 0);
+  (void)W;
+}
+
+/* The Borgatti–Everett core of a stage on its own nodes (those with
+ * edges in it, as `net metrics` has a year's graph): core[i] for the n
+ * nodes of the shared set, 0 for the others. */
+static cn_status stage_core(const cn_graph *g, int32_t n, int64_t m, const double *str, const int32_t *eu,
+                            const int32_t *ev, const double *ew, double *core, cn_diag *d) {
+  (void)g;
+  cn_status st = CN_OK;
+  int32_t *loc = cn_malloc((size_t)n * sizeof *loc), *lu = cn_malloc((size_t)m * sizeof *lu),
+          *lv = cn_malloc((size_t)m * sizeof *lv), nl = 0;
+  double *c = cn_malloc((size_t)n * sizeof *c);
+  cn_graph *h = NULL;
+  if (!loc || !lu || !lv || !c) {
+    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  for (int32_t i = 0; i < n; i++) loc[i] = str[i] > 0 ? nl++ : -1;
+  for (int64_t e = 0; e < m; e++) lu[e] = loc[eu[e]], lv[e] = loc[ev[e]];
+  if ((st = cn_graph_from_edges(nl, m, lu, lv, ew, &h, d)) != CN_OK) goto done;
+  if ((st = cn_graph_core_periphery(h, false, c, NULL, NULL, d)) != CN_OK) goto done;
+  for (int32_t i = 0; i < n; i++) core[i] = loc[i] >= 0 ? c[loc[i]] : 0;
+done:
+  cn_graph_free(h);
+  cn_free(loc), cn_free(lu), cn_free(lv), cn_free(c);
+  return st;
+}
+
+cn_status cn_plot_network(const char *path, const char *title, const cn_net_stages *s,
+                          const cn_netmap_opts *o, cn_diag *d) {
+  int ns = s->nstage;
+  if (ns < 1 || ns > CN_NET_MAXSTAGE) return cn_diag_set(d, CN_EUSAGE, "between 1 and %d stages", CN_NET_MAXSTAGE);
+  if (s->n == 0) return cn_diag_set(d, CN_EDATA, "no edges in the years asked for: nothing to draw");
+  cn_status st = CN_OK;
+  int32_t n = s->n, nk = n;
+  const cn_graph *U = s->graphs[ns];
+  int64_t mu = cn_graph_m(U);
+  double *su = cn_malloc((size_t)n * sizeof *su), *xy = NULL, *str[CN_NET_MAXSTAGE] = {0},
+         *core[CN_NET_MAXSTAGE] = {0}, *ew[CN_NET_MAXSTAGE] = {0}, *uw = NULL;
+  int32_t *keep = cn_malloc((size_t)n * sizeof *keep), *pos = cn_malloc((size_t)n * sizeof *pos),
+          *eu[CN_NET_MAXSTAGE] = {0}, *ev[CN_NET_MAXSTAGE] = {0}, *uu = NULL, *uv = NULL;
+  int64_t m[CN_NET_MAXSTAGE] = {0};
+  cn_graph *sub = NULL;
+  cn_buf desc = {0};
+  if (!su || !keep || !pos) goto oom;
+  cn_graph_strength(U, su);
+  for (int32_t i = 0; i < n; i++) keep[i] = i;
+  qsort_r(keep, (size_t)n, sizeof *keep, cmp_desc, su);
+  if (o->max_nodes > 0 && n > o->max_nodes) nk = o->max_nodes;
+  for (int32_t i = 0; i < n; i++) pos[i] = -1;
+  for (int32_t k = 0; k < nk; k++) pos[keep[k]] = k;
+  /* the layout: the union graph on the drawn nodes */
+  uu = cn_malloc((size_t)(mu + 1) * sizeof *uu), uv = cn_malloc((size_t)(mu + 1) * sizeof *uv);
+  uw = cn_malloc((size_t)(mu + 1) * sizeof *uw);
+  xy = cn_malloc((size_t)(2 * nk + 2) * sizeof *xy);
+  if (!uu || !uv || !uw || !xy) goto oom;
+  cn_graph_edges(U, uu, uv, uw);
+  int64_t mk = 0;
+  for (int64_t e = 0; e < mu; e++)
+    if (pos[uu[e]] >= 0 && pos[uv[e]] >= 0) uu[mk] = pos[uu[e]], uv[mk] = pos[uv[e]], uw[mk++] = uw[e];
+  if ((st = cn_graph_from_edges(nk, mk, uu, uv, uw, &sub, d)) != CN_OK) goto done;
+  if ((st = cn_graph_layout(sub, o->layout, o->seed, xy, d)) != CN_OK) goto done;
+  for (int q = 0; q < ns; q++) {
+    const cn_graph *g = s->graphs[q];
+    m[q] = cn_graph_m(g);
+    str[q] = cn_malloc((size_t)n * sizeof **str);
+    core[q] = cn_calloc((size_t)n, sizeof **core);
+    eu[q] = cn_malloc((size_t)(m[q] + 1) * sizeof **eu);
+    ev[q] = cn_malloc((size_t)(m[q] + 1) * sizeof **ev);
+    ew[q] = cn_malloc((size_t)(m[q] + 1) * sizeof **ew);
+    if (!str[q] || !core[q] || !eu[q] || !ev[q] || !ew[q]) goto oom;
+    cn_graph_strength(g, str[q]);
+    cn_graph_edges(g, eu[q], ev[q], ew[q]);
+    if (m[q] > 0 && (st = stage_core(g, n, m[q], str[q], eu[q], ev[q], ew[q], core[q], d)) != CN_OK) goto done;
+  }
+  char line[160];
+  snprintf(line, sizeof line, "Co-applicant network by stage: ");
+  cn__buf_append(&desc, line, strlen(line));
+  for (int q = 0; q < ns; q++) {
+    if (q) cn__buf_append(&desc, ", ", 2);
+    cn__buf_append(&desc, o->stage_names[q], strlen(o->stage_names[q]));
+  }
+  if (nk < n)
+    snprintf(line, sizeof line, "; the %d nodes of largest weighted degree over the stages (of %d)", (int)nk, (int)n);
+  else
+    snprintf(line, sizeof line, "; all %d nodes", (int)n);
+  cn__buf_append(&desc, line, strlen(line));
+  const char *tail = "; node size by weighted degree, the Borgatti-Everett core in red, edge width by joint "
+                     "applications; positions from one layout of all stages.";
+  cn__buf_append(&desc, tail, strlen(tail));
+  if (desc.failed) goto oom;
+  map_ctx c = {s, o, nk, keep, pos, xy, str, core, eu, ev, ew, m};
+  st = figure_write(path, MAP_PANEL * ns, MAP_PANEL + 26 + 30, draw_map, &c, title, desc.data, d);
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  for (int q = 0; q < ns; q++) cn_free(str[q]), cn_free(core[q]), cn_free(eu[q]), cn_free(ev[q]), cn_free(ew[q]);
+  cn_free(su), cn_free(keep), cn_free(pos), cn_free(xy), cn_free(uu), cn_free(uv), cn_free(uw);
+  cn_graph_free(sub);
   cn__buf_free(&desc);
   return st;
 }

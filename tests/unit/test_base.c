@@ -65,6 +65,8 @@ TEST(fmt_double_shortest_round_trip) {
   CHECK_STR(buf, "1e+300");
   cn__fmt_double(-0.0, buf, sizeof buf);
   CHECK_STR(buf, "-0");
+  cn__fmt_double(0.0, buf, sizeof buf); /* a string of two bytes: read no further (ASan) */
+  CHECK_STR(buf, "0");
   cn_rng r;
   cn_rng_seed(&r, 11, 0);
   for (int i = 0; i < 100000; i++) {

@@ -52,4 +52,28 @@ for th in 1 2; do
     echo "fread: not installed (R data.table), no peer in this run"
   fi
 done
-rm -f "$OUT/cn.times" "$OUT/fr.times"
+# writing the table back as CSV: coinnet's writer (OMP_NUM_THREADS
+# threads format the rows) against data.table::fwrite, interleaved
+for th in 1 2; do
+  : >"$OUT/cn.times"
+  : >"$OUT/fr.times"
+  for i in $(seq "$RUNS"); do
+    line=$(OMP_NUM_THREADS=$th CN_THREADS=$th "$B/bench/csv_read" "$F" "$OUT/written.csv" | tail -1)
+    echo "$line" | field write_seconds >>"$OUT/cn.times"
+    last=$line
+    if [ $have_fread = yes ]; then
+      Rscript -e "suppressMessages(library(data.table)); setDTthreads($th);
+        d <- fread('$F', nThread = $th, showProgress = FALSE);
+        t <- system.time(fwrite(d, '$OUT/written-fw.csv', nThread = $th, showProgress = FALSE))[['elapsed']];
+        cat(sprintf('%.3f\n', t))" >>"$OUT/fr.times"
+    fi
+  done
+  cs=$(median <"$OUT/cn.times")
+  echo "coinnet write, $th thread(s): median $cs s ($(echo "$last" | field write_mb_per_s) MB/s in the last run) of $(tr '\n' ' ' <"$OUT/cn.times")"
+  if [ $have_fread = yes ]; then
+    fs=$(median <"$OUT/fr.times")
+    echo "fwrite, $th thread(s): median $fs s of $(tr '\n' ' ' <"$OUT/fr.times")"
+    awk -v a="$cs" -v b="$fs" -v t="$th" 'BEGIN { printf "time ratio coinnet / fwrite, %d thread(s) = %.2f\n", t, a / b }'
+  fi
+done
+rm -f "$OUT/cn.times" "$OUT/fr.times" "$OUT/written.csv" "$OUT/written-fw.csv"

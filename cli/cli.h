@@ -26,6 +26,7 @@ extern const cli_cmd cli_heckman_cmds[];
 extern const cli_cmd cli_measure_cmds[];
 extern const cli_cmd cli_sfa_cmds[];
 extern const cli_cmd cli_table_cmds[];
+extern const cli_cmd cli_plot_cmds[];
 extern const cli_cmd cli_gen_cmds[];
 
 /* `coinnet measure prody` and `measure expy` (cli/measure_sophist.c),
@@ -104,6 +105,13 @@ int cli_named_args(int argc, char **argv, const char *cmd, const char *const *na
  * of words that name it in *words; NULL when there is none (then *words is 1
  * when argv[0] is a group, 0 when it is not a command). */
 const cli_cmd *cli_find(int argc, char **argv, int *words);
+
+/* Splits "a,b,c" into a NULL-terminated list that lives until the command
+ * ends (cli_free_lists); NULL with *n = 0 when out of memory. */
+const char **cli_split_list(const char *s, int *n);
+/* Reads the saved model NAME (a JSON file, or NAME.json as `--name NAME`
+ * keeps it) into *m; returns 0 or the exit code, the error printed. */
+int cli_read_model(const char *name, cn_model **m);
 
 /* The prefix of messages: "coinnet GROUP". */
 extern const char *cli_prefix;

@@ -211,9 +211,7 @@ static bool keep_list(void *p) {
   return true;
 }
 
-/* Splits "a,b,c" into a NULL-terminated list that lives until the command
- * ends (cli_free_lists); NULL with *n = 0 when out of memory. */
-static const char **split_list(const char *s, int *n) {
+const char **cli_split_list(const char *s, int *n) {
   int k = 1;
   for (const char *p = s; *p; p++) k += *p == ',';
   const char **out = calloc((size_t)k + 1, sizeof *out);
@@ -288,11 +286,11 @@ int cli_read_opt(int argc, char **argv, int *i, cn_read_opts *o) {
     return r;
   }
   if ((r = cli_opt(argc, argv, i, "--string", &v)) != 0) {
-    if (r > 0) o->string_cols = split_list(v, &o->n_string_cols);
+    if (r > 0) o->string_cols = cli_split_list(v, &o->n_string_cols);
     return r;
   }
   if ((r = cli_opt(argc, argv, i, "--na", &v)) != 0) {
-    if (r > 0) o->na_strings = split_list(v, &o->n_na_strings);
+    if (r > 0) o->na_strings = cli_split_list(v, &o->n_na_strings);
     return r;
   }
   if (cli_flag(argv, *i, "--no-header")) {
@@ -508,5 +506,24 @@ int cli_out_dir(const char *cmd, const char *opt, const char *dir, bool create) 
   }
 done:
   free(p);
+  return rc;
+}
+
+int cli_read_model(const char *name, cn_model **m) {
+  cn_diag d;
+  const char *p = name;
+  char *alt = NULL;
+  if (access(p, F_OK) != 0) { /* a name kept by `--name N` stands for N.json */
+    size_t L = strlen(p);
+    if (!(alt = malloc(L + 6))) {
+      fprintf(stderr, "%s: out of memory\n", cli_prefix);
+      return 5;
+    }
+    memcpy(alt, p, L);
+    memcpy(alt + L, ".json", 6);
+    if (access(alt, F_OK) == 0) p = alt;
+  }
+  int rc = cn_model_read_json(p, m, &d) == CN_OK ? 0 : cli_fail(&d);
+  free(alt);
   return rc;
 }

@@ -12,10 +12,10 @@ const char *cli_prefix = "coinnet";
  * (`coinnet reg DATA FORMULA`). */
 static const cli_cmd *const groups[] = {cli_data_cmds, cli_names_cmds, cli_net_cmds,
                                         cli_reg_cmds, cli_iv_cmds, cli_probit_cmds, cli_tobit_cmds,
-                                        cli_heckman_cmds, cli_sfa_cmds, cli_table_cmds, cli_measure_cmds,
+                                        cli_heckman_cmds, cli_sfa_cmds, cli_table_cmds, cli_plot_cmds, cli_measure_cmds,
                                         cli_gen_cmds, cli_run_cmds, cli_demo_cmds};
 static const char *const group_names[] = {"data", "names", "net", "reg", "iv", "probit", "tobit", "heckman", "sfa",
-                                          "table", "measure", "gen", "run", "demo"};
+                                          "table", "plot", "measure", "gen", "run", "demo"};
 static const char *const group_summaries[] = {
     "describe, convert (csv, tsv, dta, sqlite), gen, keep, winsor, merge, lag",
     "applicant names: normalize, classify",
@@ -27,6 +27,7 @@ static const char *const group_summaries[] = {
     "Heckman selection model (two-step, or IMR as a control)",
     "stochastic frontiers: ALS, Battese-Coelli 1992 and 1995 (FRONTIER 4.1)",
     "saved models side by side: the paper's regression table (esttab)",
+    "figures of saved models: coefficient plots",
     "trade and value-chain measures (spec/measures.md)",
     "synthetic raw data with a known truth (docs/gen.md)",
     "a study script: its commands in order, then report.md and report.html",

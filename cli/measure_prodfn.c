@@ -69,6 +69,7 @@ static int parse(int argc, char **argv, const char *cmd, pf_args *a) {
     }
     if (hit) continue;
     if (cli_flag(argv, i, "--log")) a->o.take_logs = true;
+    else if (cli_flag(argv, i, "--survival")) a->o.survival = true;
     else if (!markup && cli_flag(argv, i, "--json")) a->json = true;
     else if (markup && cli_flag(argv, i, "--no-correction")) a->mk.no_correction = true;
     else if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option(cmd, argv[i]);
@@ -82,7 +83,16 @@ static int parse(int argc, char **argv, const char *cmd, pf_args *a) {
   if (!strcmp(a->method, "acf")) a->o.method = CN_PF_ACF;
   else if (!strcmp(a->method, "lp")) a->o.method = CN_PF_LP;
   else if (!strcmp(a->method, "op")) a->o.method = CN_PF_OP;
-  else return cli_usage(cmd, "--method is acf, lp or op (got \"%s\")", a->method);
+  else if (!strcmp(a->method, "wrdg")) a->o.method = CN_PF_WRDG;
+  else return cli_usage(cmd, "--method is acf, lp, op or wrdg (got \"%s\")", a->method);
+  if (a->o.survival && a->o.method != CN_PF_OP)
+    return cli_usage(cmd, "--survival is Olley-Pakes's correction: it goes with --method op");
+  if (a->o.survival && a->coefp) return cli_usage(cmd, "--survival estimates the function: not with --coef");
+  if (a->o.method == CN_PF_WRDG && a->law)
+    return cli_usage(cmd, "--law does not apply to wrdg (its second equation has a polynomial of the lagged state "
+                          "inputs and proxy, of degree --poly)");
+  if (a->o.method == CN_PF_WRDG && a->start)
+    return cli_usage(cmd, "--start does not apply to wrdg (its criterion is minimised in closed form)");
   if (!strcmp(a->form, "cd")) a->o.form = CN_PF_CD;
   else if (!strcmp(a->form, "tl")) a->o.form = CN_PF_TL;
   else return cli_usage(cmd, "--form is cd or tl (got \"%s\")", a->form);
@@ -179,7 +189,11 @@ static void report_rows(const cn_prodfn_result *r, const pf_args *a) {
   if (r->dropped_nonpos)
     fprintf(stderr, "%s: note: %lld row%s with a non-positive output or input left out (--log)\n", cli_prefix,
             (long long)r->dropped_nonpos, r->dropped_nonpos == 1 ? "" : "s");
-  if (r->no_lag)
+  if (r->no_lag && a->o.method == CN_PF_WRDG && !a->coef)
+    fprintf(stderr, "%s: note: %lld row%s without the previous period (a firm's first year or a gap) not in the "
+            "estimation (phi, eps and omega from the estimates)\n", cli_prefix, (long long)r->no_lag,
+            r->no_lag == 1 ? "" : "s");
+  else if (r->no_lag)
     fprintf(stderr, "%s: note: %lld row%s without the previous period (a firm's first year or a gap) in the first "
             "stage only\n", cli_prefix, (long long)r->no_lag, r->no_lag == 1 ? "" : "s");
   for (int g = 0; g < r->n_group; g++)
@@ -189,18 +203,24 @@ static void report_rows(const cn_prodfn_result *r, const pf_args *a) {
 }
 
 static void print_group(const cn_prodfn_result *r, int g, const pf_args *a) {
-  static const char *const mname[] = {"Olley-Pakes", "Levinsohn-Petrin", "Ackerberg-Caves-Frazer"};
+  static const char *const mname[] = {"Olley-Pakes", "Levinsohn-Petrin", "Ackerberg-Caves-Frazer", "Wooldridge"};
   const cn_prodfn_group *G = &r->group[g];
   const cn_model *m = G->model;
   if (g) printf("\n");
   printf("Production function, %s, %s, output %s%s%s%s%s\n", mname[a->o.method],
          a->o.form == CN_PF_TL ? "translog" : "Cobb-Douglas", a->o.output, a->o.by ? ", " : "",
          a->o.by ? a->o.by : "", a->o.by ? " = " : "", a->o.by ? G->name : "");
+  if (a->o.method == CN_PF_WRDG && !a->coef) {
+    printf("Observations: %lld (both equations; %lld in all); firms %lld\n", (long long)G->n_second,
+           (long long)G->n_first, (long long)G->n_firms);
+    printf("Criterion = %.10g (linear GMM, closed form)\n", G->objective);
+  } else {
   printf("Observations: first stage %lld, second stage %lld; firms %lld\n", (long long)G->n_first,
          (long long)G->n_second, (long long)G->n_firms);
   printf("Criterion = %.10g, %s after %d iterations (start: %s)\n", G->objective,
          G->converged ? "converged" : "NOT converged", G->iterations,
          G->start_used == 0 ? "first stage" : G->start_used == 1 ? "OLS" : "given");
+  }
   if (a->o.reps > 0) printf("Bootstrap: %d of %d replications (firm blocks, seed %llu)\n", G->reps_ok, a->o.reps,
                             (unsigned long long)a->o.seed);
   printf("\n");

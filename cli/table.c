@@ -154,7 +154,7 @@ static int table_main(int argc, char **argv, const cn_regtable_format *force, ch
   int nlabelf = 0, nren = 0, nind = 0, nadd = 0, nnotes = 0;
   enum { MAX_LABELS = 1000000 };
   cn_table **lts = keep(&A, calloc(na, sizeof *lts));
-  char *out = NULL, *alt = NULL;
+  char *out = NULL;
   int n = 0, rc = 0, nparen = 0;
   cn_diag d;
   if (A.failed) goto oom;
@@ -397,22 +397,8 @@ static int table_main(int argc, char **argv, const cn_regtable_format *force, ch
       if ((rc = read_labels(labelf[q], &lts[q], ln, lb, &o.n_labels, MAX_LABELS)) != 0) goto done;
     o.label_names = ln, o.labels = lb;
   }
-  for (int j = 0; j < n; j++) {
-    /* a name kept by `--name N` stands for N.json */
-    const char *p = paths[j];
-    if (access(p, F_OK) != 0) {
-      size_t L = strlen(p);
-      cn_free(alt);
-      if (!(alt = cn_malloc(L + 6))) goto oom;
-      memcpy(alt, p, L);
-      memcpy(alt + L, ".json", 6);
-      if (access(alt, F_OK) == 0) p = alt;
-    }
-    if (cn_model_read_json(p, &models[j], &d) != CN_OK) {
-      rc = cli_fail(&d);
-      goto done;
-    }
-  }
+  for (int j = 0; j < n; j++)
+    if ((rc = cli_read_model(paths[j], &models[j])) != 0) goto done;
   const cn_model *const *ms = (const cn_model *const *)models;
   if (to_file) {
     if (cn_regtable_write(ms, n, &o, outp, &d) != CN_OK) rc = cli_fail(&d);
@@ -437,7 +423,6 @@ done:
   for (int q = 0; lts && q < nlabelf; q++) cn_table_free(lts[q]);
   arena_free(&A);
   cn_free(out);
-  cn_free(alt);
   return rc;
 }
 

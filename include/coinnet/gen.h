@@ -34,7 +34,7 @@ typedef struct cn_gen_counts {
   int64_t customs_records;           /* rows of customs.csv */
 } cn_gen_counts;
 
-/* Writes patents.csv, firms.csv, cities.csv, theta.csv, truth.json,
+/* Writes patents.csv, firms.csv, production.csv, cities.csv, theta.csv, truth.json,
  * truth_wdc.csv and (with o->bec) customs.csv, from cn_gen_customs, into dir (created when missing; files replaced), as
  * docs/gen.md describes. The same options give byte-identical files.
  * Unknown scale: CN_EUSAGE; a file that cannot be written: CN_EDATA. */

@@ -29,6 +29,10 @@ int32_t cn_graph_n(const cn_graph *g);
 int64_t cn_graph_m(const cn_graph *g);   /* distinct edges */
 double cn_graph_total_weight(const cn_graph *g);
 
+/* The distinct edges, each once with u < v, in increasing (u, v) order,
+ * into u, v, w (room for cn_graph_m(g) each). */
+void cn_graph_edges(const cn_graph *g, int32_t *u, int32_t *v, double *w);
+
 /* Weighted degree (strength, the paper's WDC) and degree (partners). */
 void cn_graph_strength(const cn_graph *g, double *out);
 void cn_graph_degree(const cn_graph *g, double *out);
@@ -71,6 +75,13 @@ cn_status cn_graph_core_periphery(const cn_graph *g, bool valued, double *core, 
 cn_status cn_graph_coreness_continuous(const cn_graph *g, bool valued, double *c, double *fit,
                                        cn_diag *d);
 
+/* Node positions for a map: igraph's Fruchterman–Reingold (500
+ * iterations, the default), Kamada–Kawai or DrL (for large graphs), on the
+ * simple graph, from igraph's generator seeded with seed: the same graph
+ * and seed give the same positions. xy has 2·n entries (x, y per node). */
+typedef enum cn_layout { CN_LAYOUT_FR = 0, CN_LAYOUT_KK = 1, CN_LAYOUT_DRL = 2 } cn_layout;
+cn_status cn_graph_layout(const cn_graph *g, cn_layout kind, uint64_t seed, double *xy, cn_diag *d);
+
 /* Measures of an edge list, one row per node and year: `net metrics`.
  * The table has columns u and v (both integer ids or both text labels),
  * and optionally year (integer) and weight (number; a column named
@@ -100,6 +111,27 @@ extern const char *const cn_net_measure_names[];
 
 cn_status cn_net_metrics(const cn_table *edges, cn_net_opts *o, cn_table **out,
                          cn_diag *d);
+
+#define CN_NET_MAXSTAGE 16
+/* The graphs of an edge list's stages (years from[s] to to[s], inclusive;
+ * every edge when the list has no year), all on one node set: the nodes of
+ * the edges in some stage, node k being the list's id ids[k] (labels[k]
+ * its text label when the list has text labels, else labels is NULL).
+ * graphs[s] is stage s (repeated pairs summed), graphs[nstage] the union
+ * of the stages; edges[s] the edges read into stage s, edges[CN_NET_MAXSTAGE]
+ * into the union. Free with cn_net_stages_free. */
+typedef struct cn_net_stages {
+  int32_t n;
+  int nstage;
+  int64_t *ids;
+  char **labels;
+  cn_graph **graphs;
+  int64_t edges[CN_NET_MAXSTAGE + 1];
+  int64_t dropped; /* edges with a missing value */
+} cn_net_stages;
+cn_status cn_net_stage_graphs(const cn_table *edges, const cn_net_opts *o, int nstage, const int64_t *from,
+                              const int64_t *to, cn_net_stages *out, cn_diag *d);
+void cn_net_stages_free(cn_net_stages *s);
 
 /* From patent records to yearly co-applicant graphs (spec/network.md §1). */
 typedef struct cn_build_opts {

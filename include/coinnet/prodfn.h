@@ -17,9 +17,11 @@
 extern "C" {
 #endif
 
-typedef enum cn_prodfn_method { CN_PF_OP = 0, CN_PF_LP = 1, CN_PF_ACF = 2 } cn_prodfn_method;
+/* wrdg: Wooldridge's (2009) two equations as one GMM system (prodest's
+ * prodestWRDG), linear in its parameters: solved in closed form. */
+typedef enum cn_prodfn_method { CN_PF_OP = 0, CN_PF_LP = 1, CN_PF_ACF = 2, CN_PF_WRDG = 3 } cn_prodfn_method;
 /* Cobb–Douglas (the inputs) or translog (also their squares and
- * products, ACF only). */
+ * products; acf and wrdg). */
 typedef enum cn_prodfn_form { CN_PF_CD = 0, CN_PF_TL = 1 } cn_prodfn_form;
 
 #define CN_PF_MAXIN 8 /* free plus state inputs */
@@ -39,6 +41,9 @@ typedef struct cn_prodfn_opts {
   int poly;         /* degree of the first-stage polynomial; 0: 3 */
   int law;          /* degree of the law of motion g(omega_{t-1}); 0: 1 (AR(1)) */
   const double *start; /* starting values (one per coefficient); NULL: the first stage and OLS */
+  bool survival;    /* op: Olley-Pakes's survival correction (a probit of staying in the
+                       sample next period on the first stage's polynomial of the state
+                       inputs and the proxy; its fit at t - 1 enters g with omega_{t-1}) */
   int reps;         /* bootstrap replications (firm blocks); 0: no standard errors */
   uint64_t seed;
   /* Given coefficients instead of estimates (markups from a published or
@@ -59,7 +64,7 @@ typedef struct cn_prodfn_group {
   double objective;  /* the second stage's criterion at the estimate */
   bool converged;
   int iterations;    /* of the polish from the chosen start */
-  int start_used;    /* 0: first stage, 1: OLS, 2: the given start */
+  int start_used;    /* 0: first stage, 1: OLS, 2: the given start, 3: none (wrdg: closed form) */
   int reps_ok;       /* bootstrap replications that converged */
   int64_t n_first, n_second, n_firms;
 } cn_prodfn_group;

@@ -3,6 +3,7 @@
 #define COINNET_REPORT_H
 
 #include "coinnet/base.h"
+#include "coinnet/net.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,6 +27,41 @@ cn_status cn_plot_panels(const char *path, const char *title, const char *xlabel
                          const double *x, int n, int nseries,
                          const double *const *y, const char *const *names,
                          cn_diag *d);
+
+/* A coefficient plot: terms in rows from the top (the name at the left),
+ * each model's estimate a marker (circle, square, triangle, diamond, in
+ * shades that stay apart in greyscale) with its interval [lo, hi] as a
+ * capped bar, the models of a term side by side; a dashed line at zero,
+ * which the axis always shows; a legend of the models when there are
+ * several. b, lo and hi are nmodel × nterm, model by model; a NaN b leaves
+ * the marker out (the term is not in that model), NaN bounds the bar.
+ * xlabel NULL: "estimate". Formats, title and the SVG <desc> as
+ * cn_plot_panels; same inputs give byte-identical files. */
+cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, int nmodel,
+                       const char *const *models, int nterm, const char *const *terms,
+                       const double *b, const double *lo, const double *hi, cn_diag *d);
+
+/* Options of a network map. Zero-initialize. */
+typedef struct cn_netmap_opts {
+  cn_layout layout;                /* CN_LAYOUT_FR (default), KK or DRL */
+  uint64_t seed;                   /* the layout's seed */
+  int label_top;                   /* name the N largest nodes of each stage */
+  int max_nodes;                   /* draw the N largest (union weighted degree); 0: all */
+  const char *const *stage_names;  /* one per stage, above its panel */
+  const char *const *names;        /* NULL, or a name per node of s (NULL: its label or id) */
+} cn_netmap_opts;
+
+/* A network map of the stages of s, side by side with one layout (from the
+ * union of the stages, on the drawn nodes) and one scale: node area by the
+ * stage's weighted degree, the stage's Borgatti–Everett core (binary) in
+ * red and the periphery in light blue, edges as grey lines of width
+ * growing with log(1 + weight), labels of the largest nodes kept inside
+ * the panel, a legend under the panels. A node without edges in a stage
+ * is not drawn there. Formats, title and <desc> (which says how many nodes
+ * are drawn and how they were chosen) as cn_plot_panels; same inputs and
+ * seed give byte-identical files. */
+cn_status cn_plot_network(const char *path, const char *title, const cn_net_stages *s,
+                          const cn_netmap_opts *o, cn_diag *d);
 
 #ifdef __cplusplus
 }

@@ -100,5 +100,7 @@ bool cn__parse_double(const char *s, size_t n, double *out);
 bool cn__parse_int64(const char *s, size_t n, int64_t *out);
 /* Writes the shortest decimal text that reads back to x (C locale). */
 int cn__fmt_double(double x, char *buf, size_t n);
+/* The same text from printf and strtod (slow): cn__fmt_double's reference. */
+int cn__fmt_double_libc(double x, char *buf, size_t n);
 
 #endif

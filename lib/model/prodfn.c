@@ -59,6 +59,7 @@ typedef struct pf_spec {
   int nt;              /* production-function terms (acf: all; op, lp: the state terms) */
   pf_term t[PF_MAXT];
   int poly, law;
+  bool surv; /* op: Olley–Pakes's survival probability in the law of motion */
   const double *start;
 } pf_spec;
 
@@ -69,6 +70,7 @@ typedef struct pf_sample {
   int64_t n, nfirm;
   double *y, *v[PF_MAXV];
   int64_t *lag, *fstart;
+  signed char *chi; /* the firm is in the sample the next period: 1, 0; −1 at the sample's last period */
 } pf_sample;
 
 /* The estimate from one sample. */
@@ -96,7 +98,9 @@ typedef struct pf_gmm {
   double *Z;      /* q × n */
   double *C;      /* q × q lower Cholesky factor of Z'Z */
   double *phi, *phil, *res; /* res: y − free (op, lp) */
-  double *w, *wl, *xi, *Q;  /* work: n each, Q (law + 1) × n */
+  double *w, *wl, *xi, *Q;  /* work: n each, Q nlaw × n */
+  const double *pl;         /* op --survival: the survival probability at t − 1 (n); NULL: none */
+  int nlaw;                 /* columns of the law of motion: law + 1, or (law + 1)(law + 2)/2 with pl */
 } pf_gmm;
 
 /* ξ: the part of ω = φ − Xθ that the polynomial of ω_{t−1} does not
@@ -117,12 +121,34 @@ static void gmm_xi(const pf_gmm *g, const double *th) {
   mu /= (long double)n;
   for (int64_t i = 0; i < n; i++) ss += (g->wl[i] - mu) * (g->wl[i] - mu);
   double sd = ss > 0 ? (double)sqrtl(ss / n) : 1;
-  for (int c = 0; c <= L; c++) {
-    double *q = g->Q + (size_t)c * n;
-    for (int64_t i = 0; i < n; i++) q[i] = c == 0 ? 1 : q[i - (int64_t)n] * (g->wl[i] - (double)mu) / sd;
+  int nq = g->nlaw;
+  if (!g->pl)
+    for (int c = 0; c <= L; c++) {
+      double *q = g->Q + (size_t)c * n;
+      for (int64_t i = 0; i < n; i++) q[i] = c == 0 ? 1 : q[i - (int64_t)n] * (g->wl[i] - (double)mu) / sd;
+    }
+  else { /* every monomial w^a P^b, a + b <= L, of the centred and scaled omega_{t-1} and P_{t-1} */
+    long double pm = 0, ps = 0;
+    for (int64_t i = 0; i < n; i++) pm += g->pl[i];
+    pm /= (long double)n;
+    for (int64_t i = 0; i < n; i++) ps += (g->pl[i] - pm) * (g->pl[i] - pm);
+    double psd = ps > 0 ? (double)sqrtl(ps / n) : 1;
+    int c = 0;
+    for (int deg = 0; deg <= L; deg++)
+      for (int b = 0; b <= deg; b++, c++) {
+        double *q = g->Q + (size_t)c * n;
+        for (int64_t i = 0; i < n; i++) {
+          double x = (g->wl[i] - (double)mu) / sd, y = (g->pl[i] - (double)pm) / psd, v = 1;
+          for (int e = 0; e < deg - b; e++) v *= x;
+          for (int e = 0; e < b; e++) v *= y;
+          q[i] = v;
+        }
+      }
   }
-  for (int c = 0; c <= L; c++) {
+  for (int c = 0; c < nq; c++) {
     double *q = g->Q + (size_t)c * n;
+    long double n0 = 0;
+    for (int64_t i = 0; i < n; i++) n0 += (long double)q[i] * q[i];
     for (int pass = 0; pass < 2; pass++)
       for (int e = 0; e < c; e++) {
         const double *r = g->Q + (size_t)e * n;
@@ -132,7 +158,7 @@ static void gmm_xi(const pf_gmm *g, const double *th) {
       }
     long double nn = 0;
     for (int64_t i = 0; i < n; i++) nn += (long double)q[i] * q[i];
-    double s = nn > 0 ? 1 / (double)sqrtl(nn) : 0;
+    double s = nn > 1e-24L * n0 ? 1 / (double)sqrtl(nn) : 0; /* a collinear column: none */
     for (int64_t i = 0; i < n; i++) q[i] *= s;
   }
   if (g->s->method == CN_PF_ACF) memcpy(g->xi, g->w, (size_t)n * sizeof *g->xi);
@@ -142,7 +168,7 @@ static void gmm_xi(const pf_gmm *g, const double *th) {
       for (int j = 0; j < p; j++) a -= g->X[(size_t)j * n + i] * th[j];
       g->xi[i] = a;
     }
-  for (int c = 0; c <= L; c++) {
+  for (int c = 0; c < nq; c++) {
     const double *q = g->Q + (size_t)c * n;
     long double dt = 0;
     for (int64_t i = 0; i < n; i++) dt += (long double)q[i] * g->w[i];
@@ -362,6 +388,267 @@ static int monomials(const int *idx, int nidx, int G, int (*mono)[5], int cap) {
   return nm;
 }
 
+/* Whether term t involves a free input (shared by Wooldridge's two
+ * equations) rather than state inputs only. */
+static bool term_free(const pf_spec *s, const pf_term *t) { return t->a < s->nf || (t->b >= 0 && t->b < s->nf); }
+
+/* The squared norm of the projection of e (n) on the columns q factored,
+ * using work (n). */
+static cn_status proj_norm2(const cn__qr *q, const double *e, double *b, double *work, int64_t n, long double *out,
+                            cn_diag *d) {
+  cn_status st = cn__qr_coef(q, NULL, e, b, work, d);
+  if (st != CN_OK) return st;
+  long double s = 0;
+  for (int64_t i = 0; i < n; i++) s += (long double)(e[i] - work[i]) * (e[i] - work[i]);
+  *out = s;
+  return CN_OK;
+}
+
+/* Wooldridge's (2009) system on the rows with the previous period, as
+ * prodest's gWRDG without its duplicated columns: eq1 y = a0 + F'b + C'l
+ * + e with instruments Z1 = (1, F, C); eq2 y = e0 + F'b + S'g + CL'r + u
+ * with Z2 = (1, FL, S, CL); F the terms with a free input, S those of
+ * state inputs only, C the monomials of degree 1..G of the state inputs
+ * and the proxy, CL the same lagged, FL the free terms with their free
+ * inputs lagged. The criterion M'WM, M = (Z1'e; Z2'u), W =
+ * diag((Z1'Z1)⁻¹, (Z2'Z2)⁻¹) — prodest's first-step weight, which its
+ * second step (W* = W/σ², σ² the pooled residual variance) only rescales —
+ * is quadratic in the parameters: its minimum is the least squares of
+ * (y; P2 y) on (X1; P2 X2), P2 the projection on Z2 (X1 lies in Z1's span).
+ * f gets b (the terms in s's order) and the criterion over n; phi, eps
+ * (S->n, NULL: not wanted) the first equation's fit a0 + F'b + C'l and
+ * y minus it on every row. */
+static cn_status wrdg_fit(const pf_spec *s, const pf_sample *S, pf_fit *f, double *phi_out, double *eps_out,
+                          cn_diag *d) {
+  cn_status st = CN_OK;
+  int idx[PF_MAXV] = {0}, nidx = 0;
+  for (int j = s->nf; j < s->nin; j++) idx[nidx++] = j;
+  if (s->proxy >= s->nin) idx[nidx++] = s->proxy;
+  enum { WMONO_CAP = 400 };
+  int(*mono)[5] = cn_malloc(sizeof(int[5]) * WMONO_CAP);
+  double *buf = NULL, *stk = NULL, *work = NULL, *cb = NULL, **c1 = NULL, **c2 = NULL, **cs = NULL;
+  bool *keep = NULL;
+  cn__qr q1, q2, qs;
+  memset(&q1, 0, sizeof q1), memset(&q2, 0, sizeof q2), memset(&qs, 0, sizeof qs);
+  if (!mono) return oom(d);
+  int nc = monomials(idx, nidx, s->poly, mono, WMONO_CAP);
+  int fi[PF_MAXT], si[PF_MAXT], nF = 0, nS = 0;
+  for (int j = 0; j < s->nt; j++) {
+    if (term_free(s, &s->t[j])) fi[nF++] = j;
+    else si[nS++] = j;
+  }
+  int k1 = 1 + nF + nc, k2 = 1 + nF + nS + nc, P = k1 + 1 + nS + nc;
+  int64_t n = 0;
+  for (int64_t i = 0; i < S->n; i++) n += S->lag[i] >= 0;
+  f->n2 = n;
+  if (nc > WMONO_CAP - 1) {
+    st = cn_diag_set(d, CN_EUSAGE, "the proxy polynomial has %d terms; at most %d are supported", nc, WMONO_CAP - 1);
+    goto done;
+  }
+  if (n <= k2 || n <= k1) {
+    st = cn_diag_set(d, CN_EANALYSIS, "%lld observations with the previous period for instruments of %d and %d columns",
+                     (long long)n, k1, k2);
+    goto done;
+  }
+  size_t nn = (size_t)n;
+  /* columns: y, Z1 (k1), Z2 (k2), then the stacked design (P × 2n) and ys (2n) */
+  buf = cn_malloc((size_t)(1 + k1 + k2) * nn * sizeof *buf);
+  stk = cn_malloc((size_t)(P + 1) * 2 * nn * sizeof *stk);
+  work = cn_malloc(2 * nn * sizeof *work);
+  cb = cn_malloc((size_t)(P + k1 + k2 + 1) * sizeof *cb);
+  c1 = cn_malloc((size_t)k1 * sizeof *c1), c2 = cn_malloc((size_t)k2 * sizeof *c2), cs = cn_malloc((size_t)P * sizeof *cs);
+  keep = cn_malloc((size_t)(P + k1 + k2) * sizeof *keep);
+  if (!buf || !stk || !work || !cb || !c1 || !c2 || !cs || !keep) goto oom;
+  double *y = buf;
+  for (int c = 0; c < k1; c++) c1[c] = buf + (size_t)(1 + c) * nn;
+  for (int c = 0; c < k2; c++) c2[c] = buf + (size_t)(1 + k1 + c) * nn;
+  int64_t r = 0;
+  for (int64_t i = 0; i < S->n; i++) {
+    int64_t l = S->lag[i];
+    if (l < 0) continue;
+    y[r] = S->y[i];
+    c1[0][r] = c2[0][r] = 1;
+    for (int a = 0; a < nF; a++) {
+      const pf_term *t = &s->t[fi[a]];
+      c1[1 + a][r] = term_val(t, S->v, i);
+      double za = S->v[t->a][t->a < s->nf ? l : i], zb = t->b < 0 ? 1 : S->v[t->b][t->b < s->nf ? l : i];
+      c2[1 + a][r] = za * zb;
+    }
+    for (int a = 0; a < nS; a++) c2[1 + nF + a][r] = term_val(&s->t[si[a]], S->v, i);
+    for (int c = 0; c < nc; c++) {
+      double v = 1, vl = 1;
+      for (int u = 0; u < 5 && mono[c][u] >= 0; u++) v *= S->v[mono[c][u]][i], vl *= S->v[mono[c][u]][l];
+      c1[1 + nF + c][r] = v;
+      c2[1 + nF + nS + c][r] = vl;
+    }
+    r++;
+  }
+  if ((st = cn__qr_factor(&q1, c1, NULL, k1, NULL, n, 1e-9, keep, d)) != CN_OK ||
+      (st = cn__qr_factor(&q2, c2, NULL, k2, NULL, n, 1e-9, keep + k1, d)) != CN_OK)
+    goto done;
+  /* the stacked least squares: parameters a0, b (nF), l (nc), e0, g (nS), r (nc) */
+  for (int c = 0; c <= P; c++) {
+    double *col = stk + (size_t)c * 2 * nn;
+    memset(col, 0, 2 * nn * sizeof *col);
+    if (c < P) cs[c] = col;
+  }
+  double *ys = stk + (size_t)P * 2 * nn;
+  for (int c = 0; c < k1; c++) memcpy(cs[c], c1[c], nn * sizeof(double));
+  memcpy(ys, y, nn * sizeof *ys);
+  if ((st = cn__qr_coef(&q2, NULL, y, cb, work, d)) != CN_OK) goto done;
+  for (int64_t i = 0; i < n; i++) ys[nn + (size_t)i] = y[i] - work[i];
+  for (int a = 0; a < nF; a++) { /* P2 F */
+    if ((st = cn__qr_coef(&q2, NULL, c1[1 + a], cb, work, d)) != CN_OK) goto done;
+    for (int64_t i = 0; i < n; i++) cs[1 + a][nn + (size_t)i] = c1[1 + a][i] - work[i];
+  }
+  for (int64_t i = 0; i < n; i++) cs[k1][nn + (size_t)i] = 1;
+  for (int a = 0; a < nS; a++) memcpy(cs[k1 + 1 + a] + nn, c2[1 + nF + a], nn * sizeof(double));
+  for (int c = 0; c < nc; c++) memcpy(cs[k1 + 1 + nS + c] + nn, c2[1 + nF + nS + c], nn * sizeof(double));
+  bool *ks = keep + k1 + k2;
+  if ((st = cn__qr_factor(&qs, cs, NULL, P, NULL, 2 * n, 1e-9, ks, d)) != CN_OK) goto done;
+  for (int a = 0; a < nF; a++)
+    if (!ks[1 + a]) {
+      st = cn_diag_set(d, CN_EANALYSIS, "wrdg cannot separate free term %d from the proxy polynomial (collinear)", a + 1);
+      goto done;
+    }
+  for (int a = 0; a < nS; a++)
+    if (!ks[k1 + 1 + a]) {
+      st = cn_diag_set(d, CN_EANALYSIS, "wrdg cannot separate state term %d from the lagged polynomial (collinear)", a + 1);
+      goto done;
+    }
+  double th[PF_MAXT + 2 * WMONO_CAP + 2];
+  if ((st = cn__qr_coef(&qs, NULL, ys, cb, NULL, d)) != CN_OK) goto done;
+  for (int c = 0; c < P; c++) th[c] = 0;
+  for (int a = 0; a < qs.k; a++) th[qs.map[a]] = cb[a];
+  for (int a = 0; a < nF; a++) f->b[fi[a]] = th[1 + a];
+  for (int a = 0; a < nS; a++) f->b[si[a]] = th[k1 + 1 + a];
+  /* the criterion: |P1 e1|² + |P2 e2|², over n */
+  double *e1 = work + nn, *e2 = stk; /* the design is no longer needed */
+  for (int64_t i = 0; i < n; i++) {
+    double a = y[i], b = y[i] - th[k1];
+    for (int c = 0; c < k1; c++) a -= th[c] * c1[c][i];
+    for (int a2 = 0; a2 < nF; a2++) b -= th[1 + a2] * c1[1 + a2][i];
+    for (int c = 1 + nF; c < k2; c++) b -= th[k1 + 1 + (c - 1 - nF)] * c2[c][i];
+    e1[i] = a, e2[i] = b;
+  }
+  long double m1, m2;
+  if ((st = proj_norm2(&q1, e1, cb, work, n, &m1, d)) != CN_OK || (st = proj_norm2(&q2, e2, cb, work, n, &m2, d)) != CN_OK)
+    goto done;
+  f->obj = (double)((m1 + m2) / (long double)n);
+  f->conv = true, f->iter = 0, f->start_used = 3;
+  if (phi_out || eps_out)
+    for (int64_t i = 0; i < S->n; i++) {
+      double v = th[0];
+      for (int a = 0; a < nF; a++) v += th[1 + a] * term_val(&s->t[fi[a]], S->v, i);
+      for (int c = 0; c < nc; c++) {
+        double m = 1;
+        for (int u = 0; u < 5 && mono[c][u] >= 0; u++) m *= S->v[mono[c][u]][i];
+        v += th[1 + nF + c] * m;
+      }
+      if (phi_out) phi_out[i] = v;
+      if (eps_out) eps_out[i] = S->y[i] - v;
+    }
+  goto done;
+oom:
+  st = oom(d);
+done:
+  cn__qr_free(&q1), cn__qr_free(&q2), cn__qr_free(&qs);
+  cn_free(mono), cn_free(buf), cn_free(stk), cn_free(work), cn_free(cb), cn_free(c1), cn_free(c2), cn_free(cs);
+  cn_free(keep);
+  return st;
+}
+
+/* Olley–Pakes's survival probability: a probit of chi (S->chi, the rows
+ * with chi >= 0) on a constant and the monomials mono[0..nm) (of the state
+ * inputs and the proxy, the first stage's), by Fisher scoring (iteratively
+ * reweighted least squares, at most 100 steps, until the largest change
+ * is below 1e-12 relative); P (S->n) gets Phi(x'b) on every row. */
+static cn_status surv_probit(const pf_sample *S, int (*mono)[5], int nm, double *P, cn_diag *d) {
+  cn_status st = CN_OK;
+  int64_t n = 0, n1 = 0;
+  for (int64_t i = 0; i < S->n; i++) n += S->chi[i] >= 0, n1 += S->chi[i] == 1;
+  int k = 1 + nm;
+  size_t nn = (size_t)n;
+  double *buf = NULL, **x = NULL, *w = NULL, *z = NULL, *eta = NULL, *b = NULL, *bf = NULL, *bo = NULL;
+  bool *keep = NULL;
+  cn__qr q;
+  memset(&q, 0, sizeof q);
+  if (n1 == n || n1 == 0)
+    return cn_diag_set(d, CN_EANALYSIS, "%s: the survival probit cannot be estimated",
+                       n1 == n ? "no firm leaves the sample before its last period" : "no firm stays in the sample");
+  if (n <= k)
+    return cn_diag_set(d, CN_EANALYSIS, "%lld observations for a survival probit of %d terms", (long long)n, k);
+  buf = cn_malloc((size_t)k * nn * sizeof *buf);
+  x = cn_malloc((size_t)k * sizeof *x);
+  w = cn_malloc(nn * sizeof *w), z = cn_malloc(nn * sizeof *z), eta = cn_malloc(nn * sizeof *eta);
+  b = cn_malloc((size_t)k * sizeof *b), bf = cn_calloc((size_t)k, sizeof *bf), bo = cn_malloc((size_t)k * sizeof *bo);
+  keep = cn_malloc((size_t)k * sizeof *keep);
+  if (!buf || !x || !w || !z || !eta || !b || !bf || !bo || !keep) goto oom;
+  int64_t r = 0;
+  for (int c = 0; c < k; c++) x[c] = buf + (size_t)c * nn;
+  for (int64_t i = 0; i < S->n; i++) {
+    if (S->chi[i] < 0) continue;
+    x[0][r] = 1;
+    for (int c = 0; c < nm; c++) {
+      double v = 1;
+      for (int u = 0; u < 5 && mono[c][u] >= 0; u++) v *= S->v[mono[c][u]][i];
+      x[1 + c][r] = v;
+    }
+    r++;
+  }
+  /* start: eta = Phi^-1 of the mean */
+  double start = gsl_cdf_ugaussian_Pinv((double)n1 / (double)n);
+  for (int64_t i = 0; i < n; i++) eta[i] = start;
+  bool done_ = false;
+  for (int it = 0; it < 100 && !done_; it++) {
+    int64_t a = 0;
+    for (int64_t i = 0; i < S->n; i++) {
+      if (S->chi[i] < 0) continue;
+      double e = eta[a], F = gsl_cdf_ugaussian_P(e), Fc = gsl_cdf_ugaussian_Q(e), f = exp(-0.5 * e * e) * 0.39894228040143268;
+      if (F < 1e-300) F = 1e-300;
+      if (Fc < 1e-300) Fc = 1e-300;
+      if (f < 1e-300) f = 1e-300;
+      w[a] = f * f / (F * Fc);
+      z[a] = e + ((double)S->chi[i] - F) / f;
+      a++;
+    }
+    cn__qr_free(&q);
+    if ((st = cn__qr_factor(&q, x, NULL, k, w, n, 1e-9, keep, d)) != CN_OK) goto done;
+    if ((st = cn__qr_coef(&q, NULL, z, b, NULL, d)) != CN_OK) goto done;
+    memcpy(bo, bf, (size_t)k * sizeof *bo);
+    for (int c = 0; c < k; c++) bf[c] = 0;
+    for (int c = 0; c < q.k; c++) bf[q.map[c]] = b[c];
+    double ch = 0;
+    for (int c = 0; c < k; c++) ch = fmax(ch, fabs(bf[c] - bo[c]) / (1 + fabs(bf[c])));
+    for (int64_t i = 0; i < n; i++) {
+      long double e = 0;
+      for (int c = 0; c < k; c++) e += (long double)bf[c] * x[c][i];
+      eta[i] = (double)e;
+    }
+    done_ = it > 0 && ch < 1e-12;
+  }
+  if (!done_) {
+    st = cn_diag_set(d, CN_EANALYSIS, "the survival probit did not converge in 100 steps (a perfect prediction?)");
+    goto done;
+  }
+  for (int64_t i = 0; i < S->n; i++) {
+    long double e = bf[0];
+    for (int c = 0; c < nm; c++) {
+      double v = 1;
+      for (int u = 0; u < 5 && mono[c][u] >= 0; u++) v *= S->v[mono[c][u]][i];
+      e += (long double)bf[1 + c] * v;
+    }
+    P[i] = gsl_cdf_ugaussian_P((double)e);
+  }
+  goto done;
+oom:
+  st = oom(d);
+done:
+  cn__qr_free(&q);
+  cn_free(buf), cn_free(x), cn_free(w), cn_free(z), cn_free(eta), cn_free(b), cn_free(bf), cn_free(bo), cn_free(keep);
+  return st;
+}
+
 /* Fits one sample. phi, eps (S->n each, NULL: not wanted) get the first
  * stage's fit and residual. start0 (NULL: none) is tried first and alone
  * when only_start. */
@@ -370,7 +657,8 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
   int64_t n = S->n;
   size_t nn = (size_t)n;
   cn_status st = CN_OK;
-  int idx[PF_MAXV], nidx = 0;
+  int idx[PF_MAXV] = {0}, nidx = 0;
+  if (s->method == CN_PF_WRDG) return wrdg_fit(s, S, f, phi_out, eps_out, d);
   bool lp = s->method != CN_PF_ACF;
   if (lp) {
     for (int j = s->nf; j < s->nin; j++) idx[nidx++] = j;
@@ -379,7 +667,7 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
     for (int j = 0; j < s->nv; j++) idx[nidx++] = j;
   enum { MONO_CAP = 1300 };
   int (*mono)[5] = cn_malloc(sizeof(int[5]) * MONO_CAP);
-  double **cols = NULL, *buf = NULL, *b = NULL, *e = NULL, *phi = NULL;
+  double **cols = NULL, *buf = NULL, *b = NULL, *e = NULL, *phi = NULL, *prob = NULL;
   bool *keep = NULL;
   cn__qr q;
   memset(&q, 0, sizeof q);
@@ -443,12 +731,18 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
       }
     }
   }
+  /* op --survival: the probability of staying, from the same polynomial */
+  if (s->surv) {
+    if (!(prob = cn_malloc(nn * sizeof *prob))) goto oom;
+    if ((st = surv_probit(S, mono, nmono, prob, d)) != CN_OK) goto done;
+  }
   /* the second stage */
   int64_t n2 = 0;
   for (int64_t i = 0; i < n; i++) n2 += S->lag[i] >= 0;
   int p = s->nt, nz = s->method == CN_PF_ACF ? s->nt : 0;
   f->n2 = n2;
-  if (n2 <= p + s->law + 1) {
+  int nlaw = s->surv ? (s->law + 1) * (s->law + 2) / 2 : s->law + 1;
+  if (n2 <= p + nlaw) {
     st = cn_diag_set(d, CN_EANALYSIS, "%lld observations with the previous period for %d coefficients", (long long)n2,
                      p);
     goto done;
@@ -462,7 +756,13 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
   g.phi = cn_malloc(n2s * sizeof *g.phi), g.phil = cn_malloc(n2s * sizeof *g.phil);
   g.res = cn_malloc(n2s * sizeof *g.res), g.w = cn_malloc(n2s * sizeof *g.w);
   g.wl = cn_malloc(n2s * sizeof *g.wl), g.xi = cn_malloc(n2s * sizeof *g.xi);
-  g.Q = cn_malloc((size_t)(s->law + 1) * n2s * sizeof *g.Q);
+  g.Q = cn_malloc((size_t)nlaw * n2s * sizeof *g.Q);
+  g.nlaw = nlaw;
+  double *pl = NULL;
+  if (s->surv) {
+    if (!(pl = cn_malloc(n2s * sizeof *pl))) goto oom;
+    g.pl = pl;
+  }
   if (!g.X || !g.XL || !g.Z || !g.C || !g.phi || !g.phil || !g.res || !g.w || !g.wl || !g.xi || !g.Q) goto oom;
   int64_t r = 0;
   for (int64_t i = 0; i < n; i++) {
@@ -473,6 +773,7 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
     double fll = 0;
     for (int j = 0; j < nfl; j++) fll += full[1 + j] * S->v[j][l];
     g.phi[r] = phi[i] - fl, g.phil[r] = phi[l] - fll, g.res[r] = S->y[i] - fl;
+    if (pl) pl[r] = prob[l];
     for (int j = 0; j < p; j++) {
       g.X[(size_t)j * n2s + r] = term_val(&s->t[j], S->v, i);
       g.XL[(size_t)j * n2s + r] = term_val(&s->t[j], S->v, l);
@@ -544,7 +845,7 @@ done:
   cn__qr_free(&q);
   cn_free(mono), cn_free(cols), cn_free(buf), cn_free(b), cn_free(keep), cn_free(e), cn_free(phi);
   cn_free(g.X), cn_free(g.XL), cn_free(g.Z), cn_free(g.C), cn_free(g.phi), cn_free(g.phil), cn_free(g.res);
-  cn_free(g.w), cn_free(g.wl), cn_free(g.xi), cn_free(g.Q);
+  cn_free(g.w), cn_free(g.wl), cn_free(g.xi), cn_free(g.Q), cn_free(prob), cn_free((double *)g.pl);
   return st;
 }
 
@@ -592,6 +893,7 @@ static int64_t boot_draw(const pf_spec *s, const pf_sample *S, cn_rng *rng, pf_s
       B->y[at] = S->y[i];
       for (int j = 0; j < s->nv; j++) B->v[j][at] = S->v[j][i];
       B->lag[at] = S->lag[i] < 0 ? -1 : S->lag[i] - a + B->fstart[B->nfirm - 1];
+      if (B->chi) B->chi[at] = S->chi[i];
     }
   }
   B->fstart[B->nfirm] = at;
@@ -616,9 +918,10 @@ static void bootstrap(const pf_spec *s, const pf_sample *S, int np, const double
     memset(&B, 0, sizeof B);
     double *buf = cn_malloc((size_t)(s->nv + 1) * (size_t)cap * sizeof *buf + 8);
     B.lag = cn_malloc((size_t)cap * sizeof *B.lag + 8);
+    B.chi = s->surv ? cn_malloc((size_t)cap + 8) : NULL;
     B.fstart = cn_malloc(((size_t)S->nfirm + 1) * sizeof *B.fstart);
     for (int j = 0; j < np; j++) b_rep[(size_t)rep * np + j] = NAN;
-    if (buf && B.lag && B.fstart) {
+    if (buf && B.lag && B.fstart && (B.chi || !s->surv)) {
       B.y = buf;
       for (int j = 0; j < s->nv; j++) B.v[j] = buf + (size_t)(j + 1) * cap;
       cn_rng rng;
@@ -627,12 +930,12 @@ static void bootstrap(const pf_spec *s, const pf_sample *S, int np, const double
       memset(&f, 0, sizeof f);
       cn_diag dd;
       cn_diag_clear(&dd);
-      const double *st0 = s->method == CN_PF_ACF ? est : est + s->nf;
+      const double *st0 = s->method == CN_PF_ACF || s->method == CN_PF_WRDG ? est : est + s->nf;
       if (boot_draw(s, S, &rng, &B, cap) > 0 && pf_estimate(s, &B, st0, true, &f, NULL, NULL, &dd) == CN_OK &&
           f.conv)
         for (int j = 0; j < np; j++) b_rep[(size_t)rep * np + j] = f.b[j];
     }
-    cn_free(buf), cn_free(B.lag), cn_free(B.fstart);
+    cn_free(buf), cn_free(B.lag), cn_free(B.fstart), cn_free(B.chi);
   }
 }
 
@@ -717,14 +1020,25 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   if (o->n_free + o->n_state > CN_PF_MAXIN)
     return cn_diag_set(d, CN_EUSAGE, "%d inputs; at most %d are supported", o->n_free + o->n_state, CN_PF_MAXIN);
   if (!o->panel_id || !o->panel_time) return cn_diag_set(d, CN_EUSAGE, "the panel (firm id and time) is needed");
-  if (o->form == CN_PF_TL && o->method != CN_PF_ACF && !o->coef)
-    return cn_diag_set(d, CN_EUSAGE, "the translog form is estimated by acf only");
+  if (o->form == CN_PF_TL && o->method != CN_PF_ACF && o->method != CN_PF_WRDG && !o->coef)
+    return cn_diag_set(d, CN_EUSAGE, "the translog form is estimated by acf and wrdg only");
+  if (o->method == CN_PF_WRDG && !o->coef && o->law)
+    return cn_diag_set(d, CN_EUSAGE, "wrdg has no law of motion to set: its second equation has a polynomial of the "
+                                     "lagged state inputs and proxy (--poly)");
+  if (o->method == CN_PF_WRDG && !o->coef && o->start)
+    return cn_diag_set(d, CN_EUSAGE, "wrdg needs no starting values: its criterion is minimised in closed form");
+  if (o->method == CN_PF_WRDG && !o->coef && o->form == CN_PF_TL && o->poly == 1)
+    return cn_diag_set(d, CN_EUSAGE, "wrdg's translog needs --poly 2 or more (the proxy polynomial takes the squares "
+                                     "of the state inputs)");
   if (o->poly < 0 || o->poly > 5 || o->law < 0 || o->law > PF_MAXLAW)
     return cn_diag_set(d, CN_EUSAGE, "the polynomial degree is 1 to 5 and the law of motion's 1 to %d", PF_MAXLAW);
   s.method = o->coef ? CN_PF_ACF : o->method;
   s.nf = o->n_free, s.ns = o->n_state, s.nin = s.nf + s.ns;
   s.poly = o->poly ? o->poly : 3;
   s.law = o->law ? o->law : 1;
+  s.surv = o->survival && !o->coef;
+  if (o->survival && o->method != CN_PF_OP && !o->coef)
+    return cn_diag_set(d, CN_EUSAGE, "the survival correction is Olley-Pakes's: it goes with op only");
   /* columns: inputs, then the proxy unless it is one of them */
   int col[PF_MAXV], ycol, idc, tmc, byc = -1;
   const char *vn[PF_MAXV];
@@ -738,7 +1052,8 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   if (s.proxy >= 0 && s.proxy >= s.nf)
     return cn_diag_set(d, CN_EUSAGE, "the proxy \"%s\" cannot be a state input", o->proxy);
   if (s.proxy >= 0 && s.method != CN_PF_ACF)
-    return cn_diag_set(d, CN_EUSAGE, "with op and lp the proxy \"%s\" cannot be a free input too", o->proxy);
+    return cn_diag_set(d, CN_EUSAGE, "with %s the proxy \"%s\" cannot be a free input too",
+                       s.method == CN_PF_WRDG ? "wrdg" : "op and lp", o->proxy);
   s.nv = s.nin;
   if (s.proxy < 0 && o->proxy) vn[s.nv] = o->proxy, s.proxy = s.nv++;
   const char *where = "the data";
@@ -754,14 +1069,15 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   if (cn_table_type(t, tmc) == CN_STRING)
     return cn_diag_set(d, CN_EUSAGE, "the time column \"%s\" must be numeric", o->panel_time);
   /* terms */
-  if (s.method == CN_PF_ACF) {
+  if (s.method == CN_PF_ACF || s.method == CN_PF_WRDG) {
     for (int j = 0; j < s.nin; j++) s.t[s.nt++] = (pf_term){j, -1};
     if (o->form == CN_PF_TL)
       for (int a = 0; a < s.nin; a++)
         for (int b = a; b < s.nin; b++) s.t[s.nt++] = (pf_term){a, b};
   } else
     for (int j = s.nf; j < s.nin; j++) s.t[s.nt++] = (pf_term){j, -1};
-  int np = s.method == CN_PF_ACF ? s.nt : s.nf + s.nt;
+  bool by_terms = s.method == CN_PF_ACF || s.method == CN_PF_WRDG; /* b over s.t, not free then state */
+  int np = by_terms ? s.nt : s.nf + s.nt;
   int ecol = -1;
   if (o->coef && o->eps && (ecol = cn_table_col(t, o->eps, where, d)) < 0) return CN_EUSAGE;
   s.start = o->start;
@@ -852,8 +1168,9 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
   sbuf = cn_malloc(((size_t)m + 1) * (size_t)(s.nv + 1) * sizeof *sbuf);
   S.lag = cn_malloc(((size_t)m + 1) * sizeof *S.lag);
   S.fstart = cn_malloc(((size_t)m + 2) * sizeof *S.fstart);
+  S.chi = cn_malloc((size_t)m + 8);
   if (!r->input || !r->group || !r->rows || !r->grp || !r->phi || !r->eps || !r->omega || !r->theta || !sbuf ||
-      !S.lag || !S.fstart)
+      !S.lag || !S.fstart || !S.chi)
     goto oom;
   for (int j = 0; j < s.nin; j++)
     if (!(r->input[j] = cn_strdup(vn[j]))) goto oom;
@@ -884,12 +1201,18 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
       if (k == a || rows[k].firm != rows[k - 1].firm) S.fstart[S.nfirm++] = k - a;
     }
     S.fstart[S.nfirm] = S.n;
+    /* survival: the firm is in the sample the next period (the group's last period: unknown) */
+    double tmax = -HUGE_VAL;
+    for (int64_t k = a; k < z; k++) tmax = fmax(tmax, rows[k].time);
+    for (int64_t k = 0; k < S.n; k++) S.chi[k] = rows[a + k].time < tmax ? 0 : -1;
+    for (int64_t k = 0; k < S.n; k++)
+      if (S.lag[k] >= 0) S.chi[S.lag[k]] = 1;
     G->n_first = S.n, G->n_firms = S.nfirm;
     pf_fit f;
     memset(&f, 0, sizeof f);
     if (o->coef) {
       if ((st = given_fit(t, o, &s, G->name, ecol, &S, rows + a, &f, r->phi + a, r->eps + a, d)) != CN_OK) goto done;
-    } else if ((st = pf_estimate(&s, &S, o->start ? (o->method == CN_PF_ACF ? o->start : o->start + s.nf) : NULL,
+    } else if ((st = pf_estimate(&s, &S, o->start ? (by_terms ? o->start : o->start + s.nf) : NULL,
                           o->start != NULL, &f, r->phi + a, r->eps + a, d)) != CN_OK) {
       if (byc >= 0) {
         char msg[sizeof d->message];
@@ -905,7 +1228,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     double bt[PF_MAXT];
     pf_term allt[PF_MAXT];
     int nall = 0;
-    if (s.method == CN_PF_ACF) {
+    if (by_terms) {
       for (int j = 0; j < s.nt; j++) bt[j] = f.b[j], allt[j] = s.t[j];
       nall = s.nt;
     } else {
@@ -961,7 +1284,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     if (!M) goto oom;
     cn__model_init(M);
     G->model = M;
-    static const char *const mname[] = {"op", "lp", "acf"};
+    static const char *const mname[] = {"op", "lp", "acf", "wrdg"};
     if (!(M->command = cn_strdup("measure prodfn")) ||
         !(M->estimator = cn_strdup(o->coef ? "given" : mname[o->method])) ||
         !(M->depvar = cn_strdup(o->output)))
@@ -979,7 +1302,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
     double zq = gsl_cdf_ugaussian_Qinv(0.025);
     for (int j = 0; j < np; j++) {
       cn_coef *c = &M->coef[j];
-      pf_term tt = s.method == CN_PF_ACF ? s.t[j] : (pf_term){j, -1};
+      pf_term tt = by_terms ? s.t[j] : (pf_term){j, -1};
       if (!(c->name = term_name(o, &tt))) goto oom;
       c->b = f.b[j];
       c->se = sqrt(V[j * np + j]);
@@ -987,7 +1310,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
       c->p = 2 * gsl_cdf_ugaussian_Q(fabs(c->t));
       c->ci_low = c->b - zq * c->se, c->ci_high = c->b + zq * c->se;
     }
-    static const char *const sname[] = {"the first stage's coefficients", "OLS", "the given values"};
+    static const char *const sname[] = {"the first stage's coefficients", "OLS", "the given values", "closed form (linear GMM)"};
     if (cn__model_note(M, "%s%s%s: %lld observations in the first stage, %lld with the previous period in the second",
                        o->by ? o->by : "", o->by ? " = " : "", o->by ? G->name : "all", (long long)S.n,
                        (long long)f.n2) ||
@@ -1006,7 +1329,7 @@ done:
   cn_free(names);
   cn__strmap_free(&gmap);
   cn_free(rows), cn_free(pos), cn_free(lagrow), cn_free(rowid), cn_free(lagd), cn_free(sbuf), cn_free(brep);
-  cn_free(S.lag), cn_free(S.fstart);
+  cn_free(S.lag), cn_free(S.fstart), cn_free(S.chi);
   return st;
 }
 

@@ -181,6 +181,7 @@ typedef struct gen {
   double *u;      /* firm × (year − Y0 + 1): u of 1999 .. 2015 */
   int32_t incub[NCITY][NY];
   double theta1[NIND], theta2[NIND];
+  double pf_l[NIND], pf_k[NIND], pf_m[NIND], pf_b0[NIND]; /* production, by industry */
   int64_t collab[NY], nodes[NY];
 } gen;
 
@@ -203,6 +204,7 @@ static int64_t poisson(cn_rng *r, double mu) {
 }
 
 static double round3(double x) { return floor(x * 1000 + 0.5) / 1000; }
+static double round4(double x) { return floor(x * 10000 + 0.5) / 10000; }
 
 /* Adds an entity whose spellings are raw[0..n) with use frequencies pr;
  * false (with d set) when a spelling does not normalize to the first one's
@@ -772,6 +774,64 @@ static cn_status write_firms(gen *g, const char *dir, cn_gen_counts *c, cn_diag 
   return close_out(fp, path, d);
 }
 
+/* Parameters of the production inputs common to all industries (truth.json). */
+#define PF_RHO 0.7      /* omega_t = PF_RHO * omega_{t-1} + xi_t */
+#define PF_SD_XI 0.2    /* sd of xi_t, split in two half-year innovations */
+#define PF_SD_EPS 0.1   /* output shock unknown when inputs are chosen */
+#define PF_SD_L 0.3     /* labour's optimisation error */
+#define PF_DELTA 0.1    /* depreciation */
+#define PF_SD_I 0.3     /* investment shock */
+#define PF_RHO_W 0.7    /* the firm's log wage, AR(1): labour's own persistent variation */
+#define PF_SD_W 0.2     /* its stationary sd */
+
+/* production.csv: value added, gross output, materials, labour, capital and
+ * investment of every firm-year from a Cobb-Douglas value-added production
+ * function by industry with Leontief materials, the design of Ackerberg,
+ * Caves and Frazer (2015) DGP3: omega AR(1) in two half-year steps, labour
+ * chosen at t - 1/2 with an optimisation error, materials in fixed
+ * proportion to planned value added at t (the proxy), capital accumulating
+ * with last year's investment. Its own stream (9): the other files do not
+ * change. (A Cobb-Douglas gross-output function with flexible materials is
+ * not identified by the control-function moments: Gandhi, Navarro and
+ * Rivers 2020.) */
+static cn_status write_production(gen *g, const char *dir, cn_diag *d) {
+  char path[4096];
+  cn_rng *r = &g->r;
+  cn_rng_seed(r, g->seed, 9);
+  for (int j = 0; j < NIND; j++) {
+    g->pf_l[j] = round4(unif(r, 0.55, 0.65));
+    g->pf_k[j] = round4(unif(r, 0.3, 0.45));
+    g->pf_m[j] = round4(unif(r, 0.8, 1.6)); /* materials per unit of planned value added */
+    g->pf_b0[j] = round3(unif(r, 0.5, 1.5));
+  }
+  FILE *fp = open_out(dir, "production.csv", path, sizeof path, d);
+  if (!fp) return CN_EDATA;
+  fputs("id,ind2,year,va,go,materials,labour,capital,investment,omega_true\n", fp);
+  double half = PF_SD_XI * sqrt(1 / (1 + PF_RHO)); /* two half steps give sd PF_SD_XI */
+  double rh = sqrt(PF_RHO), sd0 = PF_SD_XI / sqrt(1 - PF_RHO * PF_RHO);
+  for (int i = 0; i < g->nfirm; i++) {
+    const firm *f = &g->firms[i];
+    int j = f->ind;
+    double bl = g->pf_l[j], bk = g->pf_k[j], cm = g->pf_m[j], b0 = g->pf_b0[j];
+    double om = sd0 * cn_rng_normal(r), k = f->s - 3 + 0.5 * cn_rng_normal(r), w = PF_SD_W * cn_rng_normal(r);
+    double sdw = PF_SD_W * sqrt(1 - PF_RHO_W * PF_RHO_W);
+    for (int t = f->start; t <= f->end; t++) {
+      if (t > f->start) om = rh * om + half * cn_rng_normal(r); /* omega at t - 1/2 */
+      double omh = om;
+      om = rh * om + half * cn_rng_normal(r);
+      if (t > f->start) w = PF_RHO_W * w + sdw * cn_rng_normal(r);
+      double l = 0.5 * k + 1.0 * omh - 1.5 * w + PF_SD_L * cn_rng_normal(r) - 1;
+      double plan = b0 + bl * l + bk * k + om, eps = PF_SD_EPS * cn_rng_normal(r);
+      double va = exp(plan + eps), mat = cm * exp(plan);
+      double inv = exp(k - 2.5 + om + PF_SD_I * cn_rng_normal(r));
+      fprintf(fp, "%d,%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.6f\n", i + 1, inds[j].code, t, va, va + mat, mat,
+              exp(l), exp(k), inv, om);
+      k = log((1 - PF_DELTA) * exp(k) + inv);
+    }
+  }
+  return close_out(fp, path, d);
+}
+
 /* One JSON member "name": v with the shortest digits that read back to v. */
 static void jnum(FILE *fp, const char *name, double v, const char *comma) {
   char buf[64];
@@ -847,6 +907,26 @@ static cn_status write_small(gen *g, const char *dir, const cn_gen_opts *o, cons
   J("core_q_step", p->core_q_step); J("core_boost", p->core_boost); J("individual_coapplicant", p->indiv_coapp);
   J("duplicate_spelling", p->dup_variant); J("individual_first", p->indiv_first); J("utility", p->utility);
   J("design", p->design); JL("grant_prob", p->grant_prob);
+  fputs("  },\n  \"production\": {\n", fp);
+  fputs("    \"equation\": \"ln va = b0 + theta_l*ln labour + theta_k*ln capital + omega + eps; omega_t ="
+        " rho*omega_{t-1} + xi_t in two half-year steps (sd of xi_t: sd_xi); ln labour = 0.5*ln capital"
+        " + omega_{t-1/2} - 1.5*w_t + sd_l*e - 1, w_t = rho_w*w_{t-1} + N(0, sd_w^2*(1-rho_w^2)) (log wage); materials = c_m*exp(ln va - eps) (Leontief, the proxy); go = va +"
+        " materials; capital_{t+1} = (1-delta)*capital_t + investment_t, ln investment = ln capital - 2.5 + omega_t"
+        " + sd_i*e\",\n",
+        fp);
+  J("rho", PF_RHO); J("sd_xi", PF_SD_XI); J("sd_eps", PF_SD_EPS); J("sd_l", PF_SD_L); J("delta", PF_DELTA);
+  J("sd_i", PF_SD_I); J("rho_w", PF_RHO_W); J("sd_w", PF_SD_W);
+  fputs("    \"industries\": [\n", fp);
+  for (int j = 0; j < NIND; j++) {
+    char a[4][32];
+    cn__fmt_double(g->pf_b0[j], a[0], sizeof a[0]);
+    cn__fmt_double(g->pf_l[j], a[1], sizeof a[1]);
+    cn__fmt_double(g->pf_k[j], a[2], sizeof a[2]);
+    cn__fmt_double(g->pf_m[j], a[3], sizeof a[3]);
+    fprintf(fp, "      {\"ind2\": \"%s\", \"b0\": %s, \"theta_l\": %s, \"theta_k\": %s, \"c_m\": %s}%s\n",
+            inds[j].code, a[0], a[1], a[2], a[3], j < NIND - 1 ? "," : "");
+  }
+  fputs("    ]\n", fp);
   fputs("  },\n  \"instruments\": [\"L.ln(1+incubators)\", \"L.pilot\"],\n  \"exclusion\": \"group\"\n}\n", fp);
 #undef J
 #undef JL
@@ -1120,6 +1200,7 @@ cn_status cn_gen_paper(const char *dir, const cn_gen_opts *o, cn_gen_counts *c, 
   if (st == CN_OK) st = grow_network(g, f, d);
   if (st == CN_OK) st = write_patents(g, dir, c, d);
   if (st == CN_OK) st = write_firms(g, dir, c, d);
+  if (st == CN_OK) st = write_production(g, dir, d);
   if (st == CN_OK) st = write_small(g, dir, o, scale, d);
   if (st == CN_OK && o->bec) st = write_customs(dir, o, c, d);
   if (st == CN_OK) {

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <math.h>
+#include <omp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -913,6 +914,7 @@ static cn_status parse_parallel(reader *r, const na_set *na, int ncol, cn_column
     c->r.d = &c->d;
     c->est_bytes = nch ? (double)(b[nch + 1] - b[nch]) : (double)(r->len - b[0]);
     c->fixed_cap = count_lines(r->buf + b[nch], b[nch + 1] - b[nch]) + 1;
+    release_mapped(r, b[nch], b[nch + 1]); /* the count paged the part in */
     c->borrowed = nch > 0;
     off += c->fixed_cap;
   }
@@ -1330,54 +1332,92 @@ static size_t fmt_i64(int64_t v, char *buf) {
   return len;
 }
 
+/* Appends row i of t to b; false (and *bad set) at an infinity, which CSV
+ * cannot carry, with *bad_col its column. */
+static bool put_row(const cn_table *t, int64_t i, char sep, cn_buf *b, int *bad_col) {
+  for (int j = 0; j < t->ncol; j++) {
+    const cn_column *c = t->cols[j];
+    if (c->type == CN_STRING) {
+      if (j) cn__buf_append(b, &sep, 1);
+      int32_t k = c->codes[i];
+      if (k != CN_NA_CODE) put_text(b, c->levels.strs[k], c->levels.lens[k], sep);
+      continue;
+    }
+    /* a number: the separator and at most 32 bytes, written in place */
+    if (!cn__buf_reserve(b, 34)) return true; /* b->failed tells */
+    char *o = b->data + b->len;
+    size_t k = 0;
+    if (j) o[k++] = sep;
+    if (c->type == CN_INT64) {
+      if (c->i64[i] != CN_NA_INT64) k += fmt_i64(c->i64[i], o + k);
+    } else if (!isnan(c->dbl[i])) {
+      if (isinf(c->dbl[i])) {
+        *bad_col = j;
+        return false;
+      }
+      k += (size_t)cn__fmt_double(c->dbl[i], o + k, 33);
+    }
+    b->len += k;
+  }
+  cn__buf_append(b, "\n", 1);
+  return true;
+}
+
+#define WRITE_BATCH 8192 /* rows a thread formats at a time */
+#define WRITE_MAXTH 8
+
+/* The rows are formatted by batches on up to WRITE_MAXTH threads, each
+ * into its own buffer, and written in order: the file does not depend on
+ * the thread count. */
 cn_status cn_table_write_csv_fp(const cn_table *t, FILE *fp, char sep,
                                 cn_diag *d) {
-  cn_buf b = {0};
+  cn_buf b[WRITE_MAXTH];
+  memset(b, 0, sizeof b);
   cn_status st = CN_OK;
-  char num[64];
   if (!sep) sep = ',';
   for (int j = 0; j < t->ncol; j++) {
-    if (j) cn__buf_append(&b, &sep, 1);
-    put_text(&b, t->cols[j]->name, strlen(t->cols[j]->name), sep);
+    if (j) cn__buf_append(&b[0], &sep, 1);
+    put_text(&b[0], t->cols[j]->name, strlen(t->cols[j]->name), sep);
   }
-  cn__buf_append(&b, "\n", 1);
-  for (int64_t i = 0; i < t->nrow; i++) {
-    for (int j = 0; j < t->ncol; j++) {
-      const cn_column *c = t->cols[j];
-      if (j) cn__buf_append(&b, &sep, 1);
-      if (c->type == CN_STRING) {
-        int32_t k = c->codes[i];
-        if (k != CN_NA_CODE) put_text(&b, c->levels.strs[k], c->levels.lens[k], sep);
-      } else if (c->type == CN_INT64) {
-        if (c->i64[i] != CN_NA_INT64) cn__buf_append(&b, num, fmt_i64(c->i64[i], num));
-      } else if (!isnan(c->dbl[i])) {
-        if (isinf(c->dbl[i])) {
-          st = cn_diag_set(d, CN_EDATA,
-                           "column \"%s\" row %lld holds an infinity, which CSV "
-                           "cannot carry as a number", c->name, (long long)i + 1);
-          goto done;
+  cn__buf_append(&b[0], "\n", 1);
+  int nth = t->nrow > 4 * WRITE_BATCH ? omp_get_max_threads() : 1;
+  if (nth > WRITE_MAXTH) nth = WRITE_MAXTH;
+  if (nth < 1) nth = 1;
+  int64_t bad_row[WRITE_MAXTH];
+  int bad_col[WRITE_MAXTH];
+  for (int64_t at = 0; at < t->nrow || at == 0; at += (int64_t)WRITE_BATCH * nth) {
+#pragma omp parallel for schedule(static, 1) num_threads(nth) if (nth > 1)
+    for (int q = 0; q < nth; q++) {
+      int64_t lo = at + (int64_t)q * WRITE_BATCH, hi = lo + WRITE_BATCH;
+      if (hi > t->nrow) hi = t->nrow;
+      bad_row[q] = -1;
+      for (int64_t i = lo; i < hi; i++)
+        if (!put_row(t, i, sep, &b[q], &bad_col[q])) {
+          bad_row[q] = i;
+          break;
         }
-        cn__buf_append(&b, num, (size_t)cn__fmt_double(c->dbl[i], num, sizeof num));
+    }
+    for (int q = 0; q < nth; q++) {
+      if (bad_row[q] >= 0) {
+        st = cn_diag_set(d, CN_EDATA,
+                         "column \"%s\" row %lld holds an infinity, which CSV "
+                         "cannot carry as a number", t->cols[bad_col[q]]->name,
+                         (long long)bad_row[q] + 1);
+        goto done;
       }
-    }
-    cn__buf_append(&b, "\n", 1);
-    if (b.failed) {
-      st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-      goto done;
-    }
-    if (b.len > (1u << 20) || i + 1 == t->nrow) {
-      if (fwrite(b.data, 1, b.len, fp) != b.len) {
+      if (b[q].failed) {
+        st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+        goto done;
+      }
+      if (b[q].len && fwrite(b[q].data, 1, b[q].len, fp) != b[q].len) {
         st = cn_diag_set(d, CN_EINTERNAL, "write failed: %s", strerror(errno));
         goto done;
       }
-      b.len = 0;
+      b[q].len = 0;
     }
+    if (t->nrow == 0) break;
   }
-  if (b.failed)
-    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-  else if (b.len && fwrite(b.data, 1, b.len, fp) != b.len)
-    st = cn_diag_set(d, CN_EINTERNAL, "write failed: %s", strerror(errno));
 done:
-  cn__buf_free(&b);
+  for (int q = 0; q < WRITE_MAXTH; q++) cn__buf_free(&b[q]);
   return st;
 }

@@ -65,6 +65,8 @@ TEST(fmt_double_shortest_round_trip) {
   CHECK_STR(buf, "1e+300");
   cn__fmt_double(-0.0, buf, sizeof buf);
   CHECK_STR(buf, "-0");
+  cn__fmt_double(0.0, buf, sizeof buf); /* a string of two bytes: read no further (ASan) */
+  CHECK_STR(buf, "0");
   cn_rng r;
   cn_rng_seed(&r, 11, 0);
   for (int i = 0; i < 100000; i++) {
@@ -79,6 +81,60 @@ TEST(fmt_double_shortest_round_trip) {
       break;
     }
   }
+}
+
+/* The exact 128-bit path gives printf's text (the first of %.15g, %.16g,
+ * %.17g that reads back) for every double: random bit patterns in the
+ * range it takes (1e-5 to 1e22), data-like decimals (integers over powers
+ * of ten, where %.15g mostly decides), the neighbours of powers of ten and
+ * two, and ties of the rounding at 15, 16 and 17 digits. */
+static void same_as_libc(double x, int line) {
+  char a[64], b[64];
+  int la = cn__fmt_double(x, a, sizeof a), lb = cn__fmt_double_libc(x, b, sizeof b);
+  if (la != lb || strcmp(a, b)) cn_test_fail(__FILE__, line, "%a: %s, printf %s", x, a, b);
+}
+
+TEST(fmt_double_fast_path_equals_printf) {
+  cn_rng r;
+  cn_rng_seed(&r, 12, 0);
+  int bad = 0;
+  for (int i = 0; i < 300000 && !bad; i++) {
+    double x;
+    switch (i % 3) {
+      case 0: { /* a random double of a random exponent in range */
+        uint64_t bits = cn_rng_u64(&r);
+        memcpy(&x, &bits, sizeof x);
+        x = ldexp(frexp(x, &(int){0}), (int)(cn_rng_u64(&r) % 92) - 17);
+        break;
+      }
+      case 1: /* k-digit decimals */
+        x = (double)(int64_t)(cn_rng_u64(&r) % 2000000000000ULL) / pow(10, (double)(cn_rng_u64(&r) % 12));
+        break;
+      default: /* next to a power of ten */
+        x = nextafter(pow(10, (double)(int)(cn_rng_u64(&r) % 27) - 5), (cn_rng_u64(&r) & 1) ? 0 : 1e300);
+    }
+    if (cn_rng_u64(&r) & 1) x = -x;
+    char a[64], b[64];
+    cn__fmt_double(x, a, sizeof a);
+    cn__fmt_double_libc(x, b, sizeof b);
+    if (strcmp(a, b)) {
+      cn_test_fail(__FILE__, __LINE__, "%a: %s, printf %s", x, a, b);
+      bad = 1;
+    }
+  }
+  /* ties (exact halves at the rounding digit), powers of two, the range's ends */
+  static const double edge[] = {0.5, 2.5, 0.125, 1e15 + 0.5, 2e15 + 0.5, 4503599627370496.5,
+                                 9007199254740993.0, 1.5e-5, 1e-5, 9.999999999999999e21, 1e22,
+                                 123456789012345.5, 1234567890123456.5, 0.30000000000000004,
+                                 5e-324, 1.7976931348623157e308, 100, 1e21, 123456.0};
+  for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+    same_as_libc(edge[i], __LINE__);
+    same_as_libc(-edge[i], __LINE__);
+  }
+  for (int k = -60; k <= 75; k++) same_as_libc(ldexp(1, k), __LINE__);
+  char small[4];
+  CHECK_INT(cn__fmt_double(-288.688675, small, sizeof small), 11); /* cut, the length in full */
+  CHECK_STR(small, "-28");
 }
 
 TEST(strmap_interns_densely) {

@@ -692,3 +692,19 @@ TEST(csv_doubles_equal_strtod) {
   cn_table_free(t);
   free(txt);
 }
+
+/* An infinity is told at its first row in file order when the rows are
+ * formatted on several threads (two infinities, in the third and the
+ * ninth of the writer's batches: the earlier one is named). */
+TEST(csv_write_infinity_first_row_with_threads) {
+  cn_diag d;
+  cn_table *t = cn_table_new(100000);
+  int x = cn_table_add_column(t, "x", CN_DOUBLE, &d);
+  for (int64_t i = 0; i < 100000; i++) cn_table_dbl_mut(t, x)[i] = (double)i / 7;
+  cn_table_dbl_mut(t, x)[70000] = INFINITY;
+  cn_table_dbl_mut(t, x)[20000] = -INFINITY;
+  CHECK_STATUS(cn_table_write(t, cn_test_path(cn_test_tmpdir(), "inf.csv"), NULL, &d), CN_EDATA,
+               &d);
+  CHECK(strstr(d.message, "\"x\" row 20001 holds an infinity") != NULL);
+  cn_table_free(t);
+}

@@ -1,0 +1,38 @@
+# tests/cli/net/map-nodes.awk — reads a network map (cn_plot_network's SVG
+# as cairo writes it) and prints, per panel (the grey frames, stroke
+# rgb(60%,60%,60%), left to right), the node circles inside it: core (fill
+# rgb(72%,13%,13%)) and periphery (rgb(55%,66%,82%)), and how many nodes
+# lie wholly inside their panel. The legend's two markers are below every
+# panel and are not counted.
+function coords(d, arr,   n, i, t, k) {
+  n = split(d, t, " ")
+  k = 0
+  for (i = 1; i <= n; i++)
+    if (t[i] ~ /^-?[0-9.]+$/) arr[++k] = t[i] + 0
+  return k
+}
+/<path/ {
+  if (!match($0, / d="[^"]*"/)) next
+  d = substr($0, RSTART + 4, RLENGTH - 5)
+  k = coords(d, c)
+  x0 = 1e9; x1 = -1e9; y0 = 1e9; y1 = -1e9
+  for (i = 1; i < k; i += 2) {
+    if (c[i] < x0) x0 = c[i]; if (c[i] > x1) x1 = c[i]
+    if (c[i + 1] < y0) y0 = c[i + 1]; if (c[i + 1] > y1) y1 = c[i + 1]
+  }
+  if ($0 ~ /stroke:rgb\(60%,60%,60%\)/) { np++; px0[np] = x0; px1[np] = x1; py0[np] = y0; py1[np] = y1 }
+  else if ($0 ~ /fill:rgb\(72%,13%,13%\)/) { nn++; core[nn] = 1; nx0[nn] = x0; nx1[nn] = x1; ny0[nn] = y0; ny1[nn] = y1 }
+  else if ($0 ~ /fill:rgb\(55%,66%,82%\)/) { nn++; core[nn] = 0; nx0[nn] = x0; nx1[nn] = x1; ny0[nn] = y0; ny1[nn] = y1 }
+}
+END {
+  for (p = 1; p <= np; p++) {
+    nc = 0; npe = 0; inside = 0
+    for (q = 1; q <= nn; q++) {
+      cx = (nx0[q] + nx1[q]) / 2; cy = (ny0[q] + ny1[q]) / 2
+      if (cx < px0[p] || cx > px1[p] || cy < py0[p] || cy > py1[p]) continue
+      if (core[q]) nc++; else npe++
+      if (nx0[q] > px0[p] && nx1[q] < px1[p] && ny0[q] > py0[p] && ny1[q] < py1[p]) inside++
+    }
+    printf "panel %d: %d core, %d periphery, %d wholly inside\n", p, nc, npe, inside
+  }
+}

@@ -98,8 +98,18 @@ static int run_names(int argc, char **argv, bool classify) {
   int cz = cn_table_add_column(o, "normalized", CN_STRING, &d);
   int ct = classify ? cn_table_add_column(o, "type", CN_STRING, &d) : 0;
   int cr = classify ? cn_table_add_column(o, "rule", CN_STRING, &d) : 0;
+  int ck = 0, cf = 0, cp = 0, cs = 0, cg = 0, cgr = 0;
+  if (!classify) {
+    ck = cn_table_add_column(o, "key", CN_STRING, &d);
+    cf = cn_table_add_column(o, "form", CN_STRING, &d);
+    cp = cn_table_add_column(o, "place", CN_STRING, &d);
+    cs = cn_table_add_column(o, "script", CN_STRING, &d);
+    cg = cn_table_add_column(o, "foreign", CN_INT64, &d);
+    cgr = cn_table_add_column(o, "foreign_rule", CN_STRING, &d);
+  }
   int cc = cn_table_add_column(o, "records", CN_INT64, &d);
-  if (cn_ < 0 || cz < 0 || ct < 0 || cr < 0 || cc < 0) {
+  if (cn_ < 0 || cz < 0 || ct < 0 || cr < 0 || cc < 0 || ck < 0 || cf < 0 || cp < 0 ||
+      cs < 0 || cg < 0 || cgr < 0) {
     rc = cli_fail(&d);
     goto done;
   }
@@ -116,6 +126,20 @@ static int run_names(int argc, char **argv, bool classify) {
     if (classify) {
       cn_table_set_str(o, ct, i, cn_entity_type_name(et), &d);
       cn_table_set_str(o, cr, i, rule, &d);
+    } else {
+      cn_name_parts pt;
+      if (cn_name_parse(l.names[i], &pt, &d) != CN_OK) {
+        cn_free(norm);
+        rc = cli_fail(&d);
+        goto done;
+      }
+      cn_table_set_str(o, ck, i, pt.key, &d);
+      cn_table_set_str(o, cf, i, pt.form, &d);
+      cn_table_set_str(o, cp, i, pt.place, &d);
+      cn_table_set_str(o, cs, i, pt.script, &d);
+      cn_table_i64_mut(o, cg)[i] = pt.foreign;
+      cn_table_set_str(o, cgr, i, pt.foreign_rule, &d);
+      cn_name_parts_free(&pt);
     }
     cn_table_i64_mut(o, cc)[i] = l.count[i];
     cn_free(norm);
@@ -137,10 +161,13 @@ static int run_classify(int argc, char **argv) { return run_names(argc, argv, tr
 const cli_cmd cli_names_cmds[] = {
     {"names", "normalize", run_normalize, "normalized form of each distinct name",
      "usage: coinnet names normalize DATA --col COL [-o FILE]\n\n"
-     "Writes each distinct value of COL with its normalized form (full-width\n"
-     "characters and brackets made half-width, spaces collapsed, Latin letters\n"
-     "upper-cased, a trailing legal form such as 有限公司 or Co., Ltd. removed)\n"
-     "and the number of records it appears in.\n\n"
+     "Writes each distinct value of COL with its normalized form (traditional\n"
+     "characters made simplified, full-width characters and brackets made\n"
+     "half-width, spaces collapsed, Latin letters upper-cased, a trailing legal\n"
+     "form such as 有限公司 or Co., Ltd. removed), its parts for record linkage\n"
+     "(key: the name without bracketed places and legal forms; form; place;\n"
+     "script: cjk, latin, mixed; foreign 0/1 and the rule that set it) and the\n"
+     "number of records it appears in. The rules are in docs/names.md.\n\n"
      "options:\n"
      "  --col COL          the column of names\n"
      "  -o FILE            output (csv, dta, sqlite by extension; default CSV on stdout)\n"

@@ -471,7 +471,6 @@ static int run_plot(int argc, char **argv) {
     mo.names = names;
   }
   int32_t drawn = mo.max_nodes > 0 && st.n > mo.max_nodes ? mo.max_nodes : st.n;
-  if ((!layout || !strcmp(layout, "auto")) && drawn > 3000) mo.layout = CN_LAYOUT_DRL;
   if (cn_plot_network(outp, title, &st, &mo, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;
@@ -593,8 +592,8 @@ const cli_cmd cli_net_cmds[] = {
      "                        [--max-nodes N] [--title TEXT] [--weight COL | --unweighted]\n\n"
      "Draws the co-applicant network of each stage (the edges of its years summed)\n"
      "side by side, with one layout and one scale: positions from a seeded layout of\n"
-     "the union of the stages (Fruchterman-Reingold; DrL above 3000 nodes with\n"
-     "--layout auto, the default), node size by the stage's weighted degree, its\n"
+     "the union of the stages (Fruchterman-Reingold, on a grid above 1000 nodes:\n"
+     "36000 nodes in 5 s), node size by the stage's weighted degree, its\n"
      "Borgatti-Everett core in red, edge width by weight, the largest nodes named\n"
      "(a build folder's nodes.csv gives the names; CJK fonts). The same input and\n"
      "seed give the same bytes. Large graphs: --max-nodes N draws the N nodes of\n"
@@ -603,7 +602,8 @@ const cli_cmd cli_net_cmds[] = {
      "  -o MAP             the figure (.svg, .png, .pdf)\n"
      "  --stages A-B,C-D   one panel per range of years (default: all years, one panel)\n"
      "  --years A-B        one range\n"
-     "  --layout L         auto (default), fr, kk (Kamada-Kawai), drl\n"
+     "  --layout L         fr (default; auto is fr), kk (Kamada-Kawai), drl (slow:\n"
+     "                     minutes at 36000 nodes)\n"
      "  --seed S           the layout's seed (default 1)\n"
      "  --label top:N      name the N largest nodes of each stage (default 10; 0: none)\n"
      "  --max-nodes N      draw at most N nodes, the largest\n"

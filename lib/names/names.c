@@ -401,10 +401,7 @@ static bool is_place(const char *s, size_t n) {
   if (chars < 2 || chars > 12) return false;
   size_t cut;
   for (int k = 0; suffix[k]; k++)
-    if (ends_with(s, n, suffix[k], &cut)) {
-      /* 省 alone after a province, or 市 after a listed city */
-      return true;
-    }
+    if (ends_with(s, n, suffix[k], &cut)) return true;
   return false;
 }
 

@@ -217,10 +217,6 @@ static bool model_uses(const char *name, void *ctx) {
   return false;
 }
 
-/* True when d says a column was not found (its "did you mean" needs the
- * whole header, so the caller reads every column and runs again). */
-static bool no_column(const cn_diag *d) { return d->code == CN_EDATA && strstr(d->message, "no column \""); }
-
 static int run_model(int argc, char **argv, const char *cmd) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
@@ -422,7 +418,9 @@ again:
     }
     est = cn_tobit(t, formula, lo, hi, &o, &m, &d);
   } else est = cn_reg(t, formula, &o, &m, &d);
-  if (est != CN_OK && narrowed && no_column(&d)) { /* the message from the whole header */
+  if (est != CN_OK && narrowed && d.code == CN_EDATA) {
+    /* a data error, such as a name not found, is told from the whole file,
+     * as without the narrowing ("did you mean" sees every column) */
     narrowed = false;
     ro.keep = NULL;
     cn_table_free(t);

@@ -139,6 +139,19 @@ done:
   return rc;
 }
 
+/* When `in` is a build folder holding NAME, reads it into *t (left NULL
+ * otherwise); returns 0 or the exit code, the error printed. */
+static int folder_table(const char *in, const char *name, cn_table **t) {
+  struct stat sb;
+  char p[4096];
+  if (stat(in, &sb) != 0 || !S_ISDIR(sb.st_mode)) return 0;
+  snprintf(p, sizeof p, "%s/%s", in, name);
+  if (stat(p, &sb) != 0) return 0;
+  cn_read_opts o;
+  cn_read_opts_init(&o);
+  return cli_read(p, &o, t);
+}
+
 static int run_metrics(int argc, char **argv) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
@@ -207,15 +220,8 @@ static int run_metrics(int argc, char **argv) {
     goto done;
   }
   /* a build folder also names its nodes */
-  struct stat sb;
-  if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-    char np[4096];
-    cn_read_opts nro;
-    cn_read_opts_init(&nro);
-    snprintf(np, sizeof np, "%s/nodes.csv", in);
-    if (stat(np, &sb) == 0 && (rc = cli_read(np, &nro, &nodes)) != 0) goto done;
-    no.nodes = nodes;
-  }
+  if ((rc = folder_table(in, "nodes.csv", &nodes)) != 0) goto done;
+  no.nodes = nodes;
   if (cn_net_metrics(t, &no, &o, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
     rc = cli_fail(&d);
@@ -273,16 +279,8 @@ static int run_summary(int argc, char **argv) {
   edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
   /* a build folder adds applications per year and nodes by type */
-  struct stat sb;
-  if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-    char p2[4096];
-    cn_read_opts plain;
-    cn_read_opts_init(&plain);
-    snprintf(p2, sizeof p2, "%s/nodes.csv", in);
-    if (stat(p2, &sb) == 0 && (rc = cli_read(p2, &plain, &nodes)) != 0) goto done;
-    snprintf(p2, sizeof p2, "%s/years.csv", in);
-    if (stat(p2, &sb) == 0 && (rc = cli_read(p2, &plain, &years)) != 0) goto done;
-  }
+  if ((rc = folder_table(in, "nodes.csv", &nodes)) != 0 || (rc = folder_table(in, "years.csv", &years)) != 0)
+    goto done;
   if (cn_net_summary(t, nodes, years, &so, &o, &dropped, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
     rc = cli_fail(&d);
@@ -437,14 +435,7 @@ static int run_plot(int argc, char **argv) {
   char path[4096];
   edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
-  struct stat sb;
-  if (stat(in, &sb) == 0 && S_ISDIR(sb.st_mode)) { /* a build folder also names its nodes */
-    char np[4096];
-    cn_read_opts nro;
-    cn_read_opts_init(&nro);
-    snprintf(np, sizeof np, "%s/nodes.csv", in);
-    if (stat(np, &sb) == 0 && (rc = cli_read(np, &nro, &nodes)) != 0) goto done;
-  }
+  if ((rc = folder_table(in, "nodes.csv", &nodes)) != 0) goto done; /* a build folder names its nodes */
   if (cn_net_stage_graphs(t, &no, ns, from, to, &st, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
     rc = cli_fail(&d);

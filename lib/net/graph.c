@@ -331,21 +331,12 @@ cn_status cn_graph_components(const cn_graph *g, int32_t *comp, int32_t *size,
   return CN_OK;
 }
 
-/* igraph computes it (ARPACK); called from one thread only, as Debian's
- * igraph is not thread-safe. */
-cn_status cn_graph_eigenvector(const cn_graph *g, double *out, cn_diag *d) {
-  igraph_t ig;
+cn_status cn__graph_igraph(const cn_graph *g, igraph_t *ig, igraph_vector_t *w, cn_diag *d) {
   igraph_vector_int_t edges;
-  igraph_vector_t w, vec;
-  igraph_real_t value;
-  cn_status st = CN_OK;
-  bool have_g = false, have_e = false, have_w = false, have_v = false;
-  if (g->n == 0) return CN_OK;
-  if (igraph_vector_int_init(&edges, 2 * g->m) || !(have_e = true) ||
-      igraph_vector_init(&w, g->m) || !(have_w = true) ||
-      igraph_vector_init(&vec, g->n) || !(have_v = true)) {
-    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-    goto done;
+  if (igraph_vector_int_init(&edges, 2 * g->m)) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  if (w && igraph_vector_init(w, g->m)) {
+    igraph_vector_int_destroy(&edges);
+    return cn_diag_set(d, CN_EINTERNAL, "out of memory");
   }
   int64_t e = 0;
   for (int32_t i = 0; i < g->n; i++)
@@ -353,12 +344,30 @@ cn_status cn_graph_eigenvector(const cn_graph *g, double *out, cn_diag *d) {
       if (g->adj[k] > i) {
         VECTOR(edges)[2 * e] = i;
         VECTOR(edges)[2 * e + 1] = g->adj[k];
-        VECTOR(w)[e++] = g->wt[k];
+        if (w) VECTOR(*w)[e] = g->wt[k];
+        e++;
       }
-  if (igraph_create(&ig, &edges, g->n, IGRAPH_UNDIRECTED)) {
+  cn_status st = CN_OK;
+  if (igraph_create(ig, &edges, g->n, IGRAPH_UNDIRECTED)) {
     st = cn_diag_set(d, CN_EINTERNAL, "igraph could not build the graph");
-    goto done;
+    if (w) igraph_vector_destroy(w);
   }
+  igraph_vector_int_destroy(&edges);
+  return st;
+}
+
+/* igraph computes it (ARPACK); called from one thread only, as Debian's
+ * igraph is not thread-safe. */
+cn_status cn_graph_eigenvector(const cn_graph *g, double *out, cn_diag *d) {
+  igraph_t ig;
+  igraph_vector_t w, vec;
+  igraph_real_t value;
+  cn_status st = CN_OK;
+  bool have_g = false, have_v = false;
+  if (g->n == 0) return CN_OK;
+  if (igraph_vector_init(&vec, g->n)) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  have_v = true;
+  if ((st = cn__graph_igraph(g, &ig, &w, d)) != CN_OK) goto done;
   have_g = true;
   igraph_arpack_options_t opt;
   igraph_arpack_options_init(&opt);
@@ -368,9 +377,7 @@ cn_status cn_graph_eigenvector(const cn_graph *g, double *out, cn_diag *d) {
   }
   for (int32_t i = 0; i < g->n; i++) out[i] = VECTOR(vec)[i];
 done:
-  if (have_g) igraph_destroy(&ig);
-  if (have_e) igraph_vector_int_destroy(&edges);
-  if (have_w) igraph_vector_destroy(&w);
+  if (have_g) igraph_destroy(&ig), igraph_vector_destroy(&w);
   if (have_v) igraph_vector_destroy(&vec);
   return st;
 }

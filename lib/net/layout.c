@@ -2,37 +2,20 @@
  * and the graphs of an edge list's stages on one node set. */
 #include <math.h>
 #include <string.h>
-#include <igraph/igraph.h>
 #include "net_int.h"
 
 cn_status cn_graph_layout(const cn_graph *g, cn_layout kind, uint64_t seed, double *xy, cn_diag *d) {
   igraph_t ig;
-  igraph_vector_int_t edges;
   igraph_matrix_t res;
   cn_status st = CN_OK;
-  bool have_g = false, have_e = false, have_r = false;
+  bool have_g = false;
   if (g->n == 0) return CN_OK;
-  if (g->n == 1) { /* igraph needs no help here, but a single node sits in the middle */
+  if (g->n == 1) { /* a single node sits in the middle */
     xy[0] = xy[1] = 0;
     return CN_OK;
   }
-  if (igraph_vector_int_init(&edges, 2 * g->m) || !(have_e = true) ||
-      igraph_matrix_init(&res, g->n, 2) || !(have_r = true)) {
-    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
-    goto done;
-  }
-  int64_t e = 0;
-  for (int32_t i = 0; i < g->n; i++)
-    for (int64_t k = g->off[i]; k < g->off[i + 1]; k++)
-      if (g->adj[k] > i) {
-        VECTOR(edges)[2 * e] = i;
-        VECTOR(edges)[2 * e + 1] = g->adj[k];
-        e++;
-      }
-  if (igraph_create(&ig, &edges, g->n, IGRAPH_UNDIRECTED)) {
-    st = cn_diag_set(d, CN_EINTERNAL, "igraph could not build the graph");
-    goto done;
-  }
+  if (igraph_matrix_init(&res, g->n, 2)) return cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  if ((st = cn__graph_igraph(g, &ig, NULL, d)) != CN_OK) goto done;
   have_g = true;
   igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
   igraph_error_t ie;
@@ -57,8 +40,7 @@ cn_status cn_graph_layout(const cn_graph *g, cn_layout kind, uint64_t seed, doub
   }
 done:
   if (have_g) igraph_destroy(&ig);
-  if (have_e) igraph_vector_int_destroy(&edges);
-  if (have_r) igraph_matrix_destroy(&res);
+  igraph_matrix_destroy(&res);
   return st;
 }
 

@@ -445,6 +445,22 @@ typedef struct map_ctx {
 } map_ctx;
 
 #define MAP_PANEL 460.0
+
+/* The fill of a core node (red) or a periphery node (light blue). */
+static void node_colour(cairo_t *cr, bool core) {
+  if (core) cairo_set_source_rgb(cr, 0.72, 0.13, 0.13);
+  else cairo_set_source_rgb(cr, 0.55, 0.66, 0.82);
+}
+
+/* A legend entry at (x, y): a dot of node_colour(core), then text. */
+static void legend_dot(cairo_t *cr, double x, double y, bool core, const char *text) {
+  cairo_new_path(cr);
+  node_colour(cr, core);
+  cairo_arc(cr, x, y - 3.5, 4, 0, 2 * M_PI);
+  cairo_fill(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  text_at(cr, x + 8, y, text, 0);
+}
 #define MAP_PAD 14.0
 
 static int cmp_desc(const void *a, const void *b, void *ctx) {
@@ -500,8 +516,7 @@ static void draw_map(cairo_t *cr, double W, double H, const void *ctx) {
       double sv = c->str[q][i];
       if (!(sv > 0)) continue; /* not in this stage */
       double r = 1.6 + (rmax - 1.6) * sqrt(sv / smax);
-      if (c->core[q][i] > 0.5) cairo_set_source_rgb(cr, 0.72, 0.13, 0.13);
-      else cairo_set_source_rgb(cr, 0.55, 0.66, 0.82);
+      node_colour(cr, c->core[q][i] > 0.5);
       cairo_new_path(cr);
       cairo_arc(cr, MX(k), MY(k), r, 0, 2 * M_PI);
       cairo_fill_preserve(cr);
@@ -541,27 +556,16 @@ static void draw_map(cairo_t *cr, double W, double H, const void *ctx) {
   /* the legend */
   double ly = H - 14;
   cairo_set_font_size(cr, 10);
-  cairo_new_path(cr);
-  cairo_set_source_rgb(cr, 0.72, 0.13, 0.13);
-  cairo_arc(cr, 16, ly - 3.5, 4, 0, 2 * M_PI);
-  cairo_fill(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  text_at(cr, 24, ly, "core", 0);
-  cairo_new_path(cr);
-  cairo_set_source_rgb(cr, 0.55, 0.66, 0.82);
-  cairo_arc(cr, 66, ly - 3.5, 4, 0, 2 * M_PI);
-  cairo_fill(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  text_at(cr, 74, ly, "periphery (Borgatti-Everett); size: weighted degree; width: joint applications", 0);
+  legend_dot(cr, 16, ly, true, "core");
+  legend_dot(cr, 66, ly, false, "periphery (Borgatti-Everett); size: weighted degree; width: joint applications");
   (void)W;
 }
 
 /* The Borgatti–Everett core of a stage on its own nodes (those with
  * edges in it, as `net metrics` has a year's graph): core[i] for the n
  * nodes of the shared set, 0 for the others. */
-static cn_status stage_core(const cn_graph *g, int32_t n, int64_t m, const double *str, const int32_t *eu,
-                            const int32_t *ev, const double *ew, double *core, cn_diag *d) {
-  (void)g;
+static cn_status stage_core(int32_t n, int64_t m, const double *str, const int32_t *eu, const int32_t *ev,
+                            const double *ew, double *core, cn_diag *d) {
   cn_status st = CN_OK;
   int32_t *loc = cn_malloc((size_t)n * sizeof *loc), *lu = cn_malloc((size_t)m * sizeof *lu),
           *lv = cn_malloc((size_t)m * sizeof *lv), nl = 0;
@@ -627,7 +631,7 @@ cn_status cn_plot_network(const char *path, const char *title, const cn_net_stag
     if (!str[q] || !core[q] || !eu[q] || !ev[q] || !ew[q]) goto oom;
     cn_graph_strength(g, str[q]);
     cn_graph_edges(g, eu[q], ev[q], ew[q]);
-    if (m[q] > 0 && (st = stage_core(g, n, m[q], str[q], eu[q], ev[q], ew[q], core[q], d)) != CN_OK) goto done;
+    if (m[q] > 0 && (st = stage_core(n, m[q], str[q], eu[q], ev[q], ew[q], core[q], d)) != CN_OK) goto done;
   }
   char line[160];
   snprintf(line, sizeof line, "Co-applicant network by stage: ");

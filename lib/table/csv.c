@@ -912,7 +912,6 @@ static cn_status parse_parallel(reader *r, const na_set *na, int ncol, cn_column
       goto done;
     }
     c->r.d = &c->d;
-    c->est_bytes = nch ? (double)(b[nch + 1] - b[nch]) : (double)(r->len - b[0]);
     c->fixed_cap = count_lines(r->buf + b[nch], b[nch + 1] - b[nch]) + 1;
     release_mapped(r, b[nch], b[nch + 1]); /* the count paged the part in */
     c->borrowed = nch > 0;

@@ -50,4 +50,4 @@ sed -n '/<table class="grid">/,/<\/thead>/p' "$html" | head -2 | tail -1 | cut -
 
 echo "== Figure 1"
 grep '^\*\*Figure 1\.\*\*' "$md"
-awk -f "$(dirname "$0")/../net/svg-markers.awk" "$d/figure1.svg"
+awk -f "$(dirname "$0")/../net/svg-coords.awk" -f "$(dirname "$0")/../net/svg-markers.awk" "$d/figure1.svg"

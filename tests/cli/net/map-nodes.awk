@@ -4,13 +4,7 @@
 # rgb(72%,13%,13%)) and periphery (rgb(55%,66%,82%)), and how many nodes
 # lie wholly inside their panel. The legend's two markers are below every
 # panel and are not counted.
-function coords(d, arr,   n, i, t, k) {
-  n = split(d, t, " ")
-  k = 0
-  for (i = 1; i <= n; i++)
-    if (t[i] ~ /^-?[0-9.]+$/) arr[++k] = t[i] + 0
-  return k
-}
+# Needs svg-coords.awk first: awk -f svg-coords.awk -f this.awk FILE.svg
 /<path/ {
   if (!match($0, / d="[^"]*"/)) next
   d = substr($0, RSTART + 4, RLENGTH - 5)

@@ -7,13 +7,7 @@
 #            path starts at the circle's rightmost point, centre height).
 # A marker counts when centre ± radius stays 0.5 pt (half the line) inside
 # the frame on all four sides.
-function coords(d, arr,   n, i, t, k) {
-  n = split(d, t, " ")
-  k = 0
-  for (i = 1; i <= n; i++)
-    if (t[i] ~ /^-?[0-9.]+$/) arr[++k] = t[i] + 0
-  return k
-}
+# Needs svg-coords.awk first: awk -f svg-coords.awk -f this.awk FILE.svg
 /<path/ {
   if (!match($0, / d="[^"]*"/)) next
   d = substr($0, RSTART + 4, RLENGTH - 5)

@@ -3,13 +3,7 @@
 # filled circles in rgb(12%,35%,65%) inside the frame), the distance of
 # each centre from the dashed zero line divided by the first one's: for
 # estimates b1, b2, ... these must be b2/b1, ... (the axis is linear).
-function coords(d, arr,   n, i, t, k) {
-  n = split(d, t, " ")
-  k = 0
-  for (i = 1; i <= n; i++)
-    if (t[i] ~ /^-?[0-9.]+$/) arr[++k] = t[i] + 0
-  return k
-}
+# Needs svg-coords.awk first: awk -f svg-coords.awk -f this.awk FILE.svg
 /<path/ {
   if (!match($0, / d="[^"]*"/)) next
   d = substr($0, RSTART + 4, RLENGTH - 5)

@@ -205,7 +205,6 @@ static int run_match(int argc, char **argv) {
   if (nin < 2) return cli_usage("match", "LEFT and RIGHT are needed");
   if (!ln) return cli_usage("match", "--left-name COL is missing");
   if (!rn) return cli_usage("match", "--right-name COL is missing");
-  if (!outp) return cli_usage("match", "-o OUT is missing");
   char *end;
   if (thr) {
     mo.threshold = strtod(thr, &end);
@@ -239,8 +238,8 @@ static int run_match(int argc, char **argv) {
            (long long)a->fuzzy, (long long)a->history);
   if (!ri) snprintf(rem, sizeof rem, "(exact %lld, fuzzy %lld)", (long long)a->exact, (long long)a->fuzzy);
   sum_line("matched (_merge==3)", a->exact + a->fuzzy, rem);
-  snprintf(rem, sizeof rem, "(%lld in %lld near ties%s%s)", (long long)a->review, (long long)res.ties,
-           revp ? ": " : "; --review FILE lists them", revp ? revp : "");
+  snprintf(rem, sizeof rem, "(%lld of them in %lld near tie%s%s%s)", (long long)a->review, (long long)res.ties,
+           res.ties == 1 ? "" : "s", revp ? ": " : "; --review FILE lists them", revp ? revp : "");
   sum_line("left only (_merge==1)", a->left_only, a->review ? rem : "");
   sum_line("right only (_merge==2)", a->right_only, "");
   if (by) {
@@ -295,7 +294,7 @@ const cli_cmd cli_names_cmds[] = {
      "\nexample:\n"
      "  coinnet names classify patents.csv --encoding gb18030 --col '当前申请(专利权)人'\n"},
     {"names", "match", run_match, "link names of one table to another's",
-     "usage: coinnet names match LEFT RIGHT --left-name COL --right-name COL -o OUT\n"
+     "usage: coinnet names match LEFT RIGHT --left-name COL --right-name COL [-o OUT]\n"
      "         [--left-id COL] [--right-id COL] [--by COL] [--block COL]\n"
      "         [--threshold T] [--margin M] [--review FILE] [--threads N]\n\n"
      "Links each record of LEFT to at most one record of RIGHT, one to one\n"
@@ -321,7 +320,7 @@ const cli_cmd cli_names_cmds[] = {
      "  --margin M         near-tie margin (default 0.05)\n"
      "  --review FILE      write the near ties there\n"
      "  --threads N        partitions matched at once (the result is the same)\n"
-     "  -o FILE            output (csv, dta, sqlite by extension)\n"
+     "  -o FILE            output (csv, dta, sqlite by extension; default CSV on stdout)\n"
      "%s"
      "\nexample:\n"
      "  coinnet names match applicants.csv survey.csv --left-name name --right-name name \\\n"

@@ -340,6 +340,7 @@ static bool year_range(const char *s, int64_t *a, int64_t *b) {
 typedef struct idname {
   int64_t id;
   const char *name;
+  int64_t row; /* in nodes.csv */
 } idname;
 
 static int cmp_idname(const void *a, const void *b) {
@@ -355,11 +356,11 @@ static int run_plot(int argc, char **argv) {
   cn_netmap_opts mo;
   memset(&mo, 0, sizeof mo);
   const char *in = NULL, *outp = NULL, *stages = NULL, *years = NULL, *layout = NULL, *label = NULL,
-             *title = NULL, *v;
+             *title = NULL, *colour = NULL, *size = NULL, *v;
   cn_table *t = NULL, *nodes = NULL;
   cn_net_stages st = {0};
   idname *map = NULL;
-  const char **names = NULL;
+  const char **names = NULL, **types = NULL;
   cn_diag d;
   int rc = 0;
   long long maxn = 0, seed = 1;
@@ -372,6 +373,8 @@ static int run_plot(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--layout", &layout)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--label", &label)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--title", &title)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--color", &colour)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--size", &size)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--weight", &no.weight)) != 0) {
       if (r < 0) return cli_usage("plot", "option %s needs a value", argv[i]);
       continue;
@@ -423,6 +426,13 @@ static int run_plot(int argc, char **argv) {
   else if (!strcmp(layout, "kk")) mo.layout = CN_LAYOUT_KK;
   else if (!strcmp(layout, "drl")) mo.layout = CN_LAYOUT_DRL;
   else return cli_usage("plot", "--layout takes fr, kk, drl or auto");
+  if (!colour || !strcmp(colour, "core")) mo.colour = CN_MAP_CORE;
+  else if (!strcmp(colour, "type")) mo.colour = CN_MAP_TYPE;
+  else if (!strcmp(colour, "component")) mo.colour = CN_MAP_COMPONENT;
+  else return cli_usage("plot", "--color takes core, type or component");
+  if (!size || !strcmp(size, "wdc")) mo.size = CN_MAP_WDC;
+  else if (!strcmp(size, "degree")) mo.size = CN_MAP_DEGREE;
+  else return cli_usage("plot", "--size takes wdc or degree");
   if (label) {
     long long k;
     const char *num = !strncmp(label, "top:", 4) ? label + 4 : label;
@@ -436,6 +446,12 @@ static int run_plot(int argc, char **argv) {
   edges_path(in, path, sizeof path);
   if ((rc = cli_read(path, &ro, &t)) != 0) goto done;
   if ((rc = folder_table(in, "nodes.csv", &nodes)) != 0) goto done; /* a build folder names its nodes */
+  int ti = nodes ? cn_table_find(nodes, "type") : -1;
+  if (mo.colour == CN_MAP_TYPE && (ti < 0 || cn_table_type(nodes, ti) != CN_STRING)) {
+    rc = cli_usage("plot", "--color type needs a build folder whose nodes.csv has a type column (%s %s)", in,
+                   nodes ? "has none" : "is not one");
+    goto done;
+  }
   if (cn_net_stage_graphs(t, &no, ns, from, to, &st, &d) != CN_OK) {
     if (!d.file[0] && d.code == CN_EDATA) snprintf(d.file, sizeof d.file, "%.500s", path);
     rc = cli_fail(&d);
@@ -449,24 +465,38 @@ static int run_plot(int argc, char **argv) {
     int64_t nr = cn_table_nrow(nodes);
     map = malloc((size_t)(nr + 1) * sizeof *map);
     names = calloc((size_t)st.n + 1, sizeof *names);
-    if (!map || !names) goto oom;
+    types = calloc((size_t)st.n + 1, sizeof *types);
+    if (!map || !names || !types) goto oom;
     for (int64_t r = 0; r < nr; r++) {
       int32_t k = cn_table_codes(nodes, cn)[r];
-      map[r] = (idname){cn_table_i64(nodes, ci)[r], k >= 0 ? cn_table_level(nodes, cn, k) : NULL};
+      map[r] = (idname){cn_table_i64(nodes, ci)[r], k >= 0 ? cn_table_level(nodes, cn, k) : NULL, r};
     }
     qsort(map, (size_t)nr, sizeof *map, cmp_idname);
     for (int32_t i = 0; i < st.n; i++) {
-      idname key = {st.ids[i], NULL}, *hit = bsearch(&key, map, (size_t)nr, sizeof *map, cmp_idname);
+      idname key = {st.ids[i], NULL, 0}, *hit = bsearch(&key, map, (size_t)nr, sizeof *map, cmp_idname);
       names[i] = hit ? hit->name : NULL;
+      if (hit && ti >= 0) {
+        int32_t k = cn_table_codes(nodes, ti)[hit->row];
+        types[i] = k >= 0 ? cn_table_level(nodes, ti, k) : NULL;
+      }
     }
     mo.names = names;
+    mo.types = types;
+  } else if (mo.colour == CN_MAP_TYPE) {
+    rc = cli_usage("plot", "--color type: %s/nodes.csv needs the columns node_id and name as `net build` writes them",
+                   in);
+    goto done;
   }
-  int32_t drawn = mo.max_nodes > 0 && st.n > mo.max_nodes ? mo.max_nodes : st.n;
-  if (cn_plot_network(outp, title, &st, &mo, &d) != CN_OK) {
+  cn_netmap_info info;
+  if (cn_plot_network(outp, title, &st, &mo, &info, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;
   }
-  fprintf(stderr, "%s: %d of %d nodes drawn in %d stage%s (%s layout, seed %lld) to %s\n", cli_prefix, (int)drawn,
+  if (info.labels_skipped)
+    fprintf(stderr, "%s: note: %d label%s left out: %s would overlap another label or leave the panel\n",
+            cli_prefix, info.labels_skipped, info.labels_skipped == 1 ? "" : "s",
+            info.labels_skipped == 1 ? "it" : "they");
+  fprintf(stderr, "%s: %d of %d nodes drawn in %d stage%s (%s layout, seed %lld) to %s\n", cli_prefix, (int)info.drawn,
           (int)st.n, ns, ns == 1 ? "" : "s",
           mo.layout == CN_LAYOUT_DRL ? "DrL" : mo.layout == CN_LAYOUT_KK ? "Kamada-Kawai" : "Fruchterman-Reingold",
           seed, outp);
@@ -478,6 +508,7 @@ done:
   cn_net_stages_free(&st);
   free(map);
   free(names);
+  free(types);
   cn_table_free(nodes);
   cn_table_free(t);
   return rc;
@@ -580,15 +611,18 @@ const cli_cmd cli_net_cmds[] = {
     {"net", "plot", run_plot, "network maps by stage (SVG, PNG, PDF)",
      "usage: coinnet net plot EDGES|DIR -o MAP [--stages A-B,C-D | --years A-B]\n"
      "                        [--layout auto|fr|kk|drl] [--seed S] [--label top:N]\n"
+     "                        [--color core|type|component] [--size wdc|degree]\n"
      "                        [--max-nodes N] [--title TEXT] [--weight COL | --unweighted]\n\n"
      "Draws the co-applicant network of each stage (the edges of its years summed)\n"
      "side by side, with one layout and one scale: positions from a seeded layout of\n"
      "the union of the stages (Fruchterman-Reingold, on a grid above 1000 nodes:\n"
-     "36000 nodes in 5 s), node size by the stage's weighted degree, its\n"
-     "Borgatti-Everett core in red, edge width by weight, the largest nodes named\n"
-     "(a build folder's nodes.csv gives the names; CJK fonts). The same input and\n"
-     "seed give the same bytes. Large graphs: --max-nodes N draws the N nodes of\n"
-     "largest weighted degree over the stages, and the SVG's <desc> says so.\n\n"
+     "36000 nodes in 5 s), node size by the stage's weighted degree (or degree),\n"
+     "its Borgatti-Everett core in red (or colours by node type or component), edge\n"
+     "width by weight, the largest nodes named (a build folder's nodes.csv gives the\n"
+     "names; CJK fonts), each label where it meets no other and stays in its panel,\n"
+     "or left out and counted. The same input and seed give the same bytes. Large\n"
+     "graphs: --max-nodes N draws the N nodes of largest weighted degree over the\n"
+     "stages, and the SVG's <desc> says so.\n\n"
      "options:\n"
      "  -o MAP             the figure (.svg, .png, .pdf)\n"
      "  --stages A-B,C-D   one panel per range of years (default: all years, one panel)\n"
@@ -597,6 +631,10 @@ const cli_cmd cli_net_cmds[] = {
      "                     minutes at 36000 nodes)\n"
      "  --seed S           the layout's seed (default 1)\n"
      "  --label top:N      name the N largest nodes of each stage (default 10; 0: none)\n"
+     "  --color C          core (default: the stage's Borgatti-Everett core), type\n"
+     "                     (firm, government, institute, university, other: needs a\n"
+     "                     build folder) or component (the stage's 3 largest apart)\n"
+     "  --size S           node area by wdc (weighted degree; default) or degree\n"
      "  --max-nodes N      draw at most N nodes, the largest\n"
      "  --title TEXT       the figure's title (metadata; a caption carries it)\n"
      "  --weight COL       the edge weight column (default: weight)\n"

@@ -41,6 +41,15 @@ cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, 
                        const char *const *models, int nterm, const char *const *terms,
                        const double *b, const double *lo, const double *hi, cn_diag *d);
 
+/* What colours a map's nodes: each stage's Borgatti–Everett core (red)
+ * and periphery (light blue); the node's type (firm, government,
+ * institute, university, other: `net build`'s nodes.csv); or the stage's
+ * connected components (the three largest apart, the others together). */
+typedef enum cn_map_colour { CN_MAP_CORE = 0, CN_MAP_TYPE, CN_MAP_COMPONENT } cn_map_colour;
+/* What a map's node area grows with: the stage's weighted degree or its
+ * degree (distinct partners). */
+typedef enum cn_map_size { CN_MAP_WDC = 0, CN_MAP_DEGREE } cn_map_size;
+
 /* Options of a network map. Zero-initialize. */
 typedef struct cn_netmap_opts {
   cn_layout layout;                /* CN_LAYOUT_FR (default), KK or DRL */
@@ -49,19 +58,33 @@ typedef struct cn_netmap_opts {
   int max_nodes;                   /* draw the N largest (union weighted degree); 0: all */
   const char *const *stage_names;  /* one per stage, above its panel */
   const char *const *names;        /* NULL, or a name per node of s (NULL: its label or id) */
+  cn_map_colour colour;            /* default CN_MAP_CORE */
+  cn_map_size size;                /* default CN_MAP_WDC */
+  const char *const *types;        /* CN_MAP_TYPE: a type per node of s (NULL or unknown: other) */
 } cn_netmap_opts;
+
+/* What a map drew: nodes, labels, and labels left out (they would have
+ * overlapped another or left their panel). */
+typedef struct cn_netmap_info {
+  int32_t drawn;
+  int labels, labels_skipped;
+} cn_netmap_info;
 
 /* A network map of the stages of s, side by side with one layout (from the
  * union of the stages, on the drawn nodes) and one scale: node area by the
- * stage's weighted degree, the stage's Borgatti–Everett core (binary) in
- * red and the periphery in light blue, edges as grey lines of width
- * growing with log(1 + weight), labels of the largest nodes kept inside
- * the panel, a legend under the panels. A node without edges in a stage
- * is not drawn there. Formats, title and <desc> (which says how many nodes
- * are drawn and how they were chosen) as cn_plot_panels; same inputs and
- * seed give byte-identical files. */
+ * stage's weighted degree or degree (o->size), colours by o->colour,
+ * edges as grey lines of width growing with log(1 + weight), a legend of
+ * the colours drawn under the panels. Labels of each stage's label_top
+ * largest nodes (by the size measure) are placed greedily, the largest
+ * first, at the first of six spots around the node where the label stays
+ * inside its panel and meets no other label; a label with no such spot is
+ * left out, and the <desc> says how many were. A node without edges in a
+ * stage is not drawn there. Formats, title and <desc> (which says how many
+ * nodes are drawn and how they were chosen) as cn_plot_panels; same inputs
+ * and seed give byte-identical files. info (may be NULL) receives what was
+ * drawn. */
 cn_status cn_plot_network(const char *path, const char *title, const cn_net_stages *s,
-                          const cn_netmap_opts *o, cn_diag *d);
+                          const cn_netmap_opts *o, cn_netmap_info *info, cn_diag *d);
 
 #ifdef __cplusplus
 }

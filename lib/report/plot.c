@@ -260,21 +260,32 @@ cn_status cn_plot_panels(const char *path, const char *title, const char *xlabel
   return st;
 }
 
-/* ---- coefficient plots ---- */
+/* ---- shared figure style: series colours, markers, legends ---- */
 
-typedef struct coef_ctx {
-  int nm, nt;
-  const char *const *models, *const *terms;
-  const double *b, *lo, *hi;
-  const char *xlabel;
-} coef_ctx;
+#define SERIES_MAX 12 /* groups or models one figure keeps apart */
 
-/* The marker of model m at (x, y): a circle, a square, a triangle or a
- * diamond, in a grey that differs too, so that models stay apart in
- * greyscale. */
+/* The colour of series m (a model of a coefficient plot, a group of a bar,
+ * line or scatter plot): eight shades, which differ in lightness as well
+ * as hue, then again from the first. */
+static const double *series_rgb(int m) {
+  static const double shade[8][3] = {{0.12, 0.35, 0.65}, {0.80, 0.40, 0.05}, {0.15, 0.15, 0.15},
+                                     {0.45, 0.60, 0.20}, {0.55, 0.30, 0.60}, {0.50, 0.75, 0.90},
+                                     {0.55, 0.35, 0.20}, {0.95, 0.75, 0.20}};
+  return shade[m % 8];
+}
+
+/* The dash pattern of series m's line: solid, dashed, dotted, dash-dot,
+ * so that lines stay apart in greyscale. */
+static void series_dash(cairo_t *cr, int m) {
+  static const double dash[4][4] = {{0}, {6, 3}, {1.5, 2.5}, {6, 2.5, 1.5, 2.5}};
+  static const int nd[4] = {0, 2, 2, 4};
+  cairo_set_dash(cr, dash[m % 4], nd[m % 4], 0);
+}
+
+/* The marker of series m at (x, y): a circle, a square, a triangle or a
+ * diamond, in series_rgb(m), so that series stay apart in greyscale. */
 static void marker(cairo_t *cr, int m, double x, double y) {
-  static const double shade[4][3] = {{0.12, 0.35, 0.65}, {0.80, 0.40, 0.05}, {0.15, 0.15, 0.15}, {0.45, 0.60, 0.20}};
-  const double *c = shade[m % 4];
+  const double *c = series_rgb(m);
   cairo_new_path(cr); /* no line from the end of a label */
   cairo_set_source_rgb(cr, c[0], c[1], c[2]);
   double r = 3.2;
@@ -296,6 +307,142 @@ static void marker(cairo_t *cr, int m, double x, double y) {
   }
   cairo_fill(cr);
 }
+
+/* A context for measuring text in the figures' font before a figure is
+ * drawn (its size may depend on it), with unhinted metrics as the vector
+ * surfaces have; NULL when out of memory. Free with measure_free. */
+static cairo_t *measure_ctx(void) {
+  cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+  cairo_t *cr = cairo_create(sf);
+  cairo_surface_destroy(sf);
+  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+    cairo_destroy(cr);
+    return NULL;
+  }
+  cairo_font_options_t *fo = cairo_font_options_create();
+  cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+  cairo_set_font_options(cr, fo);
+  cairo_font_options_destroy(fo);
+  cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  return cr;
+}
+
+static void measure_free(cairo_t *cr) {
+  if (cr) cairo_destroy(cr);
+}
+
+/* The advance of s at size points in the figures' font (0 when cr is NULL). */
+static double text_width(cairo_t *cr, const char *s, double size) {
+  if (!cr) return 0;
+  cairo_text_extents_t e;
+  cairo_set_font_size(cr, size);
+  cairo_text_extents(cr, s, &e);
+  return fmax(e.x_advance, e.x_bearing + e.width);
+}
+
+/* A legend entry's key: none (text alone), a dot of its colour, series
+ * m's marker, its line and marker, or its bar. */
+typedef enum lg_kind { LG_TEXT, LG_DOT, LG_MARKER, LG_LINE, LG_BOX } lg_kind;
+
+typedef struct lg_entry {
+  lg_kind kind;
+  int m;
+  const double *rgb; /* LG_DOT */
+  const char *text;  /* not owned */
+  double x, y;       /* left of the key, baseline: from legend_layout */
+} lg_entry;
+
+/* The entries of a legend, in rows under a figure. */
+typedef struct legend {
+  lg_entry *e;
+  int n, cap;
+} legend;
+
+#define LG_SIZE 10.0 /* points */
+#define LG_ROW 15.0
+
+static double lg_key(lg_kind k) { return k == LG_TEXT ? 0 : k == LG_LINE ? 22 : 12; }
+
+/* Adds an entry (text must outlive the legend); CN_EINTERNAL when out of memory. */
+static cn_status legend_push(legend *l, lg_kind kind, int m, const double *rgb, const char *text) {
+  if (l->n == l->cap) {
+    int cap = l->cap ? 2 * l->cap : 8;
+    lg_entry *e = cn_realloc(l->e, (size_t)cap * sizeof *e);
+    if (!e) return CN_EINTERNAL;
+    l->e = e, l->cap = cap;
+  }
+  l->e[l->n++] = (lg_entry){kind, m, rgb, text, 0, 0};
+  return CN_OK;
+}
+
+/* A dot of colour rgb and its text, or the text alone when rgb is NULL. */
+static cn_status legend_add(legend *l, const double *rgb, const char *text) {
+  return legend_push(l, rgb ? LG_DOT : LG_TEXT, 0, rgb, text);
+}
+
+static void legend_free(legend *l) {
+  cn_free(l->e);
+  memset(l, 0, sizeof *l);
+}
+
+/* Places the entries in rows between x0 and x1, the first row's baseline
+ * at y, wrapping before an entry that would pass x1; returns the last
+ * row's baseline (y when the legend is empty). */
+static double legend_layout(legend *l, double x0, double x1, double y) {
+  cairo_t *cr = measure_ctx();
+  double x = x0;
+  for (int k = 0; k < l->n; k++) {
+    double w = lg_key(l->e[k].kind) + text_width(cr, l->e[k].text, LG_SIZE);
+    if (x > x0 && x + w > x1) x = x0, y += LG_ROW;
+    l->e[k].x = x, l->e[k].y = y;
+    x += w + 16;
+  }
+  measure_free(cr);
+  return y;
+}
+
+static void legend_draw(cairo_t *cr, const legend *l) {
+  cairo_set_font_size(cr, LG_SIZE);
+  for (int k = 0; k < l->n; k++) {
+    const lg_entry *e = &l->e[k];
+    double x = e->x, y = e->y - 3.5;
+    cairo_new_path(cr);
+    if (e->kind == LG_DOT) {
+      cairo_set_source_rgb(cr, e->rgb[0], e->rgb[1], e->rgb[2]);
+      cairo_arc(cr, x + 4, y, 4, 0, 2 * M_PI);
+      cairo_fill(cr);
+    } else if (e->kind == LG_MARKER) {
+      marker(cr, e->m, x + 4, y);
+    } else if (e->kind == LG_LINE) {
+      const double *c = series_rgb(e->m);
+      cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+      cairo_set_line_width(cr, 1.6);
+      series_dash(cr, e->m);
+      cairo_move_to(cr, x, y);
+      cairo_line_to(cr, x + 18, y);
+      cairo_stroke(cr);
+      cairo_set_dash(cr, NULL, 0, 0);
+      marker(cr, e->m, x + 9, y);
+    } else if (e->kind == LG_BOX) {
+      const double *c = series_rgb(e->m);
+      cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+      cairo_rectangle(cr, x, y - 4, 8, 8);
+      cairo_fill(cr);
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    text_at(cr, x + lg_key(e->kind), e->y, e->text, 0);
+  }
+}
+
+/* ---- coefficient plots ---- */
+
+typedef struct coef_ctx {
+  int nm, nt;
+  const char *const *models, *const *terms;
+  const double *b, *lo, *hi;
+  const char *xlabel;
+} coef_ctx;
 
 #define COEF_ROW 26.0 /* points per term, plus COEF_STEP per model beyond one */
 #define COEF_STEP 9.0
@@ -430,6 +577,39 @@ cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, 
 
 /* ---- network maps ---- */
 
+#define MAP_PANEL 460.0
+#define MAP_PAD 14.0
+#define MAP_TOP 26.0
+#define MAP_RMAX 7.0
+#define MAP_LABEL_SIZE 8.0
+
+/* A node class of a map's colouring: its fill and its legend text. */
+typedef struct map_class {
+  double rgb[3];
+  const char *name;
+} map_class;
+
+/* The classes of each colouring, in legend order. Their fills differ in
+ * lightness as well as hue, so that a greyscale print keeps them apart
+ * (relative luminance about 0.15, 0.34, 0.45, 0.64, 0.80 for the types). */
+static const map_class core_classes[] = {{{0.72, 0.13, 0.13}, "core"},
+                                         {{0.55, 0.66, 0.82}, "periphery (Borgatti-Everett)"}};
+static const map_class type_classes[] = {{{0.05, 0.15, 0.45}, "firm"},
+                                         {{0.55, 0.25, 0.60}, "government"},
+                                         {{0.20, 0.55, 0.25}, "institute"},
+                                         {{0.95, 0.60, 0.15}, "university"},
+                                         {{0.80, 0.80, 0.80}, "other"}};
+static const map_class comp_classes[] = {{{0.72, 0.13, 0.13}, "largest component"},
+                                         {{0.20, 0.45, 0.75}, "second largest"},
+                                         {{0.95, 0.65, 0.15}, "third largest"},
+                                         {{0.80, 0.80, 0.80}, "smaller components"}};
+
+/* One label of a map: its text and the left end of its baseline. */
+typedef struct map_label {
+  char *text;
+  double x, y;
+} map_label;
+
 typedef struct map_ctx {
   const cn_net_stages *s;
   const cn_netmap_opts *o;
@@ -437,31 +617,56 @@ typedef struct map_ctx {
   const int32_t *keep; /* their ids in s, by decreasing union weighted degree */
   const int32_t *pos;  /* node id -> index in keep, -1 when not drawn */
   const double *xy;    /* positions of the drawn nodes, 2 per node */
-  double *const *str;  /* per stage: weighted degree of every node */
-  double *const *core; /* per stage: 1 core, 0 periphery */
+  double *const *str;  /* per stage: weighted degree of every node (> 0: in the stage) */
+  double *const *size; /* per stage: the measure node area grows with */
+  unsigned char *const *cls; /* per stage: the class of every node */
+  const map_class *classes;
+  int ncls;
   int32_t *const *eu, *const *ev;
   double *const *ew;
   const int64_t *m; /* per stage: distinct edges */
+  /* geometry, from map_geometry */
+  double x0, y0, span, inner, ox[CN_NET_MAXSTAGE], oy[CN_NET_MAXSTAGE], smax, wmax;
+  const map_label *labels;
+  int nlabel;
+  const legend *lg;
 } map_ctx;
 
-#define MAP_PANEL 460.0
-
-/* The fill of a core node (red) or a periphery node (light blue). */
-static void node_colour(cairo_t *cr, bool core) {
-  if (core) cairo_set_source_rgb(cr, 0.72, 0.13, 0.13);
-  else cairo_set_source_rgb(cr, 0.55, 0.66, 0.82);
+/* The screen position of drawn node k in panel q. */
+static double map_x(const map_ctx *c, int q, int32_t k) {
+  return c->ox[q] + (c->xy[2 * k] - c->x0) / c->span * c->inner;
+}
+static double map_y(const map_ctx *c, int q, int32_t k) {
+  return c->oy[q] + (c->xy[2 * k + 1] - c->y0) / c->span * c->inner;
 }
 
-/* A legend entry at (x, y): a dot of node_colour(core), then text. */
-static void legend_dot(cairo_t *cr, double x, double y, bool core, const char *text) {
-  cairo_new_path(cr);
-  node_colour(cr, core);
-  cairo_arc(cr, x, y - 3.5, 4, 0, 2 * M_PI);
-  cairo_fill(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  text_at(cr, x + 8, y, text, 0);
+/* The radius of a node of measure v (v > 0) on the map's shared scale. */
+static double map_r(const map_ctx *c, double v) {
+  return 1.6 + (MAP_RMAX - 1.6) * sqrt(c->smax > 0 ? v / c->smax : 1);
 }
-#define MAP_PAD 14.0
+
+/* Fills the geometry of c: the layout's extent, each panel's origin, and
+ * the scales of node size and edge width shared by the panels. */
+static void map_geometry(map_ctx *c) {
+  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  for (int32_t k = 0; k < c->nk; k++) {
+    x0 = fmin(x0, c->xy[2 * k]), x1 = fmax(x1, c->xy[2 * k]);
+    y0 = fmin(y0, c->xy[2 * k + 1]), y1 = fmax(y1, c->xy[2 * k + 1]);
+  }
+  if (!(x1 > x0)) x0 -= 1, x1 += 1;
+  if (!(y1 > y0)) y0 -= 1, y1 += 1;
+  c->x0 = x0, c->y0 = y0, c->span = fmax(x1 - x0, y1 - y0);
+  c->inner = MAP_PANEL - 2 * (MAP_PAD + MAP_RMAX);
+  c->smax = c->wmax = 0;
+  for (int q = 0; q < c->s->nstage; q++) {
+    double px = q * MAP_PANEL;
+    c->ox[q] = px + MAP_PAD + MAP_RMAX + (c->inner - (x1 - x0) / c->span * c->inner) / 2;
+    c->oy[q] = MAP_TOP + MAP_PAD + MAP_RMAX + (c->inner - (y1 - y0) / c->span * c->inner) / 2;
+    for (int32_t k = 0; k < c->nk; k++)
+      if (c->str[q][c->keep[k]] > 0) c->smax = fmax(c->smax, c->size[q][c->keep[k]]);
+    for (int64_t e = 0; e < c->m[q]; e++) c->wmax = fmax(c->wmax, c->ew[q][e]);
+  }
+}
 
 static int cmp_desc(const void *a, const void *b, void *ctx) {
   const double *v = ctx;
@@ -470,95 +675,127 @@ static int cmp_desc(const void *a, const void *b, void *ctx) {
   return (x > y) - (x < y);
 }
 
+/* Whether boxes a and b (x0, y0, x1, y1) overlap, with 1 point to spare. */
+static bool boxes_meet(const double *a, const double *b) {
+  return a[0] < b[2] + 1 && b[0] < a[2] + 1 && a[1] < b[3] + 1 && b[1] < a[3] + 1;
+}
+
+/* Places the labels of each stage's label_top largest nodes (by the size
+ * measure), greedily from the largest: the first of six spots around the
+ * node (right above, right below, left above, left below, above, below)
+ * where the label's box stays inside the panel's frame and meets no label
+ * placed before; a label with no such spot is left out and counted in
+ * *skipped. Fills *out (cn_malloc'd, texts too) and *nout. */
+static cn_status map_labels(const map_ctx *c, map_label **out, int *nout, int *skipped) {
+  int ns = c->s->nstage, top = c->o->label_top, nl = 0;
+  *out = NULL, *nout = 0, *skipped = 0;
+  if (top <= 0) return CN_OK;
+  int32_t per = c->nk < top ? c->nk : top;
+  map_label *l = cn_calloc((size_t)ns * (size_t)per + 1, sizeof *l);
+  double *box = cn_malloc(((size_t)per + 1) * 4 * sizeof *box);
+  int32_t *ord = cn_malloc(((size_t)c->nk + 1) * sizeof *ord);
+  cairo_t *cr = measure_ctx();
+  cn_status st = CN_OK;
+  if (!l || !box || !ord || !cr) goto oom;
+  cairo_set_font_size(cr, MAP_LABEL_SIZE);
+  cairo_font_extents_t fe;
+  cairo_font_extents(cr, &fe);
+  for (int q = 0; q < ns; q++) {
+    double px = q * MAP_PANEL;
+    double fx0 = px + 6, fx1 = px + MAP_PANEL - 6, fy0 = MAP_TOP + 2, fy1 = MAP_TOP + MAP_PANEL - 2;
+    int placed = 0;
+    for (int32_t k = 0; k < c->nk; k++) ord[k] = c->keep[k];
+    qsort_r(ord, (size_t)c->nk, sizeof *ord, cmp_desc, c->size[q]);
+    for (int32_t k = 0, tried = 0; k < c->nk && tried < top; k++) {
+      int32_t i = ord[k], j = c->pos[i];
+      if (!(c->str[q][i] > 0)) continue;
+      tried++;
+      char num[32];
+      const char *lab = c->s->labels ? c->s->labels[i] : NULL;
+      if (c->o->names && c->o->names[i]) lab = c->o->names[i];
+      if (!lab) snprintf(num, sizeof num, "%lld", (long long)c->s->ids[i]), lab = num;
+      cairo_text_extents_t te;
+      cairo_text_extents(cr, lab, &te);
+      double tw = fmax(te.x_advance, te.x_bearing + te.width), cx = map_x(c, q, j), cy = map_y(c, q, j);
+      double r = map_r(c, c->size[q][i]);
+      double spot[6][2] = {{cx + 5, cy - 4},
+                           {cx + 5, cy + 4 + fe.ascent},
+                           {cx - 5 - tw, cy - 4},
+                           {cx - 5 - tw, cy + 4 + fe.ascent},
+                           {cx - tw / 2, cy - r - 2 - fe.descent},
+                           {cx - tw / 2, cy + r + 2 + fe.ascent}};
+      bool ok = false;
+      for (int p = 0; p < 6 && !ok; p++) {
+        double *b = box + 4 * placed;
+        b[0] = spot[p][0], b[1] = spot[p][1] - fe.ascent, b[2] = spot[p][0] + tw, b[3] = spot[p][1] + fe.descent;
+        ok = b[0] >= fx0 && b[2] <= fx1 && b[1] >= fy0 && b[3] <= fy1;
+        for (int e = 0; e < placed && ok; e++) ok = !boxes_meet(b, box + 4 * e);
+        if (ok) {
+          if (!(l[nl].text = cn_strdup(lab))) goto oom;
+          l[nl].x = spot[p][0], l[nl++].y = spot[p][1];
+          placed++;
+        }
+      }
+      if (!ok) ++*skipped;
+    }
+  }
+  *out = l, *nout = nl, l = NULL;
+  goto done;
+oom:
+  st = CN_EINTERNAL;
+done:
+  if (l)
+    for (int k = 0; k < nl; k++) cn_free(l[k].text);
+  cn_free(l), cn_free(box), cn_free(ord);
+  measure_free(cr);
+  return st;
+}
+
 static void draw_map(cairo_t *cr, double W, double H, const void *ctx) {
   const map_ctx *c = ctx;
   int ns = c->s->nstage;
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-  for (int32_t k = 0; k < c->nk; k++) {
-    x0 = fmin(x0, c->xy[2 * k]), x1 = fmax(x1, c->xy[2 * k]);
-    y0 = fmin(y0, c->xy[2 * k + 1]), y1 = fmax(y1, c->xy[2 * k + 1]);
-  }
-  if (!(x1 > x0)) x0 -= 1, x1 += 1;
-  if (!(y1 > y0)) y0 -= 1, y1 += 1;
-  double span = fmax(x1 - x0, y1 - y0), top = 26, rmax = 7;
-  double smax = 0, wmax = 0; /* one scale for every stage */
   for (int q = 0; q < ns; q++) {
-    for (int32_t k = 0; k < c->nk; k++) smax = fmax(smax, c->str[q][c->keep[k]]);
-    for (int64_t e = 0; e < c->m[q]; e++) wmax = fmax(wmax, c->ew[q][e]);
-  }
-  for (int q = 0; q < ns; q++) {
-    double px = q * MAP_PANEL, inner = MAP_PANEL - 2 * (MAP_PAD + rmax);
-    double ox = px + MAP_PAD + rmax + (inner - (x1 - x0) / span * inner) / 2;
-    double oy = top + MAP_PAD + rmax + (inner - (y1 - y0) / span * inner) / 2;
-#define MX(k) (ox + (c->xy[2 * (k)] - x0) / span * inner)
-#define MY(k) (oy + (c->xy[2 * (k) + 1] - y0) / span * inner)
+    double px = q * MAP_PANEL;
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_font_size(cr, 12);
-    text_at(cr, px + MAP_PANEL / 2, top - 8, c->o->stage_names[q], 0.5);
+    text_at(cr, px + MAP_PANEL / 2, MAP_TOP - 8, c->o->stage_names[q], 0.5);
     cairo_set_line_width(cr, 0.6);
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-    cairo_rectangle(cr, px + 4, top, MAP_PANEL - 8, MAP_PANEL);
+    cairo_rectangle(cr, px + 4, MAP_TOP, MAP_PANEL - 8, MAP_PANEL);
     cairo_stroke(cr);
     for (int64_t e = 0; e < c->m[q]; e++) { /* edges between drawn nodes, width by weight */
       int32_t a = c->pos[c->eu[q][e]], b = c->pos[c->ev[q][e]];
       if (a < 0 || b < 0) continue;
       cairo_set_source_rgba(cr, 0.45, 0.45, 0.45, 0.55);
-      cairo_set_line_width(cr, 0.3 + 1.7 * log1p(c->ew[q][e]) / log1p(wmax > 0 ? wmax : 1));
-      cairo_move_to(cr, MX(a), MY(a));
-      cairo_line_to(cr, MX(b), MY(b));
+      cairo_set_line_width(cr, 0.3 + 1.7 * log1p(c->ew[q][e]) / log1p(c->wmax > 0 ? c->wmax : 1));
+      cairo_move_to(cr, map_x(c, q, a), map_y(c, q, a));
+      cairo_line_to(cr, map_x(c, q, b), map_y(c, q, b));
       cairo_stroke(cr);
     }
     for (int32_t k = c->nk - 1; k >= 0; k--) { /* the largest last, on top */
       int32_t i = c->keep[k];
-      double sv = c->str[q][i];
-      if (!(sv > 0)) continue; /* not in this stage */
-      double r = 1.6 + (rmax - 1.6) * sqrt(sv / smax);
-      node_colour(cr, c->core[q][i] > 0.5);
+      if (!(c->str[q][i] > 0)) continue; /* not in this stage */
+      const double *rgb = c->classes[c->cls[q][i]].rgb;
+      cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
       cairo_new_path(cr);
-      cairo_arc(cr, MX(k), MY(k), r, 0, 2 * M_PI);
+      cairo_arc(cr, map_x(c, q, k), map_y(c, q, k), map_r(c, c->size[q][i]), 0, 2 * M_PI);
       cairo_fill_preserve(cr);
       cairo_set_source_rgb(cr, 1, 1, 1);
       cairo_set_line_width(cr, 0.4);
       cairo_stroke(cr);
     }
-    /* labels of the stage's largest nodes */
-    cairo_set_font_size(cr, 8);
-    int shown = 0;
-    int32_t *ord = cn_malloc((size_t)c->nk * sizeof *ord + 4);
-    if (ord) {
-      for (int32_t k = 0; k < c->nk; k++) ord[k] = c->keep[k];
-      qsort_r(ord, (size_t)c->nk, sizeof *ord, cmp_desc, c->str[q]);
-      for (int32_t k = 0; k < c->nk && shown < c->o->label_top; k++) {
-        int32_t i = ord[k], j = c->pos[i];
-        if (!(c->str[q][i] > 0)) break;
-        char num[32];
-        const char *lab = c->s->labels ? c->s->labels[i] : NULL;
-        if (c->o->names && c->o->names[i]) lab = c->o->names[i];
-        if (!lab) snprintf(num, sizeof num, "%lld", (long long)c->s->ids[i]), lab = num;
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        double lx = MX(j) + 5, ly = MY(j) - 4;
-        cairo_text_extents_t te;
-        cairo_text_extents(cr, lab, &te);
-        if (lx + te.x_advance > px + MAP_PANEL - 6) lx = MX(j) - 5 - te.x_advance; /* keep it inside */
-        if (ly - 8 < top + 2) ly = MY(j) + 11;
-        cairo_move_to(cr, lx, ly);
-        cairo_show_text(cr, lab);
-        shown++;
-      }
-      cn_free(ord);
-    }
-#undef MX
-#undef MY
   }
-  /* the legend */
-  double ly = H - 14;
-  cairo_set_font_size(cr, 10);
-  legend_dot(cr, 16, ly, true, "core");
-  legend_dot(cr, 66, ly, false, "periphery (Borgatti-Everett); size: weighted degree; width: joint applications");
-  (void)W;
+  cairo_set_font_size(cr, MAP_LABEL_SIZE);
+  cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+  for (int k = 0; k < c->nlabel; k++) {
+    cairo_move_to(cr, c->labels[k].x, c->labels[k].y);
+    cairo_show_text(cr, c->labels[k].text);
+  }
+  legend_draw(cr, c->lg);
+  (void)W, (void)H;
 }
 
 /* The Borgatti–Everett core of a stage on its own nodes (those with
@@ -586,22 +823,72 @@ done:
   return st;
 }
 
+typedef struct comp_rank {
+  int32_t id, size;
+} comp_rank;
+
+static int cmp_comp(const void *a, const void *b) {
+  const comp_rank *x = a, *y = b;
+  if (x->size != y->size) return x->size < y->size ? 1 : -1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The class of every node of stage graph g by its connected component:
+ * 0 for the largest, 1 and 2 for the next two, 3 for the others (ties by
+ * the component's smallest node). Nodes without edges in the stage form
+ * no component. */
+static cn_status stage_components(const cn_graph *g, const double *str, unsigned char *cls, cn_diag *d) {
+  int32_t n = cn_graph_n(g), nc = 0;
+  int32_t *comp = cn_malloc(((size_t)n + 1) * sizeof *comp), *size = cn_malloc(((size_t)n + 1) * sizeof *size);
+  int32_t *rank = cn_malloc(((size_t)n + 1) * sizeof *rank);
+  comp_rank *r = cn_malloc(((size_t)n + 1) * sizeof *r);
+  cn_status st = CN_OK;
+  if (!comp || !size || !rank || !r) {
+    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  if ((st = cn_graph_components(g, comp, size, &nc, d)) != CN_OK) goto done;
+  for (int32_t k = 0; k < nc; k++) r[k] = (comp_rank){k, 0};
+  for (int32_t i = 0; i < n; i++)
+    if (str[i] > 0) r[comp[i]].size = size[i];
+  qsort(r, (size_t)nc, sizeof *r, cmp_comp);
+  for (int32_t k = 0; k < nc; k++) rank[r[k].id] = k;
+  for (int32_t i = 0; i < n; i++) cls[i] = (unsigned char)(rank[comp[i]] < 3 ? rank[comp[i]] : 3);
+done:
+  cn_free(comp), cn_free(size), cn_free(rank), cn_free(r);
+  return st;
+}
+
+/* The class of a node type of `net build` (type_classes order). */
+static unsigned char type_class(const char *t) {
+  static const char *const names[] = {"firm", "government", "institute", "university"};
+  for (unsigned char k = 0; t && k < 4; k++)
+    if (!strcmp(t, names[k])) return k;
+  return 4;
+}
+
 cn_status cn_plot_network(const char *path, const char *title, const cn_net_stages *s,
-                          const cn_netmap_opts *o, cn_diag *d) {
+                          const cn_netmap_opts *o, cn_netmap_info *info, cn_diag *d) {
   int ns = s->nstage;
   if (ns < 1 || ns > CN_NET_MAXSTAGE) return cn_diag_set(d, CN_EUSAGE, "between 1 and %d stages", CN_NET_MAXSTAGE);
   if (s->n == 0) return cn_diag_set(d, CN_EDATA, "no edges in the years asked for: nothing to draw");
+  if (o->colour == CN_MAP_TYPE && !o->types)
+    return cn_diag_set(d, CN_EUSAGE, "colour by type needs the nodes' types (a build folder's nodes.csv)");
   cn_status st = CN_OK;
   int32_t n = s->n, nk = n;
   const cn_graph *U = s->graphs[ns];
   int64_t mu = cn_graph_m(U);
   double *su = cn_malloc((size_t)n * sizeof *su), *xy = NULL, *str[CN_NET_MAXSTAGE] = {0},
-         *core[CN_NET_MAXSTAGE] = {0}, *ew[CN_NET_MAXSTAGE] = {0}, *uw = NULL;
+         *size[CN_NET_MAXSTAGE] = {0}, *core = NULL, *ew[CN_NET_MAXSTAGE] = {0}, *uw = NULL;
+  unsigned char *cls[CN_NET_MAXSTAGE] = {0};
   int32_t *keep = cn_malloc((size_t)n * sizeof *keep), *pos = cn_malloc((size_t)n * sizeof *pos),
           *eu[CN_NET_MAXSTAGE] = {0}, *ev[CN_NET_MAXSTAGE] = {0}, *uu = NULL, *uv = NULL;
   int64_t m[CN_NET_MAXSTAGE] = {0};
   cn_graph *sub = NULL;
   cn_buf desc = {0};
+  map_label *labels = NULL;
+  int nlabel = 0, skipped = 0;
+  legend lg = {0};
   if (!su || !keep || !pos) goto oom;
   cn_graph_strength(U, su);
   for (int32_t i = 0; i < n; i++) keep[i] = i;
@@ -613,27 +900,61 @@ cn_status cn_plot_network(const char *path, const char *title, const cn_net_stag
   uu = cn_malloc((size_t)(mu + 1) * sizeof *uu), uv = cn_malloc((size_t)(mu + 1) * sizeof *uv);
   uw = cn_malloc((size_t)(mu + 1) * sizeof *uw);
   xy = cn_malloc((size_t)(2 * nk + 2) * sizeof *xy);
-  if (!uu || !uv || !uw || !xy) goto oom;
+  core = cn_malloc((size_t)n * sizeof *core);
+  if (!uu || !uv || !uw || !xy || !core) goto oom;
   cn_graph_edges(U, uu, uv, uw);
   int64_t mk = 0;
   for (int64_t e = 0; e < mu; e++)
     if (pos[uu[e]] >= 0 && pos[uv[e]] >= 0) uu[mk] = pos[uu[e]], uv[mk] = pos[uv[e]], uw[mk++] = uw[e];
   if ((st = cn_graph_from_edges(nk, mk, uu, uv, uw, &sub, d)) != CN_OK) goto done;
   if ((st = cn_graph_layout(sub, o->layout, o->seed, xy, d)) != CN_OK) goto done;
+  const map_class *classes = o->colour == CN_MAP_TYPE ? type_classes
+                             : o->colour == CN_MAP_COMPONENT ? comp_classes
+                                                             : core_classes;
+  int ncls = o->colour == CN_MAP_TYPE ? 5 : o->colour == CN_MAP_COMPONENT ? 4 : 2;
+  bool used[5] = {0};
   for (int q = 0; q < ns; q++) {
     const cn_graph *g = s->graphs[q];
     m[q] = cn_graph_m(g);
     str[q] = cn_malloc((size_t)n * sizeof **str);
-    core[q] = cn_calloc((size_t)n, sizeof **core);
+    size[q] = o->size == CN_MAP_DEGREE ? cn_malloc((size_t)n * sizeof **size) : NULL;
+    cls[q] = cn_calloc((size_t)n, 1);
     eu[q] = cn_malloc((size_t)(m[q] + 1) * sizeof **eu);
     ev[q] = cn_malloc((size_t)(m[q] + 1) * sizeof **ev);
     ew[q] = cn_malloc((size_t)(m[q] + 1) * sizeof **ew);
-    if (!str[q] || !core[q] || !eu[q] || !ev[q] || !ew[q]) goto oom;
+    if (!str[q] || (o->size == CN_MAP_DEGREE && !size[q]) || !cls[q] || !eu[q] || !ev[q] || !ew[q]) goto oom;
     cn_graph_strength(g, str[q]);
+    if (size[q]) cn_graph_degree(g, size[q]);
     cn_graph_edges(g, eu[q], ev[q], ew[q]);
-    if (m[q] > 0 && (st = stage_core(n, m[q], str[q], eu[q], ev[q], ew[q], core[q], d)) != CN_OK) goto done;
+    if (o->colour == CN_MAP_TYPE) {
+      for (int32_t i = 0; i < n; i++) cls[q][i] = type_class(o->types[i]);
+    } else if (o->colour == CN_MAP_COMPONENT) {
+      if ((st = stage_components(g, str[q], cls[q], d)) != CN_OK) goto done;
+    } else {
+      memset(core, 0, (size_t)n * sizeof *core);
+      if (m[q] > 0 && (st = stage_core(n, m[q], str[q], eu[q], ev[q], ew[q], core, d)) != CN_OK) goto done;
+      for (int32_t i = 0; i < n; i++) cls[q][i] = core[i] > 0.5 ? 0 : 1;
+    }
+    for (int32_t k = 0; k < nk; k++)
+      if (str[q][keep[k]] > 0) used[cls[q][keep[k]]] = true;
   }
-  char line[160];
+  map_ctx c = {.s = s, .o = o, .nk = nk, .keep = keep, .pos = pos, .xy = xy, .str = str,
+               .size = size[0] ? size : str, .cls = cls, .classes = classes, .ncls = ncls,
+               .eu = eu, .ev = ev, .ew = ew, .m = m};
+  map_geometry(&c);
+  if (map_labels(&c, &labels, &nlabel, &skipped) != CN_OK) goto oom;
+  c.labels = labels, c.nlabel = nlabel;
+  /* the legend: the classes drawn (both of core and periphery always),
+   * then what size and width show */
+  const char *sz = o->size == CN_MAP_DEGREE ? "size: degree (partners); width: joint applications"
+                                            : "size: weighted degree; width: joint applications";
+  for (int k = 0; k < ncls; k++)
+    if (used[k] || o->colour == CN_MAP_CORE)
+      if (legend_add(&lg, classes[k].rgb, classes[k].name) != CN_OK) goto oom;
+  if (legend_add(&lg, NULL, sz) != CN_OK) goto oom;
+  double W = MAP_PANEL * ns, ly = legend_layout(&lg, 12, W - 12, MAP_TOP + MAP_PANEL + 16);
+  c.lg = &lg;
+  char line[200];
   snprintf(line, sizeof line, "Co-applicant network by stage: ");
   cn__buf_append(&desc, line, strlen(line));
   for (int q = 0; q < ns; q++) {
@@ -645,18 +966,33 @@ cn_status cn_plot_network(const char *path, const char *title, const cn_net_stag
   else
     snprintf(line, sizeof line, "; all %d nodes", (int)n);
   cn__buf_append(&desc, line, strlen(line));
-  const char *tail = "; node size by weighted degree, the Borgatti-Everett core in red, edge width by joint "
-                     "applications; positions from one layout of all stages.";
-  cn__buf_append(&desc, tail, strlen(tail));
+  const char *how = o->size == CN_MAP_DEGREE ? "; node size by degree" : "; node size by weighted degree";
+  cn__buf_append(&desc, how, strlen(how));
+  how = o->colour == CN_MAP_TYPE        ? ", colour by node type"
+        : o->colour == CN_MAP_COMPONENT ? ", colour by connected component (the stage's three largest)"
+                                        : ", the Borgatti-Everett core in red";
+  cn__buf_append(&desc, how, strlen(how));
+  how = ", edge width by joint applications; positions from one layout of all stages";
+  cn__buf_append(&desc, how, strlen(how));
+  if (skipped) {
+    snprintf(line, sizeof line, "; %d label%s left out where %s would overlap another or leave the panel", skipped,
+             skipped == 1 ? "" : "s", skipped == 1 ? "it" : "they");
+    cn__buf_append(&desc, line, strlen(line));
+  }
+  cn__buf_append(&desc, ".", 1);
   if (desc.failed) goto oom;
-  map_ctx c = {s, o, nk, keep, pos, xy, str, core, eu, ev, ew, m};
-  st = figure_write(path, MAP_PANEL * ns, MAP_PANEL + 26 + 30, draw_map, &c, title, desc.data, d);
+  st = figure_write(path, W, ly + 14, draw_map, &c, title, desc.data, d);
+  if (st == CN_OK && info) info->drawn = nk, info->labels = nlabel, info->labels_skipped = skipped;
   goto done;
 oom:
   st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
-  for (int q = 0; q < ns; q++) cn_free(str[q]), cn_free(core[q]), cn_free(eu[q]), cn_free(ev[q]), cn_free(ew[q]);
-  cn_free(su), cn_free(keep), cn_free(pos), cn_free(xy), cn_free(uu), cn_free(uv), cn_free(uw);
+  for (int q = 0; q < ns; q++)
+    cn_free(str[q]), cn_free(size[q]), cn_free(cls[q]), cn_free(eu[q]), cn_free(ev[q]), cn_free(ew[q]);
+  for (int k = 0; k < nlabel; k++) cn_free(labels[k].text);
+  cn_free(labels);
+  legend_free(&lg);
+  cn_free(su), cn_free(keep), cn_free(pos), cn_free(xy), cn_free(core), cn_free(uu), cn_free(uv), cn_free(uw);
   cn_graph_free(sub);
   cn__buf_free(&desc);
   return st;

@@ -34,3 +34,65 @@ TEST(plot_font_has_cjk_glyphs) {
   cairo_destroy(cr);
   cairo_surface_destroy(sf);
 }
+
+/* Pixels of the PNG at path on its outermost ring that are not white
+ * (anything drawn there is cut by the canvas), and in *ink the non-white
+ * pixels of the whole image; -1 when the file cannot be read. */
+static long png_ring_ink(const char *path, long *ink) {
+  cairo_surface_t *sf = cairo_image_surface_create_from_png(path);
+  *ink = 0;
+  if (cairo_surface_status(sf) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(sf);
+    return -1;
+  }
+  cairo_surface_flush(sf);
+  int w = cairo_image_surface_get_width(sf), h = cairo_image_surface_get_height(sf);
+  int stride = cairo_image_surface_get_stride(sf);
+  const unsigned char *px = cairo_image_surface_get_data(sf);
+  long ring = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      uint32_t v;
+      memcpy(&v, px + (size_t)y * (size_t)stride + 4 * (size_t)x, 4);
+      if ((v & 0xFFFFFFu) == 0xFFFFFFu) continue;
+      ++*ink;
+      if (x == 0 || y == 0 || x == w - 1 || y == h - 1) ring++;
+    }
+  cairo_surface_destroy(sf);
+  return ring;
+}
+
+/* A map of a star of long Chinese names around a hub, drawn as PNG: the
+ * labels that would leave the panel move to another spot or are left
+ * out, so that no pixel on the canvas's edge is drawn, and ink is. The
+ * names render in CN_PLOT_FONT (plot_font_has_cjk_glyphs). */
+TEST(plot_map_png_nothing_cut) {
+  static const char *const heads[] = {"year:i", "u:s", "v:s", "weight:i"};
+  static const char *const cells[] = {
+      "2010", "中国铁建股份有限公司", "西南交通大学土木工程学院", "3",
+      "2010", "中国铁建股份有限公司", "中国科学院沈阳自动化研究所", "2",
+      "2010", "中国铁建股份有限公司", "中国石油化工股份有限公司", "1",
+      "2010", "中国铁建股份有限公司", "国家电网公司华北分部", "1",
+      "2010", "中国铁建股份有限公司", "哈尔滨工业大学深圳研究生院", "4",
+      "2010", "中国铁建股份有限公司", "中兴通讯股份有限公司", "1",
+      "2011", "西南交通大学土木工程学院", "中兴通讯股份有限公司", "2",
+  };
+  cn_table *t = cn_test_table(7, 4, heads, cells);
+  cn_net_stages s;
+  cn_diag d;
+  int64_t from[2] = {2010, 2011}, to[2] = {2010, 2011};
+  CHECK_STATUS(cn_net_stage_graphs(t, NULL, 2, from, to, &s, &d), CN_OK, &d);
+  const char *names[2] = {"2010", "2011"};
+  cn_netmap_opts o = {.label_top = 10, .stage_names = names};
+  cn_netmap_info info;
+  const char *png = cn_test_path(cn_test_tmpdir(), "map.png");
+  CHECK_STATUS(cn_plot_network(png, "CJK map", &s, &o, &info, &d), CN_OK, &d);
+  CHECK_INT(info.drawn, 7);
+  CHECK(info.labels + info.labels_skipped == 9); /* 7 nodes in 2010, 2 in 2011 */
+  CHECK(info.labels >= 7);
+  long ink, ring = png_ring_ink(png, &ink);
+  CHECK_INT(ring, 0);
+  CHECK(ink > 1000);
+  cn_net_stages_free(&s);
+  cn_table_free(t);
+}

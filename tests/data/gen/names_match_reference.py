@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""Reference for `coinnet names match` (docs/names.md), written from the
+documented rules, brute force (no inverted index): the expected outputs of
+tests/cli/names/match-*.case and the numbers of tests/data/names/match-reference.txt.
+
+Keys and places come from `coinnet names normalize` (its rules have their own
+goldens): tests/data/names/match-keys.csv. Jaro-Winkler is jellyfish's
+(python3-jellyfish 0.8.9); the TF-IDF cosine is computed here.
+
+usage: /usr/bin/python3 tests/data/gen/names_match_reference.py LEFT RIGHT KEYS \
+           [--right-id COL] [--by COL] [--block COL] [--threshold T] [--margin M]
+       prints OUT then a line "--" then REVIEW
+       /usr/bin/python3 tests/data/gen/names_match_reference.py --numbers  (match-reference.txt)
+"""
+import csv, math, sys
+from collections import Counter, defaultdict
+import jellyfish
+
+
+def grams(key):
+    cps = list(key)  # Python str: code points
+    if len(cps) == 1:
+        return Counter([(cps[0], None)])
+    return Counter(zip(cps, cps[1:]))
+
+
+def vectors(keys, right_keys):
+    n = len(right_keys)
+    df = Counter()
+    for k in right_keys:
+        df.update(set(grams(k)))
+    out = {}
+    for k in keys:
+        w = {g: tf * (1 + math.log((1 + n) / (1 + df[g]))) for g, tf in grams(k).items()}
+        nrm = math.sqrt(sum(v * v for v in w.values()))
+        out[k] = {g: v / nrm for g, v in w.items()}
+    return out
+
+
+def cosine(a, b):
+    return sum(v * b.get(g, 0.0) for g, v in a.items())
+
+
+def place_score(a, b):
+    if a == b:
+        return 2
+    return 1 if a == "" or b == "" else 0
+
+
+def greedy(pairs, margin, lfree, rfree, matched, tied, ties, rule):
+    """pairs: dict (lu, ru) -> (s1, s2, score, jw, rname, hist)."""
+    order = sorted(pairs.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0][0], kv[0][1]))
+    for (l, r), a in order:
+        if not (lfree(l) and rfree(r)):
+            continue
+        rivals = []
+        for (l2, r2), b in order:
+            if (l2, r2) == (l, r):
+                continue
+            if l2 == l and r2 != r and rfree(r2) or r2 == r and l2 != l and lfree(l2):
+                if b[0] > a[0] - margin and b[1] > a[1] - margin:
+                    rivals.append(((l2, r2), b))
+        if not rivals:
+            matched[l] = (r, a, rule)
+            matched_r.add(r)
+            continue
+        t = len(ties)
+        ties.append([((l, r), a, rule)] + [(k, b, rule) for k, b in rivals])
+        for (l2, r2), _, _ in ties[-1]:
+            tied_l.add(l2)
+            tied_r.add(r2)
+
+
+matched_r, tied_l, tied_r = set(), set(), set()
+
+
+def run(left, right, keys, rid, by, block, threshold, margin):
+    L = list(csv.DictReader(open(left, encoding="utf-8")))
+    R = list(csv.DictReader(open(right, encoding="utf-8")))
+    K = {row["name"]: (row["key"], row["place"]) for row in csv.DictReader(open(keys, encoding="utf-8"))}
+    part = lambda row: (row[by] if by else "", row[block] if block else "")
+    # units
+    lunit = []  # per left record: (part, key, place)
+    for row in L:
+        k, p = K[row["name"]]
+        lunit.append((part(row), k, p))
+    runit = []
+    for row in R:
+        k, p = K[row["name"]]
+        runit.append((part(row), row[rid] if rid else (k, p)))
+    names_of_id = defaultdict(list)
+    own = set()
+    for row, u in zip(R, runit):
+        if rid and row["name"] not in names_of_id[row[rid]]:
+            names_of_id[row[rid]].append(row["name"])
+        own.add((u, row["name"]))
+    entries = defaultdict(list)  # unit -> [(name, in_group)]
+    for row, u in zip(R, runit):
+        if entries[u] and not rid:
+            if row["name"] not in [n for n, _ in entries[u]]:
+                entries[u].append((row["name"], True))
+            continue
+        if entries[u]:
+            continue
+        if rid:
+            entries[u] = [(n, (u, n) in own) for n in names_of_id[row[rid]]]
+        else:
+            entries[u] = [(row["name"], True)]
+    right_keys = sorted({K[row["name"]][0] for row in R})
+    V = vectors({K[n][0] for n in K}, right_keys)
+    matched, ties = {}, []
+    lus = sorted(set(lunit), key=lambda u: lunit.index(u))
+    rus = sorted(set(runit), key=lambda u: runit.index(u))
+    lfree = lambda l: l not in matched and l not in tied_l
+    rfree = lambda r: r not in matched_r and r not in tied_r
+    for p in sorted({u[0] for u in lus}, key=lambda p: [u[0] for u in lus].index(p)):
+        pl = [u for u in lus if u[0] == p]
+        pr = [u for u in rus if u[0] == p]
+        exact, cand = {}, set()
+        for l in pl:
+            for r in pr:
+                for n, ing in entries[r]:
+                    k, pc = K[n]
+                    if k != l[1] or place_score(l[2], pc) == 0:
+                        continue
+                    cand.add(l)
+                    s = (2 * place_score(l[2], pc) + ing, 0, 1.0, 1.0, n, not ing)
+                    if (l, r) not in exact or s[:2] > exact[(l, r)][:2]:
+                        exact[(l, r)] = s
+        greedy(exact, 0.5, lfree, rfree, matched, None, ties, "exact")
+        fuzzy = {}
+        for l in pl:
+            if not lfree(l) or l in cand:
+                continue
+            for r in pr:
+                if not rfree(r):
+                    continue
+                for n, ing in entries[r]:
+                    k, pc = K[n]
+                    if place_score(l[2], pc) == 0:
+                        continue
+                    c = cosine(V[l[1]], V[k])
+                    if c < threshold - 1e-12:
+                        continue
+                    j = jellyfish.jaro_winkler_similarity(l[1], k)
+                    s = (min(c, 1.0), j, min(c, 1.0), j, n, not ing)
+                    if (l, r) not in fuzzy or s[:2] > fuzzy[(l, r)][:2]:
+                        fuzzy[(l, r)] = s
+        greedy(fuzzy, margin, lfree, rfree, matched, None, ties, "fuzzy")
+    return L, lunit, matched, ties
+
+
+def fmt(x):
+    return repr(float(x)) if x != 1 else "1"
+
+
+def main(argv):
+    if argv[1:2] == ["--numbers"]:
+        numbers()
+        return
+    args, opts = [], {"--right-id": None, "--by": None, "--block": None, "--threshold": "0.6", "--margin": "0.05"}
+    i = 1
+    while i < len(argv):
+        if argv[i] in opts:
+            opts[argv[i]] = argv[i + 1]
+            i += 2
+        else:
+            args.append(argv[i])
+            i += 1
+    left, right, keys = args
+    rid, by, block = opts["--right-id"], opts["--by"], opts["--block"]
+    L, lunit, matched, ties = run(left, right, keys, rid, by, block, float(opts["--threshold"]), float(opts["--margin"]))
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    head = ["left_name"] + ([by] if by else []) + ([block] if block else []) + (["right_id"] if rid else [])
+    head += ["right_name", "score", "rule"] + (["history"] if rid else [])
+    w.writerow(head)
+    for row, u in zip(L, lunit):
+        out = [row["name"]] + ([row[by]] if by else []) + ([row[block]] if block else [])
+        if u in matched:
+            r, a, rule = matched[u]
+            out += ([r[1]] if rid else []) + [a[4], fmt(a[2]), rule] + ([str(int(a[5]))] if rid else [])
+        else:
+            out += ([""] if rid else []) + ["", "", "none"] + ([""] if rid else [])
+        w.writerow(out)
+    print("--")
+    head = ["tie"] + ([by] if by else []) + ([block] if block else []) + ["left_name"] + (["right_id"] if rid else [])
+    w.writerow(head + ["right_name", "score", "jw", "rule"])
+    first = {}
+    for row, u in zip(L, lunit):
+        first.setdefault(u, row)
+    for t, rows in enumerate(ties):
+        for (l, r), a, rule in rows:
+            row = first[l]
+            out = [str(t + 1)] + ([row[by]] if by else []) + ([row[block]] if block else []) + [row["name"]]
+            out += ([r[1]] if rid else []) + [a[4], fmt(a[2]), fmt(a[3]), rule]
+            w.writerow(out)
+
+
+# Pairs for the unit test (tests/unit/test_names.c): Jaro-Winkler from jellyfish.
+JW_PAIRS = [
+    ("MARTHA", "MARHTA"), ("DIXON", "DICKSONX"), ("JELLYFISH", "SMELLYFISH"), ("中国中车", "中国中铁"),
+    ("苏州华信机械", "华信机械"), ("中铁十一局集团第五工程", "中铁十一局集团第二工程"), ("交控科技", "交控轨道科技"),
+    ("成都西点自动化设备", "成都西典自动化设备"), ("A", "B"), ("AB", "BA"), ("鸿海精密工业", "鸿海精密"),
+]
+
+
+# Keys for the cosine unit test: left i's best right name is right i.
+COS_RIGHT = ["苏州华信机械", "无锡华新电子", "杭州宏达纺织", "交控轨道科技", "重庆华信机械", "A"]
+COS_LEFT = ["华信机械", "无锡华兴电子", "杭州宏达纺织品", "交控科技"]
+
+
+def numbers():
+    print("# made by tests/data/gen/names_match_reference.py --numbers")
+    for k, (a, b) in enumerate(JW_PAIRS):
+        print("jw%d %.17g" % (k + 1, jellyfish.jaro_winkler_similarity(a, b)))
+    V = vectors(set(COS_LEFT) | set(COS_RIGHT), sorted(set(COS_RIGHT)))
+    for i, l in enumerate(COS_LEFT):
+        cs = [cosine(V[l], V[r]) for r in COS_RIGHT]
+        assert max(range(len(cs)), key=lambda j: cs[j]) == i, (l, cs)
+        print("cos%d %.17g %.17g" % (i + 1, cs[i], jellyfish.jaro_winkler_similarity(l, COS_RIGHT[i])))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -345,6 +345,14 @@ static double text_width(cairo_t *cr, const char *s, double size) {
   return fmax(e.x_advance, e.x_bearing + e.width);
 }
 
+/* x moved so that a text of width w centred there stays 2 points inside
+ * the canvas's edges (0 and W). */
+static double clamp_centre(double x, double w, double W) {
+  if (x - w / 2 < 2) x = 2 + w / 2;
+  if (x + w / 2 > W - 2) x = W - 2 - w / 2;
+  return x;
+}
+
 /* A legend entry's key: none (text alone), a dot of its colour, series
  * m's marker, its line and marker, or its bar. */
 typedef enum lg_kind { LG_TEXT, LG_DOT, LG_MARKER, LG_LINE, LG_BOX } lg_kind;
@@ -446,6 +454,9 @@ typedef struct coef_ctx {
   const char *const *models, *const *terms;
   const double *b, *lo, *hi;
   const char *xlabel;
+  double left;            /* the left margin, from coef_left */
+  const char *const *row; /* the terms as drawn (shortened to fit) */
+  const legend *lg;
 } coef_ctx;
 
 #define COEF_ROW 26.0 /* points per term, plus COEF_STEP per model beyond one */
@@ -453,26 +464,45 @@ typedef struct coef_ctx {
 
 static double coef_row(int nm) { return COEF_ROW + COEF_STEP * (nm - 1); }
 
-/* The left margin: the widest term name at 10 points, and room. */
-static double coef_left(cairo_t *cr, const coef_ctx *c) {
-  cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, 10);
-  double w = 0;
-  for (int t = 0; t < c->nt; t++) {
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, c->terms[t], &e);
-    w = fmax(w, e.x_advance);
+#define COEF_NAME_MAX 300.0 /* the widest term name drawn, points */
+
+/* s, or its first characters and an ellipsis when it is wider than w
+ * points at size 10 (cn_malloc'd; NULL when out of memory). */
+static char *fit_text(cairo_t *cr, const char *s, double w) {
+  char *t = cn_strdup(s);
+  if (!t || text_width(cr, t, 10) <= w) return t;
+  size_t n = strlen(t);
+  char *u = cn_malloc(n + 4);
+  if (!u) {
+    cn_free(t);
+    return NULL;
   }
-  return fmin(fmax(w + 18, 60), 260);
+  while (n > 0) {
+    do n--; while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80); /* a whole UTF-8 character off */
+    memcpy(u, t, n);
+    memcpy(u + n, "\xE2\x80\xA6", 4); /* … */
+    if (text_width(cr, u, 10) <= w) break;
+  }
+  cn_free(t);
+  return u;
+}
+
+/* The left margin: the widest term name at 10 points (at most
+ * COEF_NAME_MAX), and room. */
+static double coef_left(cairo_t *cr, const char *const *rows, int nt) {
+  double w = 0;
+  for (int t = 0; t < nt; t++) w = fmax(w, text_width(cr, rows[t], 10));
+  return fmax(w + 18, 60);
 }
 
 static void draw_coef(cairo_t *cr, double W, double H, const void *ctx) {
   const coef_ctx *c = ctx;
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
-  double left = coef_left(cr, c), right = 20, top = 20, pad = 12, rh = coef_row(c->nm);
-  double legend = c->nm > 1 ? 24 : 0, bottom = 45 + legend;
-  double ph = H - top - bottom, pw = W - left - right;
+  cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  double left = c->left, right = 20, top = 20, pad = 12, rh = coef_row(c->nm);
+  double ph = c->nt * rh, pw = W - left - right;
+  (void)H;
   double lo = 0, hi = 0; /* zero is always on the axis */
   for (int i = 0; i < c->nm * c->nt; i++) {
     if (isfinite(c->lo[i])) lo = fmin(lo, c->lo[i]);
@@ -512,7 +542,7 @@ static void draw_coef(cairo_t *cr, double W, double H, const void *ctx) {
   for (int t = 0; t < c->nt; t++) {
     double yc = top + (t + 0.5) * rh;
     cairo_set_source_rgb(cr, 0, 0, 0);
-    text_at(cr, left - 6, yc + 3.5, c->terms[t], 1);
+    text_at(cr, left - 6, yc + 3.5, c->row[t], 1);
     for (int m = 0; m < c->nm; m++) {
       size_t k = (size_t)m * (size_t)c->nt + (size_t)t;
       if (!isfinite(c->b[k])) continue;
@@ -533,19 +563,10 @@ static void draw_coef(cairo_t *cr, double W, double H, const void *ctx) {
   }
   cairo_set_source_rgb(cr, 0, 0, 0);
   cairo_set_font_size(cr, 11);
-  text_at(cr, left + pw / 2, top + ph + 32, c->xlabel, 0.5);
-  if (c->nm > 1) { /* the legend, in a row under the axis label */
-    cairo_set_font_size(cr, 10);
-    double x = left, y = H - 14;
-    for (int m = 0; m < c->nm; m++) {
-      cairo_text_extents_t e;
-      cairo_text_extents(cr, c->models[m], &e);
-      marker(cr, m, x + 4, y - 3.5);
-      cairo_set_source_rgb(cr, 0, 0, 0);
-      text_at(cr, x + 12, y, c->models[m], 0);
-      x += 12 + e.x_advance + 18;
-    }
-  }
+  cairo_text_extents_t xe;
+  cairo_text_extents(cr, c->xlabel, &xe);
+  text_at(cr, clamp_centre(left + pw / 2, xe.x_advance, W), top + ph + 32, c->xlabel, 0.5);
+  legend_draw(cr, c->lg);
 #undef PX
 }
 
@@ -553,8 +574,24 @@ cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, 
                        const char *const *models, int nterm, const char *const *terms,
                        const double *b, const double *lo, const double *hi, cn_diag *d) {
   if (nmodel < 1 || nterm < 1) return cn_diag_set(d, CN_EUSAGE, "nothing to plot");
-  coef_ctx c = {nmodel, nterm, models, terms, b, lo, hi, xlabel ? xlabel : "estimate"};
+  coef_ctx c = {nmodel, nterm, models, terms, b, lo, hi, xlabel ? xlabel : "estimate", 0, NULL, NULL};
   cn_buf desc = {0};
+  legend lg = {0};
+  cn_status st = CN_OK;
+  char **row = cn_calloc((size_t)nterm + 1, sizeof *row);
+  cairo_t *mc = measure_ctx();
+  if (!row || !mc) goto oom;
+  for (int t = 0; t < nterm; t++)
+    if (!(row[t] = fit_text(mc, terms[t], COEF_NAME_MAX))) goto oom;
+  c.row = (const char *const *)row;
+  c.left = coef_left(mc, c.row, nterm);
+  double ly = 20 + nterm * coef_row(nmodel) + 45 - 14; /* no legend: H = ly + 14 */
+  if (nmodel > 1) { /* the legend, in rows under the axis label */
+    for (int m = 0; m < nmodel; m++)
+      if (legend_push(&lg, LG_MARKER, m, NULL, models[m]) != CN_OK) goto oom;
+    ly = legend_layout(&lg, c.left, 640 - 12, 20 + nterm * coef_row(nmodel) + 55);
+  }
+  c.lg = &lg;
   const char *lead = "Estimates with their confidence intervals of ";
   cn__buf_append(&desc, lead, strlen(lead));
   for (int t = 0; t < nterm; t++) {
@@ -569,12 +606,16 @@ cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, 
     }
   }
   cn__buf_append(&desc, ".", 1);
-  if (desc.failed) {
-    cn__buf_free(&desc);
-    return cn_diag_set(d, CN_EINTERNAL, "out of memory");
-  }
-  double H = 20 + nterm * coef_row(nmodel) + 45 + (nmodel > 1 ? 24 : 0);
-  cn_status st = figure_write(path, 640, H, draw_coef, &c, title, desc.data, d);
+  if (desc.failed) goto oom;
+  st = figure_write(path, 640, ly + 14, draw_coef, &c, title, desc.data, d);
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  for (int t = 0; row && t < nterm; t++) cn_free(row[t]);
+  cn_free(row);
+  measure_free(mc);
+  legend_free(&lg);
   cn__buf_free(&desc);
   return st;
 }
@@ -1023,13 +1064,6 @@ typedef struct xy_ctx {
   const legend *lg;
 } xy_ctx;
 
-/* x within [lo, hi] so that a text of width w centred there stays between
- * 2 points of the canvas's edges. */
-static double clamp_centre(double x, double w, double W) {
-  if (x - w / 2 < 2) x = 2 + w / 2;
-  if (x + w / 2 > W - 2) x = W - 2 - w / 2;
-  return x;
-}
 
 static void draw_xy(cairo_t *cr, double W, double H, const void *ctx) {
   const xy_ctx *c = ctx;

@@ -40,9 +40,10 @@ static char *script_for(const char *scale, const char *seed) {
   return out;
 }
 
-/* One estimate of β: the L.coinno coefficient of a saved model. */
+/* One estimate of a parameter of truth.json: the L.coinno coefficient of
+ * a saved model against the truth's member key. */
 typedef struct est {
-  const char *model, *what;
+  const char *model, *what, *symbol, *key;
   bool ok;
   double b, lo, hi;
 } est;
@@ -62,15 +63,17 @@ static void read_est(const char *dir, est *e) {
   cn_model_free(m);
 }
 
-/* β of the data-generating process from raw/truth.json ("beta": x). */
-static double true_beta(const char *dir) {
-  char path[4096];
+/* The number of member key of raw/truth.json ("key": x; the first one),
+ * or NaN. */
+static double true_value(const char *dir, const char *key) {
+  char path[4096], pat[64];
   size_t n;
   snprintf(path, sizeof path, "%s/raw/truth.json", dir);
+  snprintf(pat, sizeof pat, "\"%s\":", key);
   char *t = cli_slurp(path, &n);
   double b = NAN;
-  const char *p = t ? strstr(t, "\"beta\":") : NULL;
-  if (p) b = strtod(p + 7, NULL);
+  const char *p = t ? strstr(t, pat) : NULL;
+  if (p) b = strtod(p + strlen(pat), NULL);
   free(t);
   return b;
 }
@@ -110,31 +113,34 @@ static char demo_truth[8192];
  * page like the other sections), and the same text in Markdown on
  * stdout. Runs inside the output folder. */
 static int add_truth(cn_report *rep) {
-  est e[] = {{"t1c3", "Table 1 (3): OLS, firm and year effects", false, 0, 0, 0},
-             {"t1c2", "Table 1 (2): pooled OLS (biased by the firm's unobserved shock)", false, 0, 0, 0},
-             {"t3iv", "Table 3 (2): 2SLS, incubators and pilot city", false, 0, 0, 0}};
-  enum { NCOL = 5, MAXROW = 4 };
+  est e[] = {{"t1c3", "Table 1 (3): OLS, firm and year effects", "β", "beta", false, 0, 0, 0},
+             {"t1c2", "Table 1 (2): pooled OLS (biased by the firm's unobserved shock)", "β", "beta", false, 0, 0, 0},
+             {"t3iv", "Table 3 (2): 2SLS, incubators and pilot city", "β", "beta", false, 0, 0, 0},
+             {"t4m", "Table 4: ln markup (ACF by industry, DLW), firm and year effects", "γ_μ", "mu_wdc", false, 0, 0,
+              0}};
+  enum { NE = sizeof e / sizeof e[0], NCOL = 5, MAXROW = NE + 1 };
   static const char *const header[NCOL] = {"quantity", "truth", "estimate", "95% interval",
                                            "interval covers the truth"};
   static const char heading[] = "Truth vs estimate",
                     text[] = "The data come from `coinnet gen paper`, whose parameters are in raw/truth.json.";
-  double beta = true_beta("."), worst;
+  double truth[NE], worst;
   int64_t n;
-  for (size_t i = 0; i < 3; i++) read_est(".", &e[i]);
-  if (isnan(beta) || !dvar_recovery(".", &worst, &n)) {
+  bool found = true;
+  for (size_t i = 0; i < NE; i++) read_est(".", &e[i]), found &= !isnan(truth[i] = true_value(".", e[i].key));
+  if (!found || !dvar_recovery(".", &worst, &n)) {
     fprintf(stderr, "%s: the truth or the panel could not be read back from %s\n", cli_prefix, demo_dir);
     return CN_EDATA;
   }
   char buf[MAXROW][NCOL][192];
   const char *cells[MAXROW * NCOL];
   int rows = 0;
-  for (size_t i = 0; i < 3; i++) {
+  for (size_t i = 0; i < NE; i++) {
     if (!e[i].ok) continue;
-    snprintf(buf[rows][0], sizeof buf[rows][0], "β, %s", e[i].what);
-    snprintf(buf[rows][1], sizeof buf[rows][1], "%.4f", beta);
+    snprintf(buf[rows][0], sizeof buf[rows][0], "%s, %s", e[i].symbol, e[i].what);
+    snprintf(buf[rows][1], sizeof buf[rows][1], "%.4f", truth[i]);
     snprintf(buf[rows][2], sizeof buf[rows][2], "%.4f", e[i].b);
     snprintf(buf[rows][3], sizeof buf[rows][3], "[%.4f, %.4f]", e[i].lo, e[i].hi);
-    snprintf(buf[rows][4], sizeof buf[rows][4], "%s", e[i].lo <= beta && beta <= e[i].hi ? "yes" : "no");
+    snprintf(buf[rows][4], sizeof buf[rows][4], "%s", e[i].lo <= truth[i] && truth[i] <= e[i].hi ? "yes" : "no");
     rows++;
   }
   snprintf(buf[rows][0], sizeof buf[rows][0], "DVAR from customs (dvar.csv) vs dvar_true, %lld exporter-years",

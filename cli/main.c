@@ -27,7 +27,7 @@ static const char *const group_summaries[] = {
     "Heckman selection model (two-step, or IMR as a control)",
     "stochastic frontiers: ALS, Battese-Coelli 1992 and 1995 (FRONTIER 4.1)",
     "saved models side by side: the paper's regression table (esttab)",
-    "figures of saved models: coefficient plots",
+    "figures: coefficient and event-study plots of models; bar, line, scatter",
     "trade and value-chain measures (spec/measures.md)",
     "synthetic raw data with a known truth (docs/gen.md)",
     "a study script: its commands in order, then report.md and report.html",

@@ -197,7 +197,11 @@ static void report_rows(const cn_prodfn_result *r, const pf_args *a) {
     fprintf(stderr, "%s: note: %lld row%s without the previous period (a firm's first year or a gap) in the first "
             "stage only\n", cli_prefix, (long long)r->no_lag, r->no_lag == 1 ? "" : "s");
   for (int g = 0; g < r->n_group; g++)
-    if (!r->group[g].converged)
+    if (r->group[g].skipped)
+      fprintf(stderr, "%s: warning: %s = %s not estimated (%s): its %lld row%s left out\n", cli_prefix, a->o.by,
+              r->group[g].name, r->group[g].skipped, (long long)r->group[g].n_first, r->group[g].n_first == 1 ? "" : "s");
+  for (int g = 0; g < r->n_group; g++)
+    if (!r->group[g].converged && !r->group[g].skipped)
       fprintf(stderr, "%s: warning: %s%s%s: the second stage did not converge (criterion %.6g)\n", cli_prefix,
               a->o.by ? a->o.by : "the sample", a->o.by ? " = " : "", r->group[g].name, r->group[g].objective);
 }
@@ -207,6 +211,10 @@ static void print_group(const cn_prodfn_result *r, int g, const pf_args *a) {
   const cn_prodfn_group *G = &r->group[g];
   const cn_model *m = G->model;
   if (g) printf("\n");
+  if (G->skipped) {
+    printf("Production function, %s = %s: not estimated (%s)\n", a->o.by, G->name, G->skipped);
+    return;
+  }
   printf("Production function, %s, %s, output %s%s%s%s%s\n", mname[a->o.method],
          a->o.form == CN_PF_TL ? "translog" : "Cobb-Douglas", a->o.output, a->o.by ? ", " : "",
          a->o.by ? a->o.by : "", a->o.by ? " = " : "", a->o.by ? G->name : "");
@@ -219,7 +227,10 @@ static void print_group(const cn_prodfn_result *r, int g, const pf_args *a) {
          (long long)G->n_second, (long long)G->n_firms);
   printf("Criterion = %.10g, %s after %d iterations (start: %s)\n", G->objective,
          G->converged ? "converged" : "NOT converged", G->iterations,
-         G->start_used == 0 ? "first stage" : G->start_used == 1 ? "OLS" : "given");
+         G->start_used == 0   ? "first stage"
+         : G->start_used == 1 ? "OLS"
+         : G->start_used == 4 ? "overidentified estimate"
+                              : "given");
   }
   if (a->o.reps > 0) printf("Bootstrap: %d of %d replications (firm blocks, seed %llu)\n", G->reps_ok, a->o.reps,
                             (unsigned long long)a->o.seed);
@@ -282,6 +293,7 @@ static int save_models(const cn_prodfn_result *r, const pf_args *a) {
     else snprintf(nm, sizeof nm, "%s", a->name);
     for (char *p = nm; *p; p++)
       if (*p == '/') *p = '_';
+    if (r->group[g].skipped) continue;
     int rc = cli_save_model(r->group[g].model, nm);
     if (rc) return rc;
   }
@@ -294,12 +306,13 @@ static int print_json(const cn_prodfn_result *r, const pf_args *a) {
   cn_diag d;
   int rc = 0;
   if (r->n_group > 1) fputs("[\n", fp);
-  for (int g = 0; g < r->n_group && !rc; g++) {
+  for (int g = 0, done = 0; g < r->n_group && !rc; g++) {
     char *s = NULL;
+    if (r->group[g].skipped) continue; /* said on stderr */
     if (cn_model_json(r->group[g].model, &s, &d) != CN_OK) rc = cli_fail(&d);
     else {
+      fputs(done++ ? ",\n" : "", fp);
       fputs(s, fp);
-      if (g + 1 < r->n_group) fputs(",\n", fp);
     }
     cn_free(s);
   }

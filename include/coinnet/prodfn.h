@@ -64,9 +64,13 @@ typedef struct cn_prodfn_group {
   double objective;  /* the second stage's criterion at the estimate */
   bool converged;
   int iterations;    /* of the polish from the chosen start */
-  int start_used;    /* 0: first stage, 1: OLS, 2: the given start, 3: none (wrdg: closed form) */
+  int start_used;    /* 0: first stage, 1: OLS, 2: the given start, 3: none (wrdg: closed form),
+                        4: acf's overidentified estimate (see cn_prodfn) */
   int reps_ok;       /* bootstrap replications that converged */
   int64_t n_first, n_second, n_firms;
+  char *skipped;     /* NULL, or why this --by group could not be estimated (too few
+                        observations, a singular first stage, ...): model is then NULL and
+                        its rows' phi, eps, omega and theta are NaN */
 } cn_prodfn_group;
 
 /* Per observation (the first-stage sample, rows[k] of the table, in
@@ -84,6 +88,8 @@ typedef struct cn_prodfn_result {
   double *phi, *eps, *omega, *theta;
   int64_t dropped_missing, dropped_nonpos, dropped_group; /* rows left out before the first stage */
   int64_t no_lag;    /* first-stage rows without the previous year (not in the second stage) */
+  int n_skipped;     /* groups not estimated (cn_prodfn_group.skipped) */
+  int64_t skipped_rows; /* their rows */
 } cn_prodfn_result;
 
 /* Estimates the production function of o on t, one group at a time. The
@@ -93,9 +99,12 @@ typedef struct cn_prodfn_result {
  * minimises the GMM criterion (acf) or the sum of squared innovations
  * (op, lp, prodest's form), Nelder–Mead then Levenberg–Marquardt, from the
  * starts named in cn_prodfn_group. A group that does not converge is
- * reported (converged false, a note), not dropped. CN_EUSAGE for bad
- * options, CN_EDATA for a repeated (id, time), CN_EANALYSIS when a group
- * has too few observations or a singular first stage. */
+ * reported (converged false, a note), not dropped. With o->by, a group
+ * that cannot be estimated (too few observations, a singular first stage
+ * or collinear instruments) is skipped and says why in its skipped; the
+ * others are estimated. CN_EUSAGE for bad options, CN_EDATA for a repeated
+ * (id, time), CN_EANALYSIS when the one sample, or every group, cannot be
+ * estimated. */
 cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result *r, cn_diag *d);
 void cn_prodfn_result_free(cn_prodfn_result *r);
 

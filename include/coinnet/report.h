@@ -50,6 +50,22 @@ typedef enum cn_map_colour { CN_MAP_CORE = 0, CN_MAP_TYPE, CN_MAP_COMPONENT } cn
  * degree (distinct partners). */
 typedef enum cn_map_size { CN_MAP_WDC = 0, CN_MAP_DEGREE } cn_map_size;
 
+/* An event-study plot: the estimates of nterm terms (a lead or lag of the
+ * event each, at relative time times[k], increasing) against their time,
+ * each model's estimates joined by a thin line (its colour, dash and
+ * marker as in cn_plot_coef) with the intervals [lo, hi] as vertical
+ * capped bars, the models side by side around each period; a dashed line
+ * at zero effect, which the axis always shows, and a dotted line at -0.5,
+ * between the last period before the event (-1) and the event's (0); ref
+ * (NaN: none) is the period left out as the reference, drawn as a hollow
+ * circle at zero. b, lo, hi are nmodel × nterm, model by model (NaN: not
+ * drawn). xlabel NULL: "periods relative to the event"; ylabel NULL:
+ * "estimate". Formats, title and <desc> as cn_plot_panels; same inputs
+ * give byte-identical files. */
+cn_status cn_plot_event(const char *path, const char *title, const char *xlabel, const char *ylabel, int nmodel,
+                        const char *const *models, int nterm, const char *const *terms, const double *times,
+                        const double *b, const double *lo, const double *hi, double ref, cn_diag *d);
+
 /* Options of a network map. Zero-initialize. */
 typedef struct cn_netmap_opts {
   cn_layout layout;                /* CN_LAYOUT_FR (default), KK or DRL */
@@ -85,6 +101,39 @@ typedef struct cn_netmap_info {
  * drawn. */
 cn_status cn_plot_network(const char *path, const char *title, const cn_net_stages *s,
                           const cn_netmap_opts *o, cn_netmap_info *info, cn_diag *d);
+
+/* Simple study figures from a table's columns: bars, lines or points. */
+typedef enum cn_xy_kind { CN_PLOT_BAR = 1, CN_PLOT_LINE, CN_PLOT_SCATTER } cn_xy_kind;
+
+/* Options of cn_plot_table. Zero-initialize. */
+typedef struct cn_xyplot_opts {
+  cn_xy_kind kind;
+  const char *x, *y;           /* the columns (Y numeric; X numeric but for bars) */
+  const char *by;              /* NULL, or the column of the groups (at most 12) */
+  const char *xlabel, *ylabel; /* the axis labels; NULL: the column names */
+  const char *where;           /* the table's name in errors ("data.csv") */
+} cn_xyplot_opts;
+
+/* What cn_plot_table drew: rows read, rows left out for a missing (or
+ * infinite) X, Y or group, points drawn and groups (0 without by). */
+typedef struct cn_xyplot_info {
+  int64_t rows, dropped, points;
+  int groups;
+} cn_xyplot_info;
+
+/* A bar, line or scatter plot of columns o->y against o->x of t, one
+ * colour (and marker shape, dash, in greyscale) per group of o->by, in
+ * the order the groups first appear. Bar: one bar per row, standing on
+ * zero, the categories being X's values (text in order of appearance,
+ * numbers ascending) with the groups side by side; an X value repeated
+ * within a group is an error naming the two data rows (a bar chart draws
+ * given values, it does not sum). Line: Y against numeric X, one line per
+ * group through its points sorted by X (an X repeated within a group is an
+ * error). Scatter: a marker per row. Rows with a missing X, Y or group
+ * are left out and counted in info and the <desc>. Formats, title and
+ * <desc> as cn_plot_panels; same inputs give byte-identical files. */
+cn_status cn_plot_table(const char *path, const char *title, const cn_table *t, const cn_xyplot_opts *o,
+                        cn_xyplot_info *info, cn_diag *d);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,9 @@
 #define PF_MAXV (CN_PF_MAXIN + 1)          /* inputs and the proxy */
 #define PF_MAXT (CN_PF_MAXIN * (CN_PF_MAXIN + 3) / 2) /* translog terms */
 #define PF_MAXLAW 6
+/* acf: criteria this close to the lowest are all roots of the exactly
+ * identified moments (the criterion is in units of omega squared) */
+#define PF_ROOT_TOL 1e-10
 
 static cn_status oom(cn_diag *d) { return cn_diag_set(d, CN_EINTERNAL, "out of memory"); }
 
@@ -37,6 +40,7 @@ void cn_prodfn_result_free(cn_prodfn_result *r) {
   for (int g = 0; g < r->n_group; g++) {
     cn_free(r->group[g].name);
     cn_model_free(r->group[g].model);
+    cn_free(r->group[g].skipped);
   }
   cn_free(r->group);
   for (int j = 0; j < r->n_input; j++) cn_free(r->input ? r->input[j] : NULL);
@@ -101,6 +105,11 @@ typedef struct pf_gmm {
   double *w, *wl, *xi, *Q;  /* work: n each, Q nlaw × n */
   const double *pl;         /* op --survival: the survival probability at t − 1 (n); NULL: none */
   int nlaw;                 /* columns of the law of motion: law + 1, or (law + 1)(law + 2)/2 with pl */
+  /* acf with an AR(1) law and no survival: the criterion from moments. With
+   * w = Ac, w_{t-1} = Bc, c = (1, -theta), A = [phi, X], B = [phil, XL]:
+   * centred cross-products of A, B and Z (each (p + 1) columns; Z q) and
+   * the means of A and B; NULL otherwise */
+  double *mom;              /* Cab, Cbb ((p+1)^2 each), then Cza, Czb (q (p+1) each) */
 } pf_gmm;
 
 /* ξ: the part of ω = φ − Xθ that the polynomial of ω_{t−1} does not
@@ -178,7 +187,34 @@ static void gmm_xi(const pf_gmm *g, const double *th) {
 
 /* The residual vector whose squared norm is the criterion: C⁻¹Z'ξ/√n
  * (acf: (Z'ξ)'W(Z'ξ) with W = (Z'Z)⁻¹/n) or ξ (op, lp). Its length. */
+/* gmm_resid from g->mom: xi = w - a - b w_{t-1} with b = cov(w, w_{t-1}) /
+ * var(w_{t-1}), so Z'xi = Cza c - b Czb c (the centred products: xi has
+ * mean zero). The same value as the sums over the rows, in O(q p^2). */
+static void gmm_resid_mom(const pf_gmm *g, const double *th, double *r) {
+  int p1 = g->p + 1, q = g->q;
+  const double *Cab = g->mom, *Cbb = Cab + p1 * p1, *Cza = Cbb + p1 * p1, *Czb = Cza + q * p1;
+  double c[PF_MAXT + 1];
+  c[0] = 1;
+  for (int j = 0; j < g->p; j++) c[j + 1] = -th[j];
+  double cov = 0, var = 0;
+  for (int a = 0; a < p1; a++)
+    for (int b = 0; b < p1; b++) cov += c[a] * Cab[a * p1 + b] * c[b], var += c[a] * Cbb[a * p1 + b] * c[b];
+  double beta = var > 0 ? cov / var : 0;
+  for (int a = 0; a < q; a++) {
+    double za = 0, zb = 0;
+    for (int b = 0; b < p1; b++) za += Cza[a * p1 + b] * c[b], zb += Czb[a * p1 + b] * c[b];
+    double v = za - beta * zb;
+    for (int e = 0; e < a; e++) v -= g->C[a * q + e] * r[e];
+    r[a] = v / g->C[a * q + a];
+  }
+  for (int a = 0; a < q; a++) r[a] /= sqrt((double)g->n);
+}
+
 static int64_t gmm_resid(const pf_gmm *g, const double *th, double *r) {
+  if (g->mom) {
+    gmm_resid_mom(g, th, r);
+    return g->q;
+  }
   gmm_xi(g, th);
   if (g->q == 0) {
     memcpy(r, g->xi, (size_t)g->n * sizeof *r);
@@ -652,6 +688,110 @@ done:
 /* Fits one sample. phi, eps (S->n each, NULL: not wanted) get the first
  * stage's fit and residual. start0 (NULL: none) is tried first and alone
  * when only_start. */
+/* Σ (x_i − mx)(y_i − my) over n rows, accumulated in long double. */
+static double cp_centred(const double *x, double mx, const double *y, double my, int64_t n) {
+  long double t = 0;
+  for (int64_t i = 0; i < n; i++) t += (long double)(x[i] - mx) * (y[i] - my);
+  return (double)t;
+}
+
+/* Frees what gmm_fill allocated in g. */
+static void gmm_free(pf_gmm *g) {
+  cn_free(g->X), cn_free(g->XL), cn_free(g->Z), cn_free(g->C), cn_free(g->phi), cn_free(g->phil), cn_free(g->res);
+  cn_free(g->w), cn_free(g->wl), cn_free(g->xi), cn_free(g->Q), cn_free((double *)g->pl), cn_free(g->mom);
+  memset(g, 0, sizeof *g);
+}
+
+/* Fills g (zeroed or freed by the caller, freed by gmm_free either way)
+ * with the second stage of sample S: the rows with the previous period
+ * (depth 1), or with the two before (depth 2), the first stage's phi and
+ * free-input coefficients full[1..nfl], prob the survival probability (op
+ * --survival; NULL: none). acf's instruments are every term with its free
+ * inputs lagged once and its state inputs current; depth 2 adds the same
+ * terms one period earlier. CN_EANALYSIS when the rows are too few or the
+ * instruments collinear. */
+static cn_status gmm_fill(pf_gmm *g, const pf_spec *s, const pf_sample *S, const double *full, int nfl,
+                          const double *phi, const double *prob, int depth, cn_diag *d) {
+  int64_t n = S->n, n2 = 0;
+  for (int64_t i = 0; i < n; i++) n2 += S->lag[i] >= 0 && (depth < 2 || S->lag[S->lag[i]] >= 0);
+  int p = s->nt, nz = s->method == CN_PF_ACF ? s->nt * depth : 0;
+  int nlaw = s->surv ? (s->law + 1) * (s->law + 2) / 2 : s->law + 1;
+  if (n2 <= p + nlaw + (nz > p ? nz - p : 0))
+    return cn_diag_set(d, CN_EANALYSIS, "%lld observations with the previous period for %d coefficients",
+                       (long long)n2, p);
+  size_t n2s = (size_t)n2;
+  g->s = s, g->n = n2, g->p = p, g->q = nz, g->nlaw = nlaw;
+  g->X = cn_malloc((size_t)p * n2s * sizeof *g->X + 8);
+  g->XL = cn_malloc((size_t)p * n2s * sizeof *g->XL + 8);
+  g->Z = cn_malloc((size_t)(nz ? nz : 1) * n2s * sizeof *g->Z);
+  g->C = cn_malloc((size_t)(nz ? nz * nz : 1) * sizeof *g->C);
+  g->phi = cn_malloc(n2s * sizeof *g->phi), g->phil = cn_malloc(n2s * sizeof *g->phil);
+  g->res = cn_malloc(n2s * sizeof *g->res), g->w = cn_malloc(n2s * sizeof *g->w);
+  g->wl = cn_malloc(n2s * sizeof *g->wl), g->xi = cn_malloc(n2s * sizeof *g->xi);
+  g->Q = cn_malloc((size_t)nlaw * n2s * sizeof *g->Q);
+  double *pl = s->surv ? cn_malloc(n2s * sizeof *pl) : NULL;
+  g->pl = pl;
+  if (!g->X || !g->XL || !g->Z || !g->C || !g->phi || !g->phil || !g->res || !g->w || !g->wl || !g->xi || !g->Q ||
+      (s->surv && !pl))
+    return oom(d);
+  int64_t r = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int64_t l = S->lag[i];
+    if (l < 0 || (depth > 1 && S->lag[l] < 0)) continue;
+    int64_t l2 = depth > 1 ? S->lag[l] : -1;
+    double fl = 0, fll = 0; /* op, lp: the free inputs' part */
+    for (int j = 0; j < nfl; j++) fl += full[1 + j] * S->v[j][i], fll += full[1 + j] * S->v[j][l];
+    g->phi[r] = phi[i] - fl, g->phil[r] = phi[l] - fll, g->res[r] = S->y[i] - fl;
+    if (pl) pl[r] = prob[l];
+    for (int j = 0; j < p; j++) {
+      g->X[(size_t)j * n2s + r] = term_val(&s->t[j], S->v, i);
+      g->XL[(size_t)j * n2s + r] = term_val(&s->t[j], S->v, l);
+      for (int u = 0; u * p < nz; u++) { /* the instrument: the term, free inputs lagged, u periods earlier */
+        int64_t now = u ? l : i, before = u ? l2 : l;
+        int a = s->t[j].a, bb = s->t[j].b;
+        double za = S->v[a][a < s->nf ? before : now], zb = bb < 0 ? 1 : S->v[bb][bb < s->nf ? before : now];
+        g->Z[(size_t)(u * p + j) * n2s + r] = za * zb;
+      }
+    }
+    r++;
+  }
+  for (int a = 0; a < nz; a++)
+    for (int c = 0; c <= a; c++) {
+      long double t = 0;
+      for (int64_t i = 0; i < n2; i++) t += (long double)g->Z[(size_t)a * n2s + i] * g->Z[(size_t)c * n2s + i];
+      g->C[a * nz + c] = g->C[c * nz + a] = (double)t;
+    }
+  if (nz && !chol(g->C, nz)) return cn_diag_set(d, CN_EANALYSIS, "the instruments are collinear (Z'Z is singular)");
+  if (s->method == CN_PF_ACF && s->law == 1 && !s->surv) { /* the moments of gmm_resid_mom */
+    int p1 = p + 1;
+    if (!(g->mom = cn_malloc((size_t)(2 * p1 * p1 + 2 * nz * p1) * sizeof *g->mom))) return oom(d);
+    double *Cab = g->mom, *Cbb = Cab + p1 * p1, *Cza = Cbb + p1 * p1, *Czb = Cza + nz * p1;
+    /* the columns: 0..p A (phi, X), p1.. B (phil, XL), 2 p1.. Z */
+    int nc = 2 * p1 + nz;
+    const double *col[2 * (PF_MAXT + 1) + 2 * PF_MAXT];
+    double mean[2 * (PF_MAXT + 1) + 2 * PF_MAXT];
+    col[0] = g->phi, col[p1] = g->phil;
+    for (int j = 0; j < p; j++) col[1 + j] = g->X + (size_t)j * n2s, col[p1 + 1 + j] = g->XL + (size_t)j * n2s;
+    for (int a = 0; a < nz; a++) col[2 * p1 + a] = g->Z + (size_t)a * n2s;
+    for (int a = 0; a < nc; a++) {
+      long double t = 0;
+      for (int64_t i = 0; i < n2; i++) t += col[a][i];
+      mean[a] = (double)(t / n2);
+    }
+    /* centred cross-product of columns a and b */
+#define CP(a, b) cp_centred(col[a], mean[a], col[b], mean[b], n2)
+    for (int a = 0; a < p1; a++)
+      for (int b = 0; b < p1; b++) {
+        Cab[a * p1 + b] = CP(a, p1 + b);
+        Cbb[a * p1 + b] = b < a ? Cbb[b * p1 + a] : CP(p1 + a, p1 + b);
+      }
+    for (int a = 0; a < nz; a++)
+      for (int b = 0; b < p1; b++) Cza[a * p1 + b] = CP(2 * p1 + a, b), Czb[a * p1 + b] = CP(2 * p1 + a, p1 + b);
+#undef CP
+  }
+  return CN_OK;
+}
+
 static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double *start0, bool only_start,
                              pf_fit *f, double *phi_out, double *eps_out, cn_diag *d) {
   int64_t n = S->n;
@@ -671,8 +811,8 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
   bool *keep = NULL;
   cn__qr q;
   memset(&q, 0, sizeof q);
-  pf_gmm g;
-  memset(&g, 0, sizeof g);
+  pf_gmm g, g2;
+  memset(&g, 0, sizeof g), memset(&g2, 0, sizeof g2);
   if (!mono) return oom(d);
   int nmono = monomials(idx, nidx, s->poly, mono, MONO_CAP);
   int nfl = lp ? s->nf : 0, ncol = 1 + nfl + nmono;
@@ -737,67 +877,28 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
     if ((st = surv_probit(S, mono, nmono, prob, d)) != CN_OK) goto done;
   }
   /* the second stage */
-  int64_t n2 = 0;
-  for (int64_t i = 0; i < n; i++) n2 += S->lag[i] >= 0;
-  int p = s->nt, nz = s->method == CN_PF_ACF ? s->nt : 0;
+  if ((st = gmm_fill(&g, s, S, full, nfl, phi, prob, 1, d)) != CN_OK) goto done;
+  int p = s->nt;
+  int64_t n2 = g.n;
   f->n2 = n2;
-  int nlaw = s->surv ? (s->law + 1) * (s->law + 2) / 2 : s->law + 1;
-  if (n2 <= p + nlaw) {
-    st = cn_diag_set(d, CN_EANALYSIS, "%lld observations with the previous period for %d coefficients", (long long)n2,
-                     p);
-    goto done;
-  }
-  size_t n2s = (size_t)n2;
-  g.s = s, g.n = n2, g.p = p, g.q = nz;
-  g.X = cn_malloc((size_t)p * n2s * sizeof *g.X + 8);
-  g.XL = cn_malloc((size_t)p * n2s * sizeof *g.XL + 8);
-  g.Z = cn_malloc((size_t)(nz ? nz : 1) * n2s * sizeof *g.Z);
-  g.C = cn_malloc((size_t)(nz ? nz * nz : 1) * sizeof *g.C);
-  g.phi = cn_malloc(n2s * sizeof *g.phi), g.phil = cn_malloc(n2s * sizeof *g.phil);
-  g.res = cn_malloc(n2s * sizeof *g.res), g.w = cn_malloc(n2s * sizeof *g.w);
-  g.wl = cn_malloc(n2s * sizeof *g.wl), g.xi = cn_malloc(n2s * sizeof *g.xi);
-  g.Q = cn_malloc((size_t)nlaw * n2s * sizeof *g.Q);
-  g.nlaw = nlaw;
-  double *pl = NULL;
-  if (s->surv) {
-    if (!(pl = cn_malloc(n2s * sizeof *pl))) goto oom;
-    g.pl = pl;
-  }
-  if (!g.X || !g.XL || !g.Z || !g.C || !g.phi || !g.phil || !g.res || !g.w || !g.wl || !g.xi || !g.Q) goto oom;
-  int64_t r = 0;
-  for (int64_t i = 0; i < n; i++) {
-    int64_t l = S->lag[i];
-    if (l < 0) continue;
-    double fl = 0; /* op, lp: the free inputs' part */
-    for (int j = 0; j < nfl; j++) fl += full[1 + j] * S->v[j][i];
-    double fll = 0;
-    for (int j = 0; j < nfl; j++) fll += full[1 + j] * S->v[j][l];
-    g.phi[r] = phi[i] - fl, g.phil[r] = phi[l] - fll, g.res[r] = S->y[i] - fl;
-    if (pl) pl[r] = prob[l];
-    for (int j = 0; j < p; j++) {
-      g.X[(size_t)j * n2s + r] = term_val(&s->t[j], S->v, i);
-      g.XL[(size_t)j * n2s + r] = term_val(&s->t[j], S->v, l);
-      if (nz) { /* the instrument: the term with free inputs lagged */
-        int a = s->t[j].a, bb = s->t[j].b;
-        double za = S->v[a][a < s->nf ? l : i], zb = bb < 0 ? 1 : S->v[bb][bb < s->nf ? l : i];
-        g.Z[(size_t)j * n2s + r] = za * zb;
-      }
+  /* acf: the same moments one period earlier as well (on the rows with two
+   * lags), to tell the exactly identified criterion's roots apart */
+  bool over = s->method == CN_PF_ACF && !only_start;
+  if (over) {
+    cn_diag d2;
+    memset(&d2, 0, sizeof d2);
+    cn_status s2 = gmm_fill(&g2, s, S, full, nfl, phi, prob, 2, &d2);
+    if (s2 == CN_EINTERNAL) {
+      cn_diag_set(d, s2, "%s", d2.message);
+      st = s2;
+      goto done;
     }
-    r++;
-  }
-  for (int a = 0; a < nz; a++)
-    for (int c = 0; c <= a; c++) {
-      long double t = 0;
-      for (int64_t i = 0; i < n2; i++) t += (long double)g.Z[(size_t)a * n2s + i] * g.Z[(size_t)c * n2s + i];
-      g.C[a * nz + c] = g.C[c * nz + a] = (double)t;
-    }
-  if (nz && !chol(g.C, nz)) {
-    st = cn_diag_set(d, CN_EANALYSIS, "the instruments are collinear (Z'Z is singular)");
-    goto done;
+    over = s2 == CN_OK;
   }
   /* the starts: given, the first stage, OLS of the (cleaned) output on the terms */
-  double starts[3][PF_MAXT];
-  int nstart = 0, kind[3];
+  size_t n2s = (size_t)n2;
+  double starts[4][PF_MAXT];
+  int nstart = 0, kind[4];
   if (start0) memcpy(starts[nstart], start0, (size_t)p * sizeof(double)), kind[nstart++] = 2;
   if (!only_start) {
     memcpy(starts[nstart], st0, (size_t)p * sizeof(double)), kind[nstart++] = 0;
@@ -817,22 +918,49 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
     }
     cn__qr_free(&oq);
   }
-  f->obj = HUGE_VAL;
-  f->conv = false;
-  for (int k = 0; k < nstart; k++) {
-    double th[PF_MAXT], c;
+  /* acf: the overidentified criterion's minimum from those starts is one
+   * more start */
+  if (over) {
+    double best = HUGE_VAL, th[PF_MAXT], c;
     bool cv;
     int its;
-    memcpy(th, starts[k], (size_t)p * sizeof *th);
-    if ((st = minimise(&g, th, &c, &cv, &its, d)) != CN_OK) goto done;
-    if (c < f->obj) {
-      f->obj = c, f->conv = cv, f->iter = its, f->start_used = kind[k];
-      if (lp) {
-        for (int j = 0; j < s->nf; j++) f->b[j] = full[1 + j];
-        memcpy(f->b + s->nf, th, (size_t)p * sizeof *th);
-      } else
-        memcpy(f->b, th, (size_t)p * sizeof *th);
+    for (int k = 0; k < nstart; k++) {
+      memcpy(th, starts[k], (size_t)p * sizeof *th);
+      if ((st = minimise(&g2, th, &c, &cv, &its, d)) != CN_OK) goto done;
+      if (c < best) best = c, memcpy(starts[nstart], th, (size_t)p * sizeof *th);
     }
+    if (isfinite(best)) kind[nstart++] = 4;
+  }
+  /* the lowest criterion wins; for acf, of the roots (criterion within
+   * PF_ROOT_TOL of the lowest) the one where the earlier moments are
+   * closest to zero */
+  double cand[4][PF_MAXT], cc[4], cj[4], rr[2 * PF_MAXT];
+  bool ccv[4];
+  int cits[4];
+  for (int k = 0; k < nstart; k++) {
+    memcpy(cand[k], starts[k], (size_t)p * sizeof *cand[k]);
+    if ((st = minimise(&g, cand[k], &cc[k], &ccv[k], &cits[k], d)) != CN_OK) goto done;
+    cj[k] = over && isfinite(cc[k]) ? gmm_crit(&g2, cand[k], rr) : 0;
+  }
+  f->obj = HUGE_VAL;
+  f->conv = false;
+  double cmin = HUGE_VAL;
+  for (int k = 0; k < nstart; k++) cmin = fmin(cmin, cc[k]);
+  int pick = -1;
+  for (int k = 0; k < nstart; k++) {
+    if (!isfinite(cc[k])) continue;
+    bool better = pick < 0;
+    if (!better && over && cc[k] <= cmin + PF_ROOT_TOL && cc[pick] <= cmin + PF_ROOT_TOL) better = cj[k] < cj[pick];
+    else if (!better) better = cc[k] < cc[pick];
+    if (better) pick = k;
+  }
+  if (pick >= 0) {
+    f->obj = cc[pick], f->conv = ccv[pick], f->iter = cits[pick], f->start_used = kind[pick];
+    if (lp) {
+      for (int j = 0; j < s->nf; j++) f->b[j] = full[1 + j];
+      memcpy(f->b + s->nf, cand[pick], (size_t)p * sizeof(double));
+    } else
+      memcpy(f->b, cand[pick], (size_t)p * sizeof(double));
   }
   if (!isfinite(f->obj)) {
     st = cn_diag_set(d, CN_EANALYSIS, "the second-stage criterion is not finite at any start");
@@ -844,8 +972,7 @@ oom:
 done:
   cn__qr_free(&q);
   cn_free(mono), cn_free(cols), cn_free(buf), cn_free(b), cn_free(keep), cn_free(e), cn_free(phi);
-  cn_free(g.X), cn_free(g.XL), cn_free(g.Z), cn_free(g.C), cn_free(g.phi), cn_free(g.phil), cn_free(g.res);
-  cn_free(g.w), cn_free(g.wl), cn_free(g.xi), cn_free(g.Q), cn_free(prob), cn_free((double *)g.pl);
+  gmm_free(&g), gmm_free(&g2), cn_free(prob);
   return st;
 }
 
@@ -1217,6 +1344,17 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
       if (byc >= 0) {
         char msg[sizeof d->message];
         snprintf(msg, sizeof msg, "%s", d->message);
+        if (st == CN_EANALYSIS) { /* this group only: skipped, said why */
+          if (!(G->skipped = cn_strdup(msg))) goto oom;
+          for (int64_t k = a; k < z; k++) {
+            r->phi[k] = r->eps[k] = r->omega[k] = NAN;
+            for (int in = 0; in < s.nin; in++) r->theta[(size_t)k * s.nin + in] = NAN;
+          }
+          r->n_skipped++, r->skipped_rows += z - a;
+          st = CN_OK;
+          cn_diag_clear(d);
+          continue;
+        }
         cn_diag_set(d, st, "%s = %s: %s", o->by, G->name, msg);
       }
       goto done;
@@ -1310,7 +1448,8 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
       c->p = 2 * gsl_cdf_ugaussian_Q(fabs(c->t));
       c->ci_low = c->b - zq * c->se, c->ci_high = c->b + zq * c->se;
     }
-    static const char *const sname[] = {"the first stage's coefficients", "OLS", "the given values", "closed form (linear GMM)"};
+    static const char *const sname[] = {"the first stage's coefficients", "OLS", "the given values", "closed form (linear GMM)",
+                                         "the overidentified estimate"};
     if (cn__model_note(M, "%s%s%s: %lld observations in the first stage, %lld with the previous period in the second",
                        o->by ? o->by : "", o->by ? " = " : "", o->by ? G->name : "all", (long long)S.n,
                        (long long)f.n2) ||
@@ -1319,6 +1458,11 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
         (o->reps > 0 && cn__model_note(M, "standard errors: firm-block bootstrap, %d of %d replications converged "
                                           "(seed %llu)", G->reps_ok, o->reps, (unsigned long long)o->seed)))
       goto oom;
+  }
+  if (r->n_skipped == r->n_group && r->n_group > 0) {
+    st = cn_diag_set(d, CN_EANALYSIS, "no %s group could be estimated; %s = %s: %s", o->by, o->by, r->group[0].name,
+                     r->group[0].skipped);
+    goto done;
   }
   goto done;
 oom:
@@ -1403,7 +1547,9 @@ cn_status cn_markup(const cn_table *t, const cn_prodfn_result *r, const cn_marku
     cn_table_dbl_mut(e, c_al)[k] = a;
     cn_table_dbl_mut(e, c_ep)[k] = r->eps[k];
     cn_table_i64_mut(e, c_tr)[k] = 0;
-    if (!(a > 0) || !isfinite(a)) {
+    if (r->group[r->grp[k]].skipped) /* counted by the caller from r->skipped_rows */
+      mu[k] = NAN;
+    else if (!(a > 0) || !isfinite(a)) {
       mu[k] = NAN;
       bad++;
     } else

@@ -274,12 +274,16 @@ static const double *series_rgb(int m) {
   return shade[m % 8];
 }
 
+/* The shape (marker, dash) of series m: 0..3, shifted for every eight
+ * series so that no two of the first SERIES_MAX share colour and shape. */
+static int series_shape(int m) { return (m + m / 8) % 4; }
+
 /* The dash pattern of series m's line: solid, dashed, dotted, dash-dot,
  * so that lines stay apart in greyscale. */
 static void series_dash(cairo_t *cr, int m) {
   static const double dash[4][4] = {{0}, {6, 3}, {1.5, 2.5}, {6, 2.5, 1.5, 2.5}};
   static const int nd[4] = {0, 2, 2, 4};
-  cairo_set_dash(cr, dash[m % 4], nd[m % 4], 0);
+  cairo_set_dash(cr, dash[series_shape(m)], nd[series_shape(m)], 0);
 }
 
 /* The marker of series m at (x, y): a circle, a square, a triangle or a
@@ -289,7 +293,7 @@ static void marker(cairo_t *cr, int m, double x, double y) {
   cairo_new_path(cr); /* no line from the end of a label */
   cairo_set_source_rgb(cr, c[0], c[1], c[2]);
   double r = 3.2;
-  switch (m % 4) {
+  switch (series_shape(m)) {
     case 0: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
     case 1: cairo_rectangle(cr, x - r, y - r, 2 * r, 2 * r); break;
     case 2:
@@ -339,6 +343,14 @@ static double text_width(cairo_t *cr, const char *s, double size) {
   cairo_set_font_size(cr, size);
   cairo_text_extents(cr, s, &e);
   return fmax(e.x_advance, e.x_bearing + e.width);
+}
+
+/* x moved so that a text of width w centred there stays 2 points inside
+ * the canvas's edges (0 and W). */
+static double clamp_centre(double x, double w, double W) {
+  if (x - w / 2 < 2) x = 2 + w / 2;
+  if (x + w / 2 > W - 2) x = W - 2 - w / 2;
+  return x;
 }
 
 /* A legend entry's key: none (text alone), a dot of its colour, series
@@ -442,6 +454,9 @@ typedef struct coef_ctx {
   const char *const *models, *const *terms;
   const double *b, *lo, *hi;
   const char *xlabel;
+  double left;            /* the left margin, from coef_left */
+  const char *const *row; /* the terms as drawn (shortened to fit) */
+  const legend *lg;
 } coef_ctx;
 
 #define COEF_ROW 26.0 /* points per term, plus COEF_STEP per model beyond one */
@@ -449,26 +464,45 @@ typedef struct coef_ctx {
 
 static double coef_row(int nm) { return COEF_ROW + COEF_STEP * (nm - 1); }
 
-/* The left margin: the widest term name at 10 points, and room. */
-static double coef_left(cairo_t *cr, const coef_ctx *c) {
-  cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, 10);
-  double w = 0;
-  for (int t = 0; t < c->nt; t++) {
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, c->terms[t], &e);
-    w = fmax(w, e.x_advance);
+#define COEF_NAME_MAX 300.0 /* the widest term name drawn, points */
+
+/* s, or its first characters and an ellipsis when it is wider than w
+ * points at size 10 (cn_malloc'd; NULL when out of memory). */
+static char *fit_text(cairo_t *cr, const char *s, double w) {
+  char *t = cn_strdup(s);
+  if (!t || text_width(cr, t, 10) <= w) return t;
+  size_t n = strlen(t);
+  char *u = cn_malloc(n + 4);
+  if (!u) {
+    cn_free(t);
+    return NULL;
   }
-  return fmin(fmax(w + 18, 60), 260);
+  while (n > 0) {
+    do n--; while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80); /* a whole UTF-8 character off */
+    memcpy(u, t, n);
+    memcpy(u + n, "\xE2\x80\xA6", 4); /* … */
+    if (text_width(cr, u, 10) <= w) break;
+  }
+  cn_free(t);
+  return u;
+}
+
+/* The left margin: the widest term name at 10 points (at most
+ * COEF_NAME_MAX), and room. */
+static double coef_left(cairo_t *cr, const char *const *rows, int nt) {
+  double w = 0;
+  for (int t = 0; t < nt; t++) w = fmax(w, text_width(cr, rows[t], 10));
+  return fmax(w + 18, 60);
 }
 
 static void draw_coef(cairo_t *cr, double W, double H, const void *ctx) {
   const coef_ctx *c = ctx;
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
-  double left = coef_left(cr, c), right = 20, top = 20, pad = 12, rh = coef_row(c->nm);
-  double legend = c->nm > 1 ? 24 : 0, bottom = 45 + legend;
-  double ph = H - top - bottom, pw = W - left - right;
+  cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  double left = c->left, right = 20, top = 20, pad = 12, rh = coef_row(c->nm);
+  double ph = c->nt * rh, pw = W - left - right;
+  (void)H;
   double lo = 0, hi = 0; /* zero is always on the axis */
   for (int i = 0; i < c->nm * c->nt; i++) {
     if (isfinite(c->lo[i])) lo = fmin(lo, c->lo[i]);
@@ -508,7 +542,7 @@ static void draw_coef(cairo_t *cr, double W, double H, const void *ctx) {
   for (int t = 0; t < c->nt; t++) {
     double yc = top + (t + 0.5) * rh;
     cairo_set_source_rgb(cr, 0, 0, 0);
-    text_at(cr, left - 6, yc + 3.5, c->terms[t], 1);
+    text_at(cr, left - 6, yc + 3.5, c->row[t], 1);
     for (int m = 0; m < c->nm; m++) {
       size_t k = (size_t)m * (size_t)c->nt + (size_t)t;
       if (!isfinite(c->b[k])) continue;
@@ -529,19 +563,10 @@ static void draw_coef(cairo_t *cr, double W, double H, const void *ctx) {
   }
   cairo_set_source_rgb(cr, 0, 0, 0);
   cairo_set_font_size(cr, 11);
-  text_at(cr, left + pw / 2, top + ph + 32, c->xlabel, 0.5);
-  if (c->nm > 1) { /* the legend, in a row under the axis label */
-    cairo_set_font_size(cr, 10);
-    double x = left, y = H - 14;
-    for (int m = 0; m < c->nm; m++) {
-      cairo_text_extents_t e;
-      cairo_text_extents(cr, c->models[m], &e);
-      marker(cr, m, x + 4, y - 3.5);
-      cairo_set_source_rgb(cr, 0, 0, 0);
-      text_at(cr, x + 12, y, c->models[m], 0);
-      x += 12 + e.x_advance + 18;
-    }
-  }
+  cairo_text_extents_t xe;
+  cairo_text_extents(cr, c->xlabel, &xe);
+  text_at(cr, clamp_centre(left + pw / 2, xe.x_advance, W), top + ph + 32, c->xlabel, 0.5);
+  legend_draw(cr, c->lg);
 #undef PX
 }
 
@@ -549,8 +574,24 @@ cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, 
                        const char *const *models, int nterm, const char *const *terms,
                        const double *b, const double *lo, const double *hi, cn_diag *d) {
   if (nmodel < 1 || nterm < 1) return cn_diag_set(d, CN_EUSAGE, "nothing to plot");
-  coef_ctx c = {nmodel, nterm, models, terms, b, lo, hi, xlabel ? xlabel : "estimate"};
+  coef_ctx c = {nmodel, nterm, models, terms, b, lo, hi, xlabel ? xlabel : "estimate", 0, NULL, NULL};
   cn_buf desc = {0};
+  legend lg = {0};
+  cn_status st = CN_OK;
+  char **row = cn_calloc((size_t)nterm + 1, sizeof *row);
+  cairo_t *mc = measure_ctx();
+  if (!row || !mc) goto oom;
+  for (int t = 0; t < nterm; t++)
+    if (!(row[t] = fit_text(mc, terms[t], COEF_NAME_MAX))) goto oom;
+  c.row = (const char *const *)row;
+  c.left = coef_left(mc, c.row, nterm);
+  double ly = 20 + nterm * coef_row(nmodel) + 45 - 14; /* no legend: H = ly + 14 */
+  if (nmodel > 1) { /* the legend, in rows under the axis label */
+    for (int m = 0; m < nmodel; m++)
+      if (legend_push(&lg, LG_MARKER, m, NULL, models[m]) != CN_OK) goto oom;
+    ly = legend_layout(&lg, c.left, 640 - 12, 20 + nterm * coef_row(nmodel) + 55);
+  }
+  c.lg = &lg;
   const char *lead = "Estimates with their confidence intervals of ";
   cn__buf_append(&desc, lead, strlen(lead));
   for (int t = 0; t < nterm; t++) {
@@ -565,12 +606,16 @@ cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, 
     }
   }
   cn__buf_append(&desc, ".", 1);
-  if (desc.failed) {
-    cn__buf_free(&desc);
-    return cn_diag_set(d, CN_EINTERNAL, "out of memory");
-  }
-  double H = 20 + nterm * coef_row(nmodel) + 45 + (nmodel > 1 ? 24 : 0);
-  cn_status st = figure_write(path, 640, H, draw_coef, &c, title, desc.data, d);
+  if (desc.failed) goto oom;
+  st = figure_write(path, 640, ly + 14, draw_coef, &c, title, desc.data, d);
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  for (int t = 0; row && t < nterm; t++) cn_free(row[t]);
+  cn_free(row);
+  measure_free(mc);
+  legend_free(&lg);
   cn__buf_free(&desc);
   return st;
 }
@@ -994,6 +1039,579 @@ done:
   legend_free(&lg);
   cn_free(su), cn_free(keep), cn_free(pos), cn_free(xy), cn_free(core), cn_free(uu), cn_free(uv), cn_free(uw);
   cn_graph_free(sub);
+  cn__buf_free(&desc);
+  return st;
+}
+
+/* ---- bar, line and scatter plots ---- */
+
+#define XY_W 640.0
+#define XY_PH 320.0 /* the frame's height */
+#define XY_TOP 20.0
+#define XY_PAD 12.0 /* data inside the frame keep this margin */
+
+typedef struct xy_ctx {
+  cn_xy_kind kind;
+  int64_t n;           /* points */
+  const double *x, *y; /* bar: x is the category's index */
+  const int32_t *g;    /* the group of each point, 0..ng-1 */
+  int ng;
+  int32_t ncat;            /* bar: categories, in order */
+  const char *const *cat;  /* their labels */
+  const int64_t *order;    /* line: the points by group, then x */
+  const char *xlabel, *ylabel;
+  double left, xlo, xhi, xstep, ylo, yhi, ystep;
+  const legend *lg;
+} xy_ctx;
+
+
+static void draw_xy(cairo_t *cr, double W, double H, const void *ctx) {
+  const xy_ctx *c = ctx;
+  (void)H;
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  double left = c->left, top = XY_TOP, pw = W - left - 20, ph = XY_PH, pad = XY_PAD, bot = top + ph;
+#define PX(v) (left + pad + ((v) - c->xlo) / (c->xhi - c->xlo) * (pw - 2 * pad))
+#define PY(v) (top + ph - pad - ((v) - c->ylo) / (c->yhi - c->ylo) * (ph - 2 * pad))
+  char lab[64];
+  cairo_set_font_size(cr, 10);
+  cairo_set_line_width(cr, 0.5);
+  for (double t = c->ylo; t <= c->yhi + c->ystep * 1e-9; t += c->ystep) { /* y grid and ticks */
+    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+    cairo_move_to(cr, left, PY(t));
+    cairo_line_to(cr, left + pw, PY(t));
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    snprintf(lab, sizeof lab, "%g", fabs(t) < c->ystep * 1e-9 ? 0.0 : t);
+    text_at(cr, left - 5, PY(t) + 3.5, lab, 1);
+  }
+  if (c->kind == CN_PLOT_BAR) { /* category labels, every k-th when they would meet */
+    double slot = (pw - 2 * pad) / c->ncat, wmax = 0;
+    for (int32_t k = 0; k < c->ncat; k++) wmax = fmax(wmax, text_width(cr, c->cat[k], 10));
+    cairo_set_font_size(cr, 10);
+    int every = (int)ceil((wmax + 6) / slot);
+    if (every < 1) every = 1;
+    for (int32_t k = 0; k < c->ncat; k += every) {
+      cairo_text_extents_t e;
+      cairo_text_extents(cr, c->cat[k], &e);
+      double x = clamp_centre(left + pad + (k + 0.5) * slot, e.x_advance, W);
+      text_at(cr, x, bot + 14, c->cat[k], 0.5);
+    }
+  } else {
+    for (double t = ceil(c->xlo / c->xstep - 1e-9) * c->xstep; t <= c->xhi + c->xstep * 1e-9; t += c->xstep) {
+      snprintf(lab, sizeof lab, "%g", fabs(t) < c->xstep * 1e-9 ? 0.0 : t);
+      cairo_set_source_rgb(cr, 0, 0, 0);
+      cairo_set_line_width(cr, 0.8);
+      cairo_move_to(cr, PX(t), bot);
+      cairo_line_to(cr, PX(t), bot + 3);
+      cairo_stroke(cr);
+      cairo_text_extents_t e;
+      cairo_text_extents(cr, lab, &e);
+      text_at(cr, clamp_centre(PX(t), e.x_advance, W), bot + 14, lab, 0.5);
+    }
+  }
+  if (c->kind == CN_PLOT_BAR) {
+    double slot = (pw - 2 * pad) / c->ncat, bw = 0.8 * slot / c->ng;
+    for (int64_t i = 0; i < c->n; i++) {
+      const double *rgb = series_rgb(c->g[i]);
+      double x = left + pad + c->x[i] * slot + 0.1 * slot + c->g[i] * bw, y0 = PY(0), y1 = PY(c->y[i]);
+      cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+      cairo_rectangle(cr, x, fmin(y0, y1), bw, fabs(y1 - y0));
+      cairo_fill(cr);
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0); /* the base line at zero */
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, left, PY(0));
+    cairo_line_to(cr, left + pw, PY(0));
+    cairo_stroke(cr);
+  } else if (c->kind == CN_PLOT_LINE) {
+    for (int64_t k = 0; k < c->n;) {
+      int32_t g = c->g[c->order[k]];
+      int64_t e = k;
+      while (e < c->n && c->g[c->order[e]] == g) e++;
+      const double *rgb = series_rgb(g);
+      cairo_new_path(cr);
+      cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+      cairo_set_line_width(cr, 1.6);
+      series_dash(cr, g);
+      for (int64_t q = k; q < e; q++) {
+        int64_t i = c->order[q];
+        if (q == k) cairo_move_to(cr, PX(c->x[i]), PY(c->y[i]));
+        else cairo_line_to(cr, PX(c->x[i]), PY(c->y[i]));
+      }
+      cairo_stroke(cr);
+      cairo_set_dash(cr, NULL, 0, 0);
+      for (int64_t q = k; q < e; q++) marker(cr, g, PX(c->x[c->order[q]]), PY(c->y[c->order[q]]));
+      k = e;
+    }
+  } else {
+    for (int64_t i = 0; i < c->n; i++) marker(cr, c->g[i], PX(c->x[i]), PY(c->y[i]));
+  }
+  cairo_new_path(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_line_width(cr, 1);
+  cairo_rectangle(cr, left, top, pw, ph);
+  cairo_stroke(cr);
+  cairo_set_font_size(cr, 11);
+  if (c->xlabel) {
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, c->xlabel, &e);
+    text_at(cr, clamp_centre(left + pw / 2, e.x_advance, W), bot + 32, c->xlabel, 0.5);
+  }
+  if (c->ylabel) { /* read upwards, at the left edge */
+    cairo_save(cr);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, c->ylabel, &e);
+    cairo_move_to(cr, 16, fmin(top + ph / 2 + e.x_advance / 2, bot));
+    cairo_rotate(cr, -M_PI / 2);
+    cairo_show_text(cr, c->ylabel);
+    cairo_restore(cr);
+  }
+  legend_draw(cr, c->lg);
+#undef PX
+#undef PY
+}
+
+/* A nice axis over [lo, hi] with about want ticks: *lo, *hi widened to
+ * whole steps when widen, *step the step (at least 1 when integers). */
+static void axis(double *lo, double *hi, int want, bool widen, bool integers, double *step) {
+  if (!(*hi > *lo)) *lo -= 1, *hi += 1;
+  *step = nice_step(*lo, *hi, want);
+  if (integers && *step < 1) *step = 1;
+  if (widen) *lo = floor(*lo / *step) * *step, *hi = ceil(*hi / *step) * *step;
+}
+
+/* The cell of column col in row r as text into buf (numbers by %g, or
+ * %lld for integers). */
+static const char *cell_text(const cn_table *t, int col, int64_t r, char *buf, size_t n) {
+  if (cn_table_type(t, col) == CN_STRING) return cn_table_str(t, col, r, NULL);
+  if (cn_table_type(t, col) == CN_INT64) snprintf(buf, n, "%lld", (long long)cn_table_i64(t, col)[r]);
+  else snprintf(buf, n, "%.10g", cn_table_dbl(t, col)[r]);
+  return buf;
+}
+
+static int cmp_dbl(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Line order: by group, then x, then row. */
+static int cmp_line(const void *a, const void *b, void *ctx) {
+  const xy_ctx *c = ctx;
+  int64_t i = *(const int64_t *)a, j = *(const int64_t *)b;
+  if (c->g[i] != c->g[j]) return c->g[i] < c->g[j] ? -1 : 1;
+  if (c->x[i] != c->x[j]) return c->x[i] < c->x[j] ? -1 : 1;
+  return (i > j) - (i < j);
+}
+
+cn_status cn_plot_table(const char *path, const char *title, const cn_table *t, const cn_xyplot_opts *o,
+                        cn_xyplot_info *info, cn_diag *d) {
+  const char *where = o->where ? o->where : "the data";
+  const char *kname = o->kind == CN_PLOT_BAR ? "bar" : o->kind == CN_PLOT_LINE ? "line" : "scatter";
+  if (o->kind != CN_PLOT_BAR && o->kind != CN_PLOT_LINE && o->kind != CN_PLOT_SCATTER)
+    return cn_diag_set(d, CN_EUSAGE, "a plot is bar, line or scatter");
+  int xi = cn_table_col(t, o->x, where, d);
+  if (xi < 0) return d->code;
+  int yi = cn_table_col(t, o->y, where, d);
+  if (yi < 0) return d->code;
+  int gi = -1;
+  if (o->by && (gi = cn_table_col(t, o->by, where, d)) < 0) return d->code;
+  if (cn_table_type(t, yi) == CN_STRING)
+    return cn_diag_at(d, CN_EDATA, where, 0, 0, "%s: column %s is text; Y must be numeric", kname, o->y);
+  if (o->kind != CN_PLOT_BAR && cn_table_type(t, xi) == CN_STRING)
+    return cn_diag_at(d, CN_EDATA, where, 0, 0,
+                      "%s: column %s is text; X must be numeric (a bar chart takes text categories)", kname, o->x);
+  cn_status st = CN_OK;
+  int64_t nr = cn_table_nrow(t), n = 0, dropped = 0;
+  double *x = cn_malloc(((size_t)nr + 1) * sizeof *x), *y = cn_malloc(((size_t)nr + 1) * sizeof *y);
+  double *gv = NULL, *cv = NULL;
+  int32_t *g = cn_malloc(((size_t)nr + 1) * sizeof *g), *gcode = NULL, *ccode = NULL, ncat = 0;
+  int64_t *row = cn_malloc(((size_t)nr + 1) * sizeof *row), *cell = NULL, *order = NULL;
+  char **gname = NULL, **cat = NULL;
+  int ng = 0;
+  legend lg = {0};
+  cn_buf desc = {0};
+  char b1[64], b2[64];
+  if (!x || !y || !g || !row) goto oom;
+  if (gi >= 0) {
+    gname = cn_calloc(SERIES_MAX + 1, sizeof *gname);
+    gv = cn_malloc((SERIES_MAX + 1) * sizeof *gv);
+    if (cn_table_type(t, gi) == CN_STRING) {
+      int32_t nl = cn_table_nlevels(t, gi);
+      if (!(gcode = cn_malloc(((size_t)nl + 1) * sizeof *gcode))) goto oom;
+      for (int32_t k = 0; k < nl; k++) gcode[k] = -1;
+    }
+    if (!gname || !gv) goto oom;
+  }
+  for (int64_t r = 0; r < nr; r++) {
+    if (cn_table_is_na(t, xi, r) || cn_table_is_na(t, yi, r) || (gi >= 0 && cn_table_is_na(t, gi, r))) {
+      dropped++;
+      continue;
+    }
+    int32_t grp = 0;
+    if (gi >= 0) { /* groups in the order they first appear */
+      int32_t code = gcode ? cn_table_codes(t, gi)[r] : -1;
+      double v = gcode ? 0 : cn_table_get_num(t, gi, r);
+      grp = -1;
+      if (gcode) grp = gcode[code];
+      else
+        for (int k = 0; k < ng && grp < 0; k++)
+          if (gv[k] == v) grp = k;
+      if (grp < 0) {
+        if (ng == SERIES_MAX) {
+          st = cn_diag_at(d, CN_EDATA, where, 0, 0, "%s: --by %s has more than %d groups", kname, o->by, SERIES_MAX);
+          goto done;
+        }
+        if (!(gname[ng] = cn_strdup(cell_text(t, gi, r, b1, sizeof b1)))) goto oom;
+        if (gcode) gcode[code] = ng;
+        else gv[ng] = v;
+        grp = ng++;
+      }
+    }
+    x[n] = cn_table_type(t, xi) == CN_STRING ? 0 : cn_table_get_num(t, xi, r);
+    y[n] = cn_table_get_num(t, yi, r);
+    if (!isfinite(x[n]) || !isfinite(y[n])) {
+      dropped++;
+      continue;
+    }
+    g[n] = grp, row[n++] = r;
+  }
+  if (ng == 0) ng = 1;
+  if (n == 0) {
+    st = cn_diag_at(d, CN_EDATA, where, 0, 0, "%s: no row has %s and %s%s%s", kname, o->x, o->y,
+                    o->by ? " and " : "", o->by ? o->by : "");
+    goto done;
+  }
+  xy_ctx c = {.kind = o->kind, .n = n, .x = x, .y = y, .g = g, .ng = ng, .xlabel = o->xlabel ? o->xlabel : o->x,
+              .ylabel = o->ylabel ? o->ylabel : o->y};
+  if (o->kind == CN_PLOT_BAR) { /* categories: text in order of appearance, numbers ascending */
+    if (cn_table_type(t, xi) == CN_STRING) {
+      int32_t nl = cn_table_nlevels(t, xi);
+      if (!(ccode = cn_malloc(((size_t)nl + 1) * sizeof *ccode)) || !(cat = cn_calloc((size_t)nl + 1, sizeof *cat)))
+        goto oom;
+      for (int32_t k = 0; k < nl; k++) ccode[k] = -1;
+      for (int64_t i = 0; i < n; i++) {
+        int32_t code = cn_table_codes(t, xi)[row[i]];
+        if (ccode[code] < 0) {
+          if (!(cat[ncat] = cn_strdup(cn_table_level(t, xi, code)))) goto oom;
+          ccode[code] = ncat++;
+        }
+        x[i] = ccode[code];
+      }
+    } else {
+      if (!(cv = cn_malloc(((size_t)n + 1) * sizeof *cv))) goto oom;
+      memcpy(cv, x, (size_t)n * sizeof *cv);
+      qsort(cv, (size_t)n, sizeof *cv, cmp_dbl);
+      for (int64_t i = 0; i < n; i++)
+        if (ncat == 0 || cv[ncat - 1] != cv[i]) cv[ncat++] = cv[i];
+      if (!(cat = cn_calloc((size_t)ncat + 1, sizeof *cat))) goto oom;
+      for (int32_t k = 0; k < ncat; k++) {
+        snprintf(b1, sizeof b1, "%.10g", cv[k]);
+        if (!(cat[k] = cn_strdup(b1))) goto oom;
+      }
+      for (int64_t i = 0; i < n; i++) x[i] = (double *)bsearch(&x[i], cv, (size_t)ncat, sizeof *cv, cmp_dbl) - cv;
+    }
+    /* one row per bar: X (and the group) may not repeat */
+    if (!(cell = cn_malloc(((size_t)ncat * (size_t)ng + 1) * sizeof *cell))) goto oom;
+    for (int64_t k = 0; k < (int64_t)ncat * ng; k++) cell[k] = -1;
+    for (int64_t i = 0; i < n; i++) {
+      int64_t k = (int64_t)x[i] * ng + g[i];
+      if (cell[k] >= 0) {
+        st = cn_diag_at(d, CN_EDATA, where, 0, 0,
+                        "bar: %s = %s appears in data rows %lld and %lld%s%s%s: a bar chart draws one row per bar "
+                        "(sum or average them first, e.g. with coinnet data collapse)",
+                        o->x, cat[(int32_t)x[i]], (long long)row[cell[k]] + 1, (long long)row[i] + 1,
+                        gi >= 0 ? " (group " : "", gi >= 0 ? gname[g[i]] : "", gi >= 0 ? ")" : "");
+        goto done;
+      }
+      cell[k] = i;
+    }
+    c.ncat = ncat, c.cat = (const char *const *)cat;
+    c.xlo = 0, c.xhi = 1;
+  } else {
+    c.xlo = INFINITY, c.xhi = -INFINITY;
+    bool integers = true;
+    for (int64_t i = 0; i < n; i++) {
+      c.xlo = fmin(c.xlo, x[i]), c.xhi = fmax(c.xhi, x[i]);
+      integers = integers && x[i] == floor(x[i]);
+    }
+    axis(&c.xlo, &c.xhi, 8, false, integers, &c.xstep);
+  }
+  if (o->kind == CN_PLOT_LINE) { /* each group's points by x; an x may not repeat in a group */
+    if (!(order = cn_malloc(((size_t)n + 1) * sizeof *order))) goto oom;
+    for (int64_t i = 0; i < n; i++) order[i] = i;
+    qsort_r(order, (size_t)n, sizeof *order, cmp_line, &c);
+    for (int64_t k = 1; k < n; k++) {
+      int64_t i = order[k - 1], j = order[k];
+      if (g[i] == g[j] && x[i] == x[j]) {
+        st = cn_diag_at(d, CN_EDATA, where, 0, 0,
+                        "line: %s = %s appears in data rows %lld and %lld%s%s%s: a line takes one point per %s",
+                        o->x, cell_text(t, xi, row[j], b1, sizeof b1), (long long)row[i] + 1,
+                        (long long)row[j] + 1, gi >= 0 ? " (group " : "", gi >= 0 ? gname[g[i]] : "",
+                        gi >= 0 ? ")" : "", o->x);
+        goto done;
+      }
+    }
+    c.order = order;
+  }
+  c.ylo = INFINITY, c.yhi = -INFINITY;
+  for (int64_t i = 0; i < n; i++) c.ylo = fmin(c.ylo, y[i]), c.yhi = fmax(c.yhi, y[i]);
+  if (o->kind == CN_PLOT_BAR) c.ylo = fmin(c.ylo, 0), c.yhi = fmax(c.yhi, 0); /* bars stand on zero */
+  axis(&c.ylo, &c.yhi, 5, true, false, &c.ystep);
+  /* the left margin: the widest y tick label, and the y label's line */
+  cairo_t *mc = measure_ctx();
+  double wy = 0;
+  for (double v = c.ylo; v <= c.yhi + c.ystep * 1e-9; v += c.ystep) {
+    snprintf(b2, sizeof b2, "%g", fabs(v) < c.ystep * 1e-9 ? 0.0 : v);
+    wy = fmax(wy, text_width(mc, b2, 10));
+  }
+  measure_free(mc);
+  c.left = fmax(wy + 10 + (c.ylabel ? 22 : 0), 40);
+  double bot = XY_TOP + XY_PH, H = bot + 45;
+  if (gi >= 0) {
+    lg_kind kk = o->kind == CN_PLOT_BAR ? LG_BOX : o->kind == CN_PLOT_LINE ? LG_LINE : LG_MARKER;
+    for (int k = 0; k < ng; k++)
+      if (legend_push(&lg, kk, k, NULL, gname[k]) != CN_OK) goto oom;
+    H = legend_layout(&lg, c.left, XY_W - 12, bot + 54) + 14;
+  }
+  c.lg = &lg;
+  /* the caption */
+  const char *lead = o->kind == CN_PLOT_BAR ? "Bars of " : o->kind == CN_PLOT_LINE ? "Lines of " : "Scatter of ";
+  cn__buf_append(&desc, lead, strlen(lead));
+  cn__buf_append(&desc, o->y, strlen(o->y));
+  lead = o->kind == CN_PLOT_BAR ? " by " : " against ";
+  cn__buf_append(&desc, lead, strlen(lead));
+  cn__buf_append(&desc, o->x, strlen(o->x));
+  if (gi >= 0) {
+    lead = o->kind == CN_PLOT_BAR ? "; one bar per " : o->kind == CN_PLOT_LINE ? "; one line per " : "; by ";
+    cn__buf_append(&desc, lead, strlen(lead));
+    cn__buf_append(&desc, o->by, strlen(o->by));
+    cn__buf_append(&desc, ": ", 2);
+    for (int k = 0; k < ng; k++) {
+      if (k) cn__buf_append(&desc, ", ", 2);
+      cn__buf_append(&desc, gname[k], strlen(gname[k]));
+    }
+  }
+  if (dropped) {
+    snprintf(b2, sizeof b2, "; %lld row%s with a missing value left out", (long long)dropped, dropped == 1 ? "" : "s");
+    cn__buf_append(&desc, b2, strlen(b2));
+  }
+  cn__buf_append(&desc, ".", 1);
+  if (desc.failed) goto oom;
+  st = figure_write(path, XY_W, H, draw_xy, &c, title, desc.data, d);
+  if (st == CN_OK && info) info->rows = nr, info->dropped = dropped, info->points = n, info->groups = gi >= 0 ? ng : 0;
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  for (int k = 0; gname && k < ng; k++) cn_free(gname[k]);
+  for (int32_t k = 0; cat && k < ncat; k++) cn_free(cat[k]);
+  cn_free(gname), cn_free(cat), cn_free(gv), cn_free(cv), cn_free(gcode), cn_free(ccode);
+  cn_free(x), cn_free(y), cn_free(g), cn_free(row), cn_free(cell), cn_free(order);
+  legend_free(&lg);
+  cn__buf_free(&desc);
+  return st;
+}
+
+/* ---- event-study plots ---- */
+
+typedef struct event_ctx {
+  int nm, nt;
+  const char *const *models;
+  const double *t, *b, *lo, *hi; /* t per term; b, lo, hi nm x nt */
+  double ref;                    /* the reference period, or NaN */
+  const char *xlabel, *ylabel;
+  double left, xlo, xhi, xstep, ylo, yhi, ystep, dodge;
+  const legend *lg;
+} event_ctx;
+
+static void draw_event(cairo_t *cr, double W, double H, const void *ctx) {
+  const event_ctx *c = ctx;
+  (void)H;
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_select_font_face(cr, CN_PLOT_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  double left = c->left, top = XY_TOP, pw = W - left - 20, ph = XY_PH, pad = XY_PAD, bot = top + ph;
+#define PX(v) (left + pad + ((v) - c->xlo) / (c->xhi - c->xlo) * (pw - 2 * pad))
+#define PY(v) (top + ph - pad - ((v) - c->ylo) / (c->yhi - c->ylo) * (ph - 2 * pad))
+  char lab[64];
+  cairo_set_font_size(cr, 10);
+  cairo_set_line_width(cr, 0.5);
+  for (double v = c->ylo; v <= c->yhi + c->ystep * 1e-9; v += c->ystep) {
+    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+    cairo_move_to(cr, left, PY(v));
+    cairo_line_to(cr, left + pw, PY(v));
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    snprintf(lab, sizeof lab, "%g", fabs(v) < c->ystep * 1e-9 ? 0.0 : v);
+    text_at(cr, left - 5, PY(v) + 3.5, lab, 1);
+  }
+  for (double v = ceil(c->xlo / c->xstep - 1e-9) * c->xstep; v <= c->xhi + 1e-9; v += c->xstep) {
+    snprintf(lab, sizeof lab, "%g", fabs(v) < c->xstep * 1e-9 ? 0.0 : v);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, PX(v), bot);
+    cairo_line_to(cr, PX(v), bot + 3);
+    cairo_stroke(cr);
+    text_at(cr, PX(v), bot + 14, lab, 0.5);
+  }
+  double dash[2] = {3, 3}, dot[2] = {1, 2};
+  cairo_set_source_rgb(cr, 0.4, 0.4, 0.4); /* zero effect, dashed */
+  cairo_set_line_width(cr, 0.8);
+  cairo_set_dash(cr, dash, 2, 0);
+  cairo_move_to(cr, left, PY(0));
+  cairo_line_to(cr, left + pw, PY(0));
+  cairo_stroke(cr);
+  if (c->xlo < -0.5 && c->xhi > -0.5) { /* the event, between period -1 and 0, dotted */
+    cairo_set_dash(cr, dot, 2, 0);
+    cairo_move_to(cr, PX(-0.5), top);
+    cairo_line_to(cr, PX(-0.5), bot);
+    cairo_stroke(cr);
+  }
+  cairo_set_dash(cr, NULL, 0, 0);
+  for (int m = 0; m < c->nm; m++) {
+    double off = (m - (c->nm - 1) / 2.0) * c->dodge;
+    const double *rgb = series_rgb(m);
+    cairo_new_path(cr); /* the estimates joined, in time order (the terms come sorted) */
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_set_line_width(cr, 0.9);
+    series_dash(cr, m);
+    bool pen = false;
+    for (int k = 0; k < c->nt; k++) {
+      size_t i = (size_t)m * (size_t)c->nt + (size_t)k;
+      if (!isfinite(c->b[i])) continue;
+      if (pen) cairo_line_to(cr, PX(c->t[k] + off), PY(c->b[i]));
+      else cairo_move_to(cr, PX(c->t[k] + off), PY(c->b[i]));
+      pen = true;
+    }
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    for (int k = 0; k < c->nt; k++) {
+      size_t i = (size_t)m * (size_t)c->nt + (size_t)k;
+      if (!isfinite(c->b[i])) continue;
+      double x = PX(c->t[k] + off);
+      if (isfinite(c->lo[i]) && isfinite(c->hi[i])) {
+        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+        cairo_set_line_width(cr, 1.2);
+        cairo_move_to(cr, x, PY(c->lo[i]));
+        cairo_line_to(cr, x, PY(c->hi[i]));
+        cairo_move_to(cr, x - 2.5, PY(c->lo[i]));
+        cairo_line_to(cr, x + 2.5, PY(c->lo[i]));
+        cairo_move_to(cr, x - 2.5, PY(c->hi[i]));
+        cairo_line_to(cr, x + 2.5, PY(c->hi[i]));
+        cairo_stroke(cr);
+      }
+      marker(cr, m, x, PY(c->b[i]));
+    }
+  }
+  if (isfinite(c->ref)) { /* the reference period: zero by construction, a hollow circle */
+    cairo_new_path(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_arc(cr, PX(c->ref), PY(0), 3.2, 0, 2 * M_PI);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 1);
+    cairo_stroke(cr);
+  }
+  cairo_new_path(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_line_width(cr, 1);
+  cairo_rectangle(cr, left, top, pw, ph);
+  cairo_stroke(cr);
+  cairo_set_font_size(cr, 11);
+  cairo_text_extents_t e;
+  cairo_text_extents(cr, c->xlabel, &e);
+  text_at(cr, clamp_centre(left + pw / 2, e.x_advance, W), bot + 32, c->xlabel, 0.5);
+  cairo_save(cr);
+  cairo_text_extents(cr, c->ylabel, &e);
+  cairo_move_to(cr, 16, fmin(top + ph / 2 + e.x_advance / 2, bot));
+  cairo_rotate(cr, -M_PI / 2);
+  cairo_show_text(cr, c->ylabel);
+  cairo_restore(cr);
+  legend_draw(cr, c->lg);
+#undef PX
+#undef PY
+}
+
+cn_status cn_plot_event(const char *path, const char *title, const char *xlabel, const char *ylabel, int nmodel,
+                        const char *const *models, int nterm, const char *const *terms, const double *times,
+                        const double *b, const double *lo, const double *hi, double ref, cn_diag *d) {
+  if (nmodel < 1 || nterm < 1) return cn_diag_set(d, CN_EUSAGE, "nothing to plot");
+  if (nmodel > SERIES_MAX) return cn_diag_set(d, CN_EUSAGE, "at most %d models in one figure", SERIES_MAX);
+  for (int k = 0; k < nterm; k++) {
+    if (!isfinite(times[k])) return cn_diag_set(d, CN_EUSAGE, "%s: its relative time is not a number", terms[k]);
+    if (k && !(times[k] > times[k - 1]))
+      return cn_diag_set(d, CN_EUSAGE, "%s and %s: the relative times must increase (%g, %g)", terms[k - 1],
+                         terms[k], times[k - 1], times[k]);
+  }
+  event_ctx c = {.nm = nmodel, .nt = nterm, .models = models, .t = times, .b = b, .lo = lo, .hi = hi, .ref = ref,
+                 .xlabel = xlabel ? xlabel : "periods relative to the event", .ylabel = ylabel ? ylabel : "estimate"};
+  c.xlo = times[0], c.xhi = times[nterm - 1];
+  if (isfinite(ref)) c.xlo = fmin(c.xlo, ref), c.xhi = fmax(c.xhi, ref);
+  double gap = INFINITY; /* the closest two periods set the dodge of the models */
+  for (int k = 1; k < nterm; k++) gap = fmin(gap, times[k] - times[k - 1]);
+  if (!isfinite(gap)) gap = 1;
+  c.dodge = nmodel > 1 ? 0.5 * gap / nmodel : 0;
+  c.xlo -= 0.5 * gap, c.xhi += 0.5 * gap;
+  bool integers = true;
+  for (int k = 0; k < nterm; k++) integers = integers && times[k] == floor(times[k]);
+  axis(&c.xlo, &c.xhi, 10, false, integers, &c.xstep);
+  c.ylo = 0, c.yhi = 0; /* zero is always on the axis */
+  for (int i = 0; i < nmodel * nterm; i++) {
+    if (isfinite(lo[i])) c.ylo = fmin(c.ylo, lo[i]);
+    if (isfinite(hi[i])) c.yhi = fmax(c.yhi, hi[i]);
+    if (isfinite(b[i])) c.ylo = fmin(c.ylo, b[i]), c.yhi = fmax(c.yhi, b[i]);
+  }
+  axis(&c.ylo, &c.yhi, 5, true, false, &c.ystep);
+  cairo_t *mc = measure_ctx();
+  double wy = 0;
+  char lab[64];
+  for (double v = c.ylo; v <= c.yhi + c.ystep * 1e-9; v += c.ystep) {
+    snprintf(lab, sizeof lab, "%g", fabs(v) < c.ystep * 1e-9 ? 0.0 : v);
+    wy = fmax(wy, text_width(mc, lab, 10));
+  }
+  measure_free(mc);
+  c.left = fmax(wy + 32, 40);
+  legend lg = {0};
+  cn_buf desc = {0};
+  cn_status st = CN_OK;
+  double H = XY_TOP + XY_PH + 45;
+  if (nmodel > 1) {
+    for (int m = 0; m < nmodel; m++)
+      if (legend_push(&lg, LG_LINE, m, NULL, models[m]) != CN_OK) goto oom;
+    H = legend_layout(&lg, c.left, XY_W - 12, XY_TOP + XY_PH + 54) + 14;
+  }
+  c.lg = &lg;
+  const char *lead = "Event study: estimates with their confidence intervals of ";
+  cn__buf_append(&desc, lead, strlen(lead));
+  for (int k = 0; k < nterm; k++) {
+    if (k) cn__buf_append(&desc, ", ", 2);
+    snprintf(lab, sizeof lab, " (%g)", times[k]);
+    cn__buf_append(&desc, terms[k], strlen(terms[k]));
+    cn__buf_append(&desc, lab, strlen(lab));
+  }
+  lead = " by period relative to the event";
+  cn__buf_append(&desc, lead, strlen(lead));
+  if (isfinite(ref)) {
+    snprintf(lab, sizeof lab, "; period %g is the reference, at zero", ref);
+    cn__buf_append(&desc, lab, strlen(lab));
+  }
+  if (nmodel > 1) {
+    cn__buf_append(&desc, "; models: ", 10);
+    for (int m = 0; m < nmodel; m++) {
+      if (m) cn__buf_append(&desc, ", ", 2);
+      cn__buf_append(&desc, models[m], strlen(models[m]));
+    }
+  }
+  cn__buf_append(&desc, ".", 1);
+  if (desc.failed) goto oom;
+  st = figure_write(path, XY_W, H, draw_event, &c, title, desc.data, d);
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  legend_free(&lg);
   cn__buf_free(&desc);
   return st;
 }

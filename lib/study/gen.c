@@ -185,6 +185,7 @@ typedef struct gen {
   int32_t incub[NCITY][NY];
   double theta1[NIND], theta2[NIND];
   double pf_l[NIND], pf_k[NIND], pf_m[NIND], pf_b0[NIND]; /* production, by industry */
+  double pf_mu[NIND];                                      /* markups: the industry's level */
   int64_t collab[NY], nodes[NY];
 } gen;
 
@@ -788,6 +789,8 @@ static cn_status write_firms(gen *g, const char *dir, cn_gen_counts *c, cn_diag 
 #define PF_SD_I 0.3     /* investment shock */
 #define PF_RHO_W 0.7    /* the firm's log wage, AR(1): labour's own persistent variation */
 #define PF_SD_W 0.2     /* its stationary sd */
+#define PF_MU_WDC 0.04  /* ln markup rises by this per unit of ln(1 + WDC[t-1]) */
+#define PF_SD_MU 0.1    /* sd of the firm's own (time-invariant) ln markup */
 
 /* production.csv: value added, gross output, materials, labour, capital and
  * investment of every firm-year from a Cobb-Douglas value-added production
@@ -796,7 +799,12 @@ static cn_status write_firms(gen *g, const char *dir, cn_gen_counts *c, cn_diag 
  * chosen at t - 1/2 with an optimisation error, materials in fixed
  * proportion to planned value added at t (the proxy), capital accumulating
  * with last year's investment. Its own stream (9): the other files do not
- * change. (A Cobb-Douglas gross-output function with flexible materials is
+ * change. Markups (stream 10, so that the inputs above do not depend on
+ * them): ln mu_it = ln mu_j + PF_MU_WDC ln(1 + WDC_i,t-1) + PF_SD_MU v_i,
+ * and the wage bill is the one at which labour's first-order condition
+ * holds at that markup, wages = theta_l exp(ln va - eps) / mu, so that De
+ * Loecker and Warzynski's markup with labour as the flexible input is mu
+ * exactly at the true theta_l and eps. (A Cobb-Douglas gross-output function with flexible materials is
  * not identified by the control-function moments: Gandhi, Navarro and
  * Rivers 2020.) */
 static cn_status write_production(gen *g, const char *dir, cn_diag *d) {
@@ -809,9 +817,12 @@ static cn_status write_production(gen *g, const char *dir, cn_diag *d) {
     g->pf_m[j] = round4(unif(r, 0.8, 1.6)); /* materials per unit of planned value added */
     g->pf_b0[j] = round3(unif(r, 0.5, 1.5));
   }
+  cn_rng rm;
+  cn_rng_seed(&rm, g->seed, 10);
+  for (int j = 0; j < NIND; j++) g->pf_mu[j] = round3(unif(&rm, 1.1, 1.4));
   FILE *fp = open_out(dir, "production.csv", path, sizeof path, d);
   if (!fp) return CN_EDATA;
-  fputs("id,ind2,year,va,go,materials,labour,capital,investment,omega_true\n", fp);
+  fputs("id,ind2,year,va,go,materials,labour,capital,investment,wages,omega_true,markup_true\n", fp);
   double half = PF_SD_XI * sqrt(1 / (1 + PF_RHO)); /* two half steps give sd PF_SD_XI */
   double rh = sqrt(PF_RHO), sd0 = PF_SD_XI / sqrt(1 - PF_RHO * PF_RHO);
   for (int i = 0; i < g->nfirm; i++) {
@@ -820,6 +831,7 @@ static cn_status write_production(gen *g, const char *dir, cn_diag *d) {
     double bl = g->pf_l[j], bk = g->pf_k[j], cm = g->pf_m[j], b0 = g->pf_b0[j];
     double om = sd0 * cn_rng_normal(r), k = f->s - 3 + 0.5 * cn_rng_normal(r), w = PF_SD_W * cn_rng_normal(r);
     double sdw = PF_SD_W * sqrt(1 - PF_RHO_W * PF_RHO_W);
+    double lmu = log(g->pf_mu[j]) + PF_SD_MU * cn_rng_normal(&rm);
     for (int t = f->start; t <= f->end; t++) {
       if (t > f->start) om = rh * om + half * cn_rng_normal(r); /* omega at t - 1/2 */
       double omh = om;
@@ -829,8 +841,10 @@ static cn_status write_production(gen *g, const char *dir, cn_diag *d) {
       double plan = b0 + bl * l + bk * k + om, eps = PF_SD_EPS * cn_rng_normal(r);
       double va = exp(plan + eps), mat = cm * exp(plan);
       double inv = exp(k - 2.5 + om + PF_SD_I * cn_rng_normal(r));
-      fprintf(fp, "%d,%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.6f\n", i + 1, inds[j].code, t, va, va + mat, mat,
-              exp(l), exp(k), inv, om);
+      double wprev = t > Y0 ? g->wdc[(size_t)f->ent * NY + (size_t)(t - 1 - Y0)] : 0;
+      double mu = exp(lmu + PF_MU_WDC * log1p(wprev)), wages = bl * exp(plan) / mu;
+      fprintf(fp, "%d,%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.6f,%.6f,%.6f\n", i + 1, inds[j].code, t, va, va + mat,
+              mat, exp(l), exp(k), inv, wages, om, mu);
       k = log((1 - PF_DELTA) * exp(k) + inv);
     }
   }
@@ -1229,19 +1243,22 @@ static cn_status write_small(gen *g, const char *dir, const cn_gen_opts *o, cons
         " rho*omega_{t-1} + xi_t in two half-year steps (sd of xi_t: sd_xi); ln labour = 0.5*ln capital"
         " + omega_{t-1/2} - 1.5*w_t + sd_l*e - 1, w_t = rho_w*w_{t-1} + N(0, sd_w^2*(1-rho_w^2)) (log wage); materials = c_m*exp(ln va - eps) (Leontief, the proxy); go = va +"
         " materials; capital_{t+1} = (1-delta)*capital_t + investment_t, ln investment = ln capital - 2.5 + omega_t"
-        " + sd_i*e\",\n",
+        " + sd_i*e; ln markup = ln mu_j + mu_wdc*ln(1+WDC[t-1]) + sd_mu*v_i, v_i ~ N(0,1); wages = theta_l*exp(ln va - eps)/markup"
+        " (labour's first-order condition at the markup)\",\n",
         fp);
+  J("mu_wdc", PF_MU_WDC); J("sd_mu", PF_SD_MU);
   J("rho", PF_RHO); J("sd_xi", PF_SD_XI); J("sd_eps", PF_SD_EPS); J("sd_l", PF_SD_L); J("delta", PF_DELTA);
   J("sd_i", PF_SD_I); J("rho_w", PF_RHO_W); J("sd_w", PF_SD_W);
   fputs("    \"industries\": [\n", fp);
   for (int j = 0; j < NIND; j++) {
-    char a[4][32];
+    char a[5][32];
+    cn__fmt_double(g->pf_mu[j], a[4], sizeof a[4]);
     cn__fmt_double(g->pf_b0[j], a[0], sizeof a[0]);
     cn__fmt_double(g->pf_l[j], a[1], sizeof a[1]);
     cn__fmt_double(g->pf_k[j], a[2], sizeof a[2]);
     cn__fmt_double(g->pf_m[j], a[3], sizeof a[3]);
-    fprintf(fp, "      {\"ind2\": \"%s\", \"b0\": %s, \"theta_l\": %s, \"theta_k\": %s, \"c_m\": %s}%s\n",
-            inds[j].code, a[0], a[1], a[2], a[3], j < NIND - 1 ? "," : "");
+    fprintf(fp, "      {\"ind2\": \"%s\", \"b0\": %s, \"theta_l\": %s, \"theta_k\": %s, \"c_m\": %s, \"mu\": %s}%s\n",
+            inds[j].code, a[0], a[1], a[2], a[3], a[4], j < NIND - 1 ? "," : "");
   }
   fputs("    ]\n", fp);
   fputs("  },\n  \"instruments\": [\"L.ln(1+incubators)\", \"L.pilot\"],\n  \"exclusion\": \"group\",\n", fp);

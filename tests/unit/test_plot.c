@@ -96,3 +96,37 @@ TEST(plot_map_png_nothing_cut) {
   cn_net_stages_free(&s);
   cn_table_free(t);
 }
+
+/* The study figures as PNG with Chinese text in every place a label goes
+ * (categories, groups, axis labels, models): nothing on the canvas's
+ * edge, ink drawn. */
+TEST(plot_xy_event_png_nothing_cut) {
+  static const char *const heads[] = {"sector:s", "year:i", "share:d"};
+  static const char *const cells[] = {
+      "中国制造业与高技术制造业", "2010", "0.42", "服务业", "2010", "0.35", "农业", "2010", "0.1",
+      "中国制造业与高技术制造业", "2015", "0.38", "服务业", "2015", "0.45", "农业", "2015", "-0.05",
+  };
+  cn_table *t = cn_test_table(6, 3, heads, cells);
+  cn_diag d;
+  long ink;
+  static const cn_xy_kind kinds[3] = {CN_PLOT_BAR, CN_PLOT_LINE, CN_PLOT_SCATTER};
+  for (int k = 0; k < 3; k++) {
+    cn_xyplot_opts o = {.kind = kinds[k], .x = k ? "year" : "sector", .y = "share", .by = k ? "sector" : "year",
+                        .xlabel = "年份与行业", .ylabel = "产出份额（百分比）"};
+    cn_xyplot_info info;
+    const char *png = cn_test_path(cn_test_tmpdir(), k == 0 ? "bar.png" : k == 1 ? "line.png" : "scatter.png");
+    CHECK_STATUS(cn_plot_table(png, NULL, t, &o, &info, &d), CN_OK, &d);
+    CHECK_INT(info.points, 6);
+    CHECK_INT(png_ring_ink(png, &ink), 0);
+    CHECK(ink > 1000);
+  }
+  static const char *const models[2] = {"普通最小二乘法（OLS）", "固定效应"}, *const terms[3] = {"F2.x", "x", "L1.x"};
+  double times[3] = {-2, 0, 1}, b[6] = {0.1, 0.5, 0.4, 0.05, 0.45, 0.3};
+  double lo[6] = {-0.2, 0.2, 0.1, -0.1, 0.3, 0.1}, hi[6] = {0.4, 0.8, 0.7, 0.2, 0.6, 0.5};
+  const char *png = cn_test_path(cn_test_tmpdir(), "event.png");
+  CHECK_STATUS(cn_plot_event(png, NULL, "相对事件的期数", NULL, 2, models, 3, terms, times, b, lo, hi, -1, &d), CN_OK,
+               &d);
+  CHECK_INT(png_ring_ink(png, &ink), 0);
+  CHECK(ink > 1000);
+  cn_table_free(t);
+}

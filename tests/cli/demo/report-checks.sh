@@ -18,11 +18,11 @@ echo "html: table captions above the table $(grep -c '^<figcaption><b>Table [0-9
   "<caption> in tables $(grep -c '<caption>' "$html"), headings naming a table $(grep -c '<h[1-6]>[^<]*Table [0-9]' "$html")"
 
 echo "== labels everywhere"
-rows=$(for k in 1 2 3 4; do table $k; done | grep '^| [^ ]' | cells | cut -d'|' -f1)
+rows=$(for k in 1 2 3 4 5; do table $k; done | grep '^| [^ ]' | cells | cut -d'|' -f1)
 echo "rows named by a variable, not a label: $(echo "$rows" | grep -cE '^(L[0-9]*\.[a-z]|_cons|[a-z][a-z0-9_]*( FE)?$|[a-z][a-z0-9_]*::)')"
 echo "rows of the lagged Coinno (its label carried to L.coinno): $(echo "$rows" | grep -c '^Coinno = ln(1 + WDC), lagged$')"
 echo "constant rows: $(echo "$rows" | grep -c '^Constant$')"
-for k in 1 2 3 4; do
+for k in 1 2 3 4 5; do
   echo "Table $k: $(table $k | grep -E '^\| (Clusters|[A-Z][a-z]* FE) ' | cells | tr '\n' ';')"
 done
 table 3 | grep '^Standard errors'

@@ -316,7 +316,7 @@ const cli_cmd cli_names_cmds[] = {
      "  --right-id COL     records of RIGHT with one id are one entity, all its names\n"
      "  --by COL           match one to one within each value (both tables)\n"
      "  --block COL        candidates only within one value (both tables)\n"
-     "  --threshold T      lowest fuzzy score of a candidate (default 0.6)\n"
+     "  --threshold T      lowest fuzzy score of a candidate (default 0.75)\n"
      "  --margin M         near-tie margin (default 0.05)\n"
      "  --review FILE      write the near ties there\n"
      "  --threads N        partitions matched at once (the result is the same)\n"

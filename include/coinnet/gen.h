@@ -35,7 +35,7 @@ typedef struct cn_gen_counts {
 } cn_gen_counts;
 
 /* Writes patents.csv, firms.csv, production.csv, cities.csv, theta.csv, truth.json,
- * truth_wdc.csv and (with o->bec) customs.csv, from cn_gen_customs, into dir (created when missing; files replaced), as
+ * truth_wdc.csv, survey.csv, applicants.csv and (with o->bec) customs.csv, from cn_gen_customs, into dir (created when missing; files replaced), as
  * docs/gen.md describes. The same options give byte-identical files.
  * Unknown scale: CN_EUSAGE; a file that cannot be written: CN_EDATA. */
 cn_status cn_gen_paper(const char *dir, const cn_gen_opts *o, cn_gen_counts *counts, cn_diag *d);

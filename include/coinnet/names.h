@@ -82,7 +82,7 @@ typedef struct cn_name_match_side {
 } cn_name_match_side;
 
 typedef struct cn_name_match_opts {
-  double threshold; /* lowest fuzzy score that makes a candidate (0.6) */
+  double threshold; /* lowest fuzzy score that makes a candidate (0.75) */
   double margin;    /* a rival this close in score and in Jaro-Winkler is a near tie (0.05) */
   int threads;      /* partitions matched at once (0: OpenMP's default) */
 } cn_name_match_opts;

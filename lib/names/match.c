@@ -7,6 +7,7 @@
 #include <string.h>
 #include "../base/base_int.h"
 #include "coinnet/names.h"
+#include "names_int.h"
 
 /* -------------------------------------------------------- Jaro-Winkler */
 
@@ -84,7 +85,7 @@ double cn_name_jaro_winkler(const char *a, const char *b) {
 
 void cn_name_match_opts_init(cn_name_match_opts *o) {
   memset(o, 0, sizeof *o);
-  o->threshold = 0.6;
+  o->threshold = 0.75;
   o->margin = 0.05;
 }
 
@@ -97,6 +98,7 @@ typedef struct keyv {
   uint64_t *gram; /* distinct grams, ascending */
   double *w;      /* their weights, unit length */
   int32_t ng;
+  int32_t lead;   /* the place it starts with (苏州华信机械: 苏州), in places; "" when none */
   bool right;     /* a right name has it (counts in df) */
 } keyv;
 
@@ -104,6 +106,7 @@ typedef struct keyv {
  * --left-id, one key and place). */
 typedef struct lunit {
   int32_t part, key, place, loc; /* loc: its position in its partition */
+  int32_t pkey;                  /* place + key when it has one place, else -1 */
   int64_t first;                 /* its first record */
   int32_t match, rname;          /* right unit and the right name that matched; -1 */
   int8_t rule;                   /* 0 none, 1 exact, 2 fuzzy */
@@ -126,7 +129,7 @@ typedef struct entry {
 } entry;
 
 typedef struct rname {
-  int32_t key, place;
+  int32_t key, place, pkey; /* pkey: place + key when it has one place, else -1 */
 } rname;
 
 /* A candidate pair; s1 then s2 order the greedy pass and decide near ties. */
@@ -247,13 +250,22 @@ static cn_status read_side(ctx *x, const cn_name_match_side *s, bool right, cn_d
     size_t nk0 = x->keys.n;
     int32_t key = cn__strmap_intern(&x->keys, p.key, strlen(p.key));
     int32_t place = cn__strmap_intern(&x->places, p.place, strlen(p.place));
+    int32_t pkey = -1; /* 华信(苏州)机械 also reads 苏州华信机械 */
+    if (key >= 0 && *p.place && !strchr(p.place, ' ')) {
+      size_t np = strlen(p.place), nk = strlen(p.key);
+      char *pk = cn_malloc(np + nk + 1);
+      if (pk) memcpy(pk, p.place, np), memcpy(pk + np, p.key, nk + 1);
+      pkey = pk ? cn__strmap_intern(&x->keys, pk, np + nk) : -2;
+      cn_free(pk);
+      if (pkey == -2) pkey = key = -1;
+    }
     cn_name_parts_free(&p);
     int32_t group = cn__strmap_intern(&x->groups, byb, strlen(byb));
     snprintf(gtxt, sizeof gtxt, "%d", (int)group);
     int32_t part = intern2(&x->parts, gtxt, blb);
     if (key < 0 || place < 0 || group < 0 || part < 0 || !cn__grow((void **)&x->kv, &x->kv_cap, x->keys.n, sizeof *x->kv))
       goto oom;
-    if (x->keys.n > nk0) memset(&x->kv[key], 0, sizeof x->kv[key]);
+    if (x->keys.n > nk0) memset(&x->kv[nk0], 0, (x->keys.n - nk0) * sizeof *x->kv);
     snprintf(ptxt, sizeof ptxt, "%d", (int)part);
     if (ci >= 0) snprintf(who, sizeof who, "%s", idb);
     else snprintf(who, sizeof who, "%d\x1f%d", (int)key, (int)place);
@@ -264,7 +276,7 @@ static cn_status read_side(ctx *x, const cn_name_match_side *s, bool right, cn_d
       if (x->lunits.n > nu0) {
         lunit *l = &x->lu[u];
         memset(l, 0, sizeof *l);
-        l->part = part, l->key = key, l->place = place, l->first = r, l->match = -1, l->rname = -1;
+        l->part = part, l->key = key, l->place = place, l->pkey = pkey, l->first = r, l->match = -1, l->rname = -1;
       }
       rec[r] = u;
     } else {
@@ -277,7 +289,7 @@ static cn_status read_side(ctx *x, const cn_name_match_side *s, bool right, cn_d
           !cn__grow((void **)&x->rn, &x->rn_cap, x->rnames.n, sizeof *x->rn) ||
           !cn__grow((void **)&x->ru, &x->ru_cap, x->runits.n, sizeof *x->ru))
         goto oom;
-      if (x->rnames.n > nn0) x->rn[rn].key = key, x->rn[rn].place = place;
+      if (x->rnames.n > nn0) x->rn[rn].key = key, x->rn[rn].place = place, x->rn[rn].pkey = pkey;
       if (x->runits.n > nu0) {
         runit *ru = &x->ru[u];
         memset(ru, 0, sizeof *ru);
@@ -330,6 +342,8 @@ static cn_status build_vectors(ctx *x, cn_diag *d) {
   for (size_t k = 0; k < nk; k++) {
     keyv *v = &x->kv[k];
     if ((v->ncp = code_points(x->keys.strs[k], &v->cp)) < 0) goto oom;
+    size_t lead = cn__name_lead_place(x->keys.strs[k]);
+    if ((v->lead = cn__strmap_intern(&x->places, x->keys.strs[k], lead)) < 0) goto oom;
     if ((size_t)v->ncp > maxlen) maxlen = (size_t)v->ncp;
   }
   if (!(tmp = cn_malloc(maxlen * sizeof *tmp))) goto oom;
@@ -583,6 +597,14 @@ static int place_score(int32_t a, int32_t b, const ctx *x) {
   return x->places.lens[a] == 0 || x->places.lens[b] == 0 ? 1 : 0;
 }
 
+/* Whether two names can be one entity in stage 2: their places (the
+ * bracketed one, else the one the key starts with) are not two different
+ * ones (苏州华信机械 is not 无锡华信机械, nor 华信(无锡)机械). */
+static bool fuzzy_places(const ctx *x, int32_t pa, int32_t ka, int32_t pb, int32_t kb) {
+  int32_t a = x->places.lens[pa] ? pa : x->kv[ka].lead, b = x->places.lens[pb] ? pb : x->kv[kb].lead;
+  return a == b || !x->places.lens[a] || !x->places.lens[b];
+}
+
 typedef struct posting {
   uint64_t gram;
   int32_t e;
@@ -603,12 +625,54 @@ static int cmp_entry_key(const void *a, const void *b, void *arg) {
   return *(const int32_t *)a < *(const int32_t *)b ? -1 : 1;
 }
 
+static int cmp_entry_pkey(const void *a, const void *b, void *arg) {
+  const ctx *x = arg;
+  const entry *p = &x->ent[*(const int32_t *)a], *q = &x->ent[*(const int32_t *)b];
+  int32_t ka = x->rn[p->rname].pkey, kb = x->rn[q->rname].pkey;
+  if (ka != kb) return ka < kb ? -1 : 1;
+  return *(const int32_t *)a < *(const int32_t *)b ? -1 : 1;
+}
+
+/* The first of es[0..ne) (sorted by key, or by pkey) whose key is k. */
+static size_t first_key(const ctx *x, const int32_t *es, size_t ne, int32_t k, bool pk) {
+  size_t lo = 0, hi = ne;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    const rname *n = &x->rn[x->ent[es[mid]].rname];
+    if ((pk ? n->pkey : n->key) < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Adds the exact pairs of left unit u among es[0..ne) sorted by key (or
+ * pkey): those whose key (pk: place + key) is k, with place agreement
+ * (want_place < 0: scored; else the right name's place must be empty). */
+static bool exact_pairs(ctx *x, int32_t u, const int32_t *es, size_t ne, int32_t k, bool pk, bool no_place,
+                        pair **p, size_t *np, size_t *cap) {
+  lunit *l = &x->lu[u];
+  for (size_t i = first_key(x, es, ne, k, pk); i < ne; i++) {
+    const entry *e = &x->ent[es[i]];
+    const rname *n = &x->rn[e->rname];
+    if ((pk ? n->pkey : n->key) != k) break;
+    int ps = no_place ? (x->places.lens[n->place] ? 0 : 1) : place_score(l->place, n->place, x);
+    if (!ps) continue; /* two places: two entities */
+    if (!cn__grow((void **)p, cap, *np + 1, sizeof **p)) return false;
+    pair *a = &(*p)[(*np)++];
+    a->lu = u, a->ru = e->ru, a->rname = e->rname;
+    a->s1 = 2 * ps + e->in_group;
+    a->s2 = 0, a->score = 1, a->jw = 1, a->hist = !e->in_group;
+    l->exact_cand = true;
+  }
+  return true;
+}
+
 /* Matches partition k: stage 1 (equal keys), then stage 2 (fuzzy). */
 static bool match_part(ctx *x, int32_t k, part_out *po) {
   int32_t L0 = x->lu_p0[k], L1 = x->lu_p0[k + 1], R0 = x->ru_p0[k], R1 = x->ru_p0[k + 1];
   size_t ne = 0;
   for (int32_t i = R0; i < R1; i++) ne += (size_t)x->ru[x->ru_by[i]].ne;
-  int32_t *es = cn_malloc((ne + 1) * sizeof *es);
+  int32_t *es = cn_malloc((ne + 1) * sizeof *es), *es2 = NULL;
   pair *p = NULL;
   posting *post = NULL;
   double *acc = NULL;
@@ -622,27 +686,19 @@ static bool match_part(ctx *x, int32_t k, part_out *po) {
     const runit *r = &x->ru[x->ru_by[i]];
     for (int32_t j = 0; j < r->ne; j++) es[m++] = r->e0 + j;
   }
-  /* stage 1: equal keys */
+  /* stage 1: equal keys; a place in brackets also reads as the key's
+   * prefix (华信(苏州)机械 = 苏州华信机械) against a name without a place */
+  if (!(es2 = cn_malloc((ne + 1) * sizeof *es2))) goto oom;
+  memcpy(es2, es, ne * sizeof *es);
   qsort_r(es, ne, sizeof *es, cmp_entry_key, x);
+  qsort_r(es2, ne, sizeof *es2, cmp_entry_pkey, x);
   for (int32_t i = L0; i < L1; i++) {
     int32_t u = x->lu_by[i];
-    lunit *l = &x->lu[u];
-    size_t lo = 0, hi = ne;
-    while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      if (x->rn[x->ent[es[mid]].rname].key < l->key) lo = mid + 1;
-      else hi = mid;
-    }
-    for (; lo < ne && x->rn[x->ent[es[lo]].rname].key == l->key; lo++) {
-      const entry *e = &x->ent[es[lo]];
-      if (!place_score(l->place, x->rn[e->rname].place, x)) continue; /* two places: two entities */
-      if (!cn__grow((void **)&p, &cap, np + 1, sizeof *p)) goto oom;
-      pair *a = &p[np++];
-      a->lu = u, a->ru = e->ru, a->rname = e->rname;
-      a->s1 = 2 * place_score(l->place, x->rn[e->rname].place, x) + e->in_group;
-      a->s2 = 0, a->score = 1, a->jw = 1, a->hist = !e->in_group;
-      l->exact_cand = true;
-    }
+    const lunit *l = &x->lu[u];
+    if (!exact_pairs(x, u, es, ne, l->key, false, false, &p, &np, &cap) ||
+        (l->pkey >= 0 && !exact_pairs(x, u, es, ne, l->pkey, false, true, &p, &np, &cap)) ||
+        (!x->places.lens[l->place] && !exact_pairs(x, u, es2, ne, l->key, true, false, &p, &np, &cap)))
+      goto oom;
   }
   np = dedup_pairs(p, np);
   if (!assign(x, k, p, np, 0.5, 1, po)) goto oom;
@@ -688,7 +744,8 @@ static bool match_part(ctx *x, int32_t k, part_out *po) {
       double cs = acc[ei];
       acc[ei] = 0;
       const entry *e = &x->ent[es[ei]];
-      if (cs < x->o->threshold - 1e-12 || !place_score(l->place, x->rn[e->rname].place, x)) continue;
+      if (cs < x->o->threshold - 1e-12 || !fuzzy_places(x, l->place, l->key, x->rn[e->rname].place, x->rn[e->rname].key))
+        continue;
       const keyv *w = &x->kv[x->rn[e->rname].key];
       if (!cn__grow((void **)&p, &cap, np + 1, sizeof *p)) goto oom;
       pair *a = &p[np++];
@@ -705,6 +762,7 @@ oom:
   ok = false;
 done:
   cn_free(es);
+  cn_free(es2);
   cn_free(p);
   cn_free(post);
   cn_free(acc);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "../base/base_int.h"
 #include "coinnet/names.h"
+#include "names_int.h"
 #include "t2s_table.h"
 
 const char *cn_entity_type_name(cn_entity_type t) {
@@ -349,7 +350,7 @@ static const char *const han_places[] = {
     "香港", "澳门", "深圳", "广州", "武汉", "成都", "杭州", "南京", "西安", "苏州", "青岛",
     "大连", "宁波", "厦门", "沈阳", "长沙", "郑州", "济南", "哈尔滨", "长春", "昆明", "合肥",
     "福州", "南昌", "石家庄", "太原", "兰州", "贵阳", "南宁", "海口", "呼和浩特", "乌鲁木齐",
-    "拉萨", "银川", "西宁", "无锡", "佛山", "东莞", "珠海", "唐山", "株洲", "徐州", "常州",
+    "拉萨", "银川", "西宁", "无锡", "南通", "佛山", "东莞", "珠海", "唐山", "株洲", "徐州", "常州",
     "温州", "烟台", "洛阳", "宝鸡", "柳州", "绵阳", "攀枝花", "保定", "秦皇岛", "包头",
     "大同", "鞍山", "抚顺", "吉首", "芜湖", "泉州", "赣州", "淄博", "潍坊", "襄阳", "宜昌",
     "衡阳", "湘潭", "汕头", "桂林", "遵义", "天水", "西南", "华东", "华南", "华北", "华中",
@@ -374,6 +375,16 @@ static bool in_list(const char *s, size_t n, const char *const *list) {
   for (int k = 0; list[k]; k++)
     if (strlen(list[k]) == n && !memcmp(s, list[k], n)) return true;
   return false;
+}
+
+size_t cn__name_lead_place(const char *key) {
+  static const char *const not_lead[] = {"中国", "西南", "华东", "华南", "华北", "华中", "西北", "东北", NULL};
+  size_t best = 0, n = strlen(key);
+  for (int k = 0; han_places[k]; k++) {
+    size_t m = strlen(han_places[k]);
+    if (m > best && m < n && !memcmp(key, han_places[k], m) && !in_list(key, m, not_lead)) best = m;
+  }
+  return best;
 }
 
 /* A CJK ideograph, kana or hangul syllable or jamo. */

@@ -142,6 +142,7 @@ typedef struct ent {
   int16_t from, to; /* years it can apply */
   int32_t firm;     /* panel firm index, or -1 */
   int16_t ind;      /* industry (for IPC), -1: any */
+  int16_t city;     /* where it is (its province: applicants.csv) */
   double fit, cum;  /* fitness; collaborative applications before this year */
   bool node;        /* in a collaborative invention application */
 } ent;
@@ -165,6 +166,8 @@ typedef struct gapp {
 
 typedef struct gen {
   cn_rng r;
+  uint8_t *spell;        /* entity × year: bit k set when spelling k is in patents.csv */
+  struct linkage *link;  /* what write_linkage made, for truth.json */
   uint64_t seed;
   dgp p;
   int nfirm;
@@ -291,6 +294,7 @@ static cn_status new_firm_ent(gen *g, int c, int i, bool soe, int32_t *id, cn_di
     if (st != CN_OK) return st;
     if (!dup) {
       g->ents[*id].ind = (int16_t)i;
+      g->ents[*id].city = (int16_t)c;
       return CN_OK;
     }
   }
@@ -672,6 +676,7 @@ static cn_status write_patents(gen *g, const char *dir, cn_gen_counts *c, cn_dia
         while (which < x->nraw - 1 && v >= x->pr[which]) which++;
         if (k > 0 && g->mem[a->m0 + k - 1] == e) which = (which + 1) % x->nraw; /* a second spelling */
         s = x->raw[which];
+        if (g->spell) g->spell[(size_t)e * NY + (size_t)(y - Y0)] |= (uint8_t)(1u << which);
         if (ind < 0) ind = x->ind;
       }
       int w = snprintf(apps + len, sizeof apps - len, "%s%s", k ? " | " : "", s);
@@ -846,6 +851,318 @@ static cn_status write_production(gen *g, const char *dir, cn_diag *d) {
   return close_out(fp, path, d);
 }
 
+/* ------------------------------------------------------------- linkage */
+
+/* The record-linkage task with a known answer (docs/gen.md, Linkage): the
+ * survey's spelling of every panel firm (survey.csv) differs from its
+ * applicant spellings in one of these ways, some firms rename from a year
+ * on, and survey-only decoys carry a panel firm's name with a city of
+ * another province; applicants.csv lists the applicant spellings of every
+ * year. Its own stream (17): the other files do not change. */
+enum { LK_SAME, LK_SUFFIX, LK_TRAD, LK_BRACKET, LK_TYPO, LK_N };
+static const char *const lk_names[LK_N] = {"same", "suffix", "traditional", "brackets", "typo"};
+static const double lk_share[LK_N] = {0.40, 0.26, 0.16, 0.155, 0.025};
+#define LK_RENAME 0.08 /* firms whose survey name changes from a year after their first */
+#define LK_DECOY 0.03  /* a survey-only firm named like this one, in another province */
+
+/* Legal forms of survey spellings (all removed by cn_name_parse). */
+static const char *const lk_forms[] = {"有限公司", "股份有限公司", "有限责任公司", "公司", "集团有限公司"};
+/* Traditional forms of characters of the generated names (Unihan
+ * kSimplifiedVariant maps each back). */
+static const char *const lk_trad[][2] = {
+    {"华", "華"}, {"东", "東"}, {"达", "達"}, {"远", "遠"}, {"兴", "興"}, {"汇", "匯"}, {"联", "聯"}, {"荣", "榮"},
+    {"业", "業"}, {"纺", "紡"}, {"织", "織"}, {"机", "機"}, {"电", "電"}, {"气", "氣"}, {"车", "車"}, {"铁", "鐵"},
+    {"钢", "鋼"}, {"门", "門"}, {"广", "廣"}, {"苏", "蘇"}, {"锡", "錫"}, {"阳", "陽"}, {"连", "連"}, {"庆", "慶"},
+    {"乌", "烏"}, {"鲁", "魯"}, {"宁", "寧"}, {"汉", "漢"}, {"长", "長"}, {"无", "無"}, {"责", "責"}, {"团", "團"},
+    {"饰", "飾"}, {"纸", "紙"}, {"务", "務"}, {"体", "體"}, {"药", "藥"}, {"纤", "纖"}, {"胶", "膠"}, {"属", "屬"},
+    {"备", "備"}, {"轨", "軌"}, {"装", "裝"}, {"仪", "儀"}, {"艺", "藝"}, {"资", "資"}, {"维", "維"}, {"发", "發"},
+    {"岛", "島"}, {"烟", "煙"}, {"庄", "莊"}, {"沈", "瀋"}, {"厦", "廈"}, {"齐", "齊"}, {"龙", "龍"}, {"贵", "貴"},
+    {"兰", "蘭"}, {"银", "銀"}, {"绵", "綿"}, {"乐", "樂"}, {"义", "義"}, {"鑫", "鑫"}, {"创", "創"}, {"盛", "盛"},
+    {"昌", "昌"}, {"宏", "宏"}, {"恒", "恆"}, {"隆", "隆"}, {"晟", "晟"}, {"祥", "祥"}, {"通", "通"}, {"光", "光"},
+    {"资", "資"}, {"维", "維"}, {"产", "產"}, {"设", "設"}, {"车", "車"}, {"汽", "汽"}, {"制", "製"}, {"仓", "倉"}};
+/* Characters no generated name uses: a mistyped character. */
+static const char *const lk_typo[] = {"琪", "祺", "骐", "淇", "萁", "琦", "旗", "麒"};
+
+typedef struct linkage {
+  char **name, **renamed; /* per panel firm: survey spelling; the new name from year `from`, or NULL */
+  int16_t *from;
+  int8_t *kind;
+  char **dname;              /* decoys: name, city, the panel firm it resembles */
+  int32_t *dfirm;
+  int16_t *dcity;
+  int ndecoy;
+  int64_t count[LK_N], renames, fallback;
+} linkage;
+
+static void linkage_free(linkage *l) {
+  if (!l) return;
+  for (size_t i = 0; l->name && l->name[i]; i++) cn_free(l->name[i]);
+  for (int i = 0; i < l->ndecoy; i++) cn_free(l->dname[i]);
+  if (l->renamed)
+    for (size_t i = 0; l->name && l->name[i]; i++) cn_free(l->renamed[i]);
+  cn_free(l->name);
+  cn_free(l->renamed);
+  cn_free(l->from);
+  cn_free(l->kind);
+  cn_free(l->dname);
+  cn_free(l->dfirm);
+  cn_free(l->dcity);
+  cn_free(l);
+}
+
+/* The parts of a panel firm's main spelling: city + brand + word + form,
+ * or brand(city)word + form (new_firm_ent). */
+typedef struct fparts {
+  const char *city, *word;
+  char brand[16], form[64];
+  bool bracket;
+} fparts;
+
+static void firm_parts(const gen *g, const ent *e, fparts *p) {
+  const char *s = e->raw[0];
+  p->city = cities[e->city].name;
+  p->word = inds[e->ind].word;
+  p->bracket = strchr(s, '(') != NULL;
+  const char *b = p->bracket ? s : s + strlen(p->city);
+  snprintf(p->brand, sizeof p->brand, "%.6s", b); /* two 3-byte characters */
+  const char *w = strstr(b + 6, p->word);
+  snprintf(p->form, sizeof p->form, "%s", w ? w + strlen(p->word) : "");
+  (void)g;
+}
+
+static void compose(char *buf, size_t n, const fparts *p, const char *city, const char *brand, const char *form) {
+  if (p->bracket) snprintf(buf, n, "%s(%s)%s%s", brand, city, p->word, form);
+  else snprintf(buf, n, "%s%s%s%s", city, brand, p->word, form);
+}
+
+/* The cn_name_parse key of s into a new string (NULL when out of memory). */
+static char *key_of(const char *s) {
+  cn_name_parts pt;
+  cn_diag d;
+  if (cn_name_parse(s, &pt, &d) != CN_OK) return NULL;
+  char *k = pt.key;
+  pt.key = NULL;
+  cn_name_parts_free(&pt);
+  return k;
+}
+
+/* Replaces the traditional forms of lk_trad in s (into buf). */
+static void to_trad(const char *s, char *buf, size_t n) {
+  size_t at = 0;
+  while (*s && at + 8 < n) {
+    size_t len = (unsigned char)*s < 0x80 ? 1 : (unsigned char)*s < 0xE0 ? 2 : (unsigned char)*s < 0xF0 ? 3 : 4;
+    const char *rep = NULL;
+    for (size_t k = 0; k < sizeof lk_trad / sizeof *lk_trad && !rep; k++)
+      if (len == strlen(lk_trad[k][0]) && !memcmp(s, lk_trad[k][0], len)) rep = lk_trad[k][1];
+    size_t m = rep ? strlen(rep) : len;
+    memcpy(buf + at, rep ? rep : s, m);
+    at += m;
+    s += len;
+  }
+  buf[at] = '\0';
+}
+
+/* The key of s and, when it has a bracketed place, place + key (names
+ * match reads 华信(苏州)机械 as 苏州华信机械 too; "" otherwise). */
+static bool keys_of(const char *s, char *k, char *pk, size_t n) {
+  cn_name_parts pt;
+  cn_diag d;
+  if (cn_name_parse(s, &pt, &d) != CN_OK) return false;
+  snprintf(k, n, "%s", pt.key);
+  if (*pt.place) snprintf(pk, n, "%s%s", pt.place, pt.key);
+  else pk[0] = '\0';
+  cn_name_parts_free(&pt);
+  return true;
+}
+
+/* Whether the keys of name (keys_of) are no other organization's than the
+ * one whose main spelling is own (NULL: none); adds them when so. */
+static bool new_key(cn_strmap *keys, const char *name, const char *own, bool *oom) {
+  char k[512], pk[512], ok[512] = "", opk[512] = "";
+  if (!keys_of(name, k, pk, sizeof k) || (own && !keys_of(own, ok, opk, sizeof ok))) return *oom = true, false;
+  const char *mine[] = {k, pk};
+  for (int i = 0; i < 2; i++) {
+    const char *x = mine[i];
+    if (!*x || !strcmp(x, ok) || !strcmp(x, opk)) continue;
+    if (cn__strmap_get(keys, x, strlen(x)) >= 0) return false;
+  }
+  for (int i = 0; i < 2; i++)
+    if (*mine[i] && cn__strmap_intern(keys, mine[i], strlen(mine[i])) < 0) return *oom = true, false;
+  return true;
+}
+
+static cn_status write_linkage(gen *g, const char *dir, cn_diag *d) {
+  cn_rng r;
+  cn_rng_seed(&r, g->seed, 17);
+  cn_strmap keys = {0};
+  cn_status st = CN_OK;
+  char path[4096], buf[256], alt[256];
+  FILE *fp = NULL;
+  bool oom = false;
+  int nf = g->nfirm;
+  linkage *l = g->link = cn_calloc(1, sizeof *l);
+  if (!l || !(l->name = cn_calloc((size_t)nf + 1, sizeof *l->name)) ||
+      !(l->renamed = cn_calloc((size_t)nf + 1, sizeof *l->renamed)) || !(l->from = cn_calloc((size_t)nf + 1, 2)) ||
+      !(l->kind = cn_calloc((size_t)nf + 1, 1)) || !(l->dname = cn_calloc((size_t)nf + 1, sizeof *l->dname)) ||
+      !(l->dfirm = cn_calloc((size_t)nf + 1, sizeof *l->dfirm)) || !(l->dcity = cn_calloc((size_t)nf + 1, 2)))
+    goto oom;
+  for (size_t e = 0; e < g->nent; e++) /* every organization's key is taken */
+    if (new_key(&keys, g->ents[e].raw[0], NULL, &oom), oom) goto oom;
+  for (int i = 0; i < nf; i++) {
+    const firm *f = &g->firms[i];
+    const ent *e = &g->ents[f->ent];
+    fparts p;
+    firm_parts(g, e, &p);
+    double v = cn_rng_uniform(&r), acc = 0;
+    int kind = 0;
+    while (kind < LK_N - 1 && v >= (acc += lk_share[kind])) kind++;
+    int lf = (int)cn_rng_below(&r, 5), tc = (int)cn_rng_below(&r, 8);
+    double tp = cn_rng_uniform(&r), rn = cn_rng_uniform(&r), dc = cn_rng_uniform(&r);
+    snprintf(buf, sizeof buf, "%s", e->raw[0]);
+    if (kind == LK_SUFFIX || kind == LK_TRAD) {
+      if (!strcmp(lk_forms[lf], p.form)) lf = (lf + 1) % 5;
+      compose(buf, sizeof buf, &p, p.city, p.brand, lk_forms[lf]);
+    }
+    if (kind == LK_TRAD) {
+      to_trad(buf, alt, sizeof alt);
+      char *k1 = key_of(alt), *k0 = key_of(e->raw[0]);
+      if (!k1 || !k0) {
+        cn_free(k1), cn_free(k0);
+        goto oom;
+      }
+      if (!strcmp(k1, k0) && strcmp(alt, buf)) snprintf(buf, sizeof buf, "%s", alt);
+      else kind = LK_SUFFIX, l->fallback++; /* nothing to write in traditional characters */
+      cn_free(k1), cn_free(k0);
+    } else if (kind == LK_BRACKET) { /* the city moves into or out of brackets */
+      if (p.bracket) snprintf(buf, sizeof buf, "%s%s%s%s", p.city, p.brand, p.word, p.form);
+      else snprintf(buf, sizeof buf, "%s%s（%s）%s", p.brand, p.word, p.city, p.form);
+    } else if (kind == LK_TYPO) { /* one character of city, brand or word mistyped */
+      char c2[64], b2[16], w2[64];
+      snprintf(c2, sizeof c2, "%s", p.city), snprintf(b2, sizeof b2, "%s", p.brand), snprintf(w2, sizeof w2, "%s", p.word);
+      size_t nc = strlen(c2) / 3, nb = 2, nw = strlen(w2) / 3, pos = (size_t)(tp * (double)(nc + nb + nw));
+      char *at = pos < nc ? c2 + 3 * pos : pos < nc + nb ? b2 + 3 * (pos - nc) : w2 + 3 * (pos - nc - nb);
+      memcpy(at, lk_typo[tc], 3);
+      fparts q = p;
+      q.word = w2;
+      compose(buf, sizeof buf, &q, c2, b2, p.form);
+    }
+    /* a new key must be no other organization's: else the other legal form */
+    if ((kind == LK_BRACKET || kind == LK_TYPO) && !new_key(&keys, buf, e->raw[0], &oom)) {
+      if (oom) goto oom;
+      if (!strcmp(lk_forms[lf], p.form)) lf = (lf + 1) % 5;
+      compose(buf, sizeof buf, &p, p.city, p.brand, lk_forms[lf]);
+      kind = LK_SUFFIX, l->fallback++;
+    }
+    l->kind[i] = (int8_t)kind;
+    l->count[kind]++;
+    if (!(l->name[i] = cn_strdup(buf))) goto oom;
+    if (rn < LK_RENAME && f->end > f->start) { /* a new brand from a later year */
+      for (int tries = 0; tries < 20; tries++) {
+        int b1 = (int)cn_rng_below(&r, NBRAND), b2 = (int)cn_rng_below(&r, NBRAND);
+        if (b1 == b2) continue;
+        char nb[16];
+        snprintf(nb, sizeof nb, "%s%s", brand_chars[b1], brand_chars[b2]);
+        compose(alt, sizeof alt, &p, p.city, nb, p.form);
+        if (new_key(&keys, alt, NULL, &oom)) {
+          if (!(l->renamed[i] = cn_strdup(alt))) goto oom;
+          l->from[i] = (int16_t)(f->start + 1 + (int)cn_rng_below(&r, (uint64_t)(f->end - f->start)));
+          l->renames++;
+          break;
+        }
+        if (oom) goto oom;
+      }
+    }
+    if (dc < LK_DECOY) { /* the same brand and word with a city of another province */
+      for (int tries = 0; tries < 20; tries++) {
+        int c2 = (int)cn_rng_below(&r, NCITY);
+        if (!strcmp(cities[c2].prov, cities[e->city].prov)) continue;
+        compose(alt, sizeof alt, &p, cities[c2].name, p.brand, lk_forms[lf]);
+        if (new_key(&keys, alt, NULL, &oom)) {
+          if (!(l->dname[l->ndecoy] = cn_strdup(alt))) goto oom;
+          l->dfirm[l->ndecoy] = i, l->dcity[l->ndecoy++] = (int16_t)c2;
+          break;
+        }
+        if (oom) goto oom;
+      }
+    }
+  }
+  /* survey.csv */
+  if (!(fp = open_out(dir, "survey.csv", path, sizeof path, d))) {
+    st = CN_EDATA;
+    goto done;
+  }
+  fputs("id,year,name,province,city\n", fp);
+  for (int i = 0; i < nf; i++) {
+    const firm *f = &g->firms[i];
+    for (int t = f->start; t <= f->end; t++)
+      fprintf(fp, "%d,%d,%s,%s,%s\n", i + 1, t, l->renamed[i] && t >= l->from[i] ? l->renamed[i] : l->name[i],
+              cities[f->city].prov, cities[f->city].name);
+  }
+  for (int k = 0; k < l->ndecoy; k++) {
+    const firm *f = &g->firms[l->dfirm[k]];
+    for (int t = f->start; t <= f->end; t++)
+      fprintf(fp, "%d,%d,%s,%s,%s\n", nf + 1 + k, t, l->dname[k], cities[l->dcity[k]].prov, cities[l->dcity[k]].name);
+  }
+  st = close_out(fp, path, d);
+  fp = NULL;
+  if (st != CN_OK) goto done;
+  /* applicants.csv: every organization's spellings in patents.csv, by year */
+  if (!(fp = open_out(dir, "applicants.csv", path, sizeof path, d))) {
+    st = CN_EDATA;
+    goto done;
+  }
+  fputs("year,name,province\n", fp);
+  for (int t = Y0; t <= Y1; t++)
+    for (size_t e = 0; e < g->nent; e++) {
+      const ent *x = &g->ents[e];
+      uint8_t m = g->spell[e * NY + (size_t)(t - Y0)];
+      for (int k = 0; k < x->nraw; k++)
+        if (m & (1u << k)) fprintf(fp, "%d,%s,%s\n", t, x->raw[k], cities[x->city].prov);
+    }
+  st = close_out(fp, path, d);
+  fp = NULL;
+  goto done;
+oom:
+  st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+done:
+  if (fp) fclose(fp);
+  cn__strmap_free(&keys);
+  return st;
+}
+
+/* truth.json's "linkage" member and the closing brace: how the survey
+ * spells the firms, and the true mapping: every panel firm in
+ * applicants.csv with the spellings it uses there. */
+static void write_linkage_json(const gen *g, FILE *fp) {
+  const linkage *l = g->link;
+  fputs("  \"linkage\": {\n", fp);
+  fputs("    \"files\": \"applicants.csv (year, name, province: the applicant spellings of patents.csv by year) to"
+        " survey.csv (id, year, name, province, city: the survey's spelling of every firm-year of firms.csv, same id;"
+        " ids above the panel's are survey-only decoys)\",\n",
+        fp);
+  fputs("    \"shares\": {", fp);
+  for (int k = 0; k < LK_N; k++) fprintf(fp, "\"%s\": %.2f, ", lk_names[k], lk_share[k]);
+  fprintf(fp, "\"renamed\": %.2f, \"decoy\": %.2f},\n", LK_RENAME, LK_DECOY);
+  fputs("    \"firms_by_spelling\": {", fp);
+  for (int k = 0; k < LK_N; k++) fprintf(fp, "\"%s\": %lld, ", lk_names[k], (long long)l->count[k]);
+  fprintf(fp, "\"renamed\": %lld, \"decoys\": %d, \"fallback_to_suffix\": %lld},\n", (long long)l->renames,
+          l->ndecoy, (long long)l->fallback);
+  fputs("    \"mapping\": [", fp);
+  bool first = true;
+  for (int i = 0; i < g->nfirm; i++) {
+    const ent *e = &g->ents[g->firms[i].ent];
+    uint8_t m = 0;
+    for (int t = 0; t < NY; t++) m |= g->spell[(size_t)g->firms[i].ent * NY + (size_t)t];
+    if (!m) continue;
+    fprintf(fp, "%s\n      [%d", first ? "" : ",", i + 1);
+    for (int k = 0; k < e->nraw; k++)
+      if (m & (1u << k)) fprintf(fp, ", \"%s\"", e->raw[k]);
+    fputc(']', fp);
+    first = false;
+  }
+  fputs("\n    ]\n  }\n}\n", fp);
+}
+
 /* One JSON member "name": v with the shortest digits that read back to v. */
 static void jnum(FILE *fp, const char *name, double v, const char *comma) {
   char buf[64];
@@ -944,7 +1261,8 @@ static cn_status write_small(gen *g, const char *dir, const cn_gen_opts *o, cons
             inds[j].code, a[0], a[1], a[2], a[3], a[4], j < NIND - 1 ? "," : "");
   }
   fputs("    ]\n", fp);
-  fputs("  },\n  \"instruments\": [\"L.ln(1+incubators)\", \"L.pilot\"],\n  \"exclusion\": \"group\"\n}\n", fp);
+  fputs("  },\n  \"instruments\": [\"L.ln(1+incubators)\", \"L.pilot\"],\n  \"exclusion\": \"group\",\n", fp);
+  write_linkage_json(g, fp);
 #undef J
 #undef JL
   return close_out(fp, path, d);
@@ -1079,11 +1397,14 @@ static cn_status setup(gen *g, int nfirm, int64_t fy, double f, cn_diag *d) {
   char name[256];
   int32_t id;
   for (int k = 0, tries = 0; k < nuni && tries < 100 * nuni; tries++) {
-    const char *place = cn_rng_uniform(r) < 0.7 ? cities[cn_rng_below(r, NCITY)].name : cities[cn_rng_below(r, NCITY)].prov;
+    bool by_city = cn_rng_uniform(r) < 0.7; /* the same draws as one expression, in order */
+    int uc = (int)cn_rng_below(r, NCITY);
+    const char *place = by_city ? cities[uc].name : cities[uc].prov;
     snprintf(name, sizeof name, "%s%s%s", place, tries >= 14 * NCITY ? brand_chars[cn_rng_below(r, NBRAND)] : "",
              uni_kinds[cn_rng_below(r, sizeof uni_kinds / sizeof *uni_kinds)]);
     if ((st = new_org(g, name, K_UNI, &id, d)) != CN_OK) return st;
     if (id < 0) continue;
+    g->ents[id].city = (int16_t)uc;
     g->ents[id].fit = exp(1.0 + cn_rng_normal(r));
     k++;
   }
@@ -1097,6 +1418,7 @@ static cn_status setup(gen *g, int nfirm, int64_t fy, double f, cn_diag *d) {
     else snprintf(name, sizeof name, "%s%s%s研究所", cities[c].name, br, fld);
     if ((st = new_org(g, name, K_INST, &id, d)) != CN_OK) return st;
     if (id < 0) continue;
+    g->ents[id].city = (int16_t)c;
     g->ents[id].fit = exp(0.8 + cn_rng_normal(r));
     k++;
   }
@@ -1106,6 +1428,7 @@ static cn_status setup(gen *g, int nfirm, int64_t fy, double f, cn_diag *d) {
     snprintf(name, sizeof name, "%s%s%s", cities[c].name, br, gov_kinds[cn_rng_below(r, sizeof gov_kinds / sizeof *gov_kinds)]);
     if ((st = new_org(g, name, K_GOV, &id, d)) != CN_OK) return st;
     if (id < 0) continue;
+    g->ents[id].city = (int16_t)c;
     g->ents[id].fit = exp(-1.0 + 0.7 * cn_rng_normal(r));
     k++;
   }
@@ -1145,6 +1468,8 @@ static void gen_free(gen *g) {
   cn_free(g->wdc);
   cn_free(g->own);
   cn_free(g->u);
+  cn_free(g->spell);
+  linkage_free(g->link);
 }
 
 /* customs.csv: records that give back dvar_true of firms.csv through
@@ -1215,9 +1540,11 @@ cn_status cn_gen_paper(const char *dir, const cn_gen_opts *o, cn_gen_counts *c, 
   cn_rng_seed(&g->r, o->seed, 1);
   st = setup(g, nfirm, fy, f, d);
   if (st == CN_OK) st = grow_network(g, f, d);
+  if (st == CN_OK && !(g->spell = cn_calloc(g->nent * NY + 1, 1))) st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
   if (st == CN_OK) st = write_patents(g, dir, c, d);
   if (st == CN_OK) st = write_firms(g, dir, c, d);
   if (st == CN_OK) st = write_production(g, dir, d);
+  if (st == CN_OK) st = write_linkage(g, dir, d);
   if (st == CN_OK) st = write_small(g, dir, o, scale, d);
   if (st == CN_OK && o->bec) st = write_customs(dir, o, c, d);
   if (st == CN_OK) {

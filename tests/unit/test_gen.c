@@ -123,11 +123,11 @@ static char *slurp(const char *path, size_t *n) {
 }
 
 static const char *const files[] = {"patents.csv", "firms.csv", "cities.csv", "theta.csv", "truth.json",
-                                    "truth_wdc.csv", "production.csv"};
+                                    "truth_wdc.csv", "production.csv", "survey.csv", "applicants.csv"};
 
 TEST(gen_same_seed_same_bytes) {
   const char *a = gen_tiny("s1", 5), *b = gen_tiny("s2", 5), *c = gen_tiny("s3", 6);
-  for (int k = 0; k < 7; k++) {
+  for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
     size_t na, nb, nc;
     char *x = slurp(cn_test_path(a, files[k]), &na), *y = slurp(cn_test_path(b, files[k]), &nb);
     char *z = slurp(cn_test_path(c, files[k]), &nc);

@@ -41,6 +41,30 @@ def cosine(a, b):
     return sum(v * b.get(g, 0.0) for g, v in a.items())
 
 
+# The fixed place list of lib/names/names.c (han_places): a key that starts
+# with one of them (but 中国 and the regions) has it as its leading place.
+PLACES = """中国 北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北
+湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 广州 武汉
+成都 杭州 南京 西安 苏州 青岛 大连 宁波 厦门 沈阳 长沙 郑州 济南 哈尔滨 长春 昆明 合肥 福州 南昌 石家庄
+太原 兰州 贵阳 南宁 海口 呼和浩特 乌鲁木齐 拉萨 银川 西宁 无锡 南通 佛山 东莞 珠海 唐山 株洲 徐州 常州
+温州 烟台 洛阳 宝鸡 柳州 绵阳 攀枝花 保定 秦皇岛 包头 大同 鞍山 抚顺 吉首 芜湖 泉州 赣州 淄博 潍坊 襄阳
+宜昌 衡阳 湘潭 汕头 桂林 遵义 天水""".split()
+NOT_LEAD = {"中国"}
+
+
+def lead(key):
+    best = ""
+    for p in PLACES:
+        if p not in NOT_LEAD and key.startswith(p) and len(p) < len(key) and len(p) > len(best):
+            best = p
+    return best
+
+
+def fuzzy_places(pa, ka, pb, kb):
+    a, b = pa or lead(ka), pb or lead(kb)
+    return a == b or a == "" or b == ""
+
+
 def place_score(a, b):
     if a == b:
         return 2
@@ -121,10 +145,17 @@ def run(left, right, keys, rid, by, block, threshold, margin):
             for r in pr:
                 for n, ing in entries[r]:
                     k, pc = K[n]
-                    if k != l[1] or place_score(l[2], pc) == 0:
+                    # equal keys with places that agree, or a bracketed place read
+                    # as the key's prefix against a name without a place
+                    if k == l[1] and place_score(l[2], pc) > 0:
+                        ps = place_score(l[2], pc)
+                    elif (l[2] and " " not in l[2] and pc == "" and l[2] + l[1] == k) or \
+                            (pc and " " not in pc and l[2] == "" and pc + k == l[1]):
+                        ps = 1
+                    else:
                         continue
                     cand.add(l)
-                    s = (2 * place_score(l[2], pc) + ing, 0, 1.0, 1.0, n, not ing)
+                    s = (2 * ps + ing, 0, 1.0, 1.0, n, not ing)
                     if (l, r) not in exact or s[:2] > exact[(l, r)][:2]:
                         exact[(l, r)] = s
         greedy(exact, 0.5, lfree, rfree, matched, None, ties, "exact")
@@ -137,7 +168,7 @@ def run(left, right, keys, rid, by, block, threshold, margin):
                     continue
                 for n, ing in entries[r]:
                     k, pc = K[n]
-                    if place_score(l[2], pc) == 0:
+                    if not fuzzy_places(l[2], l[1], pc, k):
                         continue
                     c = cosine(V[l[1]], V[k])
                     if c < threshold - 1e-12:
@@ -158,7 +189,7 @@ def main(argv):
     if argv[1:2] == ["--numbers"]:
         numbers()
         return
-    args, opts = [], {"--right-id": None, "--by": None, "--block": None, "--threshold": "0.6", "--margin": "0.05"}
+    args, opts = [], {"--right-id": None, "--by": None, "--block": None, "--threshold": "0.75", "--margin": "0.05"}
     i = 1
     while i < len(argv):
         if argv[i] in opts:

@@ -230,6 +230,7 @@ static void print_group(const cn_prodfn_result *r, int g, const pf_args *a) {
          G->start_used == 0   ? "first stage"
          : G->start_used == 1 ? "OLS"
          : G->start_used == 4 ? "overidentified estimate"
+         : G->start_used == 5 ? "a point of the scan"
                               : "given");
   }
   if (a->o.reps > 0) printf("Bootstrap: %d of %d replications (firm blocks, seed %llu)\n", G->reps_ok, a->o.reps,

@@ -234,7 +234,13 @@ static int run_coef(int argc, char **argv) {
         rc = 4;
         goto done;
       }
-    for (int k = 0; k < ne; k++) terms[k] = tt[k].term, tv[k] = tt[k].t;
+    for (int k = 0; k < ne; k++) {
+      if (tt[k].t == ref) {
+        rc = cli_usage("coef", "--ref %g: %s is at that period; the reference is the period left out", ref, tt[k].term);
+        goto done;
+      }
+      terms[k] = tt[k].term, tv[k] = tt[k].t;
+    }
     nt = ne;
   }
   if (nt == 0) {

@@ -65,7 +65,7 @@ typedef struct cn_prodfn_group {
   bool converged;
   int iterations;    /* of the polish from the chosen start */
   int start_used;    /* 0: first stage, 1: OLS, 2: the given start, 3: none (wrdg: closed form),
-                        4: acf's overidentified estimate (see cn_prodfn) */
+                        4: acf's overidentified estimate, 5: a point of acf's scan (see cn_prodfn) */
   int reps_ok;       /* bootstrap replications that converged */
   int64_t n_first, n_second, n_firms;
   char *skipped;     /* NULL, or why this --by group could not be estimated (too few

@@ -24,6 +24,10 @@
 /* acf: criteria this close to the lowest are all roots of the exactly
  * identified moments (the criterion is in units of omega squared) */
 #define PF_ROOT_TOL 1e-10
+/* acf: points of the scan for the overidentified criterion's start, and
+ * how many of the best are minimised */
+#define PF_SCAN 512
+#define PF_SCAN_KEEP 6
 
 static cn_status oom(cn_diag *d) { return cn_diag_set(d, CN_EINTERNAL, "out of memory"); }
 
@@ -897,8 +901,8 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
   }
   /* the starts: given, the first stage, OLS of the (cleaned) output on the terms */
   size_t n2s = (size_t)n2;
-  double starts[4][PF_MAXT];
-  int nstart = 0, kind[4];
+  double starts[4 + PF_SCAN_KEEP][PF_MAXT];
+  int nstart = 0, kind[4 + PF_SCAN_KEEP];
   if (start0) memcpy(starts[nstart], start0, (size_t)p * sizeof(double)), kind[nstart++] = 2;
   if (!only_start) {
     memcpy(starts[nstart], st0, (size_t)p * sizeof(double)), kind[nstart++] = 0;
@@ -919,24 +923,61 @@ static cn_status pf_estimate(const pf_spec *s, const pf_sample *S, const double 
     cn__qr_free(&oq);
   }
   /* acf: the overidentified criterion's minimum from those starts is one
-   * more start */
+   * more start; so are the PF_SCAN_KEEP best of PF_SCAN points drawn
+   * uniformly (a fixed stream) in the box that spans the starts, widened
+   * by 0.5 on each side, by the exactly identified criterion, each at
+   * least a tenth of the box from those kept before it: the roots can lie
+   * where no start leads */
   if (over) {
-    double best = HUGE_VAL, th[PF_MAXT], c;
+    double best = HUGE_VAL, th[PF_MAXT], c, rr2[2 * PF_MAXT];
     bool cv;
-    int its;
-    for (int k = 0; k < nstart; k++) {
+    int its, n0 = nstart;
+    for (int k = 0; k < n0; k++) {
       memcpy(th, starts[k], (size_t)p * sizeof *th);
       if ((st = minimise(&g2, th, &c, &cv, &its, d)) != CN_OK) goto done;
       if (c < best) best = c, memcpy(starts[nstart], th, (size_t)p * sizeof *th);
     }
     if (isfinite(best)) kind[nstart++] = 4;
+    double lo[PF_MAXT], hi[PF_MAXT], *pt = cn_malloc((size_t)PF_SCAN * (size_t)(p + 1) * sizeof *pt);
+    if (!pt) goto oom;
+    for (int j = 0; j < p; j++) {
+      lo[j] = HUGE_VAL, hi[j] = -HUGE_VAL;
+      for (int k = 0; k < n0; k++) lo[j] = fmin(lo[j], starts[k][j]), hi[j] = fmax(hi[j], starts[k][j]);
+      lo[j] -= 0.5, hi[j] += 0.5;
+    }
+    cn_rng rng;
+    cn_rng_seed(&rng, 0x70726f64666eULL, 1);
+    for (int u = 0; u < PF_SCAN; u++) {
+      double *x = pt + (size_t)u * (size_t)(p + 1);
+      for (int j = 0; j < p; j++) x[j + 1] = lo[j] + (hi[j] - lo[j]) * cn_rng_uniform(&rng);
+      x[0] = gmm_crit(&g, x + 1, rr2);
+      if (!isfinite(x[0])) x[0] = HUGE_VAL;
+    }
+    for (int kept = 0; kept < PF_SCAN_KEEP; kept++) { /* the best point far from those kept */
+      int bu = -1;
+      for (int u = 0; u < PF_SCAN; u++) {
+        const double *x = pt + (size_t)u * (size_t)(p + 1);
+        if (!(x[0] < HUGE_VAL) || (bu >= 0 && x[0] >= pt[(size_t)bu * (size_t)(p + 1)])) continue;
+        bool far = true;
+        for (int k = nstart - kept; k < nstart && far; k++) {
+          double dmax = 0;
+          for (int j = 0; j < p; j++) dmax = fmax(dmax, fabs(x[j + 1] - starts[k][j]) / (hi[j] - lo[j]));
+          far = dmax > 0.1;
+        }
+        if (far) bu = u;
+      }
+      if (bu < 0) break;
+      memcpy(starts[nstart], pt + (size_t)bu * (size_t)(p + 1) + 1, (size_t)p * sizeof *th);
+      kind[nstart++] = 5;
+    }
+    cn_free(pt);
   }
   /* the lowest criterion wins; for acf, of the roots (criterion within
    * PF_ROOT_TOL of the lowest) the one where the earlier moments are
    * closest to zero */
-  double cand[4][PF_MAXT], cc[4], cj[4], rr[2 * PF_MAXT];
-  bool ccv[4];
-  int cits[4];
+  double cand[4 + PF_SCAN_KEEP][PF_MAXT], cc[4 + PF_SCAN_KEEP], cj[4 + PF_SCAN_KEEP], rr[2 * PF_MAXT];
+  bool ccv[4 + PF_SCAN_KEEP];
+  int cits[4 + PF_SCAN_KEEP];
   for (int k = 0; k < nstart; k++) {
     memcpy(cand[k], starts[k], (size_t)p * sizeof *cand[k]);
     if ((st = minimise(&g, cand[k], &cc[k], &ccv[k], &cits[k], d)) != CN_OK) goto done;
@@ -1449,7 +1490,7 @@ cn_status cn_prodfn(const cn_table *t, const cn_prodfn_opts *o, cn_prodfn_result
       c->ci_low = c->b - zq * c->se, c->ci_high = c->b + zq * c->se;
     }
     static const char *const sname[] = {"the first stage's coefficients", "OLS", "the given values", "closed form (linear GMM)",
-                                         "the overidentified estimate"};
+                                         "the overidentified estimate", "a point of the scan"};
     if (cn__model_note(M, "%s%s%s: %lld observations in the first stage, %lld with the previous period in the second",
                        o->by ? o->by : "", o->by ? " = " : "", o->by ? G->name : "all", (long long)S.n,
                        (long long)f.n2) ||

@@ -345,6 +345,27 @@ static double text_width(cairo_t *cr, const char *s, double size) {
   return fmax(e.x_advance, e.x_bearing + e.width);
 }
 
+/* s, or its first characters and an ellipsis when it is wider than w
+ * points at size points (cn_malloc'd; NULL when out of memory). */
+static char *fit_text(cairo_t *cr, const char *s, double w, double size) {
+  char *t = cn_strdup(s);
+  if (!t || text_width(cr, t, size) <= w) return t;
+  size_t n = strlen(t);
+  char *u = cn_malloc(n + 4);
+  if (!u) {
+    cn_free(t);
+    return NULL;
+  }
+  while (n > 0) {
+    do n--; while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80); /* a whole UTF-8 character off */
+    memcpy(u, t, n);
+    memcpy(u + n, "\xE2\x80\xA6", 4); /* … */
+    if (text_width(cr, u, size) <= w) break;
+  }
+  cn_free(t);
+  return u;
+}
+
 /* x moved so that a text of width w centred there stays 2 points inside
  * the canvas's edges (0 and W). */
 static double clamp_centre(double x, double w, double W) {
@@ -361,7 +382,7 @@ typedef struct lg_entry {
   lg_kind kind;
   int m;
   const double *rgb; /* LG_DOT */
-  const char *text;  /* not owned */
+  char *text;        /* owned; shortened by legend_layout to fit */
   double x, y;       /* left of the key, baseline: from legend_layout */
 } lg_entry;
 
@@ -376,7 +397,7 @@ typedef struct legend {
 
 static double lg_key(lg_kind k) { return k == LG_TEXT ? 0 : k == LG_LINE ? 22 : 12; }
 
-/* Adds an entry (text must outlive the legend); CN_EINTERNAL when out of memory. */
+/* Adds an entry (a copy of text); CN_EINTERNAL when out of memory. */
 static cn_status legend_push(legend *l, lg_kind kind, int m, const double *rgb, const char *text) {
   if (l->n == l->cap) {
     int cap = l->cap ? 2 * l->cap : 8;
@@ -384,7 +405,9 @@ static cn_status legend_push(legend *l, lg_kind kind, int m, const double *rgb, 
     if (!e) return CN_EINTERNAL;
     l->e = e, l->cap = cap;
   }
-  l->e[l->n++] = (lg_entry){kind, m, rgb, text, 0, 0};
+  char *t = cn_strdup(text);
+  if (!t) return CN_EINTERNAL;
+  l->e[l->n++] = (lg_entry){kind, m, rgb, t, 0, 0};
   return CN_OK;
 }
 
@@ -394,18 +417,25 @@ static cn_status legend_add(legend *l, const double *rgb, const char *text) {
 }
 
 static void legend_free(legend *l) {
+  for (int k = 0; k < l->n; k++) cn_free(l->e[k].text);
   cn_free(l->e);
   memset(l, 0, sizeof *l);
 }
 
 /* Places the entries in rows between x0 and x1, the first row's baseline
- * at y, wrapping before an entry that would pass x1; returns the last
- * row's baseline (y when the legend is empty). */
+ * at y, wrapping before an entry that would pass x1 (an entry wider than
+ * a row is shortened with an ellipsis); returns the last row's baseline
+ * (y when the legend is empty). */
 static double legend_layout(legend *l, double x0, double x1, double y) {
   cairo_t *cr = measure_ctx();
   double x = x0;
   for (int k = 0; k < l->n; k++) {
-    double w = lg_key(l->e[k].kind) + text_width(cr, l->e[k].text, LG_SIZE);
+    double key = lg_key(l->e[k].kind);
+    if (cr && key + text_width(cr, l->e[k].text, LG_SIZE) > x1 - x0) {
+      char *t = fit_text(cr, l->e[k].text, x1 - x0 - key, LG_SIZE);
+      if (t) cn_free(l->e[k].text), l->e[k].text = t;
+    }
+    double w = key + text_width(cr, l->e[k].text, LG_SIZE);
     if (x > x0 && x + w > x1) x = x0, y += LG_ROW;
     l->e[k].x = x, l->e[k].y = y;
     x += w + 16;
@@ -465,27 +495,6 @@ typedef struct coef_ctx {
 static double coef_row(int nm) { return COEF_ROW + COEF_STEP * (nm - 1); }
 
 #define COEF_NAME_MAX 300.0 /* the widest term name drawn, points */
-
-/* s, or its first characters and an ellipsis when it is wider than w
- * points at size 10 (cn_malloc'd; NULL when out of memory). */
-static char *fit_text(cairo_t *cr, const char *s, double w) {
-  char *t = cn_strdup(s);
-  if (!t || text_width(cr, t, 10) <= w) return t;
-  size_t n = strlen(t);
-  char *u = cn_malloc(n + 4);
-  if (!u) {
-    cn_free(t);
-    return NULL;
-  }
-  while (n > 0) {
-    do n--; while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80); /* a whole UTF-8 character off */
-    memcpy(u, t, n);
-    memcpy(u + n, "\xE2\x80\xA6", 4); /* … */
-    if (text_width(cr, u, 10) <= w) break;
-  }
-  cn_free(t);
-  return u;
-}
 
 /* The left margin: the widest term name at 10 points (at most
  * COEF_NAME_MAX), and room. */
@@ -578,13 +587,15 @@ cn_status cn_plot_coef(const char *path, const char *title, const char *xlabel, 
   cn_buf desc = {0};
   legend lg = {0};
   cn_status st = CN_OK;
-  char **row = cn_calloc((size_t)nterm + 1, sizeof *row);
+  char **row = cn_calloc((size_t)nterm + 1, sizeof *row), *xl = NULL;
   cairo_t *mc = measure_ctx();
   if (!row || !mc) goto oom;
   for (int t = 0; t < nterm; t++)
-    if (!(row[t] = fit_text(mc, terms[t], COEF_NAME_MAX))) goto oom;
+    if (!(row[t] = fit_text(mc, terms[t], COEF_NAME_MAX, 10))) goto oom;
   c.row = (const char *const *)row;
   c.left = coef_left(mc, c.row, nterm);
+  if (!(xl = fit_text(mc, c.xlabel, 640 - 8, 11))) goto oom;
+  c.xlabel = xl;
   double ly = 20 + nterm * coef_row(nmodel) + 45 - 14; /* no legend: H = ly + 14 */
   if (nmodel > 1) { /* the legend, in rows under the axis label */
     for (int m = 0; m < nmodel; m++)
@@ -613,7 +624,7 @@ oom:
   st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
   for (int t = 0; row && t < nterm; t++) cn_free(row[t]);
-  cn_free(row);
+  cn_free(row), cn_free(xl);
   measure_free(mc);
   legend_free(&lg);
   cn__buf_free(&desc);
@@ -1228,7 +1239,7 @@ cn_status cn_plot_table(const char *path, const char *title, const cn_table *t, 
   double *gv = NULL, *cv = NULL;
   int32_t *g = cn_malloc(((size_t)nr + 1) * sizeof *g), *gcode = NULL, *ccode = NULL, ncat = 0;
   int64_t *row = cn_malloc(((size_t)nr + 1) * sizeof *row), *cell = NULL, *order = NULL;
-  char **gname = NULL, **cat = NULL;
+  char **gname = NULL, **cat = NULL, *xl = NULL, *yl = NULL;
   int ng = 0;
   legend lg = {0};
   cn_buf desc = {0};
@@ -1359,15 +1370,27 @@ cn_status cn_plot_table(const char *path, const char *title, const cn_table *t, 
   for (int64_t i = 0; i < n; i++) c.ylo = fmin(c.ylo, y[i]), c.yhi = fmax(c.yhi, y[i]);
   if (o->kind == CN_PLOT_BAR) c.ylo = fmin(c.ylo, 0), c.yhi = fmax(c.yhi, 0); /* bars stand on zero */
   axis(&c.ylo, &c.yhi, 5, true, false, &c.ystep);
-  /* the left margin: the widest y tick label, and the y label's line */
+  /* the left margin: the widest y tick label, and the y label's line;
+   * axis labels longer than their side shortened */
   cairo_t *mc = measure_ctx();
   double wy = 0;
   for (double v = c.ylo; v <= c.yhi + c.ystep * 1e-9; v += c.ystep) {
     snprintf(b2, sizeof b2, "%g", fabs(v) < c.ystep * 1e-9 ? 0.0 : v);
     wy = fmax(wy, text_width(mc, b2, 10));
   }
+  xl = mc ? fit_text(mc, c.xlabel, XY_W - 8, 11) : NULL;
+  yl = mc ? fit_text(mc, c.ylabel, XY_PH, 11) : NULL;
+  c.xlabel = xl, c.ylabel = yl;
+  c.left = fmax(wy + 32, 40);
+  /* category labels wider than their slot (and 60 points) shortened */
+  double slot = (XY_W - c.left - 20 - 2 * XY_PAD) / (ncat > 0 ? ncat : 1);
+  for (int32_t k = 0; mc && k < ncat; k++) {
+    char *f = fit_text(mc, cat[k], fmax(slot - 4, 60), 10);
+    if (!f) break;
+    cn_free(cat[k]), cat[k] = f;
+  }
   measure_free(mc);
-  c.left = fmax(wy + 10 + (c.ylabel ? 22 : 0), 40);
+  if (!xl || !yl) goto oom;
   double bot = XY_TOP + XY_PH, H = bot + 45;
   if (gi >= 0) {
     lg_kind kk = o->kind == CN_PLOT_BAR ? LG_BOX : o->kind == CN_PLOT_LINE ? LG_LINE : LG_MARKER;
@@ -1408,7 +1431,7 @@ done:
   for (int k = 0; gname && k < ng; k++) cn_free(gname[k]);
   for (int32_t k = 0; cat && k < ncat; k++) cn_free(cat[k]);
   cn_free(gname), cn_free(cat), cn_free(gv), cn_free(cv), cn_free(gcode), cn_free(ccode);
-  cn_free(x), cn_free(y), cn_free(g), cn_free(row), cn_free(cell), cn_free(order);
+  cn_free(x), cn_free(y), cn_free(g), cn_free(row), cn_free(cell), cn_free(order), cn_free(xl), cn_free(yl);
   legend_free(&lg);
   cn__buf_free(&desc);
   return st;
@@ -1571,11 +1594,14 @@ cn_status cn_plot_event(const char *path, const char *title, const char *xlabel,
     snprintf(lab, sizeof lab, "%g", fabs(v) < c.ystep * 1e-9 ? 0.0 : v);
     wy = fmax(wy, text_width(mc, lab, 10));
   }
-  measure_free(mc);
-  c.left = fmax(wy + 32, 40);
   legend lg = {0};
   cn_buf desc = {0};
   cn_status st = CN_OK;
+  char *xl = mc ? fit_text(mc, c.xlabel, XY_W - 8, 11) : NULL, *yl = mc ? fit_text(mc, c.ylabel, XY_PH, 11) : NULL;
+  measure_free(mc);
+  if (!xl || !yl) goto oom;
+  c.xlabel = xl, c.ylabel = yl;
+  c.left = fmax(wy + 32, 40);
   double H = XY_TOP + XY_PH + 45;
   if (nmodel > 1) {
     for (int m = 0; m < nmodel; m++)
@@ -1611,6 +1637,7 @@ cn_status cn_plot_event(const char *path, const char *title, const char *xlabel,
 oom:
   st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
 done:
+  cn_free(xl), cn_free(yl);
   legend_free(&lg);
   cn__buf_free(&desc);
   return st;

@@ -98,13 +98,17 @@ TEST(plot_map_png_nothing_cut) {
 }
 
 /* The study figures as PNG with Chinese text in every place a label goes
- * (categories, groups, axis labels, models): nothing on the canvas's
- * edge, ink drawn. */
+ * (categories, groups, axis labels, models), some longer than the figure
+ * (shortened with an ellipsis): nothing on the canvas's edge, ink drawn. */
+#define LONG_LABEL                                                                          \
+  "产出份额（百分比）按行业与年份分列的中国国民经济各部门增加值占国内生产总值的比重，" \
+  "数据来源于国家统计局历年统计年鉴以及作者的计算与整理"
+
 TEST(plot_xy_event_png_nothing_cut) {
   static const char *const heads[] = {"sector:s", "year:i", "share:d"};
   static const char *const cells[] = {
       "中国制造业与高技术制造业", "2010", "0.42", "服务业", "2010", "0.35", "农业", "2010", "0.1",
-      "中国制造业与高技术制造业", "2015", "0.38", "服务业", "2015", "0.45", "农业", "2015", "-0.05",
+      "中国制造业与高技术制造业", "2015", "0.38", "服务业", "2015", "0.45", LONG_LABEL, "2015", "-0.05",
   };
   cn_table *t = cn_test_table(6, 3, heads, cells);
   cn_diag d;
@@ -112,7 +116,7 @@ TEST(plot_xy_event_png_nothing_cut) {
   static const cn_xy_kind kinds[3] = {CN_PLOT_BAR, CN_PLOT_LINE, CN_PLOT_SCATTER};
   for (int k = 0; k < 3; k++) {
     cn_xyplot_opts o = {.kind = kinds[k], .x = k ? "year" : "sector", .y = "share", .by = k ? "sector" : "year",
-                        .xlabel = "年份与行业", .ylabel = "产出份额（百分比）"};
+                        .xlabel = "年份与行业", .ylabel = k == 1 ? LONG_LABEL : "产出份额（百分比）"};
     cn_xyplot_info info;
     const char *png = cn_test_path(cn_test_tmpdir(), k == 0 ? "bar.png" : k == 1 ? "line.png" : "scatter.png");
     CHECK_STATUS(cn_plot_table(png, NULL, t, &o, &info, &d), CN_OK, &d);
@@ -124,7 +128,7 @@ TEST(plot_xy_event_png_nothing_cut) {
   double times[3] = {-2, 0, 1}, b[6] = {0.1, 0.5, 0.4, 0.05, 0.45, 0.3};
   double lo[6] = {-0.2, 0.2, 0.1, -0.1, 0.3, 0.1}, hi[6] = {0.4, 0.8, 0.7, 0.2, 0.6, 0.5};
   const char *png = cn_test_path(cn_test_tmpdir(), "event.png");
-  CHECK_STATUS(cn_plot_event(png, NULL, "相对事件的期数", NULL, 2, models, 3, terms, times, b, lo, hi, -1, &d), CN_OK,
+  CHECK_STATUS(cn_plot_event(png, NULL, LONG_LABEL, LONG_LABEL, 2, models, 3, terms, times, b, lo, hi, -1, &d), CN_OK,
                &d);
   CHECK_INT(png_ring_ink(png, &ink), 0);
   CHECK(ink > 1000);

@@ -391,6 +391,10 @@ static int run_plot(int argc, char **argv) {
       no.unweighted = true;
       continue;
     }
+    if (!strcmp(argv[i], "--giant")) {
+      mo.giant = true;
+      continue;
+    }
     if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("plot", argv[i]);
     if (in) return cli_usage("plot", "one input only (got \"%s\" too)", argv[i]);
     in = argv[i];
@@ -612,7 +616,8 @@ const cli_cmd cli_net_cmds[] = {
      "usage: coinnet net plot EDGES|DIR -o MAP [--stages A-B,C-D | --years A-B]\n"
      "                        [--layout auto|fr|kk|drl] [--seed S] [--label top:N]\n"
      "                        [--color core|type|component] [--size wdc|degree]\n"
-     "                        [--max-nodes N] [--title TEXT] [--weight COL | --unweighted]\n\n"
+     "                        [--giant] [--max-nodes N] [--title TEXT]\n"
+     "                        [--weight COL | --unweighted]\n\n"
      "Draws the co-applicant network of each stage (the edges of its years summed)\n"
      "side by side, with one layout and one scale: positions from a seeded layout of\n"
      "the union of the stages (Fruchterman-Reingold, on a grid above 1000 nodes:\n"
@@ -621,8 +626,9 @@ const cli_cmd cli_net_cmds[] = {
      "width by weight, the largest nodes named (a build folder's nodes.csv gives the\n"
      "names; CJK fonts), each label where it meets no other and stays in its panel,\n"
      "or left out and counted. The same input and seed give the same bytes. Large\n"
-     "graphs: --max-nodes N draws the N nodes of largest weighted degree over the\n"
-     "stages, and the SVG's <desc> says so.\n\n"
+     "graphs: --giant draws the largest connected component of the stages' union,\n"
+     "--max-nodes N the N nodes of largest weighted degree over the stages (of the\n"
+     "giant component with both), and the SVG's <desc> says so.\n\n"
      "options:\n"
      "  -o MAP             the figure (.svg, .png, .pdf)\n"
      "  --stages A-B,C-D   one panel per range of years (default: all years, one panel)\n"
@@ -635,6 +641,7 @@ const cli_cmd cli_net_cmds[] = {
      "                     (firm, government, institute, university, other: needs a\n"
      "                     build folder) or component (the stage's 3 largest apart)\n"
      "  --size S           node area by wdc (weighted degree; default) or degree\n"
+     "  --giant            only the largest component of the union of the stages\n"
      "  --max-nodes N      draw at most N nodes, the largest\n"
      "  --title TEXT       the figure's title (metadata; a caption carries it)\n"
      "  --weight COL       the edge weight column (default: weight)\n"

@@ -77,6 +77,7 @@ typedef struct cn_netmap_opts {
   cn_map_colour colour;            /* default CN_MAP_CORE */
   cn_map_size size;                /* default CN_MAP_WDC */
   const char *const *types;        /* CN_MAP_TYPE: a type per node of s (NULL or unknown: other) */
+  bool giant;                      /* only the largest component of the stages' union (then max_nodes) */
 } cn_netmap_opts;
 
 /* What a map drew: nodes, labels, and labels left out (they would have

@@ -915,6 +915,33 @@ done:
   return st;
 }
 
+/* Reorders keep (the n nodes of g) so that those of g's largest connected
+ * component (ties: the one of the smallest node) come first, each part
+ * in its order; *ngiant receives their count. */
+static cn_status giant_first(const cn_graph *g, int32_t *keep, int32_t *ngiant, cn_diag *d) {
+  int32_t n = cn_graph_n(g), nc = 0, best = -1, bsize = 0;
+  int32_t *comp = cn_malloc(((size_t)n + 1) * sizeof *comp), *size = cn_malloc(((size_t)n + 1) * sizeof *size);
+  int32_t *rest = cn_malloc(((size_t)n + 1) * sizeof *rest);
+  cn_status st = CN_OK;
+  if (!comp || !size || !rest) {
+    st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+    goto done;
+  }
+  if ((st = cn_graph_components(g, comp, size, &nc, d)) != CN_OK) goto done;
+  for (int32_t i = 0; i < n; i++) /* nodes in increasing id: the first of a size wins */
+    if (size[i] > bsize) bsize = size[i], best = comp[i];
+  int32_t a = 0, b = 0;
+  for (int32_t k = 0; k < n; k++) {
+    if (comp[keep[k]] == best) keep[a++] = keep[k];
+    else rest[b++] = keep[k];
+  }
+  memcpy(keep + a, rest, (size_t)b * sizeof *keep);
+  *ngiant = a;
+done:
+  cn_free(comp), cn_free(size), cn_free(rest);
+  return st;
+}
+
 /* The class of a node type of `net build` (type_classes order). */
 static unsigned char type_class(const char *t) {
   static const char *const names[] = {"firm", "government", "institute", "university"};
@@ -949,7 +976,10 @@ cn_status cn_plot_network(const char *path, const char *title, const cn_net_stag
   cn_graph_strength(U, su);
   for (int32_t i = 0; i < n; i++) keep[i] = i;
   qsort_r(keep, (size_t)n, sizeof *keep, cmp_desc, su);
-  if (o->max_nodes > 0 && n > o->max_nodes) nk = o->max_nodes;
+  int32_t ngiant = n;
+  if (o->giant && (st = giant_first(U, keep, &ngiant, d)) != CN_OK) goto done;
+  nk = ngiant;
+  if (o->max_nodes > 0 && nk > o->max_nodes) nk = o->max_nodes;
   for (int32_t i = 0; i < n; i++) pos[i] = -1;
   for (int32_t k = 0; k < nk; k++) pos[keep[k]] = k;
   /* the layout: the union graph on the drawn nodes */
@@ -1017,7 +1047,13 @@ cn_status cn_plot_network(const char *path, const char *title, const cn_net_stag
     if (q) cn__buf_append(&desc, ", ", 2);
     cn__buf_append(&desc, o->stage_names[q], strlen(o->stage_names[q]));
   }
-  if (nk < n)
+  if (o->giant && nk < ngiant)
+    snprintf(line, sizeof line,
+             "; the %d nodes of largest weighted degree in the giant component of the stages' union (%d of %d nodes)",
+             (int)nk, (int)ngiant, (int)n);
+  else if (o->giant)
+    snprintf(line, sizeof line, "; the giant component of the stages' union (%d of %d nodes)", (int)ngiant, (int)n);
+  else if (nk < n)
     snprintf(line, sizeof line, "; the %d nodes of largest weighted degree over the stages (of %d)", (int)nk, (int)n);
   else
     snprintf(line, sizeof line, "; all %d nodes", (int)n);

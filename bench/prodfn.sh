@@ -7,9 +7,10 @@
 # the other) on the same data where prodest is found through R_LIBS (it is
 # not a Debian package: install it from its public source into a local
 # library); without it coinnet runs alone. Prints both times and the ratio.
-# PF_MC=N adds the Monte Carlo at that scale: N seeds, ACF, LP and WRDG
-# point estimates by industry against truth.json, mean bias of the labour
-# and capital coefficients (no bootstrap).
+# PF_MC=N adds the Monte Carlo at that scale: N seeds, ACF (PF_MC_REPS bootstrap
+# replications, default 99, for the coverage), LP and WRDG
+# point estimates by industry against truth.json: mean bias of the labour
+# and capital coefficients, largest error, coverage of the 95% intervals.
 set -e
 B=${BUILD:-build}
 OUT=bench/out
@@ -44,25 +45,31 @@ else
   echo "prodfn.sh: prodest not found through R_LIBS; coinnet runs alone" >&2
 fi
 [ "$MC" -gt 0 ] || exit 0
-: > "$OUT/prodfn_mc.txt"
+# The Monte Carlo: every industry of seeds 1..PF_MC against truth.json, the
+# statistics of tests/cli/measure/prodfn-mc.awk (the test runs one seed);
+# ACF with PF_MC_REPS (99) bootstrap replications for the coverage, LP and
+# WRDG point estimates.
+MREPS=${PF_MC_REPS:-99}
+: > "$OUT/prodfn_mc_truth.txt"
+: > "$OUT/prodfn_mc_est.txt"
 s=1
 while [ $s -le "$MC" ]; do
   "$B/coinnet" gen paper --out "$OUT/prodfn-mc" --scale "$SCALE" --seed $s 2>/dev/null
+  tr -d ' \n' < "$OUT/prodfn-mc/truth.json" | grep -o '{"ind2":"[0-9]*","b0":[^}]*}' |
+    sed 's/[{}"]//g; s/ind2://; s/,b0:[^,]*,theta_l:/ /; s/,theta_k:/ /; s/,c_m:.*//' |
+    awk -v s=$s '{ print s ":" $1, $2, $3 }' >> "$OUT/prodfn_mc_truth.txt"
   for m in acf lp wrdg; do
+    reps=0
+    [ $m = acf ] && reps=$MREPS
     rm -f "$OUT/prodfn_mc.json"
     "$B/coinnet" measure prodfn "$OUT/prodfn-mc/production.csv" --output va --free labour --state capital \
-      --proxy materials --panel id,year --log --by ind2 --method $m --json -o "$OUT/prodfn_mc.json" 2>/dev/null ||
-      { echo "prodfn.sh: seed $s, $m failed" >&2; continue; }
-    # truth and estimates side by side: method, industry, Δθ_l, Δθ_k
-    tr -d ' \n' < "$OUT/prodfn-mc/truth.json" | grep -o '{"ind2":"[0-9]*","b0":[^}]*}' |
-      sed 's/[{}"]//g; s/ind2://; s/,b0:[^,]*,theta_l:/ /; s/,theta_k:/ /; s/,c_m:.*//' > "$OUT/prodfn_truth.txt"
+      --proxy materials --panel id,year --log --by ind2 --method $m --reps $reps --seed $s --json \
+      -o "$OUT/prodfn_mc.json" 2>/dev/null || { echo "prodfn.sh: seed $s, $m failed" >&2; continue; }
     tr -d ' \n' < "$OUT/prodfn_mc.json" | sed 's/"schema_version"/\n/g' |
-      sed -n 's/.*"name":"labour","b":\([^,]*\),.*"name":"capital","b":\([^,]*\),.*"ind2=\([0-9]*\):.*/\3 \1 \2/p' |
-      awk -v m=$m 'NR == FNR { l[$1] = $2; k[$1] = $3; next } ($1 in l) { print m, $1, $2 - l[$1], $3 - k[$1] }' \
-        "$OUT/prodfn_truth.txt" - >> "$OUT/prodfn_mc.txt"
+      sed -n 's/.*"name":"labour","b":\([^,]*\),"se":[^,]*,"t":[^,]*,"p":[^,]*,"ci_low":\([^,]*\),"ci_high":\([^}]*\)},{"name":"capital","b":\([^,]*\),"se":[^,]*,"t":[^,]*,"p":[^,]*,"ci_low":\([^,]*\),"ci_high":\([^}]*\)}.*"ind2=\([0-9]*\):.*/\7 \1 \2 \3 \4 \5 \6/p' |
+      sed 's/null/NA/g' | awk -v m=$m -v s=$s '{ print m, s ":" $1, $2, $3, $4, $5, $6, $7 }' >> "$OUT/prodfn_mc_est.txt"
   done
   s=$((s + 1))
 done
-awk '{ n[$1]++; l[$1] += $3; k[$1] += $4 }
-     END { for (m in n) printf "Monte Carlo %s: %d industry estimates, mean bias labour %.4f, capital %.4f\n", m, n[m], l[m] / n[m], k[m] / n[m] }' \
-  "$OUT/prodfn_mc.txt" | sort
+echo "Monte Carlo, $MC seed(s) at scale $SCALE:"
+awk -f tests/cli/measure/prodfn-mc.awk "$OUT/prodfn_mc_truth.txt" "$OUT/prodfn_mc_est.txt" | sort

@@ -163,7 +163,7 @@ static int run_build(int argc, char **argv) {
            bo.stock ? bo.stock : 5);
   if (bo.grant_year) {
     rl = strlen(report);
-    snprintf(report + rl, sizeof report - rl, "granted inventions without grant year %lld   (--grant-year %s)\n",
+    snprintf(report + rl, sizeof report - rl, "granted inventions, no grant year    %lld   (--grant-year %s; not in grants)\n",
              (long long)c.granted_no_year, bo.grant_year);
   }
   if (groups) {
@@ -172,12 +172,12 @@ static int run_build(int argc, char **argv) {
              "group table rows                     %lld\n"
              "group names not in the records       %lld\n"
              "within-group application pairs       %lld   (%s)\n"
-             "%s                %lld%s\n",
+             "%-37s%lld%s\n",
              (long long)c.group_rows, (long long)c.group_unmatched, (long long)c.group_pairs,
              bo.groups_drop ? "dropped: no edge" : "kept, marked",
-             bo.groups_drop ? "collaborative, no pair left" : "within-group edges (marked)",
+             bo.groups_drop ? "only within-group pairs: no edge" : "within-group edges (marked)",
              (long long)(bo.groups_drop ? c.group_apps : c.group_edges),
-             bo.groups_drop ? "   (no edges; still joint in counts)" : "   (edges.csv within_group = 1)");
+             bo.groups_drop ? "   (collaborative; still joint in counts)" : "   (edges.csv within_group = 1)");
   }
   char path[4096];
   snprintf(path, sizeof path, "%s/build-report.txt", tmp);

@@ -205,7 +205,9 @@ typedef struct cn_build_counts {
  * node_year (node_id, year, patents, joint_patents, own_patents,
  * granted_inventions, ipc_breadth) and years (year, applications,
  * collaborative) from patent records. The four tables are new and
- * caller-owned. */
+ * caller-owned. With o->more, also fills *o->more (zeroed first, and
+ * again on failure) with the organization tables; with o->groups, edges
+ * get a column within_group (or lose within-group pairs, groups_drop). */
 cn_status cn_net_build(const cn_table *patents, const cn_build_opts *o, cn_table **nodes,
                        cn_table **edges, cn_table **node_year, cn_table **years,
                        cn_build_counts *counts, cn_diag *d);

@@ -688,6 +688,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   bool job = false;
   memset(cnt, 0, sizeof *cnt);
   *nodes_out = *edges_out = *ny_out = *years_out = NULL;
+  if (more) memset(more, 0, sizeof *more);
 
   if (!o->applicants) {
     st = cn_diag_set(d, CN_EUSAGE, "the applicants column (--applicants) is required");
@@ -721,7 +722,6 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     st = cn_diag_set(d, CN_EDATA, "the applicants column \"%s\" does not hold text", o->applicants);
     goto done;
   }
-  if (more) memset(more, 0, sizeof *more);
 
   /* 0. enterprise groups: normalized name -> group id; a name in two
    * groups is an error naming both rows */

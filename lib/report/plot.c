@@ -1292,7 +1292,9 @@ cn_status cn_plot_table(const char *path, const char *title, const cn_table *t, 
     if (!gname || !gv) goto oom;
   }
   for (int64_t r = 0; r < nr; r++) {
-    if (cn_table_is_na(t, xi, r) || cn_table_is_na(t, yi, r) || (gi >= 0 && cn_table_is_na(t, gi, r))) {
+    double xv = cn_table_type(t, xi) == CN_STRING ? 0 : cn_table_get_num(t, xi, r), yv = cn_table_get_num(t, yi, r);
+    if (cn_table_is_na(t, xi, r) || cn_table_is_na(t, yi, r) || (gi >= 0 && cn_table_is_na(t, gi, r)) ||
+        !isfinite(xv) || !isfinite(yv)) {
       dropped++;
       continue;
     }
@@ -1316,13 +1318,7 @@ cn_status cn_plot_table(const char *path, const char *title, const cn_table *t, 
         grp = ng++;
       }
     }
-    x[n] = cn_table_type(t, xi) == CN_STRING ? 0 : cn_table_get_num(t, xi, r);
-    y[n] = cn_table_get_num(t, yi, r);
-    if (!isfinite(x[n]) || !isfinite(y[n])) {
-      dropped++;
-      continue;
-    }
-    g[n] = grp, row[n++] = r;
+    x[n] = xv, y[n] = yv, g[n] = grp, row[n++] = r;
   }
   if (ng == 0) ng = 1;
   if (n == 0) {

@@ -38,7 +38,9 @@ static int run_build(int argc, char **argv) {
   cn_build_opts bo;
   memset(&bo, 0, sizeof bo);
   const char *in = NULL, *outdir = NULL, *keep = "invention", *wmode = "count", *v;
-  cn_table *t = NULL, *nodes = NULL, *edges = NULL, *ny = NULL, *years = NULL;
+  const char *level = "subclass", *groups = NULL, *gmode = "mark";
+  cn_table *t = NULL, *nodes = NULL, *edges = NULL, *ny = NULL, *years = NULL, *gt = NULL;
+  cn_build_more more = {NULL, NULL, NULL};
   cn_build_counts c;
   cn_output *od = NULL;
   cn_diag d;
@@ -57,6 +59,10 @@ static int run_build(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--ipc", &bo.ipc)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--pub-date", &bo.pub_date)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--weights", &wmode)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--ipc-level", &level)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--grant-year", &bo.grant_year)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--groups", &groups)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--groups-mode", &gmode)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--keep-types", &keep)) != 0) {
       if (r < 0) return cli_usage("build", "option %s needs a value", argv[i]);
       continue;
@@ -66,6 +72,19 @@ static int run_build(int argc, char **argv) {
       if (r < 0 || !cli_int_arg(v, 1, 50, &w))
         return cli_usage("build", "--window takes a number of years from 1 to 50");
       bo.window = (int)w;
+      continue;
+    }
+    if ((r = cli_opt(argc, argv, &i, "--search-window", &v)) != 0) {
+      long long w;
+      if (r < 0 || !cli_int_arg(v, 1, 50, &w))
+        return cli_usage("build", "--search-window takes a number of years from 1 to 50");
+      bo.search_window = (int)w;
+      continue;
+    }
+    if ((r = cli_opt(argc, argv, &i, "--stock", &v)) != 0) {
+      long long w;
+      if (r < 0 || !cli_int_arg(v, 1, 50, &w)) return cli_usage("build", "--stock takes a number of years from 1 to 50");
+      bo.stock = (int)w;
       continue;
     }
     if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("build", argv[i]);
@@ -80,6 +99,19 @@ static int run_build(int argc, char **argv) {
   else if (strcmp(wmode, "count")) return cli_usage("build", "--weights takes count or newman");
   if (!strcmp(keep, "all")) bo.all_types = 1;
   else if (strcmp(keep, "invention")) return cli_usage("build", "--keep-types takes invention or all");
+  if (!strcmp(level, "group")) bo.ipc_level = CN_IPC_GROUP;
+  else if (!strcmp(level, "class")) bo.ipc_level = CN_IPC_CLASS;
+  else if (strcmp(level, "subclass")) return cli_usage("build", "--ipc-level takes subclass, group or class");
+  if (!strcmp(gmode, "drop")) bo.groups_drop = true;
+  else if (strcmp(gmode, "mark")) return cli_usage("build", "--groups-mode takes mark or drop");
+  bo.more = &more;
+  if (groups) {
+    cn_read_opts gro;
+    cn_read_opts_init(&gro);
+    if ((rc = cli_read(groups, &gro, &gt)) != 0) goto done;
+    bo.groups = gt;
+    bo.groups_where = groups;
+  }
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
   if (cn_table_nrow(t) == 0) { /* a header alone: nothing to build from */
     fprintf(stderr, "%s: %s: the file has no records (a header alone)\n", cli_prefix, in);
@@ -99,9 +131,12 @@ static int run_build(int argc, char **argv) {
   const char *tmp = cn_output_path(od);
   if ((rc = write_into(tmp, outdir, "nodes.csv", nodes)) || (rc = write_into(tmp, outdir, "edges.csv", edges)) ||
       (rc = write_into(tmp, outdir, "node_year.csv", ny)) ||
-      (rc = write_into(tmp, outdir, "years.csv", years)))
+      (rc = write_into(tmp, outdir, "years.csv", years)) ||
+      (rc = write_into(tmp, outdir, "orgs.csv", more.orgs)) ||
+      (rc = write_into(tmp, outdir, "org_year.csv", more.org_year)) ||
+      (rc = write_into(tmp, outdir, "search.csv", more.search)))
     goto done;
-  char report[2048];
+  char report[4096];
   snprintf(report, sizeof report,
            "records read                         %lld\n"
            "publications merged into another     %lld   (same application)\n"
@@ -120,6 +155,30 @@ static int run_build(int argc, char **argv) {
            (long long)c.no_year, (long long)c.no_applicants, (long long)c.first_individual,
            (long long)c.single, (long long)c.collaborative, (long long)c.individuals,
            (long long)c.nodes, (long long)c.edges);
+  size_t rl = strlen(report);
+  snprintf(report + rl, sizeof report - rl,
+           "organizations (orgs.csv)             %lld\n"
+           "search window, stock (years)         %d, %d   (search.csv, org_year.csv)\n",
+           (long long)cn_table_nrow(more.orgs), bo.search_window ? bo.search_window : 5,
+           bo.stock ? bo.stock : 5);
+  if (bo.grant_year) {
+    rl = strlen(report);
+    snprintf(report + rl, sizeof report - rl, "granted inventions, no grant year    %lld   (--grant-year %s; not in grants)\n",
+             (long long)c.granted_no_year, bo.grant_year);
+  }
+  if (groups) {
+    rl = strlen(report);
+    snprintf(report + rl, sizeof report - rl,
+             "group table rows                     %lld\n"
+             "group names not in the records       %lld\n"
+             "within-group application pairs       %lld   (%s)\n"
+             "%-37s%lld%s\n",
+             (long long)c.group_rows, (long long)c.group_unmatched, (long long)c.group_pairs,
+             bo.groups_drop ? "dropped: no edge" : "kept, marked",
+             bo.groups_drop ? "only within-group pairs: no edge" : "within-group edges (marked)",
+             (long long)(bo.groups_drop ? c.group_apps : c.group_edges),
+             bo.groups_drop ? "   (collaborative; still joint in counts)" : "   (edges.csv within_group = 1)");
+  }
   char path[4096];
   snprintf(path, sizeof path, "%s/build-report.txt", tmp);
   if (cn_output_write(path, report, strlen(report), &d) != CN_OK) {
@@ -136,6 +195,10 @@ done:
   cn_table_free(edges);
   cn_table_free(ny);
   cn_table_free(years);
+  cn_table_free(gt);
+  cn_table_free(more.orgs);
+  cn_table_free(more.org_year);
+  cn_table_free(more.search);
   return rc;
 }
 
@@ -523,7 +586,10 @@ const cli_cmd cli_net_cmds[] = {
      "usage: coinnet net build PATENTS --applicants COL [--app-sep S] [--id COL]\n"
      "                         [--app-id COL] [--date COL | --year COL] [--type COL]\n"
      "                         [--pub-date COL] [--ipc COL] [--keep-types invention|all]\n"
-     "                         [--weights count|newman] [--window W] -o DIR\n\n"
+     "                         [--weights count|newman] [--window W]\n"
+     "                         [--search-window W] [--ipc-level subclass|group|class]\n"
+     "                         [--grant-year COL] [--stock K]\n"
+     "                         [--groups TABLE] [--groups-mode mark|drop] -o DIR\n\n"
      "Builds the co-applicant graphs of the reference paper and writes into DIR:\n"
      "  nodes.csv      node_id, name (normalized), type (firm, university, institute,\n"
      "                 government, other)\n"
@@ -531,6 +597,16 @@ const cli_cmd cli_net_cmds[] = {
      "  node_year.csv  node_id, year, patents, joint_patents, own_patents,\n"
      "                 granted_inventions, ipc_breadth\n"
      "  years.csv      year, applications (kept), collaborative\n"
+     "  orgs.csv       org_id, name, type, node_id (empty: not a node), foreign\n"
+     "                 [, group]: every organization, co-applicant or not\n"
+     "  org_year.csv   org_id, year, patents, inventions, joint_patents, own_patents,\n"
+     "                 granted_inventions, grants (by grant year), absorb (granted\n"
+     "                 inventions applied for in t-K..t-1), grant_stock (grants in\n"
+     "                 t-K+1..t): every year from its first to the data's last\n"
+     "  search.csv     org_id, year, window_full, ipc_count, ipc_hhi, ipc_new,\n"
+     "                 ipc_scope, ipc_depth, partner_count, partner_new,\n"
+     "                 partner_scope, partner_depth, foreign_partners: search\n"
+     "                 breadth and depth over the --search-window W past years\n"
      "  build-report.txt  every count kept and dropped, and why (also on stderr)\n"
      "Rules: publications of one application count once (by --app-id, else by\n"
      "publication-number stem and application date); invention patents only\n"
@@ -542,7 +618,16 @@ const cli_cmd cli_net_cmds[] = {
      "that holds it). --weights newman adds 1/(k-1) instead, for k organizations\n"
      "(Newman 2001). The year is the application year (--date or --year), or the\n"
      "publication year with --pub-date COL. --id defaults to the first column;\n"
-     "--app-sep to \" | \".\n\n"
+     "--app-sep to \" | \".\n"
+     "Search (Katila & Ahuja 2002; docs/networks.md): ipc_new = codes used in t\n"
+     "and in none of t-W..t-1 (W = --search-window, 5); scope = new / codes in t;\n"
+     "depth = the sum over t-W..t-1 of the codes of t used that year too, / codes in\n"
+     "t; the same for co-applicant partners; ipc_hhi = 1 - sum of squared shares of\n"
+     "application-code pairs. --ipc-level: subclass (G06F, default), group\n"
+     "(G06F17) or class (G06). --grant-year COL: grants by grant year; --stock K\n"
+     "(5) the years of absorb and grant_stock. --groups TABLE (columns name,\n"
+     "group): ties of two members of one group are marked (edges.csv\n"
+     "within_group) or, with --groups-mode drop, not made.\n\n"
      "options:\n"
      "  -o DIR             the output folder (created when missing)\n"
      "%s"

@@ -133,6 +133,11 @@ cn_status cn_net_stage_graphs(const cn_table *edges, const cn_net_opts *o, int n
                               const int64_t *to, cn_net_stages *out, cn_diag *d);
 void cn_net_stages_free(cn_net_stages *s);
 
+/* The IPC level search codes are compared at: subclass (the first four
+ * characters, G06F), main group (the code up to "/", spaces removed,
+ * G06F17) or class (three characters, G06). */
+typedef enum cn_ipc_level { CN_IPC_SUBCLASS = 0, CN_IPC_GROUP = 1, CN_IPC_CLASS = 2 } cn_ipc_level;
+
 /* From patent records to yearly co-applicant graphs (spec/network.md §1). */
 typedef struct cn_build_opts {
   const char *applicants; /* column with the applicants (required) */
@@ -147,7 +152,33 @@ typedef struct cn_build_opts {
   int all_types;          /* keep utility models and designs too */
   int newman;             /* weights 1/(k−1) per application of k organizations */
   int window;             /* years per graph; 0 or 1: one graph per year */
+  /* search breadth and depth (search table): the window of past years (0:
+   * 5) and the IPC level codes are compared at */
+  int search_window;
+  cn_ipc_level ipc_level;
+  const char *grant_year; /* grant year (or date) column: grants by grant year */
+  int stock;              /* years of the rolling stocks in org_year (0: 5) */
+  /* enterprise groups: a table with columns name (as in the records) and
+   * group; ties between two members of one group are marked (a column
+   * within_group in edges) or, with groups_drop, not made */
+  const cn_table *groups;
+  const char *groups_where; /* the group table's name in messages */
+  bool groups_drop;
+  struct cn_build_more *more; /* optional: the organization tables (below) */
 } cn_build_opts;
+
+/* The tables for every organization, co-applicant or not, made when
+ * cn_build_opts.more is set (new, caller-owned; docs/networks.md):
+ * orgs (org_id, name, type, node_id, foreign [, group]), org_year (org_id,
+ * year, patents, inventions, joint_patents, own_patents,
+ * granted_inventions, grants, absorb, grant_stock: every year from the
+ * organization's first to the last of the data) and search (org_id, year,
+ * window_full, ipc_count, ipc_hhi, ipc_new, ipc_scope, ipc_depth,
+ * partner_count, partner_new, partner_scope, partner_depth,
+ * foreign_partners: years with applications). */
+typedef struct cn_build_more {
+  cn_table *orgs, *org_year, *search;
+} cn_build_more;
 
 /* What the build kept and dropped, and why. */
 typedef struct cn_build_counts {
@@ -162,13 +193,21 @@ typedef struct cn_build_counts {
   int64_t collaborative;    /* applications that make edges */
   int64_t individuals;      /* individual co-applicants left out of collaborative ones */
   int64_t nodes, edges;
+  int64_t granted_no_year;  /* granted inventions without a grant year (--grant-year) */
+  int64_t group_rows;       /* rows of the group table */
+  int64_t group_unmatched;  /* of those, names of no organization in the records */
+  int64_t group_pairs;      /* application pairs of organizations of one group */
+  int64_t group_edges;      /* edges (year, pair) within a group (marked) */
+  int64_t group_apps;       /* collaborative applications left without a pair (dropped) */
 } cn_build_counts;
 
 /* Builds nodes (node_id, name, type), edges (year, u, v, weight),
  * node_year (node_id, year, patents, joint_patents, own_patents,
  * granted_inventions, ipc_breadth) and years (year, applications,
  * collaborative) from patent records. The four tables are new and
- * caller-owned. */
+ * caller-owned. With o->more, also fills *o->more (zeroed first, and
+ * again on failure) with the organization tables; with o->groups, edges
+ * get a column within_group (or lose within-group pairs, groups_drop). */
 cn_status cn_net_build(const cn_table *patents, const cn_build_opts *o, cn_table **nodes,
                        cn_table **edges, cn_table **node_year, cn_table **years,
                        cn_build_counts *counts, cn_diag *d);

@@ -22,7 +22,10 @@ typedef struct app {
   int32_t row; /* the first publication's row */
   int8_t type;
   bool granted;
+  int32_t gyear; /* grant year (--grant-year), NA_GYEAR when none */
 } app;
+
+#define NA_GYEAR INT32_MIN
 
 /* A co-applicant pair of one application in one year; k is the number of
  * organizations of the application (Newman's weight is 1/(k-1)). */
@@ -45,6 +48,7 @@ static int cmp_yc(const void *x, const void *y) {
 typedef struct ey {
   int64_t year;
   int32_t ent, app, ipc; /* ipc: code id or -1 */
+  int32_t lvl;           /* the code at the search's IPC level, or -1 */
   bool joint, granted;
 } ey;
 
@@ -347,11 +351,323 @@ static cn_column *add_col(cn_table *t, const char *name, cn_type type) {
   return c;
 }
 
+/* ---- organization tables: counts, stocks, search breadth and depth ---- */
+
+/* One use of an item (an IPC code or a partner) by an organization in a
+ * year: n applications; prior, once computed, the number of the window's
+ * past years in which the organization used the item too. */
+typedef struct hrec {
+  int64_t year;
+  int32_t ent, item, n, prior;
+} hrec;
+
+static int cmp_h_item(const void *x, const void *y) {
+  const hrec *p = x, *q = y;
+  if (p->ent != q->ent) return p->ent < q->ent ? -1 : 1;
+  if (p->item != q->item) return p->item < q->item ? -1 : 1;
+  return (p->year > q->year) - (p->year < q->year);
+}
+
+static int cmp_h_year(const void *x, const void *y) {
+  const hrec *p = x, *q = y;
+  if (p->ent != q->ent) return p->ent < q->ent ? -1 : 1;
+  if (p->year != q->year) return p->year < q->year ? -1 : 1;
+  return (p->item > q->item) - (p->item < q->item);
+}
+
+/* Merges the uses in r (*n of them) into one per (organization, item,
+ * year), summing n, sets each one's prior (past years t−W .. t−1 with the
+ * same item) and leaves them ordered by organization, year and item. */
+static void history(hrec *r, size_t *n, int W) {
+  if (*n == 0) return;
+  qsort(r, *n, sizeof *r, cmp_h_item);
+  size_t m = 0;
+  for (size_t k = 0; k < *n; k++) {
+    if (m > 0 && r[m - 1].ent == r[k].ent && r[m - 1].item == r[k].item && r[m - 1].year == r[k].year) {
+      r[m - 1].n += r[k].n;
+      continue;
+    }
+    r[m++] = r[k];
+  }
+  *n = m;
+  for (size_t k = 0; k < m; k++) {
+    int32_t prior = 0;
+    for (size_t j = k; j > 0; j--) {
+      const hrec *q = &r[j - 1];
+      if (q->ent != r[k].ent || q->item != r[k].item || q->year < r[k].year - W) break;
+      prior++;
+    }
+    r[k].prior = prior;
+  }
+  qsort(r, m, sizeof *r, cmp_h_year);
+}
+
+/* The sums over the uses of one organization-year. */
+typedef struct hsum {
+  int64_t count, new_, depth, foreign;
+  double tot, sq;
+} hsum;
+
+/* Adds up the uses r[*at ..] of organization ent in year (advancing *at
+ * past them); foreign (may be NULL) flags items that count as foreign. */
+static hsum hsum_take(const hrec *r, size_t n, size_t *at, int32_t ent, int64_t year, const bool *foreign) {
+  hsum s = {0, 0, 0, 0, 0, 0};
+  while (*at < n && (r[*at].ent < ent || (r[*at].ent == ent && r[*at].year < year))) (*at)++;
+  for (; *at < n && r[*at].ent == ent && r[*at].year == year; (*at)++) {
+    const hrec *q = &r[*at];
+    s.count++;
+    s.new_ += q->prior == 0;
+    s.depth += q->prior;
+    s.tot += q->n;
+    s.sq += (double)q->n * q->n;
+    if (foreign && foreign[q->item]) s.foreign++;
+  }
+  return s;
+}
+
+/* An organization-year's applications. */
+typedef struct oyr {
+  int64_t year;
+  int32_t ent, patents, inventions, joint, granted;
+} oyr;
+
+/* A grant of one organization in its grant year. */
+typedef struct gyr {
+  int64_t year;
+  int32_t ent;
+} gyr;
+
+static int cmp_gyr(const void *x, const void *y) {
+  const gyr *p = x, *q = y;
+  if (p->ent != q->ent) return p->ent < q->ent ? -1 : 1;
+  return (p->year > q->year) - (p->year < q->year);
+}
+
+/* What build_more reads. */
+typedef struct more_in {
+  const cn_build_opts *o;
+  const ey *eys;           /* every organization's records, by organization, year, application */
+  size_t neys;
+  const app *apps;
+  const cn_strmap *ents;   /* organization names */
+  const int *ent_type;
+  const bool *ent_foreign;
+  const int32_t *ent_group; /* NULL without groups */
+  const cn_strmap *gids;    /* group names */
+  const int32_t *node_of;
+  hrec *partners;          /* partner uses (reordered) */
+  size_t npartners;
+  bool has_ipc, has_gyear;
+} more_in;
+
+/* Makes the orgs, org_year and search tables (cn_build_more) from the
+ * records of every organization. False when out of memory. */
+static bool build_more(more_in *in, cn_build_more *out) {
+  bool ok = false;
+  const cn_build_opts *o = in->o;
+  int W = o->search_window > 0 ? o->search_window : 5, K = o->stock > 0 ? o->stock : 5;
+  size_t nent = in->ents->n, noy = 0, capoy = 0, nipc = 0, capipc = 0, ngr = 0, capgr = 0;
+  oyr *oy = NULL;
+  hrec *ipc = NULL;
+  gyr *gr = NULL;
+  int64_t *gi_by = NULL, *gr_by = NULL;
+  cn_table *orgs = NULL, *ot = NULL, *sr = NULL;
+  int64_t ymin = INT64_MAX, ymax = INT64_MIN;
+
+  /* organization-years, IPC uses (one per application and code) and grants */
+  for (size_t k = 0; k < in->neys; k++) {
+    const ey *r = &in->eys[k];
+    bool new_app = k == 0 || r->ent != in->eys[k - 1].ent || r->app != in->eys[k - 1].app;
+    if (k == 0 || r->ent != in->eys[k - 1].ent || r->year != in->eys[k - 1].year) {
+      oyr z = {r->year, r->ent, 0, 0, 0, 0};
+      if (!push((void **)&oy, &noy, &capoy, &z, sizeof z)) goto done;
+    }
+    if (r->year < ymin) ymin = r->year;
+    if (r->year > ymax) ymax = r->year;
+    if (new_app) {
+      oyr *z = &oy[noy - 1];
+      const app *a = &in->apps[r->app];
+      z->patents++;
+      z->inventions += a->type == T_INVENTION;
+      z->joint += r->joint;
+      z->granted += r->granted;
+      if (r->granted && a->gyear != NA_GYEAR) {
+        gyr g = {a->gyear, r->ent};
+        if (!push((void **)&gr, &ngr, &capgr, &g, sizeof g)) goto done;
+        if (g.year > ymax) ymax = g.year;
+        if (g.year < ymin) ymin = g.year;
+      }
+    }
+    if (r->lvl >= 0) {
+      bool seen = false; /* the code already read for this application */
+      for (size_t j = k; j > 0 && !seen; j--) {
+        const ey *q = &in->eys[j - 1];
+        if (q->ent != r->ent || q->app != r->app) break;
+        seen = q->lvl == r->lvl;
+      }
+      hrec h = {r->year, r->ent, r->lvl, 1, 0};
+      if (!seen && !push((void **)&ipc, &nipc, &capipc, &h, sizeof h)) goto done;
+    }
+  }
+  history(ipc, &nipc, W);
+  history(in->partners, &in->npartners, W);
+  if (ngr) qsort(gr, ngr, sizeof *gr, cmp_gyr);
+
+  /* orgs */
+  orgs = cn_table_new((int64_t)nent);
+  if (!orgs) goto done;
+  cn_column *g_id = add_col(orgs, "org_id", CN_INT64), *g_name = add_col(orgs, "name", CN_STRING),
+            *g_type = add_col(orgs, "type", CN_STRING), *g_node = add_col(orgs, "node_id", CN_INT64),
+            *g_for = add_col(orgs, "foreign", CN_INT64),
+            *g_grp = in->ent_group ? add_col(orgs, "group", CN_STRING) : NULL;
+  if (!g_id || !g_name || !g_type || !g_node || !g_for || (in->ent_group && !g_grp)) goto done;
+  for (size_t k = 0; k < nent; k++) {
+    const char *tn = cn_entity_type_name((cn_entity_type)in->ent_type[k]);
+    g_id->i64[k] = (int64_t)k + 1;
+    g_node->i64[k] = in->node_of[k] ? in->node_of[k] : CN_NA_INT64;
+    g_for->i64[k] = in->ent_foreign[k];
+    if ((g_name->codes[k] = cn__col_level(g_name, in->ents->strs[k], in->ents->lens[k])) < 0 ||
+        (g_type->codes[k] = cn__col_level(g_type, tn, strlen(tn))) < 0)
+      goto done;
+    if (g_grp) {
+      int32_t gk = in->ent_group[k];
+      g_grp->codes[k] = gk < 0 ? CN_NA_CODE : cn__col_level(g_grp, in->gids->strs[gk], in->gids->lens[gk]);
+      if (gk >= 0 && g_grp->codes[k] < 0) goto done;
+    }
+  }
+
+  /* org_year: every year from the organization's first to the data's last */
+  size_t nrow = 0, span = noy ? (size_t)(ymax - ymin + 1) : 0;
+  gi_by = cn_calloc(span + 1, sizeof *gi_by);
+  gr_by = cn_calloc(span + 1, sizeof *gr_by);
+  if (!gi_by || !gr_by) goto done;
+  {
+    size_t a = 0, b = 0;
+    for (size_t e = 0; e < nent; e++) {
+      int64_t first = INT64_MAX;
+      if (a < noy && oy[a].ent == (int32_t)e) first = oy[a].year;
+      if (b < ngr && gr[b].ent == (int32_t)e && gr[b].year < first) first = gr[b].year;
+      while (a < noy && oy[a].ent == (int32_t)e) a++;
+      while (b < ngr && gr[b].ent == (int32_t)e) b++;
+      if (first != INT64_MAX) nrow += (size_t)(ymax - first + 1);
+    }
+  }
+  ot = cn_table_new((int64_t)nrow);
+  if (!ot) goto done;
+  cn_column *o_id = add_col(ot, "org_id", CN_INT64), *o_y = add_col(ot, "year", CN_INT64),
+            *o_p = add_col(ot, "patents", CN_INT64), *o_i = add_col(ot, "inventions", CN_INT64),
+            *o_j = add_col(ot, "joint_patents", CN_INT64), *o_o = add_col(ot, "own_patents", CN_INT64),
+            *o_g = add_col(ot, "granted_inventions", CN_INT64), *o_gr = add_col(ot, "grants", CN_INT64),
+            *o_ab = add_col(ot, "absorb", CN_INT64), *o_gs = add_col(ot, "grant_stock", CN_INT64);
+  if (!o_id || !o_y || !o_p || !o_i || !o_j || !o_o || !o_g || !o_gr || !o_ab || !o_gs) goto done;
+  {
+    size_t a = 0, b = 0, row = 0;
+    for (size_t e = 0; e < nent; e++) {
+      int64_t first = INT64_MAX;
+      size_t a0 = a;
+      memset(gi_by, 0, span * sizeof *gi_by);
+      memset(gr_by, 0, span * sizeof *gr_by);
+      for (; a < noy && oy[a].ent == (int32_t)e; a++) {
+        if (oy[a].year < first) first = oy[a].year;
+        gi_by[oy[a].year - ymin] = oy[a].granted;
+      }
+      for (; b < ngr && gr[b].ent == (int32_t)e; b++) {
+        if (gr[b].year < first) first = gr[b].year;
+        gr_by[gr[b].year - ymin]++;
+      }
+      if (first == INT64_MAX) continue;
+      size_t at = a0;
+      for (int64_t t = first; t <= ymax; t++, row++) {
+        const oyr *z = at < a && oy[at].year == t ? &oy[at++] : NULL;
+        int64_t ab = 0, gs = 0;
+        for (int64_t y = t - K; y < t; y++)
+          if (y >= ymin) ab += gi_by[y - ymin];
+        for (int64_t y = t - K + 1; y <= t; y++)
+          if (y >= ymin) gs += gr_by[y - ymin];
+        o_id->i64[row] = (int64_t)e + 1;
+        o_y->i64[row] = t;
+        o_p->i64[row] = z ? z->patents : 0;
+        o_i->i64[row] = z ? z->inventions : 0;
+        o_j->i64[row] = z ? z->joint : 0;
+        o_o->i64[row] = z ? z->patents - z->joint : 0;
+        o_g->i64[row] = z ? z->granted : 0;
+        o_gr->i64[row] = in->has_gyear ? gr_by[t - ymin] : CN_NA_INT64;
+        o_ab->i64[row] = ab;
+        o_gs->i64[row] = in->has_gyear ? gs : CN_NA_INT64;
+      }
+    }
+  }
+
+  /* search: one row per organization-year with applications */
+  sr = cn_table_new((int64_t)noy);
+  if (!sr) goto done;
+  cn_column *s_id = add_col(sr, "org_id", CN_INT64), *s_y = add_col(sr, "year", CN_INT64),
+            *s_wf = add_col(sr, "window_full", CN_INT64), *s_ic = add_col(sr, "ipc_count", CN_INT64),
+            *s_ih = add_col(sr, "ipc_hhi", CN_DOUBLE), *s_in = add_col(sr, "ipc_new", CN_INT64),
+            *s_is = add_col(sr, "ipc_scope", CN_DOUBLE), *s_id2 = add_col(sr, "ipc_depth", CN_DOUBLE),
+            *s_pc = add_col(sr, "partner_count", CN_INT64), *s_pn = add_col(sr, "partner_new", CN_INT64),
+            *s_ps = add_col(sr, "partner_scope", CN_DOUBLE), *s_pd = add_col(sr, "partner_depth", CN_DOUBLE),
+            *s_fp = add_col(sr, "foreign_partners", CN_INT64);
+  if (!s_id || !s_y || !s_wf || !s_ic || !s_ih || !s_in || !s_is || !s_id2 || !s_pc || !s_pn || !s_ps ||
+      !s_pd || !s_fp)
+    goto done;
+  {
+    size_t ai = 0, pi = 0;
+    int64_t y0 = INT64_MAX; /* the first application year of the data */
+    for (size_t k = 0; k < noy; k++)
+      if (oy[k].year < y0) y0 = oy[k].year;
+    for (size_t k = 0; k < noy; k++) {
+      const oyr *z = &oy[k];
+      hsum c = hsum_take(ipc, nipc, &ai, z->ent, z->year, NULL);
+      hsum p = hsum_take(in->partners, in->npartners, &pi, z->ent, z->year, in->ent_foreign);
+      s_id->i64[k] = (int64_t)z->ent + 1;
+      s_y->i64[k] = z->year;
+      s_wf->i64[k] = z->year - W >= y0;
+      if (in->has_ipc) {
+        s_ic->i64[k] = c.count;
+        s_in->i64[k] = c.new_;
+        s_ih->dbl[k] = c.tot > 0 ? 1.0 - c.sq / (c.tot * c.tot) : NAN;
+        s_is->dbl[k] = c.count > 0 ? (double)c.new_ / (double)c.count : NAN;
+        s_id2->dbl[k] = c.count > 0 ? (double)c.depth / (double)c.count : NAN;
+      } else {
+        s_ic->i64[k] = s_in->i64[k] = CN_NA_INT64;
+        s_ih->dbl[k] = s_is->dbl[k] = s_id2->dbl[k] = NAN;
+      }
+      s_pc->i64[k] = p.count;
+      s_pn->i64[k] = p.new_;
+      s_ps->dbl[k] = p.count > 0 ? (double)p.new_ / (double)p.count : NAN;
+      s_pd->dbl[k] = p.count > 0 ? (double)p.depth / (double)p.count : NAN;
+      s_fp->i64[k] = p.foreign;
+    }
+  }
+  out->orgs = orgs;
+  out->org_year = ot;
+  out->search = sr;
+  orgs = ot = sr = NULL;
+  ok = true;
+done:
+  cn_table_free(orgs);
+  cn_table_free(ot);
+  cn_table_free(sr);
+  cn_free(oy);
+  cn_free(ipc);
+  cn_free(gr);
+  cn_free(gi_by);
+  cn_free(gr_by);
+  return ok;
+}
+
 cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nodes_out,
                        cn_table **edges_out, cn_table **ny_out, cn_table **years_out,
                        cn_build_counts *cnt, cn_diag *d) {
   cn_status st = CN_OK;
-  cn_strmap ents = {0}, ipcs = {0}, raws = {0};
+  cn_strmap ents = {0}, ipcs = {0}, raws = {0}, lvls = {0}, gnames = {0}, gids = {0};
+  bool *ent_foreign = NULL;
+  int32_t *ent_group = NULL, *gname_group = NULL;
+  hrec *prec = NULL;
+  size_t nforeign = 0, capforeign = 0, nentgroup = 0, capentgroup = 0, ngname = 0, capgname = 0;
+  size_t nprec = 0, capprec = 0;
+  cn_build_more *more = o->more;
   uint64_t *slots = NULL;
   app *apps = NULL;
   pair *pairs = NULL;
@@ -372,6 +688,7 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   bool job = false;
   memset(cnt, 0, sizeof *cnt);
   *nodes_out = *edges_out = *ny_out = *years_out = NULL;
+  if (more) memset(more, 0, sizeof *more);
 
   if (!o->applicants) {
     st = cn_diag_set(d, CN_EUSAGE, "the applicants column (--applicants) is required");
@@ -390,7 +707,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   int c_type = o->type ? col_or_fail(t, o->type, "--type", d) : -1;
   int c_ipc = o->ipc ? col_or_fail(t, o->ipc, "--ipc", d) : -1;
   int c_pub = o->pub_date ? col_or_fail(t, o->pub_date, "--pub-date", d) : -1;
-  if (c_app < 0 || c_id < 0 || (o->app_id && c_aid < 0) || (o->date && c_date < 0) ||
+  int c_gy = o->grant_year ? col_or_fail(t, o->grant_year, "--grant-year", d) : -1;
+  if ((o->grant_year && c_gy < 0) || c_app < 0 || c_id < 0 || (o->app_id && c_aid < 0) || (o->date && c_date < 0) ||
       (o->year && c_year < 0) || (o->type && c_type < 0) || (o->ipc && c_ipc < 0) ||
       (o->pub_date && c_pub < 0)) {
     st = CN_EUSAGE;
@@ -403,6 +721,43 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   if (cn_table_type(t, c_app) != CN_STRING) {
     st = cn_diag_set(d, CN_EDATA, "the applicants column \"%s\" does not hold text", o->applicants);
     goto done;
+  }
+
+  /* 0. enterprise groups: normalized name -> group id; a name in two
+   * groups is an error naming both rows */
+  if (o->groups) {
+    const char *gw = o->groups_where ? o->groups_where : "the group table";
+    int gc_name = cn_table_col(o->groups, "name", gw, d), gc_grp = cn_table_col(o->groups, "group", gw, d);
+    if (gc_name < 0 || gc_grp < 0) {
+      st = CN_EUSAGE;
+      goto done;
+    }
+    cnt->group_rows = o->groups->nrow;
+    for (int64_t r = 0; r < o->groups->nrow; r++) {
+      if (cn_table_is_na(o->groups, gc_name, r) || cn_table_is_na(o->groups, gc_grp, r)) {
+        st = cn_diag_set(d, CN_EDATA, "%s, line %lld: the %s is empty", gw, (long long)r + 2,
+                         cn_table_is_na(o->groups, gc_name, r) ? "name" : "group");
+        goto done;
+      }
+      if (!cn__cell_text(o->groups, gc_name, r, &cell)) goto oom;
+      cn_free(norm);
+      norm = NULL;
+      if ((st = cn_name_normalize(cell.data, &norm, d)) != CN_OK) goto done;
+      if (!cn__cell_text(o->groups, gc_grp, r, &cell)) goto oom;
+      int32_t gid = cn__strmap_intern(&gids, cell.data, cell.len);
+      size_t before = gnames.n;
+      int32_t ni = cn__strmap_intern(&gnames, norm, strlen(norm));
+      if (gid < 0 || ni < 0) goto oom;
+      if (gnames.n == before) {
+        if (gname_group[ni] != gid) {
+          st = cn_diag_set(d, CN_EDATA, "%s, line %lld: \"%s\" (normalized) is in group \"%s\" and in \"%s\"",
+                           gw, (long long)r + 2, norm, gids.strs[gname_group[ni]], gids.strs[gid]);
+          goto done;
+        }
+        continue;
+      }
+      if (!push((void **)&gname_group, &ngname, &capgname, &gid, sizeof gid)) goto oom;
+    }
   }
 
   /* 1. publications → applications, found by key in an open-addressing
@@ -449,8 +804,20 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     } else {
       year = year_of(cell_view(t, c_date, r, date, sizeof date, &dn));
     }
+    int32_t gyear = NA_GYEAR;
+    if (c_gy >= 0 && !cn_table_is_na(t, c_gy, r)) {
+      size_t gn;
+      const char *g = cell_view(t, c_gy, r, date, sizeof date, &gn);
+      int64_t gy = year_of(g);
+      if (gy == CN_NA_INT64 && gn > 0) {
+        st = cn_diag_set(d, CN_EDATA, "record %lld: --grant-year column \"%s\" holds \"%.100s\", not a year "
+                         "(or date) from 1800 to 2200", (long long)r + 1, o->grant_year, g);
+        goto done;
+      }
+      if (gy != CN_NA_INT64) gyear = (int32_t)gy;
+    }
     bool grant = type == T_INVENTION && (toupper((unsigned char)kind) == 'B' ||
-                                         toupper((unsigned char)kind) == 'C');
+                                         toupper((unsigned char)kind) == 'C' || gyear != NA_GYEAR);
     uint64_t h = cn__hash(key.data, kn);
     uint32_t tag = (uint32_t)(h >> 32);
     size_t at = (size_t)h & (nslots - 1);
@@ -467,11 +834,12 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     if (found >= 0) { /* another publication of a known application */
       cnt->merged++;
       apps[found].granted |= grant;
+      if (apps[found].gyear == NA_GYEAR) apps[found].gyear = gyear;
       continue;
     }
     if (napps >= (size_t)UINT32_MAX - 1) goto oom;
     slots[at] = ((uint64_t)tag << 32) | (uint64_t)(napps + 1);
-    app a = {year, (int32_t)r, (int8_t)type, grant};
+    app a = {year, (int32_t)r, (int8_t)type, grant, gyear};
     if (!push((void **)&apps, &napps, &capapps, &a, sizeof a)) goto oom;
   }
   cn_free(slots);
@@ -550,6 +918,13 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
         st = cn_name_normalize(raw, &norm, d);
         /* the type is read from the full name: the legal form is a clue */
         cn_entity_type et = st == CN_OK ? cn_name_classify(raw, NULL) : CN_ENT_OTHER;
+        bool foreign = false;
+        if (st == CN_OK && more) { /* the foreign flag of cn_name_parse, for cross-border partners */
+          cn_name_parts np;
+          st = cn_name_parse(raw, &np, d);
+          foreign = st == CN_OK && np.foreign;
+          if (st == CN_OK) cn_name_parts_free(&np);
+        }
         cn_free(raw);
         if (st != CN_OK) goto done;
         int32_t v = R_EMPTY;
@@ -560,8 +935,15 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
           if ((v = cn__strmap_intern(&ents, norm, strlen(norm))) < 0) goto oom;
           if (ents.n != nb) {
             int ty = (int)et;
-            if (!push((void **)&ent_type, &nenttype, &capenttype, &ty, sizeof ty)) goto oom;
+            bool no = false;
+            int32_t g = o->groups ? cn__strmap_get(&gnames, norm, strlen(norm)) : -1;
+            if (g >= 0) g = gname_group[g];
+            if (!push((void **)&ent_type, &nenttype, &capenttype, &ty, sizeof ty) ||
+                !push((void **)&ent_foreign, &nforeign, &capforeign, &no, sizeof no) ||
+                !push((void **)&ent_group, &nentgroup, &capentgroup, &g, sizeof g))
+              goto oom;
           }
+          ent_foreign[v] |= foreign;
         }
         if (!push((void **)&raw_ent, &nraw, &capraw, &v, sizeof v)) goto oom;
       }
@@ -590,16 +972,30 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     bool collab = nmembers >= 2;
     yc one = {a->year, collab};
     if (!push((void **)&ycs, &nycs, &capycs, &one, sizeof one)) goto oom;
+    if (c_gy >= 0 && a->granted && a->type == T_INVENTION && a->gyear == NA_GYEAR) cnt->granted_no_year++;
     if (collab) {
       cnt->collaborative++;
       cnt->individuals += indiv;
+      bool any_pair = false;
       for (size_t p = 0; p < nmembers; p++)
-        for (size_t q = p + 1; q < nmembers; q++)
+        for (size_t q = 0; more && q < nmembers; q++) {
+          hrec h = {a->year, members[p], members[q], 1, 0};
+          if (q != p && !push((void **)&prec, &nprec, &capprec, &h, sizeof h)) goto oom;
+        }
+      for (size_t p = 0; p < nmembers; p++)
+        for (size_t q = p + 1; q < nmembers; q++) {
+          if (o->groups && ent_group[members[p]] >= 0 && ent_group[members[p]] == ent_group[members[q]]) {
+            cnt->group_pairs++;
+            if (o->groups_drop) continue;
+          }
+          any_pair = true;
           for (int w = 0; w < window; w++) {
             pair pr = {a->year + w, members[p] < members[q] ? members[p] : members[q],
                        members[p] < members[q] ? members[q] : members[p], (int32_t)nmembers};
             if (!push((void **)&pairs, &npairs, &cappairs, &pr, sizeof pr)) goto oom;
           }
+        }
+      if (!any_pair) cnt->group_apps++;
     } else {
       cnt->single++;
     }
@@ -612,18 +1008,34 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
     for (size_t p = 0; p < nmembers; p++) {
       const char *q = ip;
       do {
-        int32_t code = -1;
+        int32_t code = -1, lvl = -1;
         const char *e = q ? strstr(q, sep) : NULL;
         if (q) {
           size_t len = e ? (size_t)(e - q) : strlen(q);
           while (len && q[0] == ' ') q++, len--;
+          size_t whole = len;
           if (len > 4) len = 4; /* subclass: "G06F" of "G06F 17/30" */
           if (len) {
             code = cn__strmap_intern(&ipcs, q, len);
             if (code < 0) goto oom;
           }
+          if (more && len) { /* the code at the search's level */
+            char lb[64];
+            size_t ln = 0;
+            if (o->ipc_level == CN_IPC_CLASS) {
+              ln = len < 3 ? len : 3;
+              memcpy(lb, q, ln);
+            } else if (o->ipc_level == CN_IPC_GROUP) {
+              for (size_t i = 0; i < whole && q[i] != '/' && ln < sizeof lb; i++)
+                if (q[i] != ' ') lb[ln++] = q[i];
+            } else {
+              ln = len;
+              memcpy(lb, q, ln);
+            }
+            if (ln && (lvl = cn__strmap_intern(&lvls, lb, ln)) < 0) goto oom;
+          }
         }
-        ey r = {a->year, members[p], (int32_t)ai, code, collab,
+        ey r = {a->year, members[p], (int32_t)ai, code, lvl, collab,
                 a->granted && a->type == T_INVENTION};
         if (!push((void **)&eys, &neys, &capeys, &r, sizeof r)) goto oom;
         q = e ? e + seplen : NULL;
@@ -650,8 +1062,6 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   }
   cn__job_part(NULL, 3, 3, 2.0 * (double)t->nrow, (double)t->nrow + 1);
   cn__progress("graphs", 0, 1);
-  cn_free(apps);
-  apps = NULL;
   cn_free(raw_ent);
   raw_ent = NULL;
   cn__strmap_free(&raws);
@@ -706,6 +1116,22 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
         (n_type->codes[r] = cn__col_level(n_type, tn, strlen(tn))) < 0)
       goto oom;
   }
+
+  /* the tables of every organization, before the records of organizations
+   * that are not nodes go */
+  if (more) {
+    if (!sort_items(eys, neys, sizeof *eys, K_EY, nent, 0, cmp_ey_app)) goto oom;
+    more_in mi = {o, eys, neys, apps, &ents, ent_type, ent_foreign, o->groups ? ent_group : NULL, &gids,
+                  node_of, prec, nprec, c_ipc >= 0, c_gy >= 0};
+    if (!build_more(&mi, more)) goto oom;
+    cn_free(prec);
+    prec = NULL;
+  }
+  cn_free(apps);
+  apps = NULL;
+  /* group names of no organization in the records */
+  for (size_t k = 0; k < gnames.n; k++)
+    if (cn__strmap_get(&ents, gnames.strs[k], gnames.lens[k]) < 0) cnt->group_unmatched++;
 
   /* only the records of nodes count from here on: drop the others (order
    * kept) and give the memory back before the big sorts */
@@ -767,7 +1193,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   cn_column *e_y = add_col(edges, "year", CN_INT64), *e_u = add_col(edges, "u", CN_INT64),
             *e_v = add_col(edges, "v", CN_INT64),
             *e_w = add_col(edges, "weight", o->newman ? CN_DOUBLE : CN_INT64);
-  if (!e_y || !e_u || !e_v || !e_w) goto oom;
+  cn_column *e_g = o->groups && !o->groups_drop ? add_col(edges, "within_group", CN_INT64) : NULL;
+  if (!e_y || !e_u || !e_v || !e_w || (o->groups && !o->groups_drop && !e_g)) goto oom;
   row = -1;
   for (size_t k = 0; k < npairs; k++) {
     if (k == 0 || !same_pair(&pairs[k], &pairs[k - 1])) {
@@ -777,6 +1204,11 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       e_v->i64[row] = node_of[pairs[k].b];
       if (o->newman) e_w->dbl[row] = 0;
       else e_w->i64[row] = 0;
+      if (e_g) {
+        int32_t ga = ent_group[pairs[k].a];
+        e_g->i64[row] = ga >= 0 && ga == ent_group[pairs[k].b];
+        cnt->group_edges += e_g->i64[row];
+      }
     }
     if (o->newman) e_w->dbl[row] += 1.0 / (double)(pairs[k].k - 1);
     else e_w->i64[row]++;
@@ -803,6 +1235,19 @@ done:
   cn__strmap_free(&ents);
   cn__strmap_free(&ipcs);
   cn__strmap_free(&raws);
+  cn__strmap_free(&lvls);
+  cn__strmap_free(&gnames);
+  cn__strmap_free(&gids);
+  cn_free(ent_foreign);
+  cn_free(ent_group);
+  cn_free(gname_group);
+  cn_free(prec);
+  if (st != CN_OK && more) {
+    cn_table_free(more->orgs);
+    cn_table_free(more->org_year);
+    cn_table_free(more->search);
+    memset(more, 0, sizeof *more);
+  }
   cn_free(raw_ent);
   cn_free(apps);
   cn_free(pairs);

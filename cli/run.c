@@ -187,6 +187,14 @@ static bool path_like(const char *word) {
   return false;
 }
 
+/* Whether word is a number as a whole (1, 99, -0.5, 1e3). */
+static bool is_number(const char *word) {
+  char *end;
+  errno = 0;
+  (void)strtod(word, &end);
+  return end != word && !*end;
+}
+
 /* A word that may name an input file, looked for in DIR (an earlier
  * step's output, or a file there), then beside the script, then in the
  * folder coinnet run was started in; found in one of the last two,
@@ -284,6 +292,10 @@ static bool scan_args(run *r, const cn_study_item *it, int words, char **argv, s
         free(nw);
         nw = full;
       }
+    } else if (!path_like(a) && (is_number(a) || (i > words && it->argv[i - 1][0] == '-' && it->argv[i - 1][1] &&
+                                                  !strchr(it->argv[i - 1], '=')))) {
+      continue; /* a number, or an option's value that looks like no path (--scale tiny): a word, even when a
+                   file has its name */
     } else if (!look_up(r, a, &nw)) {
       return false;
     }
@@ -778,7 +790,10 @@ const cli_cmd cli_run_cmds[] = {
      "# starts a comment; \\ at the end of a line continues it; '...' and \"...\"\n"
      "quote as in the shell; lines starting with ## are report text (## # Title\n"
      "for a heading). A relative input path is looked up in DIR first, then\n"
-     "beside the script. `--name N` on reg, iv, probit, tobit and heckman keeps\n"
+     "beside the script; a number, or an option's value, only when it looks like a\n"
+     "path (it has a / or an extension such as .csv): a scale named tiny or a\n"
+     "percentile 99 stays a word even where a file has that name. `--name N`\n"
+     "on reg, iv, probit, tobit and heckman keeps\n"
      "the model as N.json for `table N`.\n\n"
      "options:\n"
      "  --out DIR      the output folder (made when missing); default: the\n"

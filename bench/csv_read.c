@@ -1,4 +1,5 @@
-/* bench/csv_read.c — reads one CSV with the library and reports wall time,
+/* bench/csv_read.c — reads one table (CSV, or .dta / .sqlite / .xlsx by its
+ * extension, as cn_table_read does) with the library and reports wall time,
  * throughput, peak memory and the table's own size, as one line of
  * key=value pairs; with OUT, also writes the table there as CSV and
  * reports the write's time and throughput (MB written per second).
@@ -24,7 +25,7 @@ int main(int argc, char **argv) {
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   cn_table *t = NULL;
-  if (cn_table_read_csv(argv[1], NULL, &t, &d) != CN_OK) {
+  if (cn_table_read(argv[1], NULL, &t, &d) != CN_OK) {
     fprintf(stderr, "%s:%lld: %s\n", d.file, (long long)d.line, d.message);
     return 4;
   }

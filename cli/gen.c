@@ -36,6 +36,12 @@ static int run_paper(int argc, char **argv) {
       o.set_rho = true;
       continue;
     }
+    if ((r = cli_opt(argc, argv, &i, "--labour", &v)) != 0) {
+      if (r < 0 || (strcmp(v, "timed") && strcmp(v, "flexible")))
+        return cli_usage("paper", "--labour is timed or flexible");
+      o.flexible_labour = !strcmp(v, "flexible");
+      continue;
+    }
     if (argv[i][0] == '-' && argv[i][1]) return cli_unknown_option("paper", argv[i]);
     return cli_usage("paper", "unexpected argument \"%s\"", argv[i]);
   }
@@ -58,7 +64,7 @@ static int run_paper(int argc, char **argv) {
 
 const cli_cmd cli_gen_cmds[] = {
     {"gen", "paper", run_paper, "raw data shaped like the reference paper's, with a known truth",
-     "usage: coinnet gen paper --out DIR [--seed S] [--scale tiny|small|paper] [--rho R]\n                         [--bec DIR]\n\n"
+     "usage: coinnet gen paper --out DIR [--seed S] [--scale tiny|small|paper] [--rho R]\n                         [--bec DIR] [--labour timed|flexible]\n\n"
      "Writes synthetic raw tables with Chinese names and a known data-generating\n"
      "process (docs/gen.md) into DIR:\n"
      "  patents.csv    pub_no (kind code A B U S), app_no, app_date, pub_date, type\n"
@@ -95,6 +101,11 @@ const cli_cmd cli_gen_cmds[] = {
      "                     PREFIX/share/coinnet, else the source tree's data/)\n"
      "  --rho R            loading of DVAR on last year's endogenous shock (default\n"
      "                     0.06; 0 makes L.ln(1+WDC) exogenous)\n"
+     "  --labour L         production.csv: timed (default; labour chosen half a year\n"
+     "                     before output, the design of Ackerberg, Caves and Frazer,\n"
+     "                     where only ACF is identified) or flexible (labour chosen\n"
+     "                     with output, materials ordered before its error: LP and\n"
+     "                     Wooldridge identified too)\n"
      "\nexample:\n"
      "  coinnet gen paper --out raw --seed 1 --scale small\n"},
     {"gen", "customs", cli_gen_customs, "customs records, firms and theta with a known DVAR",

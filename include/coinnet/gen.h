@@ -21,6 +21,9 @@ typedef struct cn_gen_opts {
   bool set_rho;      /* use rho below instead of the default loading */
   double rho;        /* loading of DVAR on last year's endogenous shock u */
   const char *bec;   /* HS -> BEC concordance for customs.csv (NULL: no customs) */
+  bool flexible_labour; /* production.csv: labour chosen at t, materials ordered before its
+                           optimisation error (LP and Wooldridge identified); false: ACF's
+                           design, labour chosen at t - 1/2 (docs/gen.md) */
 } cn_gen_opts;
 
 /* What was written. */

@@ -807,7 +807,7 @@ static cn_status write_firms(gen *g, const char *dir, cn_gen_counts *c, cn_diag 
  * exactly at the true theta_l and eps. (A Cobb-Douglas gross-output function with flexible materials is
  * not identified by the control-function moments: Gandhi, Navarro and
  * Rivers 2020.) */
-static cn_status write_production(gen *g, const char *dir, cn_diag *d) {
+static cn_status write_production(gen *g, const char *dir, bool flexible, cn_diag *d) {
   char path[4096];
   cn_rng *r = &g->r;
   cn_rng_seed(r, g->seed, 9);
@@ -837,9 +837,11 @@ static cn_status write_production(gen *g, const char *dir, cn_diag *d) {
       double omh = om;
       om = rh * om + half * cn_rng_normal(r);
       if (t > f->start) w = PF_RHO_W * w + sdw * cn_rng_normal(r);
-      double l = 0.5 * k + 1.0 * omh - 1.5 * w + PF_SD_L * cn_rng_normal(r) - 1;
+      double el = PF_SD_L * cn_rng_normal(r);
+      double l = flexible ? 0.5 * k + om + el - 1 : 0.5 * k + 1.0 * omh - 1.5 * w + el - 1;
       double plan = b0 + bl * l + bk * k + om, eps = PF_SD_EPS * cn_rng_normal(r);
-      double va = exp(plan + eps), mat = cm * exp(plan);
+      /* flexible: materials ordered for the output planned before labour's error */
+      double va = exp(plan + eps), mat = cm * exp(flexible ? plan - bl * el : plan);
       double inv = exp(k - 2.5 + om + PF_SD_I * cn_rng_normal(r));
       double wprev = t > Y0 ? g->wdc[(size_t)f->ent * NY + (size_t)(t - 1 - Y0)] : 0;
       double mu = exp(lmu + PF_MU_WDC * log1p(wprev)), wages = bl * exp(plan) / mu;
@@ -1239,13 +1241,17 @@ static cn_status write_small(gen *g, const char *dir, const cn_gen_opts *o, cons
   J("duplicate_spelling", p->dup_variant); J("individual_first", p->indiv_first); J("utility", p->utility);
   J("design", p->design); JL("grant_prob", p->grant_prob);
   fputs("  },\n  \"production\": {\n", fp);
-  fputs("    \"equation\": \"ln va = b0 + theta_l*ln labour + theta_k*ln capital + omega + eps; omega_t ="
-        " rho*omega_{t-1} + xi_t in two half-year steps (sd of xi_t: sd_xi); ln labour = 0.5*ln capital"
-        " + omega_{t-1/2} - 1.5*w_t + sd_l*e - 1, w_t = rho_w*w_{t-1} + N(0, sd_w^2*(1-rho_w^2)) (log wage); materials = c_m*exp(ln va - eps) (Leontief, the proxy); go = va +"
+  fprintf(fp, "    \"labour\": \"%s\",\n", o->flexible_labour ? "flexible" : "timed");
+  fprintf(fp, "    \"equation\": \"ln va = b0 + theta_l*ln labour + theta_k*ln capital + omega + eps; omega_t ="
+        " rho*omega_{t-1} + xi_t in two half-year steps (sd of xi_t: sd_xi); %s; go = va +"
         " materials; capital_{t+1} = (1-delta)*capital_t + investment_t, ln investment = ln capital - 2.5 + omega_t"
         " + sd_i*e; ln markup = ln mu_j + mu_wdc*ln(1+WDC[t-1]) + sd_mu*v_i, v_i ~ N(0,1); wages = theta_l*exp(ln va - eps)/markup"
         " (labour's first-order condition at the markup)\",\n",
-        fp);
+        o->flexible_labour
+            ? "ln labour = 0.5*ln capital + omega_t + sd_l*e - 1 (labour chosen at t); materials = c_m*exp(ln va - eps"
+              " - theta_l*sd_l*e) (Leontief in the output planned before labour's error e, the proxy)"
+            : "ln labour = 0.5*ln capital + omega_{t-1/2} - 1.5*w_t + sd_l*e - 1, w_t = rho_w*w_{t-1} + N(0,"
+              " sd_w^2*(1-rho_w^2)) (log wage); materials = c_m*exp(ln va - eps) (Leontief, the proxy)");
   J("mu_wdc", PF_MU_WDC); J("sd_mu", PF_SD_MU);
   J("rho", PF_RHO); J("sd_xi", PF_SD_XI); J("sd_eps", PF_SD_EPS); J("sd_l", PF_SD_L); J("delta", PF_DELTA);
   J("sd_i", PF_SD_I); J("rho_w", PF_RHO_W); J("sd_w", PF_SD_W);
@@ -1543,7 +1549,7 @@ cn_status cn_gen_paper(const char *dir, const cn_gen_opts *o, cn_gen_counts *c, 
   if (st == CN_OK && !(g->spell = cn_calloc(g->nent * NY + 1, 1))) st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
   if (st == CN_OK) st = write_patents(g, dir, c, d);
   if (st == CN_OK) st = write_firms(g, dir, c, d);
-  if (st == CN_OK) st = write_production(g, dir, d);
+  if (st == CN_OK) st = write_production(g, dir, o->flexible_labour, d);
   if (st == CN_OK) st = write_linkage(g, dir, d);
   if (st == CN_OK) st = write_small(g, dir, o, scale, d);
   if (st == CN_OK && o->bec) st = write_customs(dir, o, c, d);

@@ -83,6 +83,7 @@ double cn_name_jaro_winkler(const char *a, const char *b) {
   return w;
 }
 
+/* The defaults: threshold 0.75, margin 0.05, OpenMP's threads. */
 void cn_name_match_opts_init(cn_name_match_opts *o) {
   memset(o, 0, sizeof *o);
   o->threshold = 0.75;
@@ -306,6 +307,7 @@ oom:
 
 /* ---------------------------------------------------------- the vectors */
 
+/* qsort order of uint64_t, ascending. */
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return x < y ? -1 : x > y;
@@ -413,6 +415,7 @@ static bool by_part(size_t n, size_t np, const int32_t *part, int32_t *loc, int3
   return true;
 }
 
+/* Whether v is in the ascending a[0..n). */
 static bool in_sorted(const uint64_t *a, size_t n, uint64_t v) {
   return bsearch(&v, a, n, sizeof *a, cmp_u64) != NULL;
 }
@@ -513,6 +516,7 @@ static int cmp_best(const void *a, const void *b) {
 
 /* Keeps the best pair of each (lu, ru); the new count. */
 static size_t dedup_pairs(pair *p, size_t n) {
+  if (!n) return 0; /* p may be NULL */
   qsort(p, n, sizeof *p, cmp_lu_ru);
   size_t k = 0;
   for (size_t i = 0; i < n; i++)
@@ -520,9 +524,11 @@ static size_t dedup_pairs(pair *p, size_t n) {
   return k;
 }
 
+/* Whether a unit can still be matched: not matched, not in a near tie. */
 static bool lu_free(const lunit *l) { return l->match < 0 && !l->tied; }
 static bool ru_free(const runit *r) { return !r->taken && !r->tied; }
 
+/* Adds pair p to near tie number tie of po; false when out of memory. */
 static bool push_row(part_out *po, int64_t tie, const pair *p, int rule) {
   if (!cn__grow((void **)&po->rows, &po->cap, po->n + 1, sizeof *po->rows)) return false;
   tie_row *t = &po->rows[po->n++];
@@ -541,7 +547,7 @@ static bool assign(ctx *x, int32_t k, pair *p, size_t n, double margin, int rule
   int32_t *bl = cn_malloc((n + 1) * sizeof *bl), *br = cn_malloc((n + 1) * sizeof *br);
   bool ok = l0 && r0 && bl && br;
   if (!ok) goto done;
-  qsort(p, n, sizeof *p, cmp_best);
+  if (n) qsort(p, n, sizeof *p, cmp_best);
   for (size_t i = 0; i < n; i++) l0[x->lu[p[i].lu].loc + 1]++, r0[x->ru[p[i].ru].loc + 1]++;
   for (int32_t i = 0; i < nl; i++) l0[i + 1] += l0[i];
   for (int32_t i = 0; i < nr; i++) r0[i + 1] += r0[i];
@@ -605,18 +611,22 @@ static bool fuzzy_places(const ctx *x, int32_t pa, int32_t ka, int32_t pb, int32
   return a == b || !x->places.lens[a] || !x->places.lens[b];
 }
 
+/* One gram of a right name of the partition (es[e]) with its weight. */
 typedef struct posting {
   uint64_t gram;
   int32_t e;
   double w;
 } posting;
 
+/* Postings by gram, then by name. */
 static int cmp_posting(const void *a, const void *b) {
   const posting *p = a, *q = b;
   if (p->gram != q->gram) return p->gram < q->gram ? -1 : 1;
   return p->e < q->e ? -1 : p->e > q->e;
 }
 
+/* Entry indices by their name's key (cmp_entry_pkey: place + key), then
+ * by index (qsort_r with the ctx). */
 static int cmp_entry_key(const void *a, const void *b, void *arg) {
   const ctx *x = arg;
   const entry *p = &x->ent[*(const int32_t *)a], *q = &x->ent[*(const int32_t *)b];
@@ -645,9 +655,10 @@ static size_t first_key(const ctx *x, const int32_t *es, size_t ne, int32_t k, b
   return lo;
 }
 
-/* Adds the exact pairs of left unit u among es[0..ne) sorted by key (or
- * pkey): those whose key (pk: place + key) is k, with place agreement
- * (want_place < 0: scored; else the right name's place must be empty). */
+/* Adds to *p the exact pairs of left unit u among es[0..ne), sorted by key
+ * (pk: by place + key): the names whose key (pk: place + key) is k. Their
+ * place agreement is scored (place_score), or, with no_place, 1 when the
+ * right name has no place and no pair otherwise. False when out of memory. */
 static bool exact_pairs(ctx *x, int32_t u, const int32_t *es, size_t ne, int32_t k, bool pk, bool no_place,
                         pair **p, size_t *np, size_t *cap) {
   lunit *l = &x->lu[u];
@@ -713,7 +724,7 @@ static bool match_part(ctx *x, int32_t k, part_out *po) {
     for (int32_t g = 0; g < v->ng; g++) post[npost++] = (posting){v->gram[g], (int32_t)i, v->w[g]};
     if ((size_t)v->ncp > maxcp) maxcp = (size_t)v->ncp;
   }
-  qsort(post, npost, sizeof *post, cmp_posting);
+  if (npost) qsort(post, npost, sizeof *post, cmp_posting); /* post may be NULL when empty */
   acc = cn_calloc(ne + 1, sizeof *acc);
   touched = cn_malloc((ne + 1) * sizeof *touched);
   if (!acc || !touched) goto oom;
@@ -773,16 +784,17 @@ done:
 
 /* ------------------------------------------------------------- results */
 
+/* Releases everything ctx holds (the result does not point into it). */
 static void ctx_free(ctx *x) {
-  cn_strmap *maps[] = {&x->keys, &x->places, &x->groups, &x->parts, &x->lunits, &x->runits, &x->rnames, &x->rids};
-  for (size_t i = 0; i < sizeof maps / sizeof *maps; i++) cn__strmap_free(maps[i]);
-  for (size_t k = 0; k < x->keys.n && x->kv; k++) {
+  for (size_t k = 0; k < x->keys.n && x->kv; k++) { /* before the maps: their counts */
     cn_free(x->kv[k].cp);
     cn_free(x->kv[k].gram);
     cn_free(x->kv[k].w);
   }
   if (x->po)
     for (size_t k = 0; k < x->parts.n; k++) cn_free(x->po[k].rows);
+  cn_strmap *maps[] = {&x->keys, &x->places, &x->groups, &x->parts, &x->lunits, &x->runits, &x->rnames, &x->rids};
+  for (size_t i = 0; i < sizeof maps / sizeof *maps; i++) cn__strmap_free(maps[i]);
   void *ps[] = {x->kv, x->lu, x->ru, x->rn, x->ent, x->lrec, x->rrec, x->rrn, x->lu_by, x->lu_p0,
                 x->ru_by, x->ru_p0, x->part_group, x->gram, x->df, x->po};
   for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) cn_free(ps[i]);
@@ -810,6 +822,7 @@ static const char *side_text(const cn_name_match_side *s, int c, int64_t r, char
   return buf;
 }
 
+/* The id text of right unit ru; NULL without --right-id. */
 static const char *right_id(const ctx *x, int32_t ru) {
   return x->ru[ru].id >= 0 ? x->rids.strs[x->ru[ru].id] : NULL;
 }

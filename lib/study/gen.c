@@ -896,6 +896,7 @@ typedef struct linkage {
   int64_t count[LK_N], renames, fallback;
 } linkage;
 
+/* Releases l (NULL: nothing). */
 static void linkage_free(linkage *l) {
   if (!l) return;
   for (size_t i = 0; l->name && l->name[i]; i++) cn_free(l->name[i]);
@@ -920,6 +921,7 @@ typedef struct fparts {
   bool bracket;
 } fparts;
 
+/* Reads the parts of panel firm entity e's main spelling. */
 static void firm_parts(const gen *g, const ent *e, fparts *p) {
   const char *s = e->raw[0];
   p->city = cities[e->city].name;
@@ -932,6 +934,8 @@ static void firm_parts(const gen *g, const ent *e, fparts *p) {
   (void)g;
 }
 
+/* A name in p's style (prefix city or bracketed city) from city, brand,
+ * p's word and form, into buf. */
 static void compose(char *buf, size_t n, const fparts *p, const char *city, const char *brand, const char *form) {
   if (p->bracket) snprintf(buf, n, "%s(%s)%s%s", brand, city, p->word, form);
   else snprintf(buf, n, "%s%s%s%s", city, brand, p->word, form);
@@ -993,6 +997,8 @@ static bool new_key(cn_strmap *keys, const char *name, const char *own, bool *oo
   return true;
 }
 
+/* Draws the survey spellings, renames and decoys (g->link, for
+ * truth.json) and writes survey.csv and applicants.csv into dir. */
 static cn_status write_linkage(gen *g, const char *dir, cn_diag *d) {
   cn_rng r;
   cn_rng_seed(&r, g->seed, 17);

@@ -14,7 +14,7 @@ static const char *gen_tiny(const char *sub, uint64_t s) {
   static int k;
   char *out = dir[k++ % 4];
   snprintf(out, sizeof dir[0], "%s", cn_test_path(cn_test_tmpdir(), sub));
-  cn_gen_opts o = {s, "tiny", false, 0, NULL};
+  cn_gen_opts o = {s, "tiny", false, 0, NULL, false};
   cn_gen_counts c;
   cn_diag d;
   CHECK_STATUS(cn_gen_paper(out, &o, &c, &d), CN_OK, &d);
@@ -296,7 +296,7 @@ done:
 }
 
 TEST(gen_unknown_scale) {
-  cn_gen_opts o = {1, "huge", false, 0, NULL};
+  cn_gen_opts o = {1, "huge", false, 0, NULL, false};
   cn_gen_counts c;
   cn_diag d;
   CHECK_INT(cn_gen_paper(cn_test_path(cn_test_tmpdir(), "x"), &o, &c, &d), CN_EUSAGE);
@@ -308,7 +308,7 @@ TEST(gen_paper_customs_truth) {
   const char *dir = cn_test_path(cn_test_tmpdir(), "customs");
   char bec[4096];
   snprintf(bec, sizeof bec, "%s", cn_test_path(cn_test_root(), "data/hs-bec"));
-  cn_gen_opts o = {7, "tiny", false, 0, bec};
+  cn_gen_opts o = {7, "tiny", false, 0, bec, false};
   cn_gen_counts c;
   cn_diag d;
   CHECK_INT(cn_gen_paper(dir, &o, &c, &d), CN_OK);

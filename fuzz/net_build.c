@@ -20,6 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   o.newman = (data[0] & 4) != 0;
   o.all_types = (data[0] & 8) != 0;
   o.window = (data[0] & 16) ? 3 : 1;
+  cn_build_more more; /* the organization tables too, on half the inputs */
+  if (data[0] & 32) o.more = &more;
+  o.search_window = (data[0] & 64) ? 1 : 0;
   int64_t nrow = 0;
   for (size_t i = 1; i < size; i++) nrow += data[i] == '\n';
   if (size > 1 && data[size - 1] != '\n') nrow++;
@@ -53,6 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cn_table_free(edges);
   cn_table_free(ny);
   cn_table_free(years);
+  if (o.more && st == CN_OK) {
+    cn_table_free(more.orgs);
+    cn_table_free(more.org_year);
+    cn_table_free(more.search);
+  }
   cn_table_free(t);
   return 0;
 }

@@ -1,0 +1,55 @@
+#!/bin/sh
+# bench/names_match.sh — `coinnet names match` of NM_N (10^6) generated
+# applicant spellings against NM_N survey records, one to one by year (16
+# years), whole process, median of RUNS (3), peak memory. The names: city +
+# three brand characters + an industry word + a legal form (a fixed linear
+# congruential stream in awk, its high bits); the survey spells half of
+# them alike, 20% with another legal form, 20% with the city in brackets
+# after the brand and 10% with a brand character changed. No peer in this
+# script (the Python reference of the rules, tests/data/gen/names_match_reference.py,
+# is brute force, for goldens). Target (issue 17): under 5 minutes on 2
+# cores and under 8 GB.
+set -e
+B=${BUILD:-build}
+OUT=bench/out
+N=${NM_N:-1000000}
+RUNS=${RUNS:-3}
+mkdir -p "$OUT/nm"
+L=$OUT/nm/left-$N.csv R=$OUT/nm/right-$N.csv
+if [ ! -f "$L" ] || [ ! -f "$R" ]; then
+  awk -v N="$N" -v L="$L" -v R="$R" 'BEGIN {
+    split("北京 上海 天津 重庆 广州 深圳 成都 武汉 南京 杭州 西安 郑州 长沙 济南 青岛 大连 沈阳 哈尔滨 长春 石家庄 太原 合肥 南昌 福州 厦门 昆明 贵阳 南宁 海口 兰州", city, " ")
+    n = split("鑫 宏 华 信 天 盛 隆 汇 恒 达 瑞 丰 嘉 禾 金 源 泰 和 永 安 新 亚 东 方 正 大 荣 昌 康 宁 富 利 通 宝 德 润 海 川 中 兴 远 航 博 源 晨 光 星 辰 明 辉 佳 美 安 泰 百 川 弘 毅 腾 飞 锦 程 启 航 盛 世 鼎 力 凯 旋", ch, " ")
+    split("机械 电气 化工 纺织 电子 材料 设备 科技 制药 汽车 钢铁 建材 食品 塑料 光电 能源 环保 通信 仪器 装备", ind, " ")
+    split("有限公司 有限责任公司 股份有限公司 集团有限公司", form, " ")
+    x = 7
+    print "year,name" > L; print "id,year,name" > R
+    for (i = 1; i <= N; i++) {
+      x = (x * 69069 + 1) % 4294967296; c = city[1 + int(x / 65536) % 30]
+      x = (x * 69069 + 1) % 4294967296; b1 = ch[1 + int(x / 65536) % n]
+      x = (x * 69069 + 1) % 4294967296; b2 = ch[1 + int(x / 65536) % n]
+      x = (x * 69069 + 1) % 4294967296; b3 = ch[1 + int(x / 65536) % n]
+      x = (x * 69069 + 1) % 4294967296; w = ind[1 + int(x / 65536) % 20]
+      x = (x * 69069 + 1) % 4294967296; f = 1 + int(x / 65536) % 4
+      x = (x * 69069 + 1) % 4294967296; y = 2000 + int(x / 65536) % 16
+      name = c b1 b2 b3 w
+      print y "," name form[f] > L
+      x = (x * 69069 + 1) % 4294967296; v = int(x / 65536) % 10
+      x = (x * 69069 + 1) % 4294967296; t = ch[1 + int(x / 65536) % n]
+      rn = v < 5 ? name form[f] : v < 7 ? name form[1 + (f % 4)] : v < 9 ? b1 b2 b3 w "(" c ")" form[f] : c b1 t b3 w form[f]
+      print i "," y "," rn > R
+    }
+  }'
+fi
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+: > "$OUT/nm/times"
+for i in $(seq "$RUNS"); do
+  /usr/bin/time -o "$OUT/nm/t" -f "%e %M" "$B/coinnet" names match "$L" "$R" --left-name name --right-name name \
+    --right-id id --by year -o "$OUT/nm/m.csv" 2>"$OUT/nm/err"
+  t=$(tail -1 "$OUT/nm/t")
+  echo "${t% *}" >> "$OUT/nm/times"
+done
+grep 'matched (_merge==3)' "$OUT/nm/err" || true
+echo "names match $N x $N by year: median $(median < "$OUT/nm/times") s of $(tr '\n' ' ' < "$OUT/nm/times"), peak ${t#* } KB"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,10 +5,12 @@
 # three brand characters + an industry word + a legal form (a fixed linear
 # congruential stream in awk, its high bits); the survey spells half of
 # them alike, 20% with another legal form, 20% with the city in brackets
-# after the brand and 10% with a brand character changed. No peer in this
-# script (the Python reference of the rules, tests/data/gen/names_match_reference.py,
-# is brute force, for goldens). Target (issue 17): under 5 minutes on 2
-# cores and under 8 GB.
+# after the brand and 10% with a brand character changed. Then the peer on
+# the first NM_PY_N (2·10^4) of each side: the independent Python
+# implementation of the rules, tests/data/gen/names_match_reference.py
+# (brute force within each year, written for the goldens; needs
+# python3-jellyfish, skipped without it), one run each, outputs compared.
+# Target (issue 17): under 5 minutes on 2 cores and under 8 GB.
 set -e
 B=${BUILD:-build}
 OUT=bench/out
@@ -52,4 +54,23 @@ for i in $(seq "$RUNS"); do
 done
 grep 'matched (_merge==3)' "$OUT/nm/err" || true
 echo "names match $N x $N by year: median $(median < "$OUT/nm/times") s of $(tr '\n' ' ' < "$OUT/nm/times"), peak ${t#* } KB"
+PN=${NM_PY_N:-20000}
+if /usr/bin/python3 -c 'import jellyfish' 2>/dev/null; then
+  head -$((PN + 1)) "$L" > "$OUT/nm/pl.csv"
+  head -$((PN + 1)) "$R" > "$OUT/nm/pr.csv"
+  { echo name; tail -n +2 "$OUT/nm/pl.csv" | cut -d, -f2; tail -n +2 "$OUT/nm/pr.csv" | cut -d, -f3; } > "$OUT/nm/pn.csv"
+  "$B/coinnet" names normalize "$OUT/nm/pn.csv" --col name -o "$OUT/nm/keys.csv" 2>/dev/null
+  /usr/bin/time -o "$OUT/nm/t" -f "%e" /usr/bin/python3 -W ignore tests/data/gen/names_match_reference.py \
+    "$OUT/nm/pl.csv" "$OUT/nm/pr.csv" "$OUT/nm/keys.csv" --right-id id --by year > "$OUT/nm/py.out"
+  tp=$(tail -1 "$OUT/nm/t")
+  /usr/bin/time -o "$OUT/nm/t" -f "%e" "$B/coinnet" names match "$OUT/nm/pl.csv" "$OUT/nm/pr.csv" --left-name name \
+    --right-name name --right-id id --by year -o "$OUT/nm/pc.csv" 2>/dev/null
+  tc=$(tail -1 "$OUT/nm/t")
+  same=$(awk -F, 'NR == FNR { if (FNR > 1) a[$1 "," $2] = $3 "," $6; next }
+    FNR > 1 { n++; if (a[$1 "," $2] == $3 "," $6) s++ } END { printf "%d of %d", s, n }' "$OUT/nm/py.out" "$OUT/nm/pc.csv")
+  awk -v a="$tc" -v b="$tp" -v n="$PN" -v s="$same" \
+    'BEGIN { printf "%d x %d: coinnet %.2f s, Python reference %.2f s, ratio %.4f; same match for %s records\n", n, n, a, b, a / b, s }'
+else
+  echo "python3-jellyfish not found: no Python reference in this run"
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

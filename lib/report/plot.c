@@ -1111,6 +1111,41 @@ typedef struct xy_ctx {
   const legend *lg;
 } xy_ctx;
 
+/* The y grid with its labels and, unless no_x, the ticks and labels of a
+ * numeric x axis, for the frame of draw_xy and draw_event: left edge left,
+ * width pw, data ranges [xlo, xhi] and [ylo, yhi] with steps xstep, ystep,
+ * canvas width W (x labels kept on it). */
+static void xy_axes(cairo_t *cr, double W, double left, double pw, double xlo, double xhi, double xstep, double ylo,
+                    double yhi, double ystep, bool no_x) {
+  double top = XY_TOP, ph = XY_PH, pad = XY_PAD, bot = top + ph;
+#define PX(v) (left + pad + ((v) - xlo) / (xhi - xlo) * (pw - 2 * pad))
+#define PY(v) (top + ph - pad - ((v) - ylo) / (yhi - ylo) * (ph - 2 * pad))
+  char lab[64];
+  cairo_set_font_size(cr, 10);
+  cairo_set_line_width(cr, 0.5);
+  for (double t = ylo; t <= yhi + ystep * 1e-9; t += ystep) {
+    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+    cairo_move_to(cr, left, PY(t));
+    cairo_line_to(cr, left + pw, PY(t));
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    snprintf(lab, sizeof lab, "%g", fabs(t) < ystep * 1e-9 ? 0.0 : t);
+    text_at(cr, left - 5, PY(t) + 3.5, lab, 1);
+  }
+  for (double t = ceil(xlo / xstep - 1e-9) * xstep; !no_x && t <= xhi + xstep * 1e-9; t += xstep) {
+    snprintf(lab, sizeof lab, "%g", fabs(t) < xstep * 1e-9 ? 0.0 : t);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, PX(t), bot);
+    cairo_line_to(cr, PX(t), bot + 3);
+    cairo_stroke(cr);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, lab, &e);
+    text_at(cr, clamp_centre(PX(t), e.x_advance, W), bot + 14, lab, 0.5);
+  }
+#undef PX
+#undef PY
+}
 
 static void draw_xy(cairo_t *cr, double W, double H, const void *ctx) {
   const xy_ctx *c = ctx;
@@ -1121,18 +1156,7 @@ static void draw_xy(cairo_t *cr, double W, double H, const void *ctx) {
   double left = c->left, top = XY_TOP, pw = W - left - 20, ph = XY_PH, pad = XY_PAD, bot = top + ph;
 #define PX(v) (left + pad + ((v) - c->xlo) / (c->xhi - c->xlo) * (pw - 2 * pad))
 #define PY(v) (top + ph - pad - ((v) - c->ylo) / (c->yhi - c->ylo) * (ph - 2 * pad))
-  char lab[64];
-  cairo_set_font_size(cr, 10);
-  cairo_set_line_width(cr, 0.5);
-  for (double t = c->ylo; t <= c->yhi + c->ystep * 1e-9; t += c->ystep) { /* y grid and ticks */
-    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-    cairo_move_to(cr, left, PY(t));
-    cairo_line_to(cr, left + pw, PY(t));
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    snprintf(lab, sizeof lab, "%g", fabs(t) < c->ystep * 1e-9 ? 0.0 : t);
-    text_at(cr, left - 5, PY(t) + 3.5, lab, 1);
-  }
+  xy_axes(cr, W, left, pw, c->xlo, c->xhi, c->xstep, c->ylo, c->yhi, c->ystep, c->kind == CN_PLOT_BAR);
   if (c->kind == CN_PLOT_BAR) { /* category labels, every k-th when they would meet */
     double slot = (pw - 2 * pad) / c->ncat, wmax = 0;
     for (int32_t k = 0; k < c->ncat; k++) wmax = fmax(wmax, text_width(cr, c->cat[k], 10));
@@ -1144,18 +1168,6 @@ static void draw_xy(cairo_t *cr, double W, double H, const void *ctx) {
       cairo_text_extents(cr, c->cat[k], &e);
       double x = clamp_centre(left + pad + (k + 0.5) * slot, e.x_advance, W);
       text_at(cr, x, bot + 14, c->cat[k], 0.5);
-    }
-  } else {
-    for (double t = ceil(c->xlo / c->xstep - 1e-9) * c->xstep; t <= c->xhi + c->xstep * 1e-9; t += c->xstep) {
-      snprintf(lab, sizeof lab, "%g", fabs(t) < c->xstep * 1e-9 ? 0.0 : t);
-      cairo_set_source_rgb(cr, 0, 0, 0);
-      cairo_set_line_width(cr, 0.8);
-      cairo_move_to(cr, PX(t), bot);
-      cairo_line_to(cr, PX(t), bot + 3);
-      cairo_stroke(cr);
-      cairo_text_extents_t e;
-      cairo_text_extents(cr, lab, &e);
-      text_at(cr, clamp_centre(PX(t), e.x_advance, W), bot + 14, lab, 0.5);
     }
   }
   if (c->kind == CN_PLOT_BAR) {
@@ -1490,27 +1502,7 @@ static void draw_event(cairo_t *cr, double W, double H, const void *ctx) {
   double left = c->left, top = XY_TOP, pw = W - left - 20, ph = XY_PH, pad = XY_PAD, bot = top + ph;
 #define PX(v) (left + pad + ((v) - c->xlo) / (c->xhi - c->xlo) * (pw - 2 * pad))
 #define PY(v) (top + ph - pad - ((v) - c->ylo) / (c->yhi - c->ylo) * (ph - 2 * pad))
-  char lab[64];
-  cairo_set_font_size(cr, 10);
-  cairo_set_line_width(cr, 0.5);
-  for (double v = c->ylo; v <= c->yhi + c->ystep * 1e-9; v += c->ystep) {
-    cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-    cairo_move_to(cr, left, PY(v));
-    cairo_line_to(cr, left + pw, PY(v));
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    snprintf(lab, sizeof lab, "%g", fabs(v) < c->ystep * 1e-9 ? 0.0 : v);
-    text_at(cr, left - 5, PY(v) + 3.5, lab, 1);
-  }
-  for (double v = ceil(c->xlo / c->xstep - 1e-9) * c->xstep; v <= c->xhi + 1e-9; v += c->xstep) {
-    snprintf(lab, sizeof lab, "%g", fabs(v) < c->xstep * 1e-9 ? 0.0 : v);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 0.8);
-    cairo_move_to(cr, PX(v), bot);
-    cairo_line_to(cr, PX(v), bot + 3);
-    cairo_stroke(cr);
-    text_at(cr, PX(v), bot + 14, lab, 0.5);
-  }
+  xy_axes(cr, W, left, pw, c->xlo, c->xhi, c->xstep, c->ylo, c->yhi, c->ystep, false);
   double dash[2] = {3, 3}, dot[2] = {1, 2};
   cairo_set_source_rgb(cr, 0.4, 0.4, 0.4); /* zero effect, dashed */
   cairo_set_line_width(cr, 0.8);

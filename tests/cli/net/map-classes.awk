@@ -5,14 +5,7 @@
 # are not counted.
 #   awk -f svg-coords.awk -f map-classes.awk FILE.svg
 /<path/ {
-  if (!match($0, / d="[^"]*"/)) next
-  d = substr($0, RSTART + 4, RLENGTH - 5)
-  k = coords(d, c)
-  x0 = 1e9; x1 = -1e9; y0 = 1e9; y1 = -1e9
-  for (i = 1; i < k; i += 2) {
-    if (c[i] < x0) x0 = c[i]; if (c[i] > x1) x1 = c[i]
-    if (c[i + 1] < y0) y0 = c[i + 1]; if (c[i + 1] > y1) y1 = c[i + 1]
-  }
+  if (!path_box($0)) next
   if ($0 ~ /stroke:rgb\(60%,60%,60%\)/) { np++; px0[np] = x0; px1[np] = x1; py0[np] = y0; py1[np] = y1 }
   else if ($0 ~ /stroke-width:0.4;/ && $0 ~ /stroke:rgb\(100%,100%,100%\)/) {
     match($0, /fill:rgb\([^)]*\)/)

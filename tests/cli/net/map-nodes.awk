@@ -6,14 +6,7 @@
 # panel and are not counted.
 # Needs svg-coords.awk first: awk -f svg-coords.awk -f this.awk FILE.svg
 /<path/ {
-  if (!match($0, / d="[^"]*"/)) next
-  d = substr($0, RSTART + 4, RLENGTH - 5)
-  k = coords(d, c)
-  x0 = 1e9; x1 = -1e9; y0 = 1e9; y1 = -1e9
-  for (i = 1; i < k; i += 2) {
-    if (c[i] < x0) x0 = c[i]; if (c[i] > x1) x1 = c[i]
-    if (c[i + 1] < y0) y0 = c[i + 1]; if (c[i + 1] > y1) y1 = c[i + 1]
-  }
+  if (!path_box($0)) next
   if ($0 ~ /stroke:rgb\(60%,60%,60%\)/) { np++; px0[np] = x0; px1[np] = x1; py0[np] = y0; py1[np] = y1 }
   else if ($0 ~ /fill:rgb\(72%,13%,13%\)/) { nn++; core[nn] = 1; nx0[nn] = x0; nx1[nn] = x1; ny0[nn] = y0; ny1[nn] = y1 }
   else if ($0 ~ /fill:rgb\(55%,66%,82%\)/) { nn++; core[nn] = 0; nx0[nn] = x0; nx1[nn] = x1; ny0[nn] = y0; ny1[nn] = y1 }

@@ -5,14 +5,7 @@
 # the largest absolute height. Legend keys, under the frame, are left out.
 # Needs svg-coords.awk first: awk -f svg-coords.awk -f this.awk FILE.svg
 /<path/ {
-  if (!match($0, / d="[^"]*"/)) next
-  d = substr($0, RSTART + 4, RLENGTH - 5)
-  k = coords(d, c)
-  x0 = 1e9; x1 = -1e9; y0 = 1e9; y1 = -1e9
-  for (i = 1; i < k; i += 2) {
-    if (c[i] < x0) x0 = c[i]; if (c[i] > x1) x1 = c[i]
-    if (c[i + 1] < y0) y0 = c[i + 1]; if (c[i + 1] > y1) y1 = c[i + 1]
-  }
+  if (!path_box($0)) next
   if ($0 ~ /fill:none;stroke-width:0.8;/ && $0 ~ /stroke:rgb\(0%,0%,0%\)/ && y0 == y1) { zero = y0; next }
   if ($0 ~ /fill:none;stroke-width:1;/ && $0 ~ /stroke:rgb\(0%,0%,0%\)/ && d ~ /Z/) { fy1 = y1; next }
   grp = $0 ~ /fill:rgb\(12%,35%,65%\)/ ? 1 : $0 ~ /fill:rgb\(80%,40%,5%\)/ ? 2 : 0

@@ -8,14 +8,7 @@
 # (t_last - t_first) and b / b_first (both axes are linear).
 # Needs svg-coords.awk first: awk -f svg-coords.awk -f this.awk FILE.svg
 /<path/ {
-  if (!match($0, / d="[^"]*"/)) next
-  d = substr($0, RSTART + 4, RLENGTH - 5)
-  k = coords(d, c)
-  x0 = 1e9; x1 = -1e9; y0 = 1e9; y1 = -1e9
-  for (i = 1; i < k; i += 2) {
-    if (c[i] < x0) x0 = c[i]; if (c[i] > x1) x1 = c[i]
-    if (c[i + 1] < y0) y0 = c[i + 1]; if (c[i + 1] > y1) y1 = c[i + 1]
-  }
+  if (!path_box($0)) next
   if ($0 ~ /stroke-dasharray:3,3/ && y0 == y1) { zero = y0; next }
   if ($0 ~ /stroke-dasharray:1,2/ && x0 == x1) { event = x0; next }
   if ($0 ~ /fill:none;stroke-width:1;/ && $0 ~ /stroke:rgb\(0%,0%,0%\)/ && d ~ /Z/) { fy1 = y1; next }

@@ -190,7 +190,6 @@ static bool path_like(const char *word) {
 /* Whether word is a number as a whole (1, 99, -0.5, 1e3). */
 static bool is_number(const char *word) {
   char *end;
-  errno = 0;
   (void)strtod(word, &end);
   return end != word && !*end;
 }

@@ -191,10 +191,11 @@ static void gmm_xi(const pf_gmm *g, const double *th) {
 
 /* The residual vector whose squared norm is the criterion: C⁻¹Z'ξ/√n
  * (acf: (Z'ξ)'W(Z'ξ) with W = (Z'Z)⁻¹/n) or ξ (op, lp). Its length. */
-/* gmm_resid from g->mom: xi = w - a - b w_{t-1} with b = cov(w, w_{t-1}) /
- * var(w_{t-1}), so Z'xi = Cza c - b Czb c (the centred products: xi has
- * mean zero). The same value as the sums over the rows, in O(q p^2). */
-static void gmm_resid_mom(const pf_gmm *g, const double *th, double *r) {
+/* Z'xi from g->mom into r (q values): xi = w - a - b w_{t-1} with b =
+ * cov(w, w_{t-1}) / var(w_{t-1}), so Z'xi = Cza c - b Czb c (the centred
+ * products: xi has mean zero). The same value as the sums over the rows,
+ * in O(q p^2). */
+static void gmm_zxi_mom(const pf_gmm *g, const double *th, double *r) {
   int p1 = g->p + 1, q = g->q;
   const double *Cab = g->mom, *Cbb = Cab + p1 * p1, *Cza = Cbb + p1 * p1, *Czb = Cza + q * p1;
   double c[PF_MAXT + 1];
@@ -207,29 +208,28 @@ static void gmm_resid_mom(const pf_gmm *g, const double *th, double *r) {
   for (int a = 0; a < q; a++) {
     double za = 0, zb = 0;
     for (int b = 0; b < p1; b++) za += Cza[a * p1 + b] * c[b], zb += Czb[a * p1 + b] * c[b];
-    double v = za - beta * zb;
-    for (int e = 0; e < a; e++) v -= g->C[a * q + e] * r[e];
-    r[a] = v / g->C[a * q + a];
+    r[a] = za - beta * zb;
   }
-  for (int a = 0; a < q; a++) r[a] /= sqrt((double)g->n);
 }
 
 static int64_t gmm_resid(const pf_gmm *g, const double *th, double *r) {
-  if (g->mom) {
-    gmm_resid_mom(g, th, r);
-    return g->q;
-  }
-  gmm_xi(g, th);
-  if (g->q == 0) {
-    memcpy(r, g->xi, (size_t)g->n * sizeof *r);
-    return g->n;
-  }
   int q = g->q;
-  for (int a = 0; a < q; a++) {
-    long double m = 0;
-    const double *z = g->Z + (size_t)a * g->n;
-    for (int64_t i = 0; i < g->n; i++) m += (long double)z[i] * g->xi[i];
-    double v = (double)m;
+  if (g->mom) gmm_zxi_mom(g, th, r);
+  else {
+    gmm_xi(g, th);
+    if (q == 0) {
+      memcpy(r, g->xi, (size_t)g->n * sizeof *r);
+      return g->n;
+    }
+    for (int a = 0; a < q; a++) {
+      long double m = 0;
+      const double *z = g->Z + (size_t)a * g->n;
+      for (int64_t i = 0; i < g->n; i++) m += (long double)z[i] * g->xi[i];
+      r[a] = (double)m;
+    }
+  }
+  for (int a = 0; a < q; a++) { /* C^-1 Z'xi, in place */
+    double v = r[a];
     for (int c = 0; c < a; c++) v -= g->C[a * q + c] * r[c];
     r[a] = v / g->C[a * q + a];
   }
@@ -766,7 +766,7 @@ static cn_status gmm_fill(pf_gmm *g, const pf_spec *s, const pf_sample *S, const
       g->C[a * nz + c] = g->C[c * nz + a] = (double)t;
     }
   if (nz && !chol(g->C, nz)) return cn_diag_set(d, CN_EANALYSIS, "the instruments are collinear (Z'Z is singular)");
-  if (s->method == CN_PF_ACF && s->law == 1 && !s->surv) { /* the moments of gmm_resid_mom */
+  if (s->method == CN_PF_ACF && s->law == 1 && !s->surv) { /* the moments of gmm_zxi_mom */
     int p1 = p + 1;
     if (!(g->mom = cn_malloc((size_t)(2 * p1 * p1 + 2 * nz * p1) * sizeof *g->mom))) return oom(d);
     double *Cab = g->mom, *Cbb = Cab + p1 * p1, *Cza = Cbb + p1 * p1, *Czb = Cza + nz * p1;

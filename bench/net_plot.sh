@@ -18,7 +18,7 @@ mkdir -p "$OUT"
   for (e = n; e < m; e++) { x = (x * 69069 + 1) % 4294967296; a = 1 + x % n
     x = (x * 69069 + 1) % 4294967296; b = 1 + x % n; if (a != b) print a "," b } }' > "$OUT/g1e5.csv"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+median() { sort -g | awk '{v[NR] = $1; l = l (NR > 1 ? ", " : "") $1} END {print v[int((NR + 1) / 2)] " s (" l ")"}'; }
 for st in 2015-2015 2008-2008,2015-2015; do
   : > "$OUT/t_plot"
   r=0
@@ -28,7 +28,7 @@ for st in 2015-2015 2008-2008,2015-2015; do
     echo "${t% *}" >> "$OUT/t_plot"
     r=$((r + 1))
   done
-  echo "net plot --stages $st: median $(median < "$OUT/t_plot") s, peak ${t#* } KB"
+  echo "net plot --stages $st: median $(median < "$OUT/t_plot"), peak ${t#* } KB"
 done
 : > "$OUT/t_plot"
 r=0
@@ -39,5 +39,5 @@ while [ $r -lt "$RUNS" ]; do
   echo "${t% *}" >> "$OUT/t_plot"
   r=$((r + 1))
 done
-echo "net plot of 10^5 nodes, 3*10^5 edges: median $(median < "$OUT/t_plot") s, peak ${t#* } KB"
+echo "net plot of 10^5 nodes, 3*10^5 edges: median $(median < "$OUT/t_plot"), peak ${t#* } KB"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -10,7 +10,9 @@
  * its sums towards the core, so every candidate move is priced in O(1). The search
  * starts from the best prefix of the degree order and then makes the best
  * improving single move until none is left (a Kernighan–Lin style descent;
- * deterministic, ties broken by node id). */
+ * deterministic, ties broken by node id). On the binary graph nodes with the
+ * same (in core, degree, core neighbours) price alike, so each step prices
+ * one bucket of them rather than every node (refine_binary). */
 #include <math.h>
 #include <stdlib.h>
 #include "graph_int.h"
@@ -52,6 +54,122 @@ static int by_degree(const void *a, const void *b) {
   const deg_node *x = a, *y = b;
   if (x->deg != y->deg) return x->deg < y->deg ? 1 : -1;
   return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The binary graph's refinement, the same moves as the scan over every
+ * node (the best gain, ties to the lowest id) at a fraction of the cost:
+ * when a_ij is 0/1 a move's ρ depends only on (in the core, degree, core
+ * neighbours), so nodes with equal triples share a bucket, each iteration
+ * prices one move per bucket, and a bucket's min-heap of node ids (stale
+ * entries dropped when they reach the top) names its lowest id. s holds
+ * the degrees and nc the core neighbours, as doubles; c, nc, *k and *b are
+ * updated in place. */
+typedef struct cp_bucket {
+  int32_t *heap, len, cap;
+  bool core;
+  double deg, nc;
+} cp_bucket;
+
+typedef struct cp_buckets {
+  cp_bucket *b;
+  int32_t n, cap;
+  cn_strmap keys; /* (core, degree, core neighbours) packed → bucket */
+  int32_t *at;    /* node → its bucket now */
+} cp_buckets;
+
+/* Puts node v with triple (core, deg, nc) in its bucket; false when out of
+ * memory. */
+static bool bucket_put(cp_buckets *B, int32_t v, bool core, double deg, double nc) {
+  int64_t key[3] = {core, (int64_t)deg, (int64_t)nc};
+  int32_t id = cn__strmap_intern(&B->keys, (const char *)key, sizeof key);
+  if (id < 0) return false;
+  if (id == B->n) {
+    if (B->n == B->cap) {
+      int32_t cap = B->cap ? 2 * B->cap : 64;
+      cp_bucket *nb = cn_reallocarray(B->b, (size_t)cap, sizeof *nb);
+      if (!nb) return false;
+      B->b = nb, B->cap = cap;
+    }
+    B->b[B->n++] = (cp_bucket){NULL, 0, 0, core, deg, nc};
+  }
+  cp_bucket *q = &B->b[id];
+  if (q->len == q->cap) {
+    int32_t cap = q->cap ? 2 * q->cap : 4;
+    int32_t *nh = cn_reallocarray(q->heap, (size_t)cap, sizeof *nh);
+    if (!nh) return false;
+    q->heap = nh, q->cap = cap;
+  }
+  int32_t i = q->len++;
+  while (i > 0 && q->heap[(i - 1) / 2] > v) {
+    q->heap[i] = q->heap[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  q->heap[i] = v;
+  B->at[v] = id;
+  return true;
+}
+
+/* Lowest node id now in bucket id, or -1 when it is empty. */
+static int32_t bucket_min(cp_buckets *B, int32_t id) {
+  cp_bucket *q = &B->b[id];
+  while (q->len > 0 && B->at[q->heap[0]] != id) {
+    int32_t last = q->heap[--q->len], i = 0;
+    for (;;) {
+      int32_t l = 2 * i + 1, m = l;
+      if (l >= q->len) break;
+      if (l + 1 < q->len && q->heap[l + 1] < q->heap[l]) m = l + 1;
+      if (q->heap[m] >= last) break;
+      q->heap[i] = q->heap[m];
+      i = m;
+    }
+    if (q->len > 0) q->heap[i] = last;
+  }
+  return q->len > 0 ? q->heap[0] : -1;
+}
+
+static cn_status refine_binary(const cn_graph *g, unsigned char *c, const double *s, double *nc,
+                               double *kp, blocks *bp, cn_diag *d) {
+  int32_t n = g->n;
+  cn_status st = CN_OK;
+  cp_buckets B = {0};
+  B.at = cn_malloc(((size_t)n + 1) * sizeof *B.at);
+  bool ok = B.at != NULL;
+  for (int32_t v = 0; ok && v < n; v++) ok = bucket_put(&B, v, c[v], s[v], nc[v]);
+  double k = *kp;
+  blocks b = *bp;
+  for (int64_t it = 0; ok && it < 10 * (int64_t)n + 10; it++) {
+    double cur = fit(n, k, b), gain = 1e-12;
+    int32_t move = -1;
+    for (int32_t id = 0; id < B.n; id++) {
+      int32_t v = bucket_min(&B, id);
+      if (v < 0) continue;
+      const cp_bucket *q = &B.b[id];
+      double r = fit(n, q->core ? k - 1 : k + 1, moved(b, !q->core, q->deg, q->deg, q->nc, q->nc));
+      if (r - cur > gain || (move >= 0 && r - cur == gain && v < move)) {
+        gain = r - cur;
+        move = v;
+      }
+    }
+    if (move < 0) break;
+    int step = c[move] ? -1 : 1;
+    b = moved(b, !c[move], s[move], s[move], nc[move], nc[move]);
+    c[move] = (unsigned char)!c[move];
+    k += step;
+    ok = bucket_put(&B, move, c[move], s[move], nc[move]);
+    for (int64_t e = g->off[move]; ok && e < g->off[move + 1]; e++) {
+      int32_t u = g->adj[e];
+      nc[u] += step;
+      ok = bucket_put(&B, u, c[u], s[u], nc[u]);
+    }
+  }
+  if (!ok) st = cn_diag_set(d, CN_EINTERNAL, "out of memory");
+  *kp = k;
+  *bp = b;
+  for (int32_t id = 0; id < B.n; id++) cn_free(B.b[id].heap);
+  cn_free(B.b);
+  cn__strmap_free(&B.keys);
+  cn_free(B.at);
+  return st;
 }
 
 cn_status cn_graph_core_periphery(const cn_graph *g, bool valued, double *core,
@@ -113,24 +231,28 @@ cn_status cn_graph_core_periphery(const cn_graph *g, bool valued, double *core,
     }
   }
   /* best single moves while they improve ρ */
-  for (int64_t it = 0; bestk > 0 && it < 10 * (int64_t)n + 10; it++) {
-    double cur = fit(n, k, b), gain = 1e-12;
-    int32_t move = -1;
-    for (int32_t v = 0; v < n; v++) {
-      double r = fit(n, c[v] ? k - 1 : k + 1, moved(b, !c[v], s[v], s2[v], nc[v], nc2[v]));
-      if (r - cur > gain) {
-        gain = r - cur;
-        move = v;
+  if (bestk > 0 && !valued) {
+    if ((st = refine_binary(g, c, s, nc, &k, &b, d)) != CN_OK) goto done;
+  } else {
+    for (int64_t it = 0; bestk > 0 && it < 10 * (int64_t)n + 10; it++) {
+      double cur = fit(n, k, b), gain = 1e-12;
+      int32_t move = -1;
+      for (int32_t v = 0; v < n; v++) {
+        double r = fit(n, c[v] ? k - 1 : k + 1, moved(b, !c[v], s[v], s2[v], nc[v], nc2[v]));
+        if (r - cur > gain) {
+          gain = r - cur;
+          move = v;
+        }
       }
-    }
-    if (move < 0) break;
-    int step = c[move] ? -1 : 1;
-    b = moved(b, !c[move], s[move], s2[move], nc[move], nc2[move]);
-    c[move] = (unsigned char)!c[move];
-    k += step;
-    for (int64_t e = g->off[move]; e < g->off[move + 1]; e++) {
-      nc[g->adj[e]] += step * A(e);
-      nc2[g->adj[e]] += step * A(e) * A(e);
+      if (move < 0) break;
+      int step = c[move] ? -1 : 1;
+      b = moved(b, !c[move], s[move], s2[move], nc[move], nc2[move]);
+      c[move] = (unsigned char)!c[move];
+      k += step;
+      for (int64_t e = g->off[move]; e < g->off[move + 1]; e++) {
+        nc[g->adj[e]] += step * A(e);
+        nc2[g->adj[e]] += step * A(e) * A(e);
+      }
     }
   }
 #undef A

@@ -439,6 +439,56 @@ TEST(net_core_periphery_valued) {
   cn_graph_free(g);
 }
 
+/* The binary refinement prices one move per bucket of equal (in core,
+ * degree, core neighbours); the valued one with unit weights scans every
+ * node. Both must make the same moves, ties to the lowest id included: on a
+ * 3000-node graph with a planted core and on a ring lattice (every node
+ * alike, so every choice is a tie) the cores agree to the bit. */
+static int by_pair(const void *x, const void *y) {
+  const int32_t *a = x, *b = y;
+  return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0]) : (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+static void check_binary_as_scan(int32_t n, int m, const int32_t (*e)[2]) {
+  double *w = malloc((size_t)m * sizeof *w), *c1 = malloc((size_t)n * sizeof *c1),
+         *c2 = malloc((size_t)n * sizeof *c2), rho1, rho2;
+  int32_t k1, k2;
+  cn_diag d;
+  for (int i = 0; i < m; i++) w[i] = 1;
+  cn_graph *g = graph_of(n, m, e, w);
+  CHECK_STATUS(cn_graph_core_periphery(g, true, c1, &rho1, &k1, &d), CN_OK, &d);
+  CHECK_STATUS(cn_graph_core_periphery(g, false, c2, &rho2, &k2, &d), CN_OK, &d);
+  CHECK(rho1 == rho2 && k1 == k2 && memcmp(c1, c2, (size_t)n * sizeof *c1) == 0);
+  CHECK(k1 > 0);
+  cn_graph_free(g);
+  free(w), free(c1), free(c2);
+}
+
+TEST(net_core_periphery_buckets_as_scan) {
+  enum { N = 3000, M = 12000 };
+  static int32_t e[M][2];
+  cn_rng r;
+  cn_rng_seed(&r, 5, 0);
+  int m = 0;
+  for (int i = 0; i < M; i++) {
+    /* a core of 60 nodes drawn more often, the rest uniform */
+    int32_t a = cn_rng_uniform(&r) < 0.3 ? (int32_t)cn_rng_below(&r, 60) : (int32_t)cn_rng_below(&r, N);
+    int32_t b = (int32_t)cn_rng_below(&r, N);
+    if (a != b) e[m][0] = a < b ? a : b, e[m++][1] = a < b ? b : a;
+  }
+  qsort(e, (size_t)m, sizeof e[0], by_pair); /* unit weights: no pair twice */
+  int u = 0;
+  for (int i = 0; i < m; i++)
+    if (u == 0 || e[i][0] != e[u - 1][0] || e[i][1] != e[u - 1][1]) e[u][0] = e[i][0], e[u++][1] = e[i][1];
+  m = u;
+  check_binary_as_scan(N, m, (const int32_t(*)[2])e);
+  /* ring lattice: i tied to i+1 .. i+3 */
+  m = 0;
+  for (int32_t i = 0; i < N; i++)
+    for (int32_t s = 1; s <= 3; s++) e[m][0] = i, e[m++][1] = (i + s) % N;
+  check_binary_as_scan(N, m, (const int32_t(*)[2])e);
+}
+
 /* Graph measures against networkx 2.8 (Debian python3-networkx):
  * nx.density, nx.average_clustering, nx.degree_assortativity_coefficient on
  * karate_club_graph() and les_miserables_graph(). */

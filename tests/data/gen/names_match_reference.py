@@ -1,14 +1,23 @@
 #!/usr/bin/python3
 """Reference for `coinnet names match` (docs/names.md), written from the
-documented rules, brute force (no inverted index): the expected outputs of
-tests/cli/names/match-*.case and the numbers of tests/data/names/match-reference.txt.
+documented rules: the expected outputs of tests/cli/names/match-*.case and
+the numbers of tests/data/names/match-reference.txt, and the peer of
+bench/names_match.sh.
 
 Keys and places come from `coinnet names normalize` (its rules have their own
 goldens): tests/data/names/match-keys.csv. Jaro-Winkler is jellyfish's
 (python3-jellyfish 0.8.9); the TF-IDF cosine is computed here.
 
+Two ways to find the pairs, with the same output: by default dictionaries
+(a right name's key and place + key for the exact stage, gram -> right keys
+for the fuzzy stage, pair lists by entity for the near ties) bring each
+left entity the right entities that can be its candidates; --brute tries
+every left x every right entity of a partition and scans every pair for
+rivals, as the rules are written. Why the index skips no pair: in run() and
+greedy().
+
 usage: /usr/bin/python3 tests/data/gen/names_match_reference.py LEFT RIGHT KEYS \
-           [--right-id COL] [--by COL] [--block COL] [--threshold T] [--margin M]
+           [--right-id COL] [--by COL] [--block COL] [--threshold T] [--margin M] [--brute]
        prints OUT then a line "--" then REVIEW
        /usr/bin/python3 tests/data/gen/names_match_reference.py --numbers  (match-reference.txt)
 """
@@ -71,14 +80,25 @@ def place_score(a, b):
     return 1 if a == "" or b == "" else 0
 
 
-def greedy(pairs, margin, lfree, rfree, matched, tied, ties, rule):
-    """pairs: dict (lu, ru) -> (s1, s2, score, jw, rname, hist)."""
+def greedy(pairs, margin, lfree, rfree, matched, ties, rule, brute):
+    """pairs: dict (lu, ru) -> (s1, s2, score, jw, rname, hist).
+
+    A rival of pair (l, r) shares l or r, so it is among the pairs of l and
+    the pairs of r: without --brute only those are looked at, in the order
+    of the pass (ascending positions), which is the order the full scan of
+    --brute finds them in. Rivals are candidate pairs only (at or above the
+    threshold, or exact): the rules compare a pair with no pair below it."""
     order = sorted(pairs.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0][0], kv[0][1]))
+    at_l, at_r = defaultdict(list), defaultdict(list)  # entity -> positions of its pairs, ascending
+    for i, ((l, r), _) in enumerate(order):
+        at_l[l].append(i)
+        at_r[r].append(i)
     for (l, r), a in order:
         if not (lfree(l) and rfree(r)):
             continue
+        near = order if brute else [order[i] for i in sorted(set(at_l[l]) | set(at_r[r]))]
         rivals = []
-        for (l2, r2), b in order:
+        for (l2, r2), b in near:
             if (l2, r2) == (l, r):
                 continue
             if l2 == l and r2 != r and rfree(r2) or r2 == r and l2 != l and lfree(l2):
@@ -88,7 +108,6 @@ def greedy(pairs, margin, lfree, rfree, matched, tied, ties, rule):
             matched[l] = (r, a, rule)
             matched_r.add(r)
             continue
-        t = len(ties)
         ties.append([((l, r), a, rule)] + [(k, b, rule) for k, b in rivals])
         for (l2, r2), _, _ in ties[-1]:
             tied_l.add(l2)
@@ -98,7 +117,7 @@ def greedy(pairs, margin, lfree, rfree, matched, tied, ties, rule):
 matched_r, tied_l, tied_r = set(), set(), set()
 
 
-def run(left, right, keys, rid, by, block, threshold, margin):
+def run(left, right, keys, rid, by, block, threshold, margin, brute=False):
     L = list(csv.DictReader(open(left, encoding="utf-8")))
     R = list(csv.DictReader(open(right, encoding="utf-8")))
     K = {row["name"]: (row["key"], row["place"]) for row in csv.DictReader(open(keys, encoding="utf-8"))}
@@ -133,16 +152,54 @@ def run(left, right, keys, rid, by, block, threshold, margin):
     right_keys = sorted({K[row["name"]][0] for row in R})
     V = vectors({K[n][0] for n in K}, right_keys)
     matched, ties = {}, []
-    lus = sorted(set(lunit), key=lambda u: lunit.index(u))
-    rus = sorted(set(runit), key=lambda u: runit.index(u))
+    lus = list(dict.fromkeys(lunit))  # distinct units in the order of their first record
+    rus = list(dict.fromkeys(runit))
     lfree = lambda l: l not in matched and l not in tied_l
     rfree = lambda r: r not in matched_r and r not in tied_r
-    for p in sorted({u[0] for u in lus}, key=lambda p: [u[0] for u in lus].index(p)):
-        pl = [u for u in lus if u[0] == p]
-        pr = [u for u in rus if u[0] == p]
+    pls, prs = defaultdict(list), defaultdict(list)  # partition -> its units, in that order
+    for u in lus:
+        pls[u[0]].append(u)
+    for u in rus:
+        prs[u[0]].append(u)
+    # Without --brute, each left unit l is tried against a subset of pr, in
+    # pr's order, with the same loop over the right unit's names (history
+    # names of a --right-id included) as --brute: a skipped right unit is
+    # one that loop would add no pair for. For the exact stage the loop
+    # needs, for some name n of r, key(n) == key(l), key(n) == place(l) +
+    # key(l) or place(n) + key(n) == key(l): one of the strings {key(n),
+    # place(n) + key(n)} equals one of {key(l), place(l) + key(l)}, which is
+    # what by_str looks up. For the fuzzy stage it needs cosine(l, n) >=
+    # threshold - 1e-12. The cosine sums v * V[k].get(g, 0.0) over the grams
+    # g of l's key (one-character keys have the gram (c, None), found the
+    # same way), every weight positive: a name whose key shares no gram with
+    # l's has cosine 0.0, below any threshold above 1e-12 (for a smaller
+    # one, or NaN, every right unit is tried). For the keys that share one,
+    # dot sums the same nonzero products in the same order as cosine()
+    # (which also adds zeros); however sum() rounds (Python 3.12 compensates),
+    # the two differ by far less than 1e-9 (the products of two unit
+    # vectors sum to at most 1), so a key whose dot is below the bar minus
+    # 1e-9 cannot reach the bar. The kept ones are scored by cosine()
+    # itself. Rivals for the near ties are candidate pairs (greedy()), so
+    # nothing below the threshold is needed.
+    tried = lambda rs, rpos: sorted(rs, key=rpos.__getitem__)
+    for p, pl in pls.items():  # partitions in the order of their first left unit
+        pr = prs.get(p, [])
+        rpos = {r: i for i, r in enumerate(pr)}
+        by_str, post, units_of = defaultdict(set), defaultdict(list), {}
+        for r in pr:
+            for n, _ in entries[r]:
+                k, pc = K[n]
+                by_str[k].add(r)
+                by_str[pc + k].add(r)
+                if k not in units_of:
+                    units_of[k] = set()
+                    for g, w in V[k].items():
+                        post[g].append((k, w))
+                units_of[k].add(r)
         exact, cand = {}, set()
         for l in pl:
-            for r in pr:
+            rs = pr if brute else tried(by_str.get(l[1], set()) | by_str.get(l[2] + l[1], set()), rpos)
+            for r in rs:
                 for n, ing in entries[r]:
                     k, pc = K[n]
                     # equal keys with places that agree, or a bracketed place read
@@ -158,12 +215,21 @@ def run(left, right, keys, rid, by, block, threshold, margin):
                     s = (2 * ps + ing, 0, 1.0, 1.0, n, not ing)
                     if (l, r) not in exact or s[:2] > exact[(l, r)][:2]:
                         exact[(l, r)] = s
-        greedy(exact, 0.5, lfree, rfree, matched, None, ties, "exact")
+        greedy(exact, 0.5, lfree, rfree, matched, ties, "exact", brute)
         fuzzy = {}
         for l in pl:
             if not lfree(l) or l in cand:
                 continue
-            for r in pr:
+            if brute or not threshold > 1e-12:
+                rs = pr
+            else:
+                dot = defaultdict(float)
+                for g, v in V[l[1]].items():
+                    for k, w in post.get(g, ()):
+                        dot[k] += v * w
+                bar = threshold - 1e-12 - 1e-9
+                rs = tried({r for k, c in dot.items() if c >= bar for r in units_of[k]}, rpos)
+            for r in rs:
                 if not rfree(r):
                     continue
                 for n, ing in entries[r]:
@@ -177,7 +243,7 @@ def run(left, right, keys, rid, by, block, threshold, margin):
                     s = (min(c, 1.0), j, min(c, 1.0), j, n, not ing)
                     if (l, r) not in fuzzy or s[:2] > fuzzy[(l, r)][:2]:
                         fuzzy[(l, r)] = s
-        greedy(fuzzy, margin, lfree, rfree, matched, None, ties, "fuzzy")
+        greedy(fuzzy, margin, lfree, rfree, matched, ties, "fuzzy", brute)
     return L, lunit, matched, ties
 
 
@@ -190,9 +256,13 @@ def main(argv):
         numbers()
         return
     args, opts = [], {"--right-id": None, "--by": None, "--block": None, "--threshold": "0.75", "--margin": "0.05"}
+    brute = False
     i = 1
     while i < len(argv):
-        if argv[i] in opts:
+        if argv[i] == "--brute":
+            brute = True
+            i += 1
+        elif argv[i] in opts:
             opts[argv[i]] = argv[i + 1]
             i += 2
         else:
@@ -200,7 +270,8 @@ def main(argv):
             i += 1
     left, right, keys = args
     rid, by, block = opts["--right-id"], opts["--by"], opts["--block"]
-    L, lunit, matched, ties = run(left, right, keys, rid, by, block, float(opts["--threshold"]), float(opts["--margin"]))
+    L, lunit, matched, ties = run(left, right, keys, rid, by, block, float(opts["--threshold"]), float(opts["--margin"]),
+                                  brute)
     w = csv.writer(sys.stdout, lineterminator="\n")
     head = ["left_name"] + ([by] if by else []) + ([block] if block else []) + (["right_id"] if rid else [])
     head += ["right_name", "score", "rule"] + (["history"] if rid else [])

@@ -77,9 +77,10 @@ $(BUILD)/libcoinnet.a: $(LIB_OBJ)
 	@ar rcs $@ $^
 
 # The demo's study script and labels, carried inside the binary.
-$(BUILD)/gen/embed.c: examples/paper-collab-dvar.cn examples/labels.csv scripts/embed
+$(BUILD)/gen/embed.c: examples/paper-collab-dvar.cn examples/rd-network.cn examples/labels.csv scripts/embed
 	@mkdir -p $(dir $@)
-	@scripts/embed $@ cn_demo_script=examples/paper-collab-dvar.cn cn_demo_labels=examples/labels.csv
+	@scripts/embed $@ cn_demo_script=examples/paper-collab-dvar.cn cn_demo_rdnet=examples/rd-network.cn \
+	  cn_demo_labels=examples/labels.csv
 
 $(BUILD)/gen/embed.o: $(BUILD)/gen/embed.c
 	@$(CC) $(CFLAGS) -c $< -o $@

@@ -6,11 +6,16 @@
 # cores), against R prodest's prodestACF (R = PF_REPS, one industry after
 # the other) on the same data where prodest is found through R_LIBS (it is
 # not a Debian package: install it from its public source into a local
-# library); without it coinnet runs alone. Prints both times and the ratio.
+# library); without it coinnet runs alone. Prints both times and the ratio
+# (PF_REPS=0 skips the timing, for the Monte Carlo alone).
 # PF_MC=N adds the Monte Carlo at that scale: N seeds, ACF (PF_MC_REPS bootstrap
 # replications, default 99, for the coverage), LP and WRDG
 # point estimates by industry against truth.json: mean bias of the labour
 # and capital coefficients, largest error, coverage of the 95% intervals.
+# PF_MC_LABOUR=flexible draws `gen paper --labour flexible` (where LP and
+# WRDG are identified, ACF not; docs/measures.md), PF_MC_METHODS (default
+# "acf lp wrdg") the methods, PF_MC_BOOT (default "acf") those bootstrapped
+# for the coverage, PF_MC_FROM (1) the first seed.
 set -e
 B=${BUILD:-build}
 OUT=bench/out
@@ -21,6 +26,7 @@ mkdir -p "$OUT"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 G=$OUT/prodfn-$SCALE
 [ -f "$G/production.csv" ] || "$B/coinnet" gen paper --out "$G" --scale "$SCALE" --seed 1 2>/dev/null
+if [ "$REPS" -gt 0 ]; then # PF_REPS=0: the Monte Carlo alone
 /usr/bin/time -f "%e" -o "$OUT/t_cn" "$B/coinnet" measure prodfn "$G/production.csv" --output va --free labour \
   --state capital --proxy materials --panel id,year --log --by ind2 --method acf --reps "$REPS" --seed 1 \
   --json -o "$OUT/prodfn_cn.json" 2>"$OUT/prodfn_cn.err" || { cat "$OUT/prodfn_cn.err" >&2; exit 1; }
@@ -44,23 +50,28 @@ R
 else
   echo "prodfn.sh: prodest not found through R_LIBS; coinnet runs alone" >&2
 fi
+fi
 [ "$MC" -gt 0 ] || exit 0
 # The Monte Carlo: every industry of seeds 1..PF_MC against truth.json, the
 # statistics of tests/cli/measure/prodfn-mc.awk (the test runs one seed);
 # ACF with PF_MC_REPS (99) bootstrap replications for the coverage, LP and
 # WRDG point estimates.
 MREPS=${PF_MC_REPS:-99}
+LABOUR=${PF_MC_LABOUR:-timed}
+METHODS=${PF_MC_METHODS:-acf lp wrdg}
+BOOT=${PF_MC_BOOT:-acf}
+FROM=${PF_MC_FROM:-1}
 : > "$OUT/prodfn_mc_truth.txt"
 : > "$OUT/prodfn_mc_est.txt"
-s=1
-while [ $s -le "$MC" ]; do
-  "$B/coinnet" gen paper --out "$OUT/prodfn-mc" --scale "$SCALE" --seed $s 2>/dev/null
+s=$FROM
+while [ $s -lt $((FROM + MC)) ]; do
+  "$B/coinnet" gen paper --out "$OUT/prodfn-mc" --scale "$SCALE" --seed $s --labour "$LABOUR" 2>/dev/null
   tr -d ' \n' < "$OUT/prodfn-mc/truth.json" | grep -o '{"ind2":"[0-9]*","b0":[^}]*}' |
     sed 's/[{}"]//g; s/ind2://; s/,b0:[^,]*,theta_l:/ /; s/,theta_k:/ /; s/,c_m:.*//' |
     awk -v s=$s '{ print s ":" $1, $2, $3 }' >> "$OUT/prodfn_mc_truth.txt"
-  for m in acf lp wrdg; do
+  for m in $METHODS; do
     reps=0
-    [ $m = acf ] && reps=$MREPS
+    case " $BOOT " in *" $m "*) reps=$MREPS ;; esac
     rm -f "$OUT/prodfn_mc.json"
     "$B/coinnet" measure prodfn "$OUT/prodfn-mc/production.csv" --output va --free labour --state capital \
       --proxy materials --panel id,year --log --by ind2 --method $m --reps $reps --seed $s --json \
@@ -71,5 +82,5 @@ while [ $s -le "$MC" ]; do
   done
   s=$((s + 1))
 done
-echo "Monte Carlo, $MC seed(s) at scale $SCALE:"
+echo "Monte Carlo, $MC seed(s) from $FROM at scale $SCALE, labour $LABOUR:"
 awk -f tests/cli/measure/prodfn-mc.awk "$OUT/prodfn_mc_truth.txt" "$OUT/prodfn_mc_est.txt" | sort

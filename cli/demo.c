@@ -9,8 +9,23 @@
 #include <sys/stat.h>
 #include "cli.h"
 
-extern const unsigned char cn_demo_script[], cn_demo_labels[];
-extern const size_t cn_demo_script_len, cn_demo_labels_len;
+extern const unsigned char cn_demo_script[], cn_demo_rdnet[], cn_demo_labels[];
+extern const size_t cn_demo_script_len, cn_demo_rdnet_len, cn_demo_labels_len;
+
+/* The studies `demo --study` runs: the script's file name in the output
+ * folder, its text, and whether the truth section is added (the
+ * parameters of truth.json that the study estimates). */
+typedef struct demo_study {
+  const char *name, *file;
+  const unsigned char *src;
+  const size_t *len;
+  bool truth;
+} demo_study;
+
+static const demo_study studies[] = {
+    {"collab-dvar", "paper-collab-dvar.cn", cn_demo_script, &cn_demo_script_len, true},
+    {"rd-network", "rd-network.cn", cn_demo_rdnet, &cn_demo_rdnet_len, false},
+    {NULL, NULL, NULL, NULL, false}};
 
 /* Writes n bytes to path; false (with a message) on failure. */
 static bool put_file(const char *path, const char *text, size_t n) {
@@ -24,14 +39,14 @@ static bool put_file(const char *path, const char *text, size_t n) {
 
 
 /* The study script with the gen line's seed and scale replaced. */
-static char *script_for(const char *scale, const char *seed) {
-  const char *src = (const char *)cn_demo_script;
-  size_t cap = cn_demo_script_len + 256;
+static char *script_for(const demo_study *s, const char *scale, const char *seed) {
+  const char *src = (const char *)s->src;
+  size_t cap = *s->len + 256;
   char *out = malloc(cap);
   if (!out) return NULL;
   const char *gen = strstr(src, "\ngen paper --out raw");
   if (!gen) {
-    memcpy(out, src, cn_demo_script_len + 1);
+    memcpy(out, src, *s->len + 1);
     return out;
   }
   const char *eol = strchr(gen + 1, '\n');
@@ -171,10 +186,11 @@ static int add_truth(cn_report *rep) {
 }
 
 static int run_demo(int argc, char **argv) {
-  const char *outdir = "demo-out", *scale = "small", *seed = "20240601";
+  const char *outdir = "demo-out", *scale = "small", *seed = "20240601", *study = "collab-dvar";
   for (int i = 1; i < argc; i++) {
     int r;
     if ((r = cli_opt(argc, argv, &i, "--out", &outdir)) != 0 || (r = cli_opt(argc, argv, &i, "--scale", &scale)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--study", &study)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--seed", &seed)) != 0) {
       if (r < 0) return cli_usage("demo", "option %s needs a value", argv[i]);
       continue;
@@ -185,12 +201,15 @@ static int run_demo(int argc, char **argv) {
     return cli_usage("demo", "--scale is small or paper (got \"%s\")", scale);
   for (const char *p = seed; *p; p++)
     if (*p < '0' || *p > '9') return cli_usage("demo", "--seed wants a non-negative integer");
+  const demo_study *s = studies;
+  while (s->name && strcmp(s->name, study)) s++;
+  if (!s->name) return cli_usage("demo", "--study is collab-dvar or rd-network (got \"%s\")", study);
   int rc = cli_out_dir("demo", "--out", outdir, true);
   if (rc) return rc;
   char path[4096];
-  char *script = script_for(scale, seed);
+  char *script = script_for(s, scale, seed);
   if (!script) return CN_EINTERNAL;
-  snprintf(path, sizeof path, "%s/paper-collab-dvar.cn", outdir);
+  snprintf(path, sizeof path, "%s/%s", outdir, s->file);
   bool ok = put_file(path, script, strlen(script));
   free(script);
   char lpath[4096];
@@ -198,19 +217,19 @@ static int run_demo(int argc, char **argv) {
   if (!ok || !put_file(lpath, (const char *)cn_demo_labels, cn_demo_labels_len)) return CN_EDATA;
   char *args[] = {"run", path, "--out", (char *)outdir, NULL};
   demo_dir = outdir;
-  cli_run_finish = add_truth;
+  cli_run_finish = s->truth ? add_truth : NULL;
   rc = cli_dispatch(4, args);
   cli_run_finish = NULL;
   cli_prefix = "coinnet demo";
   if (rc) return rc;
   fprintf(stderr, "%s: the report is %s/report.html (and report.md)\n", cli_prefix, outdir);
-  fputs(demo_truth, stdout);
+  if (s->truth) fputs(demo_truth, stdout);
   return 0;
 }
 
 const cli_cmd cli_demo_cmds[] = {
     {"demo", "", run_demo, "the example study on generated data, raw records to tables",
-     "usage: coinnet demo [--scale small|paper] [--seed S] [--out DIR]\n\n"
+     "usage: coinnet demo [--study NAME] [--scale small|paper] [--seed S] [--out DIR]\n\n"
      "Runs the reference paper's study (examples/paper-collab-dvar.cn, carried in\n"
      "the binary) on data from `coinnet gen paper`: raw patent records, firm panel,\n"
      "customs records and cities -> yearly co-applicant networks and their measures\n"
@@ -219,8 +238,12 @@ const cli_cmd cli_demo_cmds[] = {
      "`coinnet run`), every intermediate table, report.md and report.html. The\n"
      "report ends with a section on the truth of the data-generating process\n"
      "against the estimates, also printed on stdout. The same seed and scale give\n"
-     "byte-identical tables and figures.\n\n"
+     "byte-identical tables and figures. --study rd-network runs instead seed\n"
+     "paper 004's study (examples/rd-network.cn): network position, structural\n"
+     "holes and knowledge search against later inventions (no truth section: the\n"
+     "generator does not make inventions from them); docs/study.md.\n\n"
      "options:\n"
+     "  --study NAME       collab-dvar (default) or rd-network\n"
      "  --scale S          small (2,000 firms; default, well under a minute) or paper\n"
      "                     (38,804 firms, 197,171 firm-years, the paper's networks)\n"
      "  --seed S           the generator's seed (default 20240601)\n"

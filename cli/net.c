@@ -61,6 +61,7 @@ static int run_build(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--weights", &wmode)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--ipc-level", &level)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--grant-year", &bo.grant_year)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--country", &bo.country)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--groups", &groups)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--groups-mode", &gmode)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--keep-types", &keep)) != 0) {
@@ -165,6 +166,19 @@ static int run_build(int argc, char **argv) {
     rl = strlen(report);
     snprintf(report + rl, sizeof report - rl, "granted inventions, no grant year    %lld   (--grant-year %s; not in grants)\n",
              (long long)c.granted_no_year, bo.grant_year);
+  }
+  if (bo.country) {
+    rl = strlen(report);
+    snprintf(report + rl, sizeof report - rl,
+             "countries (--country %s)\n"
+             "  one per applicant                  %lld\n"
+             "  one, the first applicant's         %lld\n"
+             "  other number: not used             %lld\n"
+             "  missing                            %lld\n"
+             "  organizations with a country       %lld   (foreign set by it; %lld unlike the name rule)\n",
+             bo.country, (long long)c.country_aligned, (long long)c.country_first,
+             (long long)c.country_mismatch, (long long)c.country_none, (long long)c.country_orgs,
+             (long long)c.country_changed);
   }
   if (groups) {
     rl = strlen(report);
@@ -588,7 +602,7 @@ const cli_cmd cli_net_cmds[] = {
      "                         [--pub-date COL] [--ipc COL] [--keep-types invention|all]\n"
      "                         [--weights count|newman] [--window W]\n"
      "                         [--search-window W] [--ipc-level subclass|group|class]\n"
-     "                         [--grant-year COL] [--stock K]\n"
+     "                         [--grant-year COL] [--stock K] [--country COL]\n"
      "                         [--groups TABLE] [--groups-mode mark|drop] -o DIR\n\n"
      "Builds the co-applicant graphs of the reference paper and writes into DIR:\n"
      "  nodes.csv      node_id, name (normalized), type (firm, university, institute,\n"
@@ -627,7 +641,11 @@ const cli_cmd cli_net_cmds[] = {
      "(G06F17) or class (G06). --grant-year COL: grants by grant year; --stock K\n"
      "(5) the years of absorb and grant_stock. --groups TABLE (columns name,\n"
      "group): ties of two members of one group are marked (edges.csv\n"
-     "within_group) or, with --groups-mode drop, not made.\n\n"
+     "within_group) or, with --groups-mode drop, not made.\n"
+     "Foreign (orgs.csv, foreign_partners): from the name (docs/names.md), or\n"
+     "with --country COL from the applicants' countries, separated like the\n"
+     "applicants and in their order (one value: the first applicant's); CN, CHN,\n"
+     "China, 中国 are domestic, any other value foreign (HK, MO, TW too).\n\n"
      "options:\n"
      "  -o DIR             the output folder (created when missing)\n"
      "%s"

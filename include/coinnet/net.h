@@ -157,6 +157,10 @@ typedef struct cn_build_opts {
   int search_window;
   cn_ipc_level ipc_level;
   const char *grant_year; /* grant year (or date) column: grants by grant year */
+  /* applicants' countries (codes or names), separated like the applicants
+   * and in their order, or one value for the first applicant: sets orgs'
+   * foreign flag where given (docs/networks.md "Foreign organizations") */
+  const char *country;
   int stock;              /* years of the rolling stocks in org_year (0: 5) */
   /* enterprise groups: a table with columns name (as in the records) and
    * group; ties between two members of one group are marked (a column
@@ -194,6 +198,12 @@ typedef struct cn_build_counts {
   int64_t individuals;      /* individual co-applicants left out of collaborative ones */
   int64_t nodes, edges;
   int64_t granted_no_year;  /* granted inventions without a grant year (--grant-year) */
+  int64_t country_aligned;  /* applications whose country list matches the applicants */
+  int64_t country_first;    /* ... with one country, the first applicant's */
+  int64_t country_mismatch; /* ... with another number of countries: not used */
+  int64_t country_none;     /* ... with the country cell missing */
+  int64_t country_orgs;     /* organizations whose foreign flag the countries set */
+  int64_t country_changed;  /* of those, where it differs from the name rule */
   int64_t group_rows;       /* rows of the group table */
   int64_t group_unmatched;  /* of those, names of no organization in the records */
   int64_t group_pairs;      /* application pairs of organizations of one group */

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "coinnet/names.h"
 #include "net_int.h"
 
@@ -262,6 +263,20 @@ static int col_or_fail(const cn_table *t, const char *name, const char *what, cn
 }
 
 /* Appends x (elem bytes) to *arr holding *n of capacity *cap. */
+/* What a country value says (--country): 0 nothing (empty), 1 China
+ * (CN, CHN, China, 中国, 中华人民共和国; any case, spaces around ignored),
+ * 2 any other country or territory (Hong Kong, Macao and Taiwan included:
+ * cross-border, as the patent office counts them apart). */
+static int country_kind(const char *s, size_t n) {
+  static const char *const china[] = {"CN", "CHN", "CHINA", "中国", "中华人民共和国", NULL};
+  while (n > 0 && (*s == ' ' || *s == '\t')) s++, n--;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  if (n == 0) return 0;
+  for (int k = 0; china[k]; k++)
+    if (strlen(china[k]) == n && !strncasecmp(s, china[k], n)) return 1;
+  return 2;
+}
+
 static bool push(void **arr, size_t *n, size_t *cap, const void *x, size_t elem) {
   if (!cn__grow(arr, cap, *n + 1, elem)) return false;
   memcpy((char *)*arr + *n * elem, x, elem);
@@ -663,6 +678,11 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   cn_status st = CN_OK;
   cn_strmap ents = {0}, ipcs = {0}, raws = {0}, lvls = {0}, gnames = {0}, gids = {0};
   bool *ent_foreign = NULL;
+  unsigned char *ent_cty = NULL; /* per entity: 1 a domestic country seen, 2 a foreign one */
+  size_t ncty = 0, capcty = 0;
+  struct ctok { const char *s; size_t n; } *ctoks = NULL; /* the country cell's values */
+  size_t nctok = 0, capctok = 0;
+  cn_buf ccell = {0};
   int32_t *ent_group = NULL, *gname_group = NULL;
   hrec *prec = NULL;
   size_t nforeign = 0, capforeign = 0, nentgroup = 0, capentgroup = 0, ngname = 0, capgname = 0;
@@ -708,7 +728,8 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   int c_ipc = o->ipc ? col_or_fail(t, o->ipc, "--ipc", d) : -1;
   int c_pub = o->pub_date ? col_or_fail(t, o->pub_date, "--pub-date", d) : -1;
   int c_gy = o->grant_year ? col_or_fail(t, o->grant_year, "--grant-year", d) : -1;
-  if ((o->grant_year && c_gy < 0) || c_app < 0 || c_id < 0 || (o->app_id && c_aid < 0) || (o->date && c_date < 0) ||
+  int c_cty = o->country ? col_or_fail(t, o->country, "--country", d) : -1;
+  if ((o->grant_year && c_gy < 0) || (o->country && c_cty < 0) || c_app < 0 || c_id < 0 || (o->app_id && c_aid < 0) || (o->date && c_date < 0) ||
       (o->year && c_year < 0) || (o->type && c_type < 0) || (o->ipc && c_ipc < 0) ||
       (o->pub_date && c_pub < 0)) {
     st = CN_EUSAGE;
@@ -901,6 +922,28 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       continue;
     }
     const char *s = apcol->levels.strs[apcol->codes[a->row]];
+    /* the countries: by position when there are as many as applicants, the
+     * first applicant's when there is one, else none */
+    size_t nct = 0;
+    if (c_cty >= 0) {
+      if (cn_table_is_na(t, c_cty, a->row)) cnt->country_none++;
+      else {
+        if (!cn__cell_text(t, c_cty, a->row, &ccell)) goto oom;
+        size_t napp = 1;
+        for (const char *q = strstr(s, sep); q; q = strstr(q + seplen, sep)) napp++;
+        nctok = 0;
+        for (const char *q = ccell.data; q;) {
+          const char *e = strstr(q, sep);
+          struct ctok one = {q, e ? (size_t)(e - q) : strlen(q)};
+          if (!push((void **)&ctoks, &nctok, &capctok, &one, sizeof one)) goto oom;
+          q = e ? e + seplen : NULL;
+        }
+        if (nctok == napp) nct = nctok, cnt->country_aligned++;
+        else if (nctok == 1) nct = 1, cnt->country_first++;
+        else cnt->country_mismatch++;
+      }
+    }
+    size_t pos = 0;
     nmembers = 0;
     int64_t indiv = 0;
     bool first = true, drop = false;
@@ -949,6 +992,15 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
       }
       s = e ? e + seplen : NULL;
       int32_t id = raw_ent[ri];
+      if (id >= 0 && pos < nct) {
+        int c = country_kind(ctoks[pos].s, ctoks[pos].n);
+        while (c && ncty < ents.n) {
+          unsigned char z = 0;
+          if (!push((void **)&ent_cty, &ncty, &capcty, &z, sizeof z)) goto oom;
+        }
+        if (c > ent_cty[id]) ent_cty[id] = (unsigned char)c;
+      }
+      pos++;
       if (id == R_EMPTY) continue;
       if (id == R_INDIVIDUAL) {
         if (first) drop = true;
@@ -1120,6 +1172,14 @@ cn_status cn_net_build(const cn_table *t, const cn_build_opts *o, cn_table **nod
   /* the tables of every organization, before the records of organizations
    * that are not nodes go */
   if (more) {
+    /* --country decides the foreign flag where it speaks */
+    for (size_t k = 0; k < ncty && k < nent; k++) {
+      if (!ent_cty[k]) continue;
+      cnt->country_orgs++;
+      bool f = ent_cty[k] == 2;
+      if (f != ent_foreign[k]) cnt->country_changed++;
+      ent_foreign[k] = f;
+    }
     if (!sort_items(eys, neys, sizeof *eys, K_EY, nent, 0, cmp_ey_app)) goto oom;
     more_in mi = {o, eys, neys, apps, &ents, ent_type, ent_foreign, o->groups ? ent_group : NULL, &gids,
                   node_of, prec, nprec, c_ipc >= 0, c_gy >= 0};
@@ -1239,6 +1299,9 @@ done:
   cn__strmap_free(&gnames);
   cn__strmap_free(&gids);
   cn_free(ent_foreign);
+  cn_free(ent_cty);
+  cn_free(ctoks);
+  cn__buf_free(&ccell);
   cn_free(ent_group);
   cn_free(gname_group);
   cn_free(prec);

@@ -75,6 +75,10 @@ bool cli_option_known(const cli_cmd *c, const char *arg, char *near, size_t nn);
 /* Names step k of n of a study run at the start of the progress line (n = 0:
  * outside a run). */
 void cli_progress_step(int k, int n);
+/* Draws the progress line for work the CLI itself runs (not the library's):
+ * job at done of total, label saying where it is, seconds since it began;
+ * done == total clears the line. Nothing when stderr is not a terminal. */
+void cli_progress_show(const char *job, const char *label, double done, double total, double elapsed);
 /* Frees the --string / --na lists that the reading options of the command
  * just run made; cli_dispatch calls it when a command ends. */
 void cli_free_lists(void);
@@ -148,6 +152,10 @@ int cli_write(const cn_table *t, const char *outp);
 
 /* Reads a table, printing the error; returns 0 or an exit code. */
 int cli_read(const char *path, const cn_read_opts *o, cn_table **t);
+
+/* The line of a table's first row in messages: 2 for a CSV file with a
+ * header, 1 without, 0 for other formats (rows are named instead). */
+int64_t cli_first_line(const char *path, const cn_read_opts *ro);
 
 /* `coinnet table ARGS` rendered in the format fmt (txt, md, tex, csv or
  * html) into *out (release with cn_free) instead of printed or written:

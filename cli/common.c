@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
@@ -526,4 +527,14 @@ int cli_read_model(const char *name, cn_model **m) {
   int rc = cn_model_read_json(p, m, &d) == CN_OK ? 0 : cli_fail(&d);
   free(alt);
   return rc;
+}
+
+/* The line of a table's first row in messages: 2 for a CSV file with a
+ * header, 1 without, 0 for other formats (rows are named instead). */
+int64_t cli_first_line(const char *path, const cn_read_opts *ro) {
+  const char *dot = strrchr(path, '.');
+  bool csv = ro->format ? !strcmp(ro->format, "csv") || !strcmp(ro->format, "tsv")
+                        : !dot || (strcasecmp(dot, ".dta") && strcasecmp(dot, ".sqlite") &&
+                                   strcasecmp(dot, ".db") && strcasecmp(dot, ".xlsx"));
+  return csv ? (ro->no_header ? 1 : 2) : 0;
 }

@@ -276,6 +276,12 @@ static void progress(void *ud, const cn_progress_report *r) {
   fflush(stderr);
 }
 
+void cli_progress_show(const char *job, const char *label, double done, double total, double elapsed) {
+  if (!isatty(STDERR_FILENO)) return;
+  cn_progress_report r = {"", job, label, 0, 0, done, total, done, total, elapsed};
+  progress(NULL, &r);
+}
+
 static void log_line(void *ud, cn_log_level level, const char *msg) {
   (void)ud;
   progress_clear();

@@ -156,16 +156,6 @@ done:
   return rc;
 }
 
-/* The line of a table's first row in messages: 2 for a CSV file with a
- * header, 1 without, 0 for other formats (rows are named instead). */
-static int64_t first_line(const char *path, const cn_read_opts *ro) {
-  const char *dot = strrchr(path, '.');
-  bool csv = ro->format ? !strcmp(ro->format, "csv") || !strcmp(ro->format, "tsv")
-                        : !dot || (strcasecmp(dot, ".dta") && strcasecmp(dot, ".sqlite") &&
-                                   strcasecmp(dot, ".db") && strcasecmp(dot, ".xlsx"));
-  return csv ? (ro->no_header ? 1 : 2) : 0;
-}
-
 /* One line of the summary: label, count, and a remark. */
 static void sum_line(const char *label, int64_t n, const char *remark) {
   fprintf(stderr, "  %-30s %10lld%s%s\n", label, (long long)n, *remark ? "   " : "", remark);
@@ -222,8 +212,8 @@ static int run_match(int argc, char **argv) {
     mo.threads = (int)v;
   }
   if ((rc = cli_read(in[0], &ro, &l)) != 0 || (rc = cli_read(in[1], &ro, &r)) != 0) goto done;
-  cn_name_match_side L = {l, in[0], first_line(in[0], &ro), ln, li, by, block};
-  cn_name_match_side R = {r, in[1], first_line(in[1], &ro), rn, ri, by, block};
+  cn_name_match_side L = {l, in[0], cli_first_line(in[0], &ro), ln, li, by, block};
+  cn_name_match_side R = {r, in[1], cli_first_line(in[1], &ro), rn, ri, by, block};
   if (cn_name_match(&L, &R, &mo, &res, &d) != CN_OK) {
     rc = cli_fail(&d);
     goto done;

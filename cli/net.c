@@ -32,6 +32,94 @@ static int write_into(const char *tmp, const char *dir, const char *name, const 
   return 0;
 }
 
+/* What --firms asks: the table, its columns and the counts to report. */
+typedef struct firm_link {
+  const char *path, *name, *id, *year;
+  cn_read_opts ro;
+  cn_name_match_result res;
+} firm_link;
+
+/* Links the organizations of the build to the firms of f->path
+ * (docs/networks.md, "Firm ids"): the orgs' names (by year with
+ * --firm-year: org_year's rows) go through cn_name_match against the firm
+ * table, and the table they came from (orgs or org_year) gets firm_id (the
+ * firm table's type when it holds whole numbers), firm_name, match_rule,
+ * match_score and match_history. Returns 0 or an exit code, the error
+ * printed; f->res keeps the counts and the review rows. */
+static int link_firms(cn_build_more *more, firm_link *f) {
+  cn_table *ft = NULL, *l = NULL;
+  cn_table *into = f->year ? more->org_year : more->orgs;
+  cn_diag d;
+  int rc = 0;
+  if ((rc = cli_read(f->path, &f->ro, &ft)) != 0) return rc;
+  int fid = cn_table_col(ft, f->id, f->path, &d);
+  if (fid < 0 || cn_table_col(ft, f->name, f->path, &d) < 0 ||
+      (f->year && cn_table_col(ft, f->year, f->path, &d) < 0)) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  /* the left side: org_id, name [, year] of every row of `into` */
+  int64_t n = cn_table_nrow(into);
+  int oi = cn_table_find(into, "org_id"), oy = f->year ? cn_table_find(into, "year") : -1;
+  int gn = cn_table_find(more->orgs, "name");
+  const int64_t *ids = cn_table_i64(into, oi), *yrs = oy >= 0 ? cn_table_i64(into, oy) : NULL;
+  int lid, lname, lyear = -1;
+  if (!(l = cn_table_new(n)) || (lid = cn_table_add_column(l, "org_id", CN_INT64, &d)) < 0 ||
+      (lname = cn_table_add_column(l, "name", CN_STRING, &d)) < 0 ||
+      (yrs && (lyear = cn_table_add_column(l, "year", CN_INT64, &d)) < 0)) {
+    if (!l) cn_diag_set(&d, CN_EINTERNAL, "out of memory");
+    rc = cli_fail(&d);
+    goto done;
+  }
+  for (int64_t r = 0; r < n; r++) {
+    cn_table_i64_mut(l, lid)[r] = ids[r];
+    if (yrs) cn_table_i64_mut(l, lyear)[r] = yrs[r];
+    if (cn_table_set_str(l, lname, r, cn_table_str(more->orgs, gn, ids[r] - 1, NULL), &d) != CN_OK) {
+      rc = cli_fail(&d);
+      goto done;
+    }
+  }
+  cn_name_match_opts mo;
+  cn_name_match_opts_init(&mo);
+  cn_name_match_side L = {l, f->year ? "org_year.csv" : "orgs.csv", 0, "name", "org_id", yrs ? "year" : NULL, NULL};
+  cn_name_match_side R = {ft, f->path, cli_first_line(f->path, &f->ro), f->name, f->id, f->year, NULL};
+  if (cn_name_match(&L, &R, &mo, &f->res, &d) != CN_OK) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  /* the match's columns onto `into`, row for row */
+  const cn_table *m = f->res.out;
+  int mi = cn_table_find(m, "right_id"), mn = cn_table_find(m, "right_name"), ms = cn_table_find(m, "score");
+  int mr = cn_table_find(m, "rule"), mh = cn_table_find(m, "history");
+  bool whole = cn_table_type(ft, fid) == CN_INT64;
+  int cid, cname, crule, cscore, chist;
+  if ((cid = cn_table_add_column(into, "firm_id", whole ? CN_INT64 : CN_STRING, &d)) < 0 ||
+      (cname = cn_table_add_column(into, "firm_name", CN_STRING, &d)) < 0 ||
+      (crule = cn_table_add_column(into, "match_rule", CN_STRING, &d)) < 0 ||
+      (cscore = cn_table_add_column(into, "match_score", CN_DOUBLE, &d)) < 0 ||
+      (chist = cn_table_add_column(into, "match_history", CN_INT64, &d)) < 0) {
+    rc = cli_fail(&d);
+    goto done;
+  }
+  for (int64_t r = 0; r < n; r++) {
+    const char *id = cn_table_str(m, mi, r, NULL), *rule = cn_table_str(m, mr, r, NULL);
+    if (cn_table_set_str(into, crule, r, rule, &d) != CN_OK ||
+        (id && cn_table_set_str(into, cname, r, cn_table_str(m, mn, r, NULL), &d) != CN_OK) ||
+        (id && !whole && cn_table_set_str(into, cid, r, id, &d) != CN_OK)) {
+      rc = cli_fail(&d);
+      goto done;
+    }
+    if (!id) continue;
+    if (whole) cn_table_i64_mut(into, cid)[r] = strtoll(id, NULL, 10);
+    cn_table_dbl_mut(into, cscore)[r] = cn_table_get_num(m, ms, r);
+    cn_table_i64_mut(into, chist)[r] = (int64_t)cn_table_get_num(m, mh, r);
+  }
+done:
+  cn_table_free(ft);
+  cn_table_free(l);
+  return rc;
+}
+
 static int run_build(int argc, char **argv) {
   cn_read_opts ro;
   cn_read_opts_init(&ro);
@@ -39,6 +127,11 @@ static int run_build(int argc, char **argv) {
   memset(&bo, 0, sizeof bo);
   const char *in = NULL, *outdir = NULL, *keep = "invention", *wmode = "count", *v;
   const char *level = "subclass", *groups = NULL, *gmode = "mark";
+  firm_link fl;
+  memset(&fl, 0, sizeof fl);
+  cn_read_opts_init(&fl.ro);
+  fl.name = "name";
+  fl.id = "id";
   cn_table *t = NULL, *nodes = NULL, *edges = NULL, *ny = NULL, *years = NULL, *gt = NULL;
   cn_build_more more = {NULL, NULL, NULL};
   cn_build_counts c;
@@ -64,6 +157,10 @@ static int run_build(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--country", &bo.country)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--groups", &groups)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--groups-mode", &gmode)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--firms", &fl.path)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--firm-name", &fl.name)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--firm-id", &fl.id)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--firm-year", &fl.year)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--keep-types", &keep)) != 0) {
       if (r < 0) return cli_usage("build", "option %s needs a value", argv[i]);
       continue;
@@ -103,6 +200,8 @@ static int run_build(int argc, char **argv) {
   if (!strcmp(level, "group")) bo.ipc_level = CN_IPC_GROUP;
   else if (!strcmp(level, "class")) bo.ipc_level = CN_IPC_CLASS;
   else if (strcmp(level, "subclass")) return cli_usage("build", "--ipc-level takes subclass, group or class");
+  if (!fl.path && (fl.year || strcmp(fl.name, "name") || strcmp(fl.id, "id")))
+    return cli_usage("build", "--firm-name, --firm-id and --firm-year need --firms TABLE");
   if (!strcmp(gmode, "drop")) bo.groups_drop = true;
   else if (strcmp(gmode, "mark")) return cli_usage("build", "--groups-mode takes mark or drop");
   bo.more = &more;
@@ -123,6 +222,7 @@ static int run_build(int argc, char **argv) {
     rc = cli_fail(&d);
     goto done;
   }
+  if (fl.path && (rc = link_firms(&more, &fl)) != 0) goto done;
   /* the folder is made whole under a temporary name, then put in place */
   if ((rc = cli_out_dir("build", "-o", outdir, true)) != 0) goto done;
   if (cn_output_open(outdir, 1, &od, &d) != CN_OK) {
@@ -135,7 +235,8 @@ static int run_build(int argc, char **argv) {
       (rc = write_into(tmp, outdir, "years.csv", years)) ||
       (rc = write_into(tmp, outdir, "orgs.csv", more.orgs)) ||
       (rc = write_into(tmp, outdir, "org_year.csv", more.org_year)) ||
-      (rc = write_into(tmp, outdir, "search.csv", more.search)))
+      (rc = write_into(tmp, outdir, "search.csv", more.search)) ||
+      (fl.path && (rc = write_into(tmp, outdir, "firm-review.csv", fl.res.review))))
     goto done;
   char report[4096];
   snprintf(report, sizeof report,
@@ -193,6 +294,22 @@ static int run_build(int argc, char **argv) {
              (long long)(bo.groups_drop ? c.group_apps : c.group_edges),
              bo.groups_drop ? "   (collaborative; still joint in counts)" : "   (edges.csv within_group = 1)");
   }
+  if (fl.path) {
+    const cn_name_match_count *a = &fl.res.all;
+    const char *unit = fl.year ? "organization-years" : "organizations";
+    rl = strlen(report);
+    snprintf(report + rl, sizeof report - rl,
+             "firms (--firms %s%s%s)\n"
+             "  firm records                       %lld\n"
+             "  %-35s%lld   (%s.csv)\n"
+             "  matched to a firm id               %lld   (exact %lld, fuzzy %lld; %lld through another name of the id)\n"
+             "  not matched                        %lld   (%lld in near ties: firm-review.csv)\n"
+             "  firm records not matched           %lld\n",
+             fl.path, fl.year ? ", by " : "", fl.year ? fl.year : "", (long long)a->right, unit, (long long)a->left,
+             fl.year ? "org_year" : "orgs", (long long)(a->exact + a->fuzzy), (long long)a->exact,
+             (long long)a->fuzzy, (long long)a->history, (long long)a->left_only, (long long)a->review,
+             (long long)a->right_only);
+  }
   char path[4096];
   snprintf(path, sizeof path, "%s/build-report.txt", tmp);
   if (cn_output_write(path, report, strlen(report), &d) != CN_OK) {
@@ -213,6 +330,7 @@ done:
   cn_table_free(more.orgs);
   cn_table_free(more.org_year);
   cn_table_free(more.search);
+  cn_name_match_result_free(&fl.res);
   return rc;
 }
 
@@ -603,7 +721,9 @@ const cli_cmd cli_net_cmds[] = {
      "                         [--weights count|newman] [--window W]\n"
      "                         [--search-window W] [--ipc-level subclass|group|class]\n"
      "                         [--grant-year COL] [--stock K] [--country COL]\n"
-     "                         [--groups TABLE] [--groups-mode mark|drop] -o DIR\n\n"
+     "                         [--groups TABLE] [--groups-mode mark|drop]\n"
+     "                         [--firms TABLE [--firm-name COL] [--firm-id COL]\n"
+     "                         [--firm-year COL]] -o DIR\n\n"
      "Builds the co-applicant graphs of the reference paper and writes into DIR:\n"
      "  nodes.csv      node_id, name (normalized), type (firm, university, institute,\n"
      "                 government, other)\n"
@@ -645,7 +765,13 @@ const cli_cmd cli_net_cmds[] = {
      "Foreign (orgs.csv, foreign_partners): from the name (docs/names.md), or\n"
      "with --country COL from the applicants' countries, separated like the\n"
      "applicants and in their order (one value: the first applicant's); CN, CHN,\n"
-     "China, 中国 are domestic, any other value foreign (HK, MO, TW too).\n\n"
+     "China, 中国 are domestic, any other value foreign (HK, MO, TW too).\n"
+     "Firm ids: --firms TABLE (a firm survey: --firm-name, default name; --firm-id,\n"
+     "default id) links every organization to a firm by `names match` (exact\n"
+     "normalized names, then fuzzy, one to one): orgs.csv gets firm_id,\n"
+     "firm_name, match_rule, match_score, match_history; with --firm-year COL the\n"
+     "match is year by year and these columns go to org_year.csv instead. Near\n"
+     "ties stay unmatched and are listed in firm-review.csv.\n\n"
      "options:\n"
      "  -o DIR             the output folder (created when missing)\n"
      "%s"

@@ -322,9 +322,20 @@ static int keep_or_drop(int argc, char **argv, int drop) {
     rc = 5;
     goto done;
   }
-  if (!rows)
+  if (!rows) {
+    /* one slot per name: a list "a,b,c" in one argument holds several */
+    size_t cap = 1;
+    for (int j = 0; j < npos; j++)
+      for (const char *c = pos[j]; *c; c++) cap += *c == ',' || *c == ' ';
+    cap += (size_t)npos;
+    free(vars);
+    if (!(vars = calloc(cap, sizeof *vars))) {
+      rc = 5;
+      goto done;
+    }
     for (int j = 0; j < npos; j++)
       for (char *tok = strtok(pos[j], ", "); tok; tok = strtok(NULL, ", ")) vars[nvars++] = tok;
+  }
   if ((rc = cli_read(in, &ro, &t)) != 0) goto done;
   if (!rows) {
     if (cn_prep_select(t, vars, nvars, drop, &k, &d) != CN_OK) {
@@ -808,6 +819,15 @@ static int run_collapse(int argc, char **argv) {
   if (!(spec = join_args(pos + 1, npos - 1))) {
     rc = 5;
     goto done;
+  }
+  { /* one item per word at most: an argument "a b c" holds several */
+    size_t cap = 1;
+    for (const char *c = spec; *c; c++) cap += *c == ' ';
+    free(items);
+    if (!(items = calloc(cap + 1, sizeof *items))) {
+      rc = 5;
+      goto done;
+    }
   }
   /* (stat) [NAME=]VAR ... ; the statistic is mean until one is named */
   cn_stat stat = CN_STAT_MEAN;
